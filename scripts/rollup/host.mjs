@@ -1,0 +1,2 @@
+// Rollup entries of the host part (filled in by that part's work).
+export const hostConfigs = [];

@@ -1,0 +1,2 @@
+// Rollup entries of the runtime part (filled in by that part's work).
+export const runtimeConfigs = [];

@@ -1,0 +1,293 @@
+/**
+ * The wire protocol: HTTP API and WebSocket frames between the browser side
+ * (host SDK, runtime surfaces, agent console) and the server. Declared once
+ * here and imported by both ends; the server never imports browser code and
+ * the browser code never imports the server.
+ *
+ * Tokens and signatures travel only in request bodies, the Authorization
+ * header, or the first WebSocket frame; never in a URL.
+ */
+
+// ---------------------------------------------------------------------------
+// Shared shapes
+
+export interface VisitorProfile {
+  name?: string;
+  nickname?: string;
+  email?: string;
+  phone?: string;
+  referer?: string;
+  source_title?: string;
+}
+
+/** Business-user login triple: sbs_mm = md5(md5(sbs + '_' + AppSecret) + '_' + ranstr), lowercase hex. */
+export interface LoginTriple {
+  sbs: string;
+  sbs_mm: string;
+  ranstr: string;
+}
+
+/** Identity clue the host stores first-party and hands back at the next boot. */
+export interface IdentityClue {
+  bs: string;
+  bs_mm: string;
+  fk_id?: string;
+}
+
+export type Author = 'visitor' | 'agent' | 'system';
+
+/** A chat message as both ends see it. */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  /** Per-conversation sequence number, strictly increasing, starting at 1. */
+  seq: number;
+  author: Author;
+  authorName?: string;
+  text: string;
+  /** The visitor's (or agent's) client message id, for idempotent resend. */
+  clientId?: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** Length caps, enforced by the server and respected by the clients. */
+export const LIMITS = {
+  /** Characters in one message's text. */
+  messageText: 4000,
+  /** Bytes in one WebSocket frame or REST body. */
+  frameBytes: 16 * 1024,
+  profileField: 200,
+  url: 2000,
+  clientId: 64,
+} as const;
+
+// ---------------------------------------------------------------------------
+// HTTP API (all JSON; errors are `{ ok: false, reason, message }` with a 4xx/5xx status)
+
+export interface ErrorBody {
+  ok: false;
+  reason: string;
+  message: string;
+}
+
+/**
+ * POST /v1/bootstrap, called by the host SDK from the host page, so the browser
+ * sends the host page's Origin. Body: {@link BootstrapRequest}.
+ * Refusal reasons: `domain_not_whitelisted` (403), `invalid_bootstrap` (400/404).
+ */
+export interface BootstrapRequest {
+  appid: string;
+}
+export interface BootstrapResponse {
+  ok: true;
+  app: AppInfo;
+}
+export interface AppInfo {
+  appid: string;
+  name: string;
+  greeting: string;
+}
+
+/**
+ * POST /v1/visitor/session, called by the panel runtime. Creates or restores a
+ * visitor and issues a short-lived token. Refusals: `login_failed` (401),
+ * `domain_not_whitelisted` (403), `invalid_bootstrap` (400/404).
+ */
+export interface VisitorSessionRequest {
+  appid: string;
+  /** The host page origin the panel was given over the bridge; checked against trusted domains. */
+  hostOrigin: string;
+  clue?: IdentityClue;
+  login?: LoginTriple;
+  profile?: VisitorProfile;
+  locale?: string;
+}
+export interface VisitorSessionResponse {
+  ok: true;
+  token: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  visitor: {
+    visitorUid: string;
+    bs: string;
+    bs_mm: string;
+    fkid: string;
+    source: 'initial' | 'resolved';
+    businessUser?: string;
+    name?: string;
+    nickname?: string;
+  };
+  app: AppInfo & { agentsOnline: number };
+}
+
+/**
+ * GET /v1/visitor/conversations with `Authorization: Bearer <visitor token>`:
+ * the visitor's conversations (the initial conversation list; the runtime is
+ * "activated" once it resolves).
+ */
+export interface ConversationSummary {
+  id: string;
+  lastSeq: number;
+  /** Highest seq the visitor has read. */
+  visitorReadSeq: number;
+  /** Agent messages after visitorReadSeq. */
+  unread: number;
+  lastMessage: MessageView | null;
+  updatedAt: string;
+}
+export interface VisitorConversationsResponse {
+  ok: true;
+  conversations: ConversationSummary[];
+}
+
+/**
+ * GET /v1/visitor/messages with the Authorization header and query
+ * `?conversation=<id>&after=<seq>&limit=<n>` (no token in the URL): messages with seq > after, ascending.
+ */
+export interface MessagesResponse {
+  ok: true;
+  messages: MessageView[];
+}
+
+// Agent REST API: `Authorization: Bearer <agent key>`.
+//   GET  /v1/agent/conversations                       -> AgentConversationsResponse
+//   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
+//   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
+//   POST /v1/agent/conversations/:id/read {seq}         -> { ok: true }
+export interface AgentConversation {
+  id: string;
+  appid: string;
+  visitor: { visitorUid: string; name?: string; nickname?: string; email?: string; phone?: string; businessUser?: string; referer?: string; source_title?: string };
+  lastSeq: number;
+  /** Visitor messages the agents have not read. */
+  unread: number;
+  lastMessage: MessageView | null;
+  /** True while the visitor has at least one socket open. */
+  online: boolean;
+  updatedAt: string;
+}
+export interface AgentConversationsResponse {
+  ok: true;
+  conversations: AgentConversation[];
+}
+export interface AgentSendRequest {
+  text: string;
+  clientId?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Visitor WebSocket: /v1/ws
+
+/** Client -> server frames. The first frame must be `auth`; anything else first closes with 4400. */
+export type VisitorClientFrame =
+  | { type: 'auth'; token: string; conversationId?: string; /** resume: send everything after this seq */ lastSeq?: number }
+  | { type: 'send'; clientId: string; text: string }
+  | { type: 'typing'; typing: boolean }
+  /** The visitor has seen everything up to seq. */
+  | { type: 'read'; seq: number }
+  | { type: 'ping' };
+
+/** Server -> client frames. */
+export type VisitorServerFrame =
+  | { type: 'ready'; conversationId: string; lastSeq: number; visitorReadSeq: number; unread: number; agentsOnline: number }
+  /** A stored message (history on resume, or live). Clients de-duplicate by seq. */
+  | { type: 'message'; message: MessageView }
+  /** The server stored (or had already stored) the visitor's message with this clientId. */
+  | { type: 'ack'; clientId: string; message: MessageView }
+  | { type: 'typing'; typing: boolean; authorName?: string }
+  | { type: 'unread'; count: number; visitorReadSeq: number }
+  | { type: 'presence'; agentsOnline: number }
+  | { type: 'pong' }
+  /** A refused frame; the socket stays open. `ref` is the clientId it refers to, if any. */
+  | { type: 'error'; code: WireErrorCode; message: string; ref?: string };
+
+export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'internal';
+
+/** Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`. */
+export type AgentClientFrame =
+  | { type: 'auth'; key: string }
+  | { type: 'typing'; conversationId: string; typing: boolean }
+  | { type: 'ping' };
+export type AgentServerFrame =
+  | { type: 'ready'; agentName: string }
+  | { type: 'message'; conversationId: string; message: MessageView }
+  | { type: 'conversation'; conversation: AgentConversation }
+  | { type: 'typing'; conversationId: string; typing: boolean }
+  | { type: 'pong' }
+  | { type: 'error'; code: WireErrorCode; message: string };
+
+/**
+ * Close codes the server uses on visitor sockets. The runtime turns the auth
+ * ones into the spec's `auth_closed` event and does not reconnect blindly.
+ */
+export const CLOSE = {
+  /** No auth frame in time: reconnect. */
+  AUTH_TIMEOUT: 4000,
+  /** Token expired: obtain a fresh token (from the identity clue) and reconnect once. */
+  TOKEN_EXPIRED: 4001,
+  /** Token invalid or revoked: auth_closed, clear it. */
+  TOKEN_REVOKED: 4003,
+  /** App disabled: auth_closed. */
+  APP_DISABLED: 4004,
+  /** Visitor banned: auth_closed. */
+  VISITOR_BANNED: 4005,
+  /** Rate limit exceeded repeatedly: reconnect after backoff. */
+  RATE_LIMITED: 4008,
+  /** Protocol violation (first frame not auth, unparseable frames): reconnect after backoff. */
+  PROTOCOL_ERROR: 4400,
+  /** Server shutting down: reconnect. */
+  GOING_AWAY: 1001,
+  /** Frame too large. */
+  TOO_BIG: 1009,
+} as const;
+
+/** For each auth-ending close code: the spec's auth_closed fields. */
+export const AUTH_CLOSE_TYPES: Readonly<Record<number, { closeAuthType: string; reason: string; clearToken: boolean }>> = {
+  [CLOSE.TOKEN_EXPIRED]: { closeAuthType: 'token_expired', reason: 'token_expired', clearToken: true },
+  [CLOSE.TOKEN_REVOKED]: { closeAuthType: 'token_revoked', reason: 'token_revoked', clearToken: true },
+  [CLOSE.APP_DISABLED]: { closeAuthType: 'app_disabled', reason: 'app_disabled', clearToken: true },
+  [CLOSE.VISITOR_BANNED]: { closeAuthType: 'visitor_banned', reason: 'visitor_banned', clearToken: true },
+};
+
+/** The spec's `auth_closed` payload. */
+export interface AuthClosedPayload {
+  message: string;
+  reason: string;
+  source: 'ws' | 'http';
+  clearToken: boolean;
+  closeAuthType: string;
+  closeCode: number;
+  terminal: string;
+}
+
+/** The spec's `bootstrap_failed` payload. */
+export interface BootstrapFailedPayload {
+  reason: 'domain_not_whitelisted' | 'login_failed' | 'invalid_bootstrap' | 'timeout' | (string & {});
+  source: string;
+  mode: 'embedded';
+  message?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Frame parsing shared by both ends: JSON, plain object, known `type`. Field
+// checks are the receiver's; this only guarantees the envelope.
+
+export function parseFrame<T extends { type: string }>(raw: string, types: readonly T['type'][]): T | null {
+  if (raw.length > LIMITS.frameBytes) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const type = (data as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(data, 'type')) return null;
+  return (types as readonly string[]).includes(type) ? (data as T) : null;
+}
+
+export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'ping'] as const;
+export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'pong', 'error'] as const;
+export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'ping'] as const;
+export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'pong', 'error'] as const;
