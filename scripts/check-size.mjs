@@ -1,0 +1,53 @@
+// Byte budgets, checked at every build (CI fails past them). Sizes are gzip -9
+// of the built files; a surface counts its page plus every script it loads
+// before the visitor interacts (its static import graph).
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+
+const KB = 1024;
+export const budgets = [
+  { name: 'core.js (host SDK, lit included)', files: () => ['dist/install/core.js'], max: 10 * KB },
+  { name: 'launcher surface (page + scripts)', files: () => surfaceFiles('launcher'), max: 15 * KB },
+  { name: 'panel surface at boot (page + scripts)', files: () => surfaceFiles('panel'), max: 45 * KB },
+  { name: 'panel after first maximize (boot + lazy chat UI)', files: () => surfaceFiles('panel', { lazy: true }), max: 60 * KB },
+];
+
+export const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** The page of a surface and the scripts it loads: static imports always, dynamic ones with `lazy`. */
+export function surfaceFiles(surface, { lazy = false } = {}) {
+  const page = `dist/widget/${surface}.html`;
+  if (!existsSync(page)) return [];
+  const seen = new Set([page]);
+  const queue = [...readFileSync(page, 'utf8').matchAll(/<script[^>]*\bsrc="\.?\/?([^"]+)"/g)].map((m) => join('dist/widget', m[1]));
+  while (queue.length) {
+    const f = queue.shift();
+    if (seen.has(f) || !existsSync(f)) continue;
+    seen.add(f);
+    const code = readFileSync(f, 'utf8');
+    const specifiers = [...code.matchAll(/(?:import|from)\s*["']\.\/([^"']+)["']/g)].map((m) => m[1]);
+    if (lazy) specifiers.push(...[...code.matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => m[1]));
+    for (const s of specifiers) queue.push(join(dirname(f), s));
+  }
+  return [...seen];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let over = 0;
+  for (const b of budgets) {
+    const files = b.files();
+    if (!files.length || !files.every(existsSync)) {
+      console.log(`size: ${b.name}: not built, skipped`);
+      continue;
+    }
+    const size = files.reduce((n, f) => n + gz(f), 0);
+    const ok = size <= b.max;
+    if (!ok) over++;
+    console.log(`size: ${ok ? 'ok  ' : 'OVER'} ${b.name}: ${(size / KB).toFixed(2)} KB gzip (budget ${(b.max / KB).toFixed(0)} KB, ${files.length} files)`);
+  }
+  if (over) {
+    console.error(`size: ${over} budget(s) exceeded`);
+    process.exit(1);
+  }
+}
