@@ -1,0 +1,195 @@
+/**
+ * startServer(): the whole chat server in one process. HTTP (static files and
+ * the /v1 API) on node:http, WebSockets on `ws`, store = PGlite in a data
+ * directory or PostgreSQL when a database URL is given.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { CLOSE, LIMITS } from '../src/protocol/wire.js';
+import { openStore, type Store } from './db/store.js';
+import { migrate } from './db/migrations.js';
+import { Repo } from './repo.js';
+import { Hub } from './hub.js';
+import { KeyedRateLimiter } from './rate-limit.js';
+import { randomId } from './auth.js';
+import type { ServerContext } from './context.js';
+import { handleApi } from './http/api.js';
+import { serveStatic } from './http/static-files.js';
+import { handleVisitorSocket } from './ws/visitor-socket.js';
+import { handleAgentSocket } from './ws/agent-socket.js';
+import { closeSocket } from './ws/send.js';
+import { seedDemo, type DemoSeed } from './seed.js';
+import { acquireDataLock } from './data-lock.js';
+
+export interface StartOptions {
+  /** 0 = ephemeral. Default: env PORT or 8787. */
+  port?: number;
+  /** Default: env HOST or 127.0.0.1. */
+  host?: string;
+  /** PGlite data directory. Default: env TWT_DATA_DIR or <repo>/.twt-data. */
+  dataDir?: string;
+  /** postgres://… switches to PostgreSQL. Default: env DATABASE_URL. */
+  databaseUrl?: string;
+  /** Seed the demo app and agent key if missing. Default true. */
+  seed?: boolean;
+  /** Visitor token lifetime. Default: env TWT_TOKEN_TTL_SECONDS or 3600. */
+  tokenTtlSeconds?: number;
+  /** Where the built bundles are. Default <repo>/dist. */
+  distDir?: string;
+  demoDir?: string;
+  /** Enables /v1/test/* endpoints. Default: env TWT_TEST_MODE === '1'. */
+  testMode?: boolean;
+  /** Messages per visitor per 10 s (token bucket). Default 10. */
+  messagesPer10s?: number;
+  quiet?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  store: Store;
+  repo: Repo;
+  demo: DemoSeed | null;
+  close(): Promise<void>;
+}
+
+/** The repository root: the nearest directory above this module with a package.json. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const env = process.env;
+  const root = repoRoot();
+  const databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
+  const dataDir = resolve(options.dataDir ?? env.TWT_DATA_DIR ?? join(root, '.twt-data'));
+  const log = options.quiet ? () => {} : (...a: unknown[]) => console.log(...a);
+
+  const releaseLock = databaseUrl ? () => {} : acquireDataLock(dataDir);
+  let store: Store;
+  try {
+    store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
+    await migrate(store);
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+  const repo = new Repo(store);
+  const secret = env.TWT_SERVER_SECRET || (await repo.settingOrInit('server_secret', randomId(32)));
+  const demo = options.seed === false ? null : await seedDemo(repo);
+  const hub = new Hub(repo);
+  await hub.start();
+
+  const ctx: ServerContext = {
+    repo,
+    hub,
+    secret,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? (Number(env.TWT_TOKEN_TTL_SECONDS) || 3600),
+    messageLimiter: new KeyedRateLimiter(options.messagesPer10s ?? 10, 10_000),
+    testMode: options.testMode ?? env.TWT_TEST_MODE === '1',
+    distDir: resolve(options.distDir ?? join(root, 'dist')),
+    demoDir: resolve(options.demoDir ?? join(root, 'demo')),
+  };
+
+  const server = createServer((req, res) => void onRequest(ctx, req, res));
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytes });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/v1/ws' && path !== '/v1/agent/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (path === '/v1/ws') handleVisitorSocket(ctx, ws);
+      else handleAgentSocket(ctx, ws);
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  const host = options.host ?? env.HOST ?? '127.0.0.1';
+  const wantPort = options.port ?? (env.PORT !== undefined ? Number(env.PORT) : 8787);
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(wantPort, host, () => {
+        server.off('error', fail);
+        ok();
+      });
+    });
+  } catch (err) {
+    hub.stop();
+    await store.close();
+    releaseLock();
+    throw err;
+  }
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : wantPort;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  log(`twt: server on ${url} (store: ${store.kind}${store.kind === 'pglite' ? ' in ' + dataDir : ''})`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    host,
+    store,
+    repo,
+    demo,
+    close() {
+      closing ??= (async () => {
+        hub.stop();
+        for (const ws of hub.allSockets()) closeSocket(ws, CLOSE.GOING_AWAY, 'server shutting down');
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        await new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        });
+        await store.close();
+        releaseLock();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  try {
+    if (url.pathname.startsWith('/v1/')) return await handleApi(ctx, req, res, url);
+    if (url.pathname === '/') {
+      res.writeHead(302, { location: '/demo/' });
+      res.end();
+      return;
+    }
+    if (await serveStatic(ctx, req, res, url)) return;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+  } catch (err) {
+    console.error('twt: request failed', err);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The schema, as an ordered list of migrations applied at start. The same SQL
+ * runs on PGlite and PostgreSQL. Append new migrations; never edit old ones.
+ */
+import type { Store } from './store.js';
+
+export const MIGRATIONS: readonly string[] = [
+  /* 1: initial schema */ `
+  CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
+  CREATE TABLE apps (
+    appid text PRIMARY KEY,
+    name text NOT NULL,
+    secret text NOT NULL,
+    greeting text NOT NULL DEFAULT '',
+    disabled boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE app_domains (
+    appid text NOT NULL REFERENCES apps(appid) ON DELETE CASCADE,
+    domain text NOT NULL,
+    PRIMARY KEY (appid, domain)
+  );
+  CREATE TABLE agents (
+    id bigserial PRIMARY KEY,
+    name text NOT NULL,
+    key_hash text NOT NULL UNIQUE,
+    appid text REFERENCES apps(appid) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE visitors (
+    id bigserial PRIMARY KEY,
+    uid text NOT NULL UNIQUE,
+    appid text NOT NULL REFERENCES apps(appid) ON DELETE CASCADE,
+    bs text NOT NULL,
+    fkid text NOT NULL UNIQUE,
+    business_user text,
+    name text, nickname text, email text, phone text, referer text, source_title text, locale text,
+    banned boolean NOT NULL DEFAULT false,
+    token_epoch integer NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (appid, bs)
+  );
+  CREATE UNIQUE INDEX visitors_business_user ON visitors (appid, business_user) WHERE business_user IS NOT NULL;
+  CREATE TABLE conversations (
+    id text PRIMARY KEY,
+    appid text NOT NULL REFERENCES apps(appid) ON DELETE CASCADE,
+    visitor_id bigint NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    last_seq integer NOT NULL DEFAULT 0,
+    visitor_read_seq integer NOT NULL DEFAULT 0,
+    agent_read_seq integer NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX conversations_visitor ON conversations (visitor_id);
+  CREATE INDEX conversations_app_updated ON conversations (appid, updated_at DESC);
+  CREATE TABLE messages (
+    id text PRIMARY KEY,
+    conversation_id text NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    seq integer NOT NULL,
+    author text NOT NULL CHECK (author IN ('visitor', 'agent', 'system')),
+    author_name text,
+    text text NOT NULL,
+    client_id text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (conversation_id, seq),
+    UNIQUE (conversation_id, client_id)
+  );
+  `,
+];
+
+/** Applies pending migrations, serialised across processes by an advisory lock. */
+export async function migrate(store: Store): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7357001)');
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(done.map((r) => Number(r.version)));
+    for (let i = 0; i < MIGRATIONS.length; i++) {
+      const version = i + 1;
+      if (applied.has(version)) continue;
+      for (const stmt of splitStatements(MIGRATIONS[i]!)) await tx.query(stmt);
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+    }
+  });
+}
+
+// The extended protocol runs one statement at a time; our migrations contain no
+// semicolons inside literals, so a plain split is enough.
+function splitStatements(sql: string): string[] {
+  return sql.split(';').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,117 @@
+/**
+ * POST /v1/visitor/session: resolve or create the visitor, verify the
+ * business-user login if one is claimed, store the profile, issue a token.
+ */
+import type { VisitorSessionResponse, VisitorProfile } from '../src/protocol/wire.js';
+import { LIMITS } from '../src/protocol/wire.js';
+import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
+import { originIsTrusted } from './domains.js';
+import { appInfo, type VisitorRow } from './repo.js';
+import type { ServerContext } from './context.js';
+
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PROFILE_FIELDS = ['name', 'nickname', 'email', 'phone', 'referer', 'source_title'] as const;
+
+/** Validates and caps profile fields: strings only, control characters stripped, length-capped. */
+export function cleanProfile(input: unknown): VisitorProfile {
+  const out: VisitorProfile = {};
+  if (typeof input !== 'object' || input === null) return out;
+  for (const f of PROFILE_FIELDS) {
+    const v = (input as Record<string, unknown>)[f];
+    if (typeof v !== 'string') continue;
+    // eslint-disable-next-line no-control-regex
+    let s = v.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+    const cap = f === 'referer' ? LIMITS.url : LIMITS.profileField;
+    if (f === 'referer') {
+      if (!/^https?:\/\//i.test(s)) continue; // not a URL we would show
+    }
+    if (f === 'email' && s && !/^[^\s@]+@[^\s@]+$/.test(s)) continue;
+    s = s.slice(0, cap);
+    if (s) out[f] = s;
+  }
+  return out;
+}
+
+export function normalizeAppid(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const id = v.trim().toLowerCase();
+  return /^[a-z0-9][a-z0-9_-]{0,63}$/.test(id) ? id : null;
+}
+
+export async function createVisitorSession(ctx: ServerContext, body: Record<string, unknown>): Promise<VisitorSessionResponse> {
+  const appid = normalizeAppid(body.appid);
+  if (!appid) throw new Refusal(400, 'invalid_bootstrap', 'appid is missing or malformed');
+  const app = await ctx.repo.getApp(appid);
+  if (!app || app.disabled) throw new Refusal(404, 'invalid_bootstrap', 'unknown or disabled appid');
+  if (!originIsTrusted(typeof body.hostOrigin === 'string' ? body.hostOrigin : null, app.domains)) {
+    throw new Refusal(403, 'domain_not_whitelisted', 'the host page origin is not a trusted domain of this app');
+  }
+
+  // A claimed login must verify; there is no fall-back to the claimed identity.
+  let sbs: string | null = null;
+  if (body.login !== undefined && body.login !== null) {
+    const check = verifyLogin(body.login, app.secret);
+    if (!check.ok) throw new Refusal(401, 'login_failed', check.message);
+    sbs = check.sbs;
+  }
+
+  let visitor: VisitorRow | null = null;
+  let source: 'initial' | 'resolved' = 'initial';
+  const clue = body.clue as Record<string, unknown> | undefined;
+  if (clue && typeof clue === 'object' && verifyClue(ctx.secret, appid, clue.bs, clue.bs_mm)) {
+    visitor = await ctx.repo.visitorByBs(appid, clue.bs as string);
+    if (visitor) source = 'resolved';
+  }
+  if (sbs !== null) {
+    // The business user's own visitor wins, so every device of that user shares it.
+    const owner = await ctx.repo.visitorByBusinessUser(appid, sbs);
+    if (owner) {
+      if (owner.id !== visitor?.id) source = 'resolved';
+      visitor = owner;
+    } else if (visitor && visitor.business_user === null) {
+      await ctx.repo.attachBusinessUser(visitor.id, sbs);
+      visitor = { ...visitor, business_user: sbs };
+    } else {
+      visitor = await ctx.repo.createVisitor(appid, sbs);
+      source = 'initial';
+    }
+  }
+  if (!visitor) visitor = await ctx.repo.createVisitor(appid, null);
+  if (visitor.banned) throw new Refusal(403, 'visitor_banned', 'this visitor is banned');
+
+  const profile = cleanProfile(body.profile);
+  const locale = typeof body.locale === 'string' && /^[a-zA-Z-]{2,20}$/.test(body.locale) ? body.locale : undefined;
+  await ctx.repo.updateProfile(visitor.id, { ...profile, locale });
+  const conv = await ctx.repo.ensureConversation(visitor);
+  if (Object.keys(profile).length) void ctx.hub.pushConversation(conv.id).catch(() => {});
+
+  const exp = Math.floor(Date.now() / 1000) + ctx.tokenTtlSeconds;
+  const token = issueToken(ctx.secret, { v: visitor.uid, a: appid, e: visitor.token_epoch, x: exp });
+  const name = profile.name ?? visitor.name ?? undefined;
+  const nickname = profile.nickname ?? visitor.nickname ?? undefined;
+  return {
+    ok: true,
+    token,
+    expiresAt: new Date(exp * 1000).toISOString(),
+    visitor: {
+      visitorUid: visitor.uid,
+      bs: visitor.bs,
+      bs_mm: signClue(ctx.secret, appid, visitor.bs),
+      fkid: visitor.fkid,
+      source,
+      ...(visitor.business_user ? { businessUser: visitor.business_user } : {}),
+      ...(name ? { name } : {}),
+      ...(nickname ? { nickname } : {}),
+    },
+    app: { ...appInfo(app), agentsOnline: ctx.hub.agentsOnline(appid) },
+  };
+}

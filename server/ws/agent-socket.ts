@@ -1,0 +1,61 @@
+/** /v1/agent/ws: live pushes to agents. First frame `{type:'auth', key}`. */
+import type { WebSocket, RawData } from 'ws';
+import { AGENT_CLIENT_TYPES, CLOSE, parseFrame, type AgentClientFrame, type AgentServerFrame } from '../../src/protocol/wire.js';
+import type { ServerContext } from '../context.js';
+import type { AgentConn } from '../hub.js';
+import { closeSocket, sendFrame } from './send.js';
+
+export function handleAgentSocket(ctx: ServerContext, ws: WebSocket): void {
+  let conn: AgentConn | null = null;
+  let authing = false;
+  let strikes = 0;
+  const authTimer = setTimeout(() => closeSocket(ws, CLOSE.AUTH_TIMEOUT, 'no auth frame'), 10_000);
+  const send = (f: AgentServerFrame) => sendFrame(ws, f);
+  const refuse = (code: 'malformed' | 'unknown_type', message: string) => {
+    send({ type: 'error', code, message });
+    if (++strikes > 20) closeSocket(ws, CLOSE.PROTOCOL_ERROR, 'too many refused frames');
+  };
+
+  ws.on('close', () => {
+    clearTimeout(authTimer);
+    if (conn) ctx.hub.removeAgent(conn);
+  });
+  ws.on('error', () => {});
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    onFrame(isBinary ? null : data.toString()).catch((err) => {
+      console.error('twt: agent frame failed', err);
+      send({ type: 'error', code: 'internal', message: 'internal error' });
+    });
+  });
+
+  async function onFrame(raw: string | null): Promise<void> {
+    const frame = raw === null ? null : parseFrame<AgentClientFrame>(raw, AGENT_CLIENT_TYPES);
+    if (!conn) {
+      if (authing) return;
+      if (!frame || frame.type !== 'auth') return closeSocket(ws, CLOSE.PROTOCOL_ERROR, 'first frame must be auth');
+      authing = true;
+      const agent = typeof frame.key === 'string' ? await ctx.repo.findAgentByKey(frame.key) : null;
+      clearTimeout(authTimer);
+      if (!agent) return closeSocket(ws, CLOSE.TOKEN_REVOKED, 'unknown agent key');
+      if (ws.readyState !== ws.OPEN) return;
+      conn = { ws, agent };
+      ctx.hub.addAgent(conn);
+      send({ type: 'ready', agentName: agent.name });
+      return;
+    }
+    if (!frame) return refuse('malformed', 'frames are JSON objects with a known type');
+    switch (frame.type) {
+      case 'ping':
+        return send({ type: 'pong' });
+      case 'auth':
+        return refuse('malformed', 'already authenticated');
+      case 'typing': {
+        if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') return refuse('malformed', 'typing needs conversationId and typing');
+        const c = await ctx.repo.conversation(frame.conversationId);
+        if (!c || (conn.agent.appid !== null && conn.agent.appid !== c.appid)) return refuse('malformed', 'unknown conversation');
+        await ctx.hub.emit({ kind: 'typing', conversationId: c.id, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
+        return;
+      }
+    }
+  }
+}

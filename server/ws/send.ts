@@ -1,0 +1,27 @@
+import type { WebSocket } from 'ws';
+
+/** Past this many queued bytes a peer is not reading: drop it rather than buffer forever. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** Sends one JSON frame; closes slow consumers with 1013 (try again later). */
+export function sendFrame(ws: WebSocket, frame: object): void {
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    closeSocket(ws, 1013, 'backpressure');
+    return;
+  }
+  ws.send(JSON.stringify(frame));
+}
+
+/** Closes with a code; a peer that does not answer the close handshake is cut after 2 s. */
+export function closeSocket(ws: WebSocket, code: number, reason: string): void {
+  if (ws.readyState === ws.CLOSED) return;
+  try {
+    ws.close(code, reason.slice(0, 120));
+  } catch {
+    ws.terminate();
+    return;
+  }
+  const t = setTimeout(() => ws.terminate(), 2000);
+  t.unref();
+}

@@ -1,0 +1,159 @@
+/**
+ * /v1/ws: one visitor socket. The first frame authenticates (token in the
+ * frame, never the URL); then send / typing / read / ping. Every refusal is an
+ * error frame or a documented close code; nothing a client sends can crash it.
+ */
+import type { WebSocket, RawData } from 'ws';
+import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type VisitorClientFrame, type VisitorServerFrame, type WireErrorCode } from '../../src/protocol/wire.js';
+import type { ServerContext } from '../context.js';
+import type { VisitorConn } from '../hub.js';
+import { authenticateVisitor } from '../visitor-auth.js';
+import { closeSocket, sendFrame } from './send.js';
+
+const AUTH_TIMEOUT_MS = 10_000;
+/** Refusals (rate-limited or malformed frames) tolerated before the socket is closed. */
+const MAX_STRIKES = 20;
+
+export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
+  let conn: VisitorConn | null = null;
+  let authing = false;
+  let strikes = 0;
+  const authTimer = setTimeout(() => closeSocket(ws, CLOSE.AUTH_TIMEOUT, 'no auth frame'), AUTH_TIMEOUT_MS);
+  const send = (f: VisitorServerFrame) => sendFrame(ws, f);
+  const refuse = (code: WireErrorCode, message: string, ref?: string) => {
+    send({ type: 'error', code, message, ...(ref !== undefined ? { ref } : {}) });
+    if (++strikes > MAX_STRIKES) closeSocket(ws, code === 'rate_limited' ? CLOSE.RATE_LIMITED : CLOSE.PROTOCOL_ERROR, 'too many refused frames');
+  };
+  // Frames are handled one at a time, in order, so acks keep the send order.
+  let chain: Promise<void> = Promise.resolve();
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    chain = chain.then(() => onFrame(data, isBinary)).catch((err) => {
+      console.error('twt: visitor frame failed', err);
+      send({ type: 'error', code: 'internal', message: 'internal error' });
+    });
+  });
+  ws.on('close', () => {
+    clearTimeout(authTimer);
+    if (conn) ctx.hub.removeVisitor(conn);
+  });
+  ws.on('error', () => {});
+
+  async function onFrame(data: RawData, isBinary: boolean): Promise<void> {
+    if (ws.readyState !== ws.OPEN) return;
+    const raw = isBinary ? null : data.toString();
+    const frame = raw === null ? null : parseFrame<VisitorClientFrame>(raw, VISITOR_CLIENT_TYPES);
+    if (!conn) {
+      if (authing) return;
+      if (!frame || frame.type !== 'auth') return closeSocket(ws, CLOSE.PROTOCOL_ERROR, 'first frame must be auth');
+      authing = true;
+      return authenticate(frame);
+    }
+    if (!frame) {
+      if (raw !== null && isJsonObjectWithType(raw)) return refuse('unknown_type', 'unknown frame type');
+      return refuse('malformed', 'frames are JSON objects with a known type');
+    }
+    switch (frame.type) {
+      case 'auth':
+        return refuse('malformed', 'already authenticated');
+      case 'ping':
+        return send({ type: 'pong' });
+      case 'send':
+        return onSend(conn, frame);
+      case 'typing':
+        if (typeof frame.typing !== 'boolean') return refuse('malformed', 'typing must be a boolean');
+        await ctx.hub.emit({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing });
+        return;
+      case 'read': {
+        if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return refuse('malformed', 'read.seq must be a non-negative integer');
+        await ctx.repo.markRead(conn.conversationId, 'visitor', frame.seq);
+        return conn.sendUnread();
+      }
+    }
+  }
+
+  async function authenticate(frame: Extract<VisitorClientFrame, { type: 'auth' }>): Promise<void> {
+    const auth = await authenticateVisitor(ctx, frame.token);
+    clearTimeout(authTimer);
+    if (!auth.ok) return closeSocket(ws, auth.closeCode, auth.reason);
+    if (ws.readyState !== ws.OPEN) return;
+    const { visitor, app } = auth;
+    // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
+    let conv = typeof frame.conversationId === 'string' ? await ctx.repo.conversation(frame.conversationId) : null;
+    const resumed = conv !== null && conv.visitor_id === visitor.id;
+    if (!resumed) conv = await ctx.repo.ensureConversation(visitor);
+    const conversationId = conv!.id;
+    const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? frame.lastSeq! : 0;
+
+    let sentSeq = lastSeq;
+    let pumping: Promise<void> | null = null;
+    let again = false;
+    const pump = (): void => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = (async () => {
+        do {
+          again = false;
+          for (;;) {
+            const batch = await ctx.repo.messagesAfter(conversationId, sentSeq, 200);
+            for (const m of batch) {
+              send({ type: 'message', message: m });
+              sentSeq = m.seq;
+            }
+            if (batch.length < 200 || ws.readyState !== ws.OPEN) break;
+          }
+        } while (again && ws.readyState === ws.OPEN);
+      })()
+        .catch((err) => console.error('twt: delivery failed', err))
+        .finally(() => {
+          pumping = null;
+        });
+    };
+    const sendUnread = (): void => {
+      void (async () => {
+        const c = await ctx.repo.conversation(conversationId);
+        if (!c) return;
+        send({ type: 'unread', count: await ctx.repo.unreadFor(conversationId, 'visitor', c.visitor_read_seq), visitorReadSeq: c.visitor_read_seq });
+      })().catch(() => {});
+    };
+
+    conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, pump, sendUnread };
+    // Register before reading history, so nothing committed meanwhile is missed.
+    ctx.hub.addVisitor(conn);
+    const fresh = (await ctx.repo.conversation(conversationId))!;
+    send({
+      type: 'ready',
+      conversationId,
+      lastSeq: fresh.last_seq,
+      visitorReadSeq: fresh.visitor_read_seq,
+      unread: await ctx.repo.unreadFor(conversationId, 'visitor', fresh.visitor_read_seq),
+      agentsOnline: ctx.hub.agentsOnline(app.appid),
+    });
+    pump();
+  }
+
+  async function onSend(c: VisitorConn, frame: Extract<VisitorClientFrame, { type: 'send' }>): Promise<void> {
+    const clientId = frame.clientId;
+    if (typeof clientId !== 'string' || !clientId || clientId.length > LIMITS.clientId) {
+      return refuse('malformed', `send.clientId must be a string of 1..${LIMITS.clientId} characters`);
+    }
+    if (typeof frame.text !== 'string' || !frame.text.trim()) return refuse('invalid_text', 'text must be a non-empty string', clientId);
+    if (frame.text.length > LIMITS.messageText) return refuse('too_large', `text is longer than ${LIMITS.messageText} characters`, clientId);
+    if (!ctx.messageLimiter.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', clientId);
+    const { message } = await ctx.repo.appendMessage({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId });
+    // Committed: only now is the message acknowledged.
+    send({ type: 'ack', clientId, message });
+  }
+}
+
+function isJsonObjectWithType(raw: string): boolean {
+  if (raw.length > LIMITS.frameBytes) return false;
+  try {
+    const v = JSON.parse(raw);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.type === 'string';
+  } catch {
+    return false;
+  }
+}
