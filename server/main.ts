@@ -1,0 +1,34 @@
+/** `npm start` entry (bundled to dist/server/main.js): start the server, print its URLs, stop cleanly on signals. */
+import { startServer } from './app.js';
+
+const server = await startServer({ testMode: process.env.TWT_TEST_MODE === '1' }).catch((err) => {
+  console.error(`twt: could not start: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});
+
+const u = server.url;
+console.log(`
+  TWT chat server ready
+    core.js        ${u}/install/core.js
+    widget         ${u}/widget/
+    demo pages     ${u}/demo/
+    agent console  ${u}/console/
+    API            ${u}/v1/   (visitor socket ${u.replace(/^http/, 'ws')}/v1/ws)`);
+if (server.demo) {
+  console.log(`
+  Demo app (DEV ONLY; override with TWT_DEMO_* env):
+    appid ${server.demo.appid}   app secret ${server.demo.secret}   trusted ${server.demo.domains.join(', ')}
+    agent key ${server.demo.agentKey}`);
+}
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
