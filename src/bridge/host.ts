@@ -1,0 +1,303 @@
+/**
+ * The host end of the bridge (see src/protocol/bridge.ts and DESIGN.md):
+ * the bootstrap request to the widget origin W, the origin-pinned handshake
+ * with each surface iframe, then one MessageChannel port per surface carrying
+ * commands (host -> surface, answered by a result) and events (surface -> host).
+ *
+ * Every incoming message is validated; anything unknown or malformed is
+ * dropped without throwing. Target origins are always exactly W.
+ */
+import {
+  BRIDGE_TAG,
+  BRIDGE_VERSION,
+  encodeSurfaceFragment,
+  parseHello,
+  parsePortMessage,
+  type HostCommandName,
+  type HostCommands,
+  type SurfaceBoot,
+  type SurfaceEventName,
+  type SurfaceName,
+} from '../protocol/bridge.js';
+import type { AppInfo, BootstrapFailedPayload } from '../protocol/wire.js';
+
+/** A refusal from the runtime (or the host); `reason` is machine-readable. */
+export class WidgetError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WidgetError';
+  }
+}
+
+export interface HostBridgeOptions {
+  /** The widget origin W (exact, e.g. `https://widget.example.com`). */
+  origin: string;
+  appid: string;
+  boot(surface: SurfaceName): SurfaceBoot;
+  onConnect(surface: SurfaceName): void;
+  /** Called with a validated, freshly copied payload. */
+  onEvent(surface: SurfaceName, name: SurfaceEventName, payload: Record<string, unknown> | undefined): void;
+}
+
+interface Frame {
+  iframe: HTMLIFrameElement;
+  nonce: string;
+  port?: MessagePort;
+}
+
+interface Pending {
+  surface: SurfaceName;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const COMMAND_TIMEOUT_MS = 15000;
+
+export class HostBridge {
+  private readonly frames = new Map<SurfaceName, Frame>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(private readonly o: HostBridgeOptions) {
+    addEventListener('message', this.onWindowMessage);
+  }
+
+  /** Registers the iframe of a surface and returns the URL to load in it (nonce and host origin in the fragment). */
+  attach(surface: SurfaceName, iframe: HTMLIFrameElement, locale: string, theme: 'light' | 'dark'): string {
+    const nonce = randomNonce();
+    this.frames.set(surface, { iframe, nonce });
+    const fragment = encodeSurfaceFragment({ nonce, host: location.origin, surface, locale, theme });
+    return `${this.o.origin}/widget/${surface}.html?appid=${encodeURIComponent(this.o.appid)}#${fragment}`;
+  }
+
+  isConnected(surface: SurfaceName): boolean {
+    return !!this.frames.get(surface)?.port;
+  }
+
+  /** Sends a command; settles with the surface's answer, rejects with a {@link WidgetError} on refusal. */
+  command<K extends HostCommandName>(surface: SurfaceName, name: K, payload: HostCommands[K]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const port = this.frames.get(surface)?.port;
+      if (!port || this.disposed) return reject(new WidgetError('not_connected', `the ${surface} surface is not connected`));
+      const id = this.nextId++;
+      const timer = setTimeout(() => this.settle(id, new WidgetError('timeout', `${name} got no answer from the ${surface} surface`)), COMMAND_TIMEOUT_MS);
+      this.pending.set(id, { surface, resolve, reject, timer });
+      try {
+        port.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'command', id, name, payload });
+      } catch (e) {
+        this.settle(id, new WidgetError('invalid_payload', String(e)));
+      }
+    });
+  }
+
+  /** Closes every port, stops listening, rejects what is still pending. */
+  dispose(): void {
+    this.disposed = true;
+    removeEventListener('message', this.onWindowMessage);
+    for (const f of this.frames.values()) f.port?.close();
+    this.frames.clear();
+    for (const id of [...this.pending.keys()]) this.settle(id, new WidgetError('destroyed', 'the widget was destroyed'));
+  }
+
+  private settle(id: number, error: Error | null, value?: unknown) {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    if (error) p.reject(error);
+    else p.resolve(value);
+  }
+
+  private readonly onWindowMessage = (e: MessageEvent) => {
+    try {
+      // Exact comparisons only: origin, the very iframe's window, the nonce we put in its URL.
+      if (this.disposed || e.origin !== this.o.origin) return;
+      const hello = parseHello(e.data);
+      const frame = hello && this.frames.get(hello.surface);
+      const win = frame && frame.iframe.contentWindow;
+      if (!hello || !frame || !win || e.source !== win || hello.nonce !== frame.nonce) return;
+      this.connect(hello.surface, frame, win);
+    } catch {
+      /* dropped */
+    }
+  };
+
+  private connect(surface: SurfaceName, frame: Frame, win: Window) {
+    // A reloaded iframe (e.g. the element moved in the DOM) says hello again: replace its port.
+    if (frame.port) {
+      frame.port.close();
+      for (const [id, p] of this.pending) if (p.surface === surface) this.settle(id, new WidgetError('bridge_reset', `the ${surface} surface reloaded`));
+    }
+    const { port1, port2 } = new MessageChannel();
+    frame.port = port1;
+    port1.onmessage = (m) => this.onPortMessage(surface, m.data);
+    win.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'connect', nonce: frame.nonce, boot: this.o.boot(surface) }, this.o.origin, [port2]);
+    this.o.onConnect(surface);
+  }
+
+  private onPortMessage(surface: SurfaceName, data: unknown) {
+    try {
+      const m = parsePortMessage(data);
+      if (!m || this.disposed) return;
+      if (m.type === 'result') {
+        const p = this.pending.get(m.id);
+        if (!p || p.surface !== surface) return;
+        if (m.ok) this.settle(m.id, null, m.value);
+        else this.settle(m.id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by the ${surface} surface`));
+      } else if (m.type === 'event') {
+        if (!EVENTS_FROM[surface].includes(m.name)) return;
+        const payload = sanitizeEventPayload(m.name, (m as { payload?: unknown }).payload);
+        if (payload !== null) this.o.onEvent(surface, m.name, payload);
+      }
+    } catch {
+      /* dropped */
+    }
+  }
+}
+
+/** Which surface may send which event. */
+const EVENTS_FROM: Record<SurfaceName, readonly SurfaceEventName[]> = {
+  panel: [
+    'runtime_mounted',
+    'visitor_auth_ready',
+    'runtime_activated',
+    'connection_state_changed',
+    'session_connected',
+    'session_disconnected',
+    'unread_count_changed',
+    'auth_closed',
+    'bootstrap_failed',
+    'card_content',
+    'request_maximize',
+    'request_minimize',
+  ],
+  launcher: ['request_toggle'],
+  card: ['request_maximize', 'request_dismiss_card'],
+};
+
+const STATUSES = ['disconnected', 'connecting', 'connected', 'reconnecting'];
+
+/**
+ * A clean copy of an event payload with only the expected fields, or null when
+ * it is malformed. Events without a payload give undefined.
+ */
+export function sanitizeEventPayload(name: SurfaceEventName, raw: unknown): Record<string, unknown> | undefined | null {
+  if (raw === undefined) raw = {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const proto = Object.getPrototypeOf(raw);
+  if (proto !== Object.prototype && proto !== null) return null;
+  const get = (k: string): unknown => (Object.prototype.hasOwnProperty.call(raw, k) ? (raw as Record<string, unknown>)[k] : undefined);
+  const str = (k: string, max = 2000) => {
+    const v = get(k);
+    return typeof v === 'string' && v.length <= max ? v : undefined;
+  };
+  const status = get('status');
+  switch (name) {
+    case 'visitor_auth_ready': {
+      const bs = str('bs', 200);
+      const bs_mm = str('bs_mm', 200);
+      const fkid = str('fkid', 200) ?? str('fk_id', 200) ?? '';
+      const source = get('source');
+      if (bs === undefined || bs_mm === undefined) return null;
+      return {
+        bs,
+        bs_mm,
+        fk_id: str('fk_id', 200) ?? fkid,
+        fkid,
+        hasToken: get('hasToken') === true,
+        source: source === 'resolved' ? 'resolved' : 'initial',
+        visitorUid: str('visitorUid', 200) ?? '',
+      };
+    }
+    case 'connection_state_changed':
+    case 'session_disconnected':
+      return typeof status === 'string' && STATUSES.includes(status) ? { status } : null;
+    case 'session_connected':
+      return status === 'connected' ? { status } : null;
+    case 'unread_count_changed': {
+      const count = get('count');
+      return typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 1e6 ? { count } : null;
+    }
+    case 'auth_closed': {
+      const reason = str('reason', 200);
+      if (reason === undefined) return null;
+      const code = get('closeCode');
+      return {
+        message: str('message') ?? '',
+        reason,
+        source: str('source', 200) ?? 'ws',
+        clearToken: get('clearToken') === true,
+        closeAuthType: str('closeAuthType', 200) ?? reason,
+        closeCode: typeof code === 'number' && Number.isFinite(code) ? code : 0,
+        terminal: str('terminal', 200) ?? 'visitor',
+      };
+    }
+    case 'bootstrap_failed': {
+      const reason = str('reason', 200);
+      if (reason === undefined) return null;
+      const message = str('message');
+      return { reason, source: str('source', 200) ?? 'runtime', mode: 'embedded', ...(message === undefined ? {} : { message }) };
+    }
+    case 'card_content': {
+      const card = get('card');
+      if (card === null) return { card: null };
+      if (typeof card !== 'object' || Array.isArray(card)) return null;
+      const c = (k: string) => (Object.prototype.hasOwnProperty.call(card, k) ? (card as Record<string, unknown>)[k] : undefined);
+      const kind = c('kind');
+      const text = c('text');
+      const author = c('author');
+      if ((kind !== 'greeting' && kind !== 'message') || typeof text !== 'string' || text.length > 4000) return null;
+      return { card: { kind, text, ...(typeof author === 'string' && author.length <= 200 ? { author } : {}) } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function randomNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+export const BOOTSTRAP_TIMEOUT_MS = 15000;
+
+/**
+ * POST W/v1/bootstrap {appid}. text/plain, so the browser sends no CORS
+ * preflight; no credentials. Resolves with the app info, or with the
+ * `bootstrap_failed` payload on refusal, network error or timeout.
+ */
+export async function requestBootstrap(origin: string, appid: string, signal: AbortSignal, timeoutMs = BOOTSTRAP_TIMEOUT_MS): Promise<{ app: AppInfo } | { failed: BootstrapFailedPayload }> {
+  const fail = (reason: string, message: string) => ({ failed: { reason, source: 'bootstrap', mode: 'embedded' as const, message } });
+  const timeout = new AbortController();
+  const abort = () => timeout.abort();
+  signal.addEventListener('abort', abort);
+  const timer = setTimeout(abort, timeoutMs);
+  try {
+    const res = await fetch(`${origin}/v1/bootstrap`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ appid }),
+      credentials: 'omit',
+      signal: timeout.signal,
+    });
+    const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    const app = body && body.ok === true && typeof body.app === 'object' && body.app ? (body.app as Record<string, unknown>) : null;
+    if (res.ok && app) {
+      const s = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : '');
+      return { app: { appid: s(app.appid) || appid, name: s(app.name), greeting: s(app.greeting) } };
+    }
+    const reason = body && typeof body.reason === 'string' ? body.reason.slice(0, 100) : 'invalid_bootstrap';
+    return fail(reason, body && typeof body.message === 'string' ? body.message.slice(0, 500) : `bootstrap refused (HTTP ${res.status})`);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return timeout.signal.aborted ? fail('timeout', `no bootstrap answer from ${origin} in ${timeoutMs} ms`) : fail('invalid_bootstrap', `bootstrap request to ${origin} failed: ${String(e)}`);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', abort);
+  }
+}

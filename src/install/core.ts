@@ -1,0 +1,53 @@
+/**
+ * core.js, the legacy snippet's script (one IIFE): defines both elements,
+ * installs `window.TWTChatWidget` (replaying the stub's queue), reads the
+ * config and boots unless `asyncInit`.
+ */
+import '../define.js';
+import { TwtChatWidget } from '../../elements/twt-chat-widget.js';
+import { createShim, replayStubQueue, SHIM_MARK, type TWTChatWidgetApi } from '../shim/shim.js';
+import { fromLegacyConfig, mergeConfig, httpOrigin } from '../config/config.js';
+
+// Captured now: currentScript is only set while core.js first runs.
+const script = document.currentScript as HTMLScriptElement | null;
+
+function install() {
+  const w = window as unknown as { TWTChatWidget?: unknown; __twt?: unknown; __twt__config?: unknown };
+  const existing = w.TWTChatWidget as Record<symbol, unknown> | undefined;
+  if (existing && typeof existing === 'object' && existing[SHIM_MARK]) {
+    console.warn('[twt-chat-widget] core.js is loaded more than once; the first copy keeps running.');
+    return;
+  }
+  let scriptTagVersion = '';
+  if (script?.src) {
+    const url = new URL(script.src, location.href);
+    scriptTagVersion = (url.searchParams.get('version') ?? '').slice(0, 32);
+    TwtChatWidget.defaultServer = httpOrigin(url.href);
+  }
+  TwtChatWidget.scriptTagVersion = scriptTagVersion;
+  const readConfig = () => mergeConfig(fromLegacyConfig(w.__twt__config), w.__twt);
+
+  const api: TWTChatWidgetApi = createShim({
+    scriptTagVersion,
+    element() {
+      // A <twt-chat-widget> already on the page (a page builder) is reused, never doubled.
+      const found = document.querySelector('twt-chat-widget');
+      if (found) {
+        if (!found.hasAttribute('appid')) found.options = readConfig();
+        return { el: found, created: false };
+      }
+      const el = document.createElement('twt-chat-widget');
+      el.options = { ...readConfig(), asyncInit: true }; // the shim calls init() itself
+      (document.body ?? document.documentElement).append(el);
+      return { el, created: true };
+    },
+  });
+  replayStubQueue(existing, api);
+  w.TWTChatWidget = api;
+  if (readConfig().asyncInit !== true) {
+    if (document.body) api.init();
+    else document.addEventListener('DOMContentLoaded', () => api.init(), { once: true });
+  }
+}
+
+install();

@@ -1,0 +1,205 @@
+/**
+ * `window.TWTChatWidget`: the spec's public API, as a thin mapping onto a
+ * `<twt-chat-widget>` element. All state and behaviour live in the element;
+ * the shim reaches it only through its public methods and its DOM events
+ * (`twt-visibility-changed` <-> `on('visibility_changed')`).
+ */
+import type { TwtChatWidget } from '../../elements/twt-chat-widget.js';
+
+export const EVENTS = [
+  'initialized', 'iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated', 'destroyed',
+  'visibility_changed', 'connection_state_changed', 'session_connected', 'session_disconnected', 'auth_closed', 'bootstrap_failed', 'unread_count_changed',
+] as const;
+export type WidgetEventName = (typeof EVENTS)[number];
+/** Lifecycle events a late subscriber still receives once. */
+const REPLAYED: readonly string[] = ['initialized', 'bridge_ready', 'runtime_mounted', 'runtime_activated'];
+
+export type Handler = (payload?: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type MethodName = 'maximize' | 'minimize' | 'hide' | 'show' | 'toggle' | 'destroy' | 'login' | 'set_language' | 'set_theme';
+export type GetterName = 'state' | 'sdk_info' | 'unread_count' | 'theme';
+
+/** The public API (spec: 核心函数). */
+export interface TWTChatWidgetApi {
+  on(event: WidgetEventName, handler: Handler): void;
+  once(event: WidgetEventName, handler: Handler): void;
+  /** Without a handler: removes every handler of that event. */
+  off(event: WidgetEventName, handler?: Handler): void;
+  /** Never throws; rejects with an Error carrying `reason` on refusal. */
+  call(method: MethodName, payload?: unknown): Promise<unknown>;
+  /** Synchronous; throws before init() has completed. */
+  get(getter: 'state'): { visibility: 'maximized' | 'minimized' | 'hidden' };
+  get(getter: 'sdk_info'): { version: string; scriptTagVersion: string; compatibilityMode: 'off'; transport: 'mixed' };
+  get(getter: 'unread_count'): number;
+  get(getter: 'theme'): 'light' | 'dark' | 'system';
+  get(getter: GetterName): unknown;
+  init(): void;
+  login(sbs: string, sbs_mm: string, ranstr: string, name?: string, nickname?: string, email?: string, phone?: string): Promise<unknown>;
+  setLanguage(locale: string): Promise<unknown>;
+  scriptTagVersion(): string;
+}
+
+export interface ShimDeps {
+  /** Finds or creates the page's widget element (connected, options set). `created` says whether the shim owns it. */
+  element(): { el: TwtChatWidget; created: boolean };
+  scriptTagVersion: string;
+}
+
+/** Marks a real API object, so a second core.js leaves it alone. */
+export const SHIM_MARK = Symbol.for('twt-chat-widget.shim');
+
+class CallError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const METHODS = new Map<string, (el: TwtChatWidget, payload: unknown) => Promise<unknown>>([
+  ['maximize', (el) => el.maximize()],
+  ['minimize', (el) => el.minimize()],
+  ['hide', (el) => el.hide()],
+  ['show', (el) => el.show()],
+  ['toggle', (el) => el.toggle()],
+  ['login', (el, p) => el.login(p)],
+  ['set_language', (el, p) => el.setLanguage(unwrap(p, 'locale'))],
+  ['set_theme', (el, p) => el.setTheme(unwrap(p, 'theme'))],
+]);
+
+/** `call('set_theme', 'dark')` is the spec's form; `{theme: 'dark'}` is accepted too. */
+function unwrap(p: unknown, key: string): unknown {
+  return typeof p === 'object' && p !== null && Object.prototype.hasOwnProperty.call(p, key) ? (p as Record<string, unknown>)[key] : p;
+}
+
+export function createShim(deps: ShimDeps): TWTChatWidgetApi {
+  const handlers = new Map<string, Array<{ h: Handler; once: boolean }>>();
+  let el: TwtChatWidget | undefined;
+  let owned = false;
+  let destroyed = false;
+  let early: Array<(el: TwtChatWidget) => void> = [];
+  const listeners: Array<[string, EventListener]> = [];
+
+  const deliver = (event: string, payload: unknown) => {
+    for (const entry of [...(handlers.get(event) ?? [])]) {
+      if (entry.once) remove(event, entry.h, true);
+      try {
+        entry.h(payload);
+      } catch (e) {
+        console.error(`[TWTChatWidget] a "${event}" handler threw:`, e);
+      }
+    }
+  };
+  const remove = (event: string, h: Handler | undefined, onceOnly = false) => {
+    const list = handlers.get(event);
+    if (!list) return;
+    const i = list.findIndex((e) => e.h === h && (!onceOnly || e.once));
+    if (h === undefined) handlers.delete(event);
+    else if (i >= 0) list.splice(i, 1);
+  };
+  const detach = () => {
+    for (const [type, l] of listeners) el?.removeEventListener(type, l);
+    listeners.length = 0;
+    if (owned) el?.remove();
+    el = undefined;
+  };
+  const attach = (target: TwtChatWidget) => {
+    el = target;
+    for (const name of EVENTS) {
+      const l = (e: Event) => {
+        const payload = (e as CustomEvent).detail ?? undefined;
+        if (name === 'destroyed') {
+          destroyed = true;
+          detach();
+        }
+        deliver(name, payload);
+      };
+      const type = `twt-${name.replace(/_/g, '-')}`;
+      target.addEventListener(type, l);
+      listeners.push([type, l]);
+    }
+  };
+  const subscribe = (event: unknown, handler: unknown, once: boolean) => {
+    if (typeof event !== 'string' || !(EVENTS as readonly string[]).includes(event)) return console.warn(`[TWTChatWidget] unknown event ${JSON.stringify(event)}; events: ${EVENTS.join(', ')}`);
+    if (typeof handler !== 'function') return console.warn(`[TWTChatWidget] on("${event}") needs a function`);
+    const list = handlers.get(event) ?? [];
+    handlers.set(event, list);
+    const entry = { h: handler as Handler, once };
+    list.push(entry);
+    // Readiness that already happened reaches a late subscriber once, asynchronously.
+    if (REPLAYED.includes(event) && el?.lifecycle.has(event)) {
+      queueMicrotask(() => {
+        if (!list.includes(entry)) return;
+        if (once) list.splice(list.indexOf(entry), 1);
+        try {
+          entry.h(undefined);
+        } catch (e) {
+          console.error(`[TWTChatWidget] a "${event}" handler threw:`, e);
+        }
+      });
+    }
+  };
+
+  const api: TWTChatWidgetApi & { [SHIM_MARK]: true } = {
+    [SHIM_MARK]: true,
+    on: (event, handler) => subscribe(event, handler, false),
+    once: (event, handler) => subscribe(event, handler, true),
+    off: (event, handler) => remove(event, handler),
+    call(method, payload) {
+      try {
+        if (method === 'destroy') {
+          early = [];
+          el?.destroy();
+          detach();
+          return Promise.resolve();
+        }
+        const run = typeof method === 'string' ? METHODS.get(method) : undefined;
+        if (!run) return Promise.reject(new CallError('unknown_method', `unknown method ${JSON.stringify(method)}; methods: maximize, minimize, hide, show, toggle, destroy, login, set_language, set_theme`));
+        if (el) return run(el, payload);
+        if (destroyed) return Promise.reject(new CallError('destroyed', `the widget was destroyed; call TWTChatWidget.init() before call("${method}")`));
+        // Before init(): queued, delivered in order once the widget exists.
+        return new Promise((resolve, reject) => early.push((target) => run(target, payload).then(resolve, reject)));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    get(getter: GetterName): never {
+      const valid = ['state', 'sdk_info', 'unread_count', 'theme'];
+      if (!valid.includes(getter)) throw new Error(`TWTChatWidget.get(): unknown getter ${JSON.stringify(getter)}; valid getters: ${valid.join(', ')}`);
+      if (!el?.initialized) throw new Error(`TWTChatWidget.get("${getter}") is only available after init() has completed; wait for the "initialized" event`);
+      const value = getter === 'state' ? { visibility: el.visibility } : getter === 'sdk_info' ? el.sdkInfo : getter === 'unread_count' ? el.unreadCount : el.themeSetting;
+      return value as never;
+    },
+    init() {
+      if (!el) {
+        const found = deps.element();
+        owned = found.created;
+        destroyed = false;
+        attach(found.el);
+        const q = early;
+        early = [];
+        for (const f of q) f(found.el);
+      }
+      el!.init();
+    },
+    login: (sbs, sbs_mm, ranstr, name, nickname, email, phone) => api.call('login', { sbs, sbs_mm, ranstr, name, nickname, email, phone }),
+    setLanguage: (locale) => api.call('set_language', locale),
+    scriptTagVersion: () => deps.scriptTagVersion,
+  };
+  return api;
+}
+
+/**
+ * Replays the snippet stub's queue (`_q` of `[name, args]`, in order: `on`, and
+ * `once`/`off`/`call` if a richer stub queued them) onto the real API.
+ */
+export function replayStubQueue(stub: unknown, api: TWTChatWidgetApi): void {
+  const q = typeof stub === 'object' && stub !== null && Object.prototype.hasOwnProperty.call(stub, '_q') ? (stub as { _q: unknown })._q : undefined;
+  if (!Array.isArray(q)) return;
+  for (const item of q) {
+    if (!Array.isArray(item) || !Array.isArray(item[1])) continue;
+    const [name, args] = item as [unknown, unknown[]];
+    if (name === 'on' || name === 'once' || name === 'off') (api[name] as (...a: unknown[]) => void)(...args);
+    else if (name === 'call') (api.call as (...a: unknown[]) => Promise<unknown>)(...args).catch((e: Error) => console.warn(`[TWTChatWidget] queued call failed: ${e.message}`));
+  }
+}
