@@ -1,0 +1,418 @@
+/**
+ * The server bench's load generator: a separate process (so the server's
+ * figures are its own) driven over IPC by bench/steps/server.ts. It holds the
+ * visitors, their sockets and one agent socket, and measures every latency
+ * on one clock (this process's). Every command is bounded in count and time.
+ *
+ * Commands (`{cmd, ...args}` -> `{type:'done', cmd, ...result}`):
+ *   sessions  create visitors with POST /v1/visitor/session
+ *   connect   open visitor sockets (auth frame, wait for `ready`)
+ *   agent     open the agent socket
+ *   v2a       visitors send at a fixed total rate; latency at the agent socket
+ *   a2v       agent REST posts at a fixed rate; latency at the visitor sockets
+ *   ping      ping/pong round trips on a sample of idle sockets
+ *   closeAll  close every socket
+ */
+import WebSocket from 'ws';
+import type { VisitorServerFrame, AgentServerFrame, VisitorSessionResponse } from '../../src/protocol/wire.js';
+import { max, nowMs, percentile, sleep } from './stats.js';
+
+interface Visitor {
+  token: string;
+  bs: string;
+  bs_mm: string;
+  uid: string;
+}
+interface VisitorSocket {
+  ws: WebSocket;
+  visitor: Visitor;
+  conversationId?: string;
+  /** Called with each frame after `ready`. */
+  onFrame?: (f: VisitorServerFrame, at: number) => void;
+}
+
+const HOST_ORIGIN = 'http://localhost';
+let base = '';
+let agentKey = 'demo-agent-key';
+const visitors: Visitor[] = [];
+const groups = new Map<string, VisitorSocket[]>();
+let agent: WebSocket | null = null;
+let onAgentFrame: ((f: AgentServerFrame, at: number) => void) | null = null;
+
+const wsUrl = (path: string) => base.replace(/^http/, 'ws') + path;
+const lat = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99), max: max(xs) });
+
+async function createSession(body: Record<string, unknown>): Promise<{ ms: number; data?: VisitorSessionResponse; status: number }> {
+  const t0 = nowMs();
+  const res = await fetch(`${base}/v1/visitor/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: HOST_ORIGIN },
+    body: JSON.stringify({ appid: 'demo', hostOrigin: HOST_ORIGIN, ...body }),
+  });
+  const data = (await res.json().catch(() => undefined)) as VisitorSessionResponse | undefined;
+  return { ms: nowMs() - t0, data: res.ok ? data : undefined, status: res.status };
+}
+
+/** Creates up to `n` visitors with `concurrency` requests in flight, stopping at `maxMs`. */
+async function sessions({ n, concurrency = 8, maxMs = 60_000 }: { n: number; concurrency?: number; maxMs?: number }) {
+  const t0 = nowMs();
+  const times: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < n && nowMs() - t0 < maxMs) {
+      next++;
+      try {
+        const r = await createSession({});
+        if (r.data?.ok) {
+          times.push(r.ms);
+          visitors.push({ token: r.data.token, bs: r.data.visitor.bs, bs_mm: r.data.visitor.bs_mm, uid: r.data.visitor.visitorUid });
+        } else errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = nowMs() - t0;
+  return { created: times.length, total: visitors.length, errors, ms, perSecond: (times.length / ms) * 1000, latency: lat(times) };
+}
+
+/** Opens one authenticated visitor socket; resolves once `ready` arrives. */
+function openVisitorSocket(visitor: Visitor, timeoutMs: number): Promise<VisitorSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl('/v1/ws'), { perMessageDeflate: false, headers: { origin: 'http://127.0.0.1' } });
+    const vs: VisitorSocket = { ws, visitor };
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('no ready in time'));
+    }, timeoutMs);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: visitor.token })));
+    ws.on('message', (data) => {
+      const at = nowMs();
+      let f: VisitorServerFrame;
+      try {
+        f = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      if (f.type === 'ready' && !vs.conversationId) {
+        vs.conversationId = f.conversationId;
+        clearTimeout(timer);
+        resolve(vs);
+      } else vs.onFrame?.(f, at);
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`closed ${code} before ready`));
+    });
+  });
+}
+
+/**
+ * Opens `count` sockets into `group`, `batch` at a time. Visitor i of the
+ * group uses visitor (offset + i) mod visitors (a visitor may hold several
+ * sockets, like several tabs). Stops at `maxMs`.
+ */
+async function connect({ group, count, batch = 500, offset = 0, maxMs = 90_000 }: { group: string; count: number; batch?: number; offset?: number; maxMs?: number }) {
+  if (!visitors.length) throw new Error('no visitors: run sessions first');
+  const list = groups.get(group) ?? [];
+  groups.set(group, list);
+  const t0 = nowMs();
+  const times: number[] = [];
+  let failed = 0;
+  const failures = new Map<string, number>();
+  for (let i = 0; i < count && nowMs() - t0 < maxMs; i += batch) {
+    const n = Math.min(batch, count - i);
+    await Promise.all(
+      Array.from({ length: n }, async (_, j) => {
+        const v = visitors[(offset + i + j) % visitors.length];
+        const s = nowMs();
+        try {
+          list.push(await openVisitorSocket(v, 30_000));
+          times.push(nowMs() - s);
+        } catch (err) {
+          failed++;
+          const why = String((err as Error).message ?? err).slice(0, 60);
+          failures.set(why, (failures.get(why) ?? 0) + 1);
+        }
+      }),
+    );
+  }
+  const open = [...groups.values()].reduce((n, g) => n + g.filter((s) => s.ws.readyState === WebSocket.OPEN).length, 0);
+  return { opened: times.length, failed, failures: Object.fromEntries(failures), open, ms: nowMs() - t0, latency: lat(times) };
+}
+
+async function openAgent({ key }: { key?: string }) {
+  if (key) agentKey = key;
+  const t0 = nowMs();
+  agent = await new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(wsUrl('/v1/agent/ws'), { perMessageDeflate: false });
+    const timer = setTimeout(() => reject(new Error('agent: no ready in time')), 30_000);
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', key: agentKey })));
+    ws.on('message', (data) => {
+      const at = nowMs();
+      const f = JSON.parse(data.toString()) as AgentServerFrame;
+      if (f.type === 'ready') {
+        clearTimeout(timer);
+        resolve(ws);
+      } else onAgentFrame?.(f, at);
+    });
+    ws.on('close', (code) => reject(new Error(`agent socket closed ${code}`)));
+    ws.on('error', reject);
+  });
+  return { ms: nowMs() - t0 };
+}
+
+/** Stamps a message text with its send time and a unique id. */
+const stamp = (id: string, at: number) => `bench ${id} ${at.toFixed(3)}`;
+const unstamp = (text: string): { id: string; at: number } | null => {
+  const m = /^bench (\S+) (\d+(?:\.\d+)?)$/.exec(text);
+  return m ? { id: m[1], at: Number(m[2]) } : null;
+};
+
+/**
+ * Runs `fn(i)` at a fixed rate for `seconds` (open loop: sends are not held
+ * back by slow answers, so queueing shows in the latencies). Returns the
+ * number of calls made.
+ */
+async function atRate(rate: number, seconds: number, fn: (i: number) => void): Promise<{ calls: number; ms: number }> {
+  const t0 = nowMs();
+  const total = Math.round(rate * seconds);
+  let i = 0;
+  while (i < total) {
+    const due = Math.min(total, Math.floor(((nowMs() - t0) / 1000) * rate) + 1);
+    while (i < due) fn(i++);
+    await sleep(2);
+  }
+  return { calls: i, ms: nowMs() - t0 };
+}
+
+/**
+ * Session restores (POST /v1/visitor/session with a stored identity clue) at
+ * `rate` per second while `running()`; latencies for the restore step.
+ */
+function restoreProbe(rate: number, running: () => boolean): Promise<{ latency: ReturnType<typeof lat>; errors: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  const inflight = new Set<Promise<void>>();
+  return (async () => {
+    let i = 0;
+    while (running()) {
+      const v = visitors[(i * 7919) % visitors.length];
+      i++;
+      const p = createSession({ clue: { bs: v.bs, bs_mm: v.bs_mm } })
+        .then((r) => {
+          if (r.data?.ok && r.data.visitor.source === 'resolved') times.push(r.ms);
+          else errors++;
+        })
+        .catch(() => {
+          errors++;
+        })
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+      await sleep(1000 / rate);
+    }
+    await Promise.all(inflight);
+    return { latency: lat(times), errors };
+  })();
+}
+
+/** Visitors in `group` send `rate` messages/s in total for `seconds`; the agent socket receives them. */
+async function v2a({ group, rate, seconds, senders, drainMs = 5000, restoreRate = 0 }: { group: string; rate: number; seconds: number; senders: number; drainMs?: number; restoreRate?: number }) {
+  if (!agent) throw new Error('no agent socket');
+  const socks = (groups.get(group) ?? []).filter((s) => s.ws.readyState === WebSocket.OPEN).slice(0, senders);
+  if (!socks.length) throw new Error(`no open sockets in group ${group}`);
+  const run = `v${Date.now().toString(36)}`;
+  const sentAt = new Map<string, number>();
+  const delivered: number[] = [];
+  const acks: number[] = [];
+  const refused = new Map<string, number>();
+  let duplicates = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  onAgentFrame = (f, at) => {
+    if (f.type !== 'message' || f.message.author !== 'visitor') return;
+    const s = unstamp(f.message.text);
+    if (!s || !sentAt.has(s.id)) return;
+    if (sentAt.get(s.id)! < 0) {
+      duplicates++;
+      return;
+    }
+    delivered.push(at - s.at);
+    sentAt.set(s.id, -1);
+    if (!firstAt) firstAt = at;
+    lastAt = at;
+  };
+  for (const s of socks) {
+    s.onFrame = (f, at) => {
+      if (f.type === 'ack') {
+        const st = unstamp(f.message.text);
+        if (st) acks.push(at - st.at);
+      } else if (f.type === 'error') refused.set(f.code, (refused.get(f.code) ?? 0) + 1);
+    };
+  }
+  let running = true;
+  const restore = restoreRate > 0 ? restoreProbe(restoreRate, () => running) : null;
+  const sendStart = nowMs();
+  const { calls, ms } = await atRate(rate, seconds, (i) => {
+    const s = socks[i % socks.length];
+    const id = `${run}-${i}`;
+    const at = nowMs();
+    sentAt.set(id, at);
+    s.ws.send(JSON.stringify({ type: 'send', clientId: id, text: stamp(id, at) }));
+  });
+  const drainUntil = nowMs() + drainMs;
+  while (delivered.length < calls && nowMs() < drainUntil) await sleep(20);
+  running = false;
+  const restored = restore ? await restore : null;
+  for (const s of socks) s.onFrame = undefined;
+  onAgentFrame = null;
+  return {
+    senders: socks.length,
+    offered: calls,
+    offeredRate: (calls / ms) * 1000,
+    delivered: delivered.length,
+    // Delivered per second over the sending window (what the agent saw while load was offered).
+    deliveredRate: lastAt > sendStart ? (delivered.length / Math.max(ms, lastAt - sendStart)) * 1000 : 0,
+    lost: calls - delivered.length,
+    duplicates,
+    refused: Object.fromEntries(refused),
+    latency: lat(delivered),
+    ack: lat(acks),
+    restore: restored,
+  };
+}
+
+/** The agent posts `rate` messages/s over REST into the group's conversations; latency at the visitor sockets. */
+async function a2v({ group, rate, seconds, targets, maxInFlight = 512, drainMs = 5000, restoreRate = 0 }: { group: string; rate: number; seconds: number; targets: number; maxInFlight?: number; drainMs?: number; restoreRate?: number }) {
+  const socks = (groups.get(group) ?? []).filter((s) => s.ws.readyState === WebSocket.OPEN && s.conversationId).slice(0, targets);
+  if (!socks.length) throw new Error(`no open sockets in group ${group}`);
+  // One socket per conversation receives: the first socket seen for it.
+  const byConv = new Map<string, VisitorSocket>();
+  for (const s of socks) if (!byConv.has(s.conversationId!)) byConv.set(s.conversationId!, s);
+  const convs = [...byConv.keys()];
+  const run = `a${Date.now().toString(36)}`;
+  const seen = new Set<string>();
+  const delivered: number[] = [];
+  const rest: number[] = [];
+  let httpErrors = 0;
+  let skipped = 0;
+  let inflight = 0;
+  let lastAt = 0;
+  for (const s of byConv.values()) {
+    s.onFrame = (f, at) => {
+      if (f.type !== 'message' || f.message.author !== 'agent') return;
+      const st = unstamp(f.message.text);
+      if (!st || !st.id.startsWith(run) || seen.has(st.id)) return;
+      seen.add(st.id);
+      delivered.push(at - st.at);
+      lastAt = at;
+    };
+  }
+  let running = true;
+  const restore = restoreRate > 0 ? restoreProbe(restoreRate, () => running) : null;
+  const sendStart = nowMs();
+  const { calls, ms } = await atRate(rate, seconds, (i) => {
+    if (inflight >= maxInFlight) {
+      skipped++;
+      return;
+    }
+    const conv = convs[i % convs.length];
+    const id = `${run}-${i}`;
+    const at = nowMs();
+    inflight++;
+    fetch(`${base}/v1/agent/conversations/${encodeURIComponent(conv)}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agentKey}` },
+      body: JSON.stringify({ text: stamp(id, at), clientId: id }),
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (res.ok) rest.push(nowMs() - at);
+        else httpErrors++;
+      })
+      .catch(() => {
+        httpErrors++;
+      })
+      .finally(() => {
+        inflight--;
+      });
+  });
+  const posted = calls - skipped;
+  const drainUntil = nowMs() + drainMs;
+  while ((delivered.length < posted - httpErrors || inflight > 0) && nowMs() < drainUntil) await sleep(20);
+  running = false;
+  const restored = restore ? await restore : null;
+  for (const s of byConv.values()) s.onFrame = undefined;
+  return {
+    conversations: convs.length,
+    offered: calls,
+    offeredRate: (calls / ms) * 1000,
+    skipped,
+    httpErrors,
+    delivered: delivered.length,
+    deliveredRate: lastAt > sendStart ? (delivered.length / Math.max(ms, lastAt - sendStart)) * 1000 : 0,
+    lost: posted - httpErrors - delivered.length,
+    latency: lat(delivered),
+    rest: lat(rest),
+    restore: restored,
+  };
+}
+
+/** Ping round trips on `n` sockets of a group, one after another (is a loaded server still responsive?). */
+async function ping({ group, n }: { group: string; n: number }) {
+  const socks = (groups.get(group) ?? []).filter((s) => s.ws.readyState === WebSocket.OPEN);
+  const times: number[] = [];
+  for (let i = 0; i < n && socks.length; i++) {
+    const s = socks[Math.floor((i * socks.length) / n)];
+    const t0 = nowMs();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      s.onFrame = (f) => {
+        if (f.type === 'pong') {
+          clearTimeout(timer);
+          times.push(nowMs() - t0);
+          resolve();
+        }
+      };
+      s.ws.send(JSON.stringify({ type: 'ping' }));
+    });
+    s.onFrame = undefined;
+  }
+  return { latency: lat(times) };
+}
+
+async function closeAll() {
+  agent?.terminate();
+  agent = null;
+  let n = 0;
+  for (const list of groups.values()) for (const s of list) {
+    s.ws.terminate();
+    n++;
+  }
+  groups.clear();
+  return { closed: n };
+}
+
+const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, closeAll };
+
+process.on('message', async (m: { cmd: string; url?: string; [k: string]: unknown }) => {
+  if (m.url) base = m.url;
+  const fn = commands[m.cmd];
+  try {
+    if (!fn) throw new Error(`unknown command ${m.cmd}`);
+    const result = await fn(m);
+    process.send?.({ type: 'done', cmd: m.cmd, ...(result as object) });
+  } catch (err) {
+    process.send?.({ type: 'failed', cmd: m.cmd, message: String((err as Error)?.message ?? err) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+const maxSeconds = Number(process.argv[process.argv.indexOf('--max-seconds') + 1]) || 300;
+setTimeout(() => process.exit(2), maxSeconds * 1000).unref();
+process.send?.({ type: 'ready' });

@@ -1,0 +1,34 @@
+/**
+ * Each benchmark step runs in its own process (so a crash or a hang in one
+ * does not take the others with it) and writes its rows as JSON to the file
+ * named by `--out`. This is the shared entry of such a step.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Row } from './report.js';
+
+export interface StepOptions {
+  /** Shorter runs for smoke tests (fewer sockets, shorter load windows). */
+  quick: boolean;
+}
+
+export function stepMain(name: string, run: (opts: StepOptions) => Promise<Row[]>): void {
+  const args = process.argv.slice(2);
+  const outAt = args.indexOf('--out');
+  const out = outAt >= 0 ? args[outAt + 1] : undefined;
+  const opts: StepOptions = { quick: args.includes('--quick') };
+  run(opts)
+    .then((rows) => {
+      if (out) writeFileSync(out, JSON.stringify(rows, null, 2));
+      else console.log(JSON.stringify(rows, null, 2));
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(`bench ${name}: failed:`, err);
+      process.exit(1);
+    });
+}
+
+/** Logs progress to stderr (stdout is left for results). */
+export function log(step: string, msg: string): void {
+  process.stderr.write(`[bench ${step}] ${msg}\n`);
+}

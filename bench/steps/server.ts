@@ -1,0 +1,131 @@
+/**
+ * Server capacity on loopback: the real server alone in one process, the load
+ * generator in another (bench/lib/loadgen.ts). Bounded: fixed counts, fixed
+ * windows, a deadline on every child; the whole step stops by itself.
+ *
+ *  1. create visitors (POST /v1/visitor/session), as many as fit a time box
+ *  2. open `sockets` visitor WebSockets (1 socket per visitor while visitors
+ *     last, then further tabs of the same visitors); memory per connection =
+ *     growth of the server's RSS (and GC'd heap) / sockets opened
+ *  3. with all sockets still open, one agent socket; visitors -> agent at a
+ *     fixed offered load; then agent -> visitors over REST at the same load;
+ *     session restores (identity clue) at a low fixed rate during both
+ */
+import type { Row } from '../lib/report.js';
+import { unavailableRow } from '../lib/report.js';
+import { log, stepMain, type StepOptions } from '../lib/step.js';
+import { cpuMsOf, rssOf, spawnChild, startServerProcess } from '../lib/child.js';
+import { existsSync } from 'node:fs';
+
+type Lat = { n: number; p50: number | null; p99: number | null; max: number | null };
+const MB = 1024 * 1024;
+
+export async function serverRows(opts: StepOptions): Promise<Row[]> {
+  const cfg = opts.quick
+    ? { visitors: 400, sessionBoxMs: 15_000, senders: 300, sockets: 1000, rate: 200, seconds: 4, restoreRate: 10 }
+    : // 1,250 senders at 0.8 msg/s each = 1,000 msg/s, under the default per-visitor limit (10 per 10 s).
+      { visitors: 10_000, sessionBoxMs: 50_000, senders: 1250, sockets: 10_000, rate: 1000, seconds: 10, restoreRate: 20 };
+  const section = 'server' as const;
+  const idleBudget = { min: 10_000, kind: 'report' as const, label: '≥ 10,000' };
+  const rateBudget = { min: 1000, kind: 'report' as const, label: '≥ 1,000 msg/s' };
+  const p99Budget = { max: 100, kind: 'report' as const, label: 'p99 < 100 ms' };
+  if (!existsSync('server/app.ts')) {
+    return [unavailableRow({ section, key: 'server.sockets', label: 'idle visitor sockets held', unit: 'count', budget: idleBudget }, 'server/app.ts missing')];
+  }
+
+  const rows: Row[] = [];
+  const server = await startServerProcess({ maxSeconds: 220 });
+  const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '210'], { deadlineMs: 215_000, label: 'loadgen' });
+  const call = <T>(msg: object, timeoutMs: number) =>
+    gen.request<T & { type: string; message?: string }>({ url: server.url, ...msg }, (m) => m?.type === 'done' || m?.type === 'failed', timeoutMs).then((r) => {
+      if (r.type === 'failed') throw new Error(`loadgen ${(msg as { cmd: string }).cmd}: ${r.message}`);
+      return r;
+    });
+  try {
+    await gen.next((m) => m?.type === 'ready', 30_000);
+    const mem0 = await server.mem();
+    log('server', `server up at ${server.url}, rss ${(mem0.rss / MB).toFixed(1)} MB`);
+
+    // 1. visitors
+    const s = await call<{ created: number; errors: number; ms: number; perSecond: number; latency: Lat }>({ cmd: 'sessions', n: cfg.visitors, concurrency: 8, maxMs: cfg.sessionBoxMs }, cfg.sessionBoxMs + 30_000);
+    log('server', `visitors: ${s.created} in ${(s.ms / 1000).toFixed(1)} s (${s.perSecond.toFixed(0)}/s), ${s.errors} errors`);
+    rows.push({ section, key: 'server.session.create.rate', label: 'new visitor sessions/s (8 in flight)', value: s.perSecond, unit: 'req/s', note: `${s.created} created, ${s.errors} errors` });
+    rows.push({ section, key: 'server.session.create.p99', label: 'new visitor session p50 / p99', value: s.latency.p99, unit: 'ms', note: `p50 ${fmt(s.latency.p50)} ms` });
+
+    // 2. sockets: senders first (distinct visitors), then the rest
+    const memBefore = await server.mem();
+    const rssBefore = rssOf(server.child.pid) ?? memBefore.rss;
+    const c1 = await call<{ opened: number; failed: number; ms: number; latency: Lat; failures: object }>({ cmd: 'connect', group: 'senders', count: cfg.senders, batch: 250, offset: 0 }, 120_000);
+    const c2 = await call<{ opened: number; failed: number; ms: number; open: number; latency: Lat; failures: object }>({ cmd: 'connect', group: 'idle', count: cfg.sockets - cfg.senders, batch: 500, offset: cfg.senders, maxMs: 90_000 }, 150_000);
+    const opened = c1.opened + c2.opened;
+    const failed = c1.failed + c2.failed;
+    const memAfter = await server.mem();
+    const rssAfter = rssOf(server.child.pid) ?? memAfter.rss;
+    log('server', `sockets: ${c2.open} open (${failed} failed) in ${((c1.ms + c2.ms) / 1000).toFixed(1)} s; rss ${(rssAfter / MB).toFixed(1)} MB`);
+    const distinct = Math.min(opened, s.created);
+    rows.push({ section, key: 'server.sockets', label: 'visitor sockets held by one process', value: c2.open, unit: 'count', budget: idleBudget, note: `${failed} failed${failed ? ' ' + JSON.stringify({ ...c1.failures, ...c2.failures }) : ''}; ${distinct} distinct visitors; connect+auth p50 ${fmt(c2.latency.p50 ?? c1.latency.p50)} ms p99 ${fmt(c2.latency.p99 ?? c1.latency.p99)} ms` });
+    rows.push({ section, key: 'server.sockets.rss_per_conn', label: 'server RSS per socket', value: opened ? (rssAfter - rssBefore) / opened : null, unit: 'B/conn', note: `RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssAfter / MB).toFixed(0)} MB` });
+    rows.push({ section, key: 'server.sockets.heap_per_conn', label: 'server JS heap per socket (after GC)', value: opened ? (memAfter.heapUsed - memBefore.heapUsed) / opened : null, unit: 'B/conn', note: `heap ${(memBefore.heapUsed / MB).toFixed(0)} -> ${(memAfter.heapUsed / MB).toFixed(0)} MB` });
+    const pg = await call<{ latency: Lat }>({ cmd: 'ping', group: 'idle', n: 100 }, 60_000);
+    rows.push({ section, key: 'server.sockets.ping_p99', label: `ping round trip with ${c2.open} sockets open, p99`, value: pg.latency.p99, unit: 'ms', note: `p50 ${fmt(pg.latency.p50)} ms` });
+
+    // 3. messages
+    await call({ cmd: 'agent' }, 30_000);
+    const cpu0 = cpuMsOf(server.child.pid);
+    const v = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, senders: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 30) * 1000);
+    const cpu1 = cpuMsOf(server.child.pid);
+    log('server', `v2a: offered ${v.offered}, delivered ${v.delivered}, p99 ${fmt(v.latency.p99)} ms, refused ${JSON.stringify(v.refused)}`);
+    const cpuNote = (a: number | null, b: number | null, secs: number) => (a !== null && b !== null ? `; server CPU ${((b - a) / (secs * 10)).toFixed(0)} % of one core` : '');
+    rows.push({ section, key: 'server.v2a.rate', label: `visitor -> agent delivered/s (offered ${cfg.rate}/s from ${v.senders} visitors, ${cfg.seconds} s)`, value: v.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${v.delivered}/${v.offered} delivered, ${v.lost} not delivered within 5 s, refused ${JSON.stringify(v.refused)}${cpuNote(cpu0, cpu1, (v.latency.max ?? 0) / 1000 + cfg.seconds)}` });
+    rows.push({ section, key: 'server.v2a.p50', label: 'visitor -> agent delivery p50', value: v.latency.p50, unit: 'ms' });
+    rows.push({ section, key: 'server.v2a.p99', label: 'visitor -> agent delivery p99', value: v.latency.p99, unit: 'ms', budget: p99Budget, note: `max ${fmt(v.latency.max)} ms; ack p50 ${fmt(v.ack.p50)} / p99 ${fmt(v.ack.p99)} ms` });
+    if (v.restore) rows.push({ section, key: 'server.restore.v2a.p99', label: `session restore under visitor load (${cfg.restoreRate}/s), p50 / p99`, value: v.restore.latency.p99, unit: 'ms', note: `p50 ${fmt(v.restore.latency.p50)} ms, n=${v.restore.latency.n}, ${v.restore.errors} errors` });
+
+    const cpu2 = cpuMsOf(server.child.pid);
+    const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 30) * 1000);
+    const cpu3 = cpuMsOf(server.child.pid);
+    log('server', `a2v: offered ${a.offered}, delivered ${a.delivered}, p99 ${fmt(a.latency.p99)} ms`);
+    rows.push({ section, key: 'server.a2v.rate', label: `agent -> visitor delivered/s (REST, offered ${cfg.rate}/s into ${a.conversations} conversations)`, value: a.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${a.delivered}/${a.offered} delivered, ${a.lost} not delivered within 5 s, ${a.skipped} skipped (>512 in flight), ${a.httpErrors} HTTP errors${cpuNote(cpu2, cpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}` });
+    rows.push({ section, key: 'server.a2v.p50', label: 'agent -> visitor delivery p50', value: a.latency.p50, unit: 'ms' });
+    rows.push({ section, key: 'server.a2v.p99', label: 'agent -> visitor delivery p99', value: a.latency.p99, unit: 'ms', budget: p99Budget, note: `max ${fmt(a.latency.max)} ms; REST answer p50 ${fmt(a.rest.p50)} / p99 ${fmt(a.rest.p99)} ms` });
+    if (a.restore) rows.push({ section, key: 'server.restore.a2v.p99', label: `session restore under agent load (${cfg.restoreRate}/s), p50 / p99`, value: a.restore.latency.p99, unit: 'ms', note: `p50 ${fmt(a.restore.latency.p50)} ms, n=${a.restore.latency.n}, ${a.restore.errors} errors` });
+    const memEnd = await server.mem();
+    rows.push({ section, key: 'server.rss.end', label: 'server RSS at the end', value: memEnd.rss / MB, unit: 'MB' });
+    await call({ cmd: 'closeAll' }, 60_000).catch(() => {});
+  } catch (err) {
+    log('server', `failed: ${(err as Error).stack ?? err}`);
+    rows.push(unavailableRow({ section, key: 'server.error', label: 'server bench', unit: 'count' }, String((err as Error).message ?? err).slice(0, 300)));
+  } finally {
+    gen.kill();
+    await server.stop();
+  }
+  return rows;
+}
+
+interface V2A {
+  senders: number;
+  offered: number;
+  delivered: number;
+  deliveredRate: number;
+  lost: number;
+  refused: Record<string, number>;
+  latency: Lat;
+  ack: Lat;
+  restore: { latency: Lat; errors: number } | null;
+}
+interface A2V {
+  conversations: number;
+  offered: number;
+  skipped: number;
+  httpErrors: number;
+  delivered: number;
+  deliveredRate: number;
+  lost: number;
+  latency: Lat;
+  rest: Lat;
+  restore: { latency: Lat; errors: number } | null;
+}
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(1));
+
+if (import.meta.url === `file://${process.argv[1]}`) stepMain('server', serverRows);
