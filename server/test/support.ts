@@ -152,3 +152,40 @@ export async function visitorSocket(wsUrl: string, token: string, resume: { conv
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts server/test/run-server.ts in a child process; resolves with its URL. */
+export async function spawnServer(opts: Record<string, unknown>) {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const script = fileURLToPath(new URL('./run-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((ok, fail) => {
+    let buf = '';
+    const timer = setTimeout(() => fail(new Error('child server did not start in 30 s')), 30_000);
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        ok(JSON.parse(line).url);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`child server exited with ${code}`));
+    });
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    child,
+    kill(signal: NodeJS.Signals = 'SIGKILL') {
+      return new Promise<void>((ok) => {
+        if (child.exitCode !== null || child.signalCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill(signal);
+      });
+    },
+  };
+}
