@@ -1,0 +1,507 @@
+/**
+ * The chat UI of the panel, loaded on first maximize: header, message list
+ * with day separators and delivery states, typing indicator, connection
+ * banner, composer, error states, and a polite live region announcing new
+ * agent messages. It renders a PanelSession's state and calls its methods;
+ * all text goes through lit bindings (never as HTML).
+ */
+import { html, css, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import type { Visibility } from '../protocol/bridge.js';
+import type { MessageView } from '../protocol/wire.js';
+import { LIMITS } from '../protocol/wire.js';
+import type { SurfaceBridge } from '../bridge/surface.js';
+import type { OutboxEntry } from './outbox.js';
+import type { PanelSession, PanelState } from './panel-session.js';
+import { linkify } from './linkify.js';
+import { dayLabel, sameDay, timeLabel } from './format.js';
+import { baseStyles } from './styles.js';
+import { minimizeIcon, sendIcon } from './icons.js';
+
+const MOBILE = '(max-width: 640px)';
+
+export class TwtChatView extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    bridge: { attribute: false },
+    visibility: { attribute: false },
+    state: { state: true },
+    announcement: { state: true },
+  };
+
+  session: PanelSession | null = null;
+  bridge: SurfaceBridge | null = null;
+  visibility: Visibility = 'minimized';
+  state: PanelState | null = null;
+  announcement = '';
+
+  private unsubscribe: (() => void) | null = null;
+  private observer: IntersectionObserver | null = null;
+  private readonly visibleSeqs = new Set<number>();
+  private stickToBottom = true;
+  private announcedSeq = Number.POSITIVE_INFINITY;
+  private lastCount = 0;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onKeyDown);
+    document.addEventListener('visibilitychange', this.onDocVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onKeyDown);
+    document.removeEventListener('visibilitychange', this.onDocVisibility);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.observer?.disconnect();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session')) {
+      this.unsubscribe?.();
+      this.unsubscribe = this.session?.subscribe((s) => this.onState(s)) ?? null;
+    }
+  }
+
+  protected override firstUpdated(): void {
+    const list = this.list;
+    if (!list) return;
+    this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), { root: list, threshold: [0, 0.5, 1] });
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Observe every rendered message once (re-observing is a no-op).
+    this.renderRoot.querySelectorAll<HTMLElement>('li[data-seq]').forEach((el) => this.observer?.observe(el));
+    const count = this.state?.messages.length ?? 0;
+    if (count !== this.lastCount || changed.has('state')) {
+      if (this.stickToBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
+      this.lastCount = count;
+    }
+    if (changed.has('visibility')) {
+      if (this.visibility === 'maximized') {
+        this.textarea?.focus();
+        if (this.list) this.list.scrollTop = this.list.scrollHeight;
+      }
+      this.markSeen();
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // State and events
+
+  private onState(s: PanelState): void {
+    // Announce agent messages that arrive live, not the history delivered at (re)connect.
+    if (this.announcedSeq === Number.POSITIVE_INFINITY) this.announcedSeq = lastSeqOf(s.messages);
+    const fresh = s.messages.filter((m) => m.seq > this.announcedSeq && m.author === 'agent' && Date.now() - Date.parse(m.createdAt) < 120_000);
+    if (s.messages.length) this.announcedSeq = Math.max(this.announcedSeq, lastSeqOf(s.messages));
+    const newest = fresh[fresh.length - 1];
+    if (newest) {
+      const author = newest.authorName || msg('Agent', { id: 'panel.agent' });
+      this.announcement = msg(str`New message from ${author}: ${newest.text}`, { id: 'panel.announce' });
+    }
+    this.state = s;
+  }
+
+  private onIntersect(entries: IntersectionObserverEntry[]): void {
+    for (const e of entries) {
+      const seq = Number((e.target as HTMLElement).dataset.seq);
+      if (e.isIntersecting) this.visibleSeqs.add(seq);
+      else this.visibleSeqs.delete(seq);
+    }
+    this.markSeen();
+  }
+
+  /** Seen = panel maximized, document visible, message on screen. */
+  private markSeen(): void {
+    if (this.visibility !== 'maximized' || document.visibilityState !== 'visible' || !this.visibleSeqs.size) return;
+    this.session?.markSeen(Math.max(...this.visibleSeqs));
+  }
+
+  private readonly onDocVisibility = () => this.markSeen();
+
+  private readonly onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && this.visibility === 'maximized') {
+      e.preventDefault();
+      this.bridge?.emit('request_minimize', {});
+      return;
+    }
+    if (e.key === 'Tab' && this.visibility === 'maximized' && window.matchMedia(MOBILE).matches) this.trapFocus(e);
+  };
+
+  /** On mobile the panel covers the page: Tab cycles inside it. */
+  private trapFocus(e: KeyboardEvent): void {
+    const focusables = [...this.renderRoot.querySelectorAll<HTMLElement>('button:not([disabled]), a[href], textarea:not([disabled]), [tabindex="0"]')];
+    if (!focusables.length) return;
+    const first = focusables[0];
+    const last = focusables[focusables.length - 1];
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    if (e.shiftKey && (active === first || !active)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (active === last || !active)) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
+  private onScroll(): void {
+    const l = this.list;
+    if (l) this.stickToBottom = l.scrollHeight - l.scrollTop - l.clientHeight < 48;
+  }
+
+  private onComposerKey(e: KeyboardEvent): void {
+    // Enter sends; Shift+Enter is a new line; never send mid IME composition.
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.submit();
+    }
+  }
+
+  private onSubmit(e: Event): void {
+    e.preventDefault();
+    this.submit();
+  }
+
+  private submit(): void {
+    const ta = this.textarea;
+    if (!ta || !this.session || !ta.value.trim()) return;
+    if (this.session.send(ta.value)) {
+      ta.value = '';
+      this.stickToBottom = true;
+    }
+  }
+
+  private get list(): HTMLElement | null {
+    return this.renderRoot.querySelector('.list');
+  }
+
+  private get textarea(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  // ---------------------------------------------------------------------------
+  // Rendering
+
+  override render() {
+    const s = this.state;
+    if (!s) return nothing;
+    const usable = s.phase === 'active';
+    return html`<section class="panel" aria-label=${s.appName || msg('Chat', { id: 'panel.title' })}>
+      ${this.renderHeader(s)} ${this.renderBanner(s)}
+      <ol class="list" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })} @scroll=${this.onScroll}>
+        ${s.greeting ? html`<li class="msg agent greeting"><div class="bubble">${s.greeting}</div></li>` : nothing}
+        ${this.renderMessages(s.messages)} ${s.outbox.map((e) => this.renderPending(e))}
+      </ol>
+      ${s.agentTyping !== null ? html`<p class="typing">${this.typingText(s.agentTyping)}</p>` : nothing}
+      ${s.outboxFull
+        ? html`<p class="notice" role="alert">${msg('Too many messages are waiting to be sent. Please wait until the connection is back.', { id: 'panel.outbox_full' })}</p>`
+        : nothing}
+      <form class="composer" @submit=${this.onSubmit}>
+        <label class="visually-hidden" for="composer">${msg('Message', { id: 'panel.composer.label' })}</label>
+        <textarea
+          id="composer"
+          rows="1"
+          maxlength=${LIMITS.messageText}
+          ?disabled=${!usable}
+          placeholder=${usable ? msg('Write a message…', { id: 'panel.composer.placeholder' }) : msg('Connecting to chat…', { id: 'panel.composer.disabled' })}
+          @keydown=${this.onComposerKey}
+          @input=${() => this.session?.typing()}
+        ></textarea>
+        <button type="submit" class="send" ?disabled=${!usable} aria-label=${msg('Send', { id: 'panel.send' })}>${sendIcon}</button>
+      </form>
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    </section>`;
+  }
+
+  private renderHeader(s: PanelState) {
+    const online = s.agentsOnline > 0;
+    return html`<header class="header">
+      <div class="title">
+        <h1>${s.appName || msg('Chat', { id: 'panel.title' })}</h1>
+        <p class="presence">
+          <span class="dot ${online ? 'on' : ''}" aria-hidden="true"></span>${online
+            ? msg("We're online", { id: 'panel.online' })
+            : msg("We'll reply as soon as we can", { id: 'panel.offline' })}
+        </p>
+      </div>
+      <button type="button" class="icon" aria-label=${msg('Minimize chat', { id: 'panel.minimize' })} @click=${() => this.bridge?.emit('request_minimize', {})}>
+        ${minimizeIcon}
+      </button>
+    </header>`;
+  }
+
+  private renderBanner(s: PanelState) {
+    if (s.phase === 'auth_closed') {
+      return html`<div class="error" role="alert">
+        <strong>${msg('This chat session has ended.', { id: 'panel.auth_closed' })}</strong>
+        <span>${msg('Reload the page to start a new conversation.', { id: 'panel.auth_closed.hint' })}</span>
+      </div>`;
+    }
+    if (s.phase === 'failed') return html`<div class="error" role="alert"><strong>${msg('The chat could not be started.', { id: 'panel.failed' })}</strong></div>`;
+    if (s.phase !== 'active' || s.status === 'connected') return nothing;
+    const text =
+      s.status === 'reconnecting'
+        ? msg('Connection lost. Reconnecting…', { id: 'panel.reconnecting' })
+        : s.status === 'connecting'
+          ? msg('Connecting…', { id: 'panel.connecting' })
+          : msg('You are offline. Messages will be sent when the connection is back.', { id: 'panel.disconnected' });
+    return html`<div class="banner" role="status">${text}</div>`;
+  }
+
+  private renderMessages(messages: readonly MessageView[]) {
+    const out: TemplateResult[] = [];
+    let prev: Date | null = null;
+    const now = new Date();
+    for (const m of messages) {
+      const at = new Date(m.createdAt);
+      if (!prev || !sameDay(prev, at)) out.push(html`<li class="day" role="presentation"><span>${dayLabel(at, now)}</span></li>`);
+      prev = at;
+      out.push(this.renderMessage(m, at));
+    }
+    return out;
+  }
+
+  private renderMessage(m: MessageView, at: Date) {
+    const mine = m.author === 'visitor';
+    const who = mine ? msg('You', { id: 'panel.you' }) : m.authorName || msg('Agent', { id: 'panel.agent' });
+    return html`<li class="msg ${m.author}" data-seq=${m.seq}>
+      <span class="visually-hidden">${who}:</span>
+      <div class="bubble">${this.renderText(m.text)}</div>
+      <div class="meta">
+        <time datetime=${m.createdAt}>${timeLabel(at)}</time>${mine ? html` · ${msg('Sent', { id: 'panel.sent' })}` : nothing}
+      </div>
+    </li>`;
+  }
+
+  private renderPending(e: OutboxEntry) {
+    const failed = e.state === 'failed';
+    return html`<li class="msg visitor pending ${failed ? 'failed' : ''}">
+      <span class="visually-hidden">${msg('You', { id: 'panel.you' })}:</span>
+      <div class="bubble">${this.renderText(e.text)}</div>
+      <div class="meta">
+        ${failed
+          ? html`<span class="failed-text">${msg('Not sent', { id: 'panel.failed_send' })}</span>
+              <button type="button" class="retry" @click=${() => this.session?.retry(e.clientId)}>${msg('Retry', { id: 'panel.retry' })}</button>`
+          : msg('Sending…', { id: 'panel.sending' })}
+      </div>
+    </li>`;
+  }
+
+  private renderText(text: string) {
+    return linkify(text).map((p) =>
+      p.kind === 'link' ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
+    );
+  }
+
+  private typingText(name: string): string {
+    return name ? msg(str`${name} is typing…`, { id: 'panel.typing.named' }) : msg('Agent is typing…', { id: 'panel.typing' });
+  }
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        height: 100vh;
+      }
+      .panel {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        background: var(--twt-bg);
+        color: var(--twt-fg);
+      }
+      .header {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        padding: 12px 12px 12px 16px;
+        background: var(--twt-accent);
+        color: var(--twt-accent-fg);
+      }
+      .title {
+        flex: 1;
+        min-width: 0;
+      }
+      h1 {
+        margin: 0;
+        font-size: 16px;
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .presence {
+        margin: 0;
+        font-size: 12px;
+        display: flex;
+        align-items: center;
+        gap: 6px;
+      }
+      .dot {
+        width: 8px;
+        height: 8px;
+        border-radius: 50%;
+        background: currentColor;
+        opacity: 0.5;
+      }
+      .dot.on {
+        opacity: 1;
+        background: #86efac;
+      }
+      .icon {
+        width: 36px;
+        height: 36px;
+        border: 0;
+        border-radius: 50%;
+        background: transparent;
+        color: inherit;
+        display: grid;
+        place-items: center;
+      }
+      .header .icon:focus-visible {
+        outline-color: var(--twt-accent-fg);
+      }
+      .banner,
+      .error,
+      .notice {
+        margin: 0;
+        padding: 8px 16px;
+        background: var(--twt-banner-bg);
+        color: var(--twt-banner-fg);
+        font-size: 13px;
+      }
+      .error {
+        display: flex;
+        flex-direction: column;
+        gap: 2px;
+      }
+      .list {
+        flex: 1;
+        overflow-y: auto;
+        margin: 0;
+        padding: 12px 16px;
+        list-style: none;
+        display: flex;
+        flex-direction: column;
+        gap: 8px;
+      }
+      .day {
+        align-self: center;
+        font-size: 12px;
+        color: var(--twt-muted);
+        padding: 4px 0;
+      }
+      .msg {
+        display: flex;
+        flex-direction: column;
+        max-width: 85%;
+        align-self: flex-start;
+      }
+      .msg.visitor {
+        align-self: flex-end;
+        align-items: flex-end;
+      }
+      .bubble {
+        padding: 8px 12px;
+        border-radius: 14px;
+        background: var(--twt-surface);
+        color: var(--twt-fg);
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .bubble a {
+        color: var(--twt-link);
+      }
+      .visitor .bubble {
+        background: var(--twt-accent);
+        color: var(--twt-accent-fg);
+      }
+      .visitor .bubble a {
+        color: var(--twt-accent-fg);
+      }
+      .pending .bubble {
+        opacity: 0.85;
+      }
+      .failed .bubble {
+        outline: 2px solid var(--twt-danger);
+      }
+      .meta {
+        font-size: 11px;
+        color: var(--twt-muted);
+        margin-top: 2px;
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      .failed-text {
+        color: var(--twt-danger);
+      }
+      .retry {
+        border: 0;
+        padding: 0;
+        background: none;
+        color: var(--twt-link);
+        text-decoration: underline;
+        font-size: 12px;
+      }
+      .typing {
+        margin: 0;
+        padding: 0 16px 4px;
+        font-size: 12px;
+        color: var(--twt-muted);
+      }
+      .composer {
+        display: flex;
+        gap: 8px;
+        align-items: flex-end;
+        padding: 8px 12px 12px;
+        border-top: 1px solid var(--twt-border);
+      }
+      textarea {
+        flex: 1;
+        resize: none;
+        max-height: 120px;
+        min-height: 20px;
+        padding: 8px 10px;
+        border: 1px solid var(--twt-border);
+        border-radius: 10px;
+        background: var(--twt-bg);
+        color: var(--twt-fg);
+        font: inherit;
+        field-sizing: content;
+      }
+      textarea::placeholder {
+        color: var(--twt-muted);
+        opacity: 1;
+      }
+      textarea:disabled {
+        background: var(--twt-surface);
+      }
+      .send {
+        width: 38px;
+        height: 38px;
+        border: 0;
+        border-radius: 50%;
+        background: var(--twt-accent);
+        color: var(--twt-accent-fg);
+        display: grid;
+        place-items: center;
+      }
+      .send:disabled {
+        opacity: 0.6;
+        cursor: not-allowed;
+      }
+    `,
+  ];
+}
+
+function lastSeqOf(messages: readonly MessageView[]): number {
+  return messages.length ? messages[messages.length - 1].seq : 0;
+}

@@ -1,0 +1,82 @@
+/**
+ * The launcher surface: one button that asks the host to toggle the panel,
+ * with an unread badge and a localized accessible label.
+ */
+import { html, css, LitElement } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import type { ViewState } from '../protocol/bridge.js';
+import type { SurfaceBridge } from '../bridge/surface.js';
+import { baseStyles } from './styles.js';
+import { chatIcon, closeIcon } from './icons.js';
+
+export class TwtLauncherApp extends LitElement {
+  static override properties = { view: { attribute: false }, bridge: { attribute: false } };
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        width: 100%;
+        height: 100vh;
+      }
+      button {
+        position: relative;
+        width: 56px;
+        height: 56px;
+        border: 0;
+        border-radius: 50%;
+        background: var(--twt-accent);
+        color: var(--twt-accent-fg);
+        display: grid;
+        place-items: center;
+        box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
+      }
+      .badge {
+        position: absolute;
+        top: -2px;
+        right: -2px;
+        min-width: 20px;
+        height: 20px;
+        padding: 0 5px;
+        box-sizing: border-box;
+        border-radius: 10px;
+        background: var(--twt-badge-bg);
+        color: var(--twt-badge-fg);
+        font-size: 12px;
+        font-weight: 700;
+        line-height: 20px;
+        text-align: center;
+      }
+    `,
+  ];
+
+  view: ViewState = { visibility: 'minimized', unreadCount: 0 };
+  bridge: SurfaceBridge | null = null;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  override render() {
+    const open = this.view.visibility === 'maximized';
+    const n = this.view.unreadCount;
+    return html`<button type="button" aria-label=${this.label()} aria-expanded=${open ? 'true' : 'false'} @click=${this.onClick}>
+      ${open ? closeIcon : chatIcon} ${n > 0 ? html`<span class="badge" aria-hidden="true">${n > 99 ? '99+' : n}</span>` : ''}
+    </button>`;
+  }
+
+  label(): string {
+    const n = this.view.unreadCount;
+    if (this.view.visibility === 'maximized') return msg('Close chat', { id: 'launcher.close' });
+    if (n === 1) return msg('Open chat, 1 unread message', { id: 'launcher.unread.one' });
+    if (n > 1) return msg(str`Open chat, ${n} unread messages`, { id: 'launcher.unread.other' });
+    return msg('Open chat', { id: 'launcher.open' });
+  }
+
+  private onClick() {
+    this.bridge?.emit('request_toggle', {});
+  }
+}

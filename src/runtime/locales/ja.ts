@@ -1,0 +1,46 @@
+
+    // Do not modify this file by hand!
+    // Re-generate this file by running lit-localize
+
+    
+    import {str} from '@lit/localize';
+
+    /* eslint-disable no-irregular-whitespace */
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+
+    export const templates = {
+      'card.agent': `サポート`,
+'card.dismiss': `閉じる`,
+'card.label': `チャットメッセージ`,
+'launcher.close': `チャットを閉じる`,
+'launcher.open': `チャットを開く`,
+'launcher.unread.one': `チャットを開く、未読メッセージ 1 件`,
+'launcher.unread.other': str`チャットを開く、未読メッセージ ${0} 件`,
+'panel.agent': `担当者`,
+'panel.announce': str`${0} からの新しいメッセージ: ${1}`,
+'panel.auth_closed': `このチャットセッションは終了しました。`,
+'panel.auth_closed.hint': `新しい会話を始めるにはページを再読み込みしてください。`,
+'panel.composer.disabled': `チャットに接続中…`,
+'panel.composer.label': `メッセージ本文`,
+'panel.composer.placeholder': `メッセージを入力…`,
+'panel.connecting': `接続中…`,
+'panel.disconnected': `オフラインです。接続が回復するとメッセージが送信されます。`,
+'panel.failed': `チャットを開始できませんでした。`,
+'panel.failed_send': `送信できませんでした`,
+'panel.loading': `読み込み中…`,
+'panel.messages': `メッセージ`,
+'panel.minimize': `チャットを最小化`,
+'panel.offline': `できるだけ早く返信します`,
+'panel.online': `オンライン対応中`,
+'panel.outbox_full': `送信待ちのメッセージが多すぎます。接続が回復するまでお待ちください。`,
+'panel.reconnecting': `接続が切れました。再接続しています…`,
+'panel.retry': `再試行`,
+'panel.send': `送信`,
+'panel.sending': `送信中…`,
+'panel.sent': `送信済み`,
+'panel.title': `チャット`,
+'panel.typing': `担当者が入力中…`,
+'panel.typing.named': str`${0} が入力中…`,
+'panel.you': `あなた`,
+    };
+  

@@ -1,0 +1,46 @@
+
+    // Do not modify this file by hand!
+    // Re-generate this file by running lit-localize
+
+    
+    import {str} from '@lit/localize';
+
+    /* eslint-disable no-irregular-whitespace */
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+
+    export const templates = {
+      'card.agent': `상담원`,
+'card.dismiss': `닫기`,
+'card.label': `채팅 메시지`,
+'launcher.close': `채팅 닫기`,
+'launcher.open': `채팅 열기`,
+'launcher.unread.one': `채팅 열기, 읽지 않은 메시지 1개`,
+'launcher.unread.other': str`채팅 열기, 읽지 않은 메시지 ${0}개`,
+'panel.agent': `상담원`,
+'panel.announce': str`${0}님의 새 메시지: ${1}`,
+'panel.auth_closed': `이 채팅 세션이 종료되었습니다.`,
+'panel.auth_closed.hint': `새 대화를 시작하려면 페이지를 새로고침하세요.`,
+'panel.composer.disabled': `채팅에 연결하는 중…`,
+'panel.composer.label': `메시지 내용`,
+'panel.composer.placeholder': `메시지를 입력하세요…`,
+'panel.connecting': `연결하는 중…`,
+'panel.disconnected': `오프라인 상태입니다. 연결이 복구되면 메시지가 전송됩니다.`,
+'panel.failed': `채팅을 시작할 수 없습니다.`,
+'panel.failed_send': `전송 실패`,
+'panel.loading': `불러오는 중…`,
+'panel.messages': `메시지`,
+'panel.minimize': `채팅 최소화`,
+'panel.offline': `최대한 빨리 답변드리겠습니다`,
+'panel.online': `지금 상담 가능합니다`,
+'panel.outbox_full': `전송 대기 중인 메시지가 너무 많습니다. 연결이 복구될 때까지 기다려 주세요.`,
+'panel.reconnecting': `연결이 끊어졌습니다. 다시 연결하는 중…`,
+'panel.retry': `다시 시도`,
+'panel.send': `보내기`,
+'panel.sending': `전송 중…`,
+'panel.sent': `전송됨`,
+'panel.title': `채팅`,
+'panel.typing': `상담원이 입력 중…`,
+'panel.typing.named': str`${0}님이 입력 중…`,
+'panel.you': `나`,
+    };
+  

@@ -1,0 +1,46 @@
+
+    // Do not modify this file by hand!
+    // Re-generate this file by running lit-localize
+
+    
+    import {str} from '@lit/localize';
+
+    /* eslint-disable no-irregular-whitespace */
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+
+    export const templates = {
+      'card.agent': `Suporte`,
+'card.dismiss': `Dispensar`,
+'card.label': `Mensagem do chat`,
+'launcher.close': `Fechar o chat`,
+'launcher.open': `Abrir o chat`,
+'launcher.unread.one': `Abrir o chat, 1 mensagem não lida`,
+'launcher.unread.other': str`Abrir o chat, ${0} mensagens não lidas`,
+'panel.agent': `Atendente`,
+'panel.announce': str`Nova mensagem de ${0}: ${1}`,
+'panel.auth_closed': `Esta sessão de chat foi encerrada.`,
+'panel.auth_closed.hint': `Recarregue a página para iniciar uma nova conversa.`,
+'panel.composer.disabled': `Conectando ao chat…`,
+'panel.composer.label': `Mensagem`,
+'panel.composer.placeholder': `Escreva uma mensagem…`,
+'panel.connecting': `Conectando…`,
+'panel.disconnected': `Você está offline. As mensagens serão enviadas quando a conexão voltar.`,
+'panel.failed': `Não foi possível iniciar o chat.`,
+'panel.failed_send': `Não enviada`,
+'panel.loading': `Carregando…`,
+'panel.messages': `Mensagens`,
+'panel.minimize': `Minimizar o chat`,
+'panel.offline': `Responderemos assim que possível`,
+'panel.online': `Estamos online`,
+'panel.outbox_full': `Há mensagens demais aguardando envio. Aguarde até a conexão voltar.`,
+'panel.reconnecting': `Conexão perdida. Reconectando…`,
+'panel.retry': `Tentar novamente`,
+'panel.send': `Enviar`,
+'panel.sending': `Enviando…`,
+'panel.sent': `Enviada`,
+'panel.title': `Conversa`,
+'panel.typing': `O atendente está digitando…`,
+'panel.typing.named': str`${0} está digitando…`,
+'panel.you': `Você`,
+    };
+  

@@ -1,0 +1,322 @@
+/**
+ * The panel's session: everything between the boot data the host handed over
+ * and the chat view. It creates or resumes the visitor over HTTP, opens the
+ * WebSocket, keeps the conversation, the outbox and the unread count, and
+ * reports the lifecycle to the host in the order the spec's table gives.
+ * It knows nothing about rendering; the view subscribes to its state.
+ */
+import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../protocol/bridge.js';
+import type { AuthClosedPayload, LoginTriple, MessageView, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../protocol/wire.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import { Conversation } from './conversation.js';
+import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
+import { SessionApi, SessionError, type FetchLike } from './session.js';
+import { UnreadTracker } from './unread.js';
+
+export type Emit = <K extends SurfaceEventName>(name: K, payload: SurfaceEvents[K]) => void;
+
+export interface PanelState {
+  phase: 'booting' | 'active' | 'auth_closed' | 'failed';
+  status: ConnectionStatus;
+  messages: readonly MessageView[];
+  outbox: readonly OutboxEntry[];
+  unread: number;
+  visitorReadSeq: number;
+  agentsOnline: number;
+  /** Name of the agent typing now, '' for an unnamed one, null when nobody types. */
+  agentTyping: string | null;
+  appName: string;
+  greeting: string;
+  /** Set when the outbox refused a message because it is full. */
+  outboxFull: boolean;
+  authClosed: AuthClosedPayload | null;
+}
+
+export interface PanelSessionOptions {
+  boot: SurfaceBoot;
+  /** The widget origin W (the panel's own origin). */
+  server: string;
+  emit: Emit;
+  fetch?: FetchLike;
+  /** Test doubles for the socket layer. */
+  WebSocket?: ConnectionOptions['WebSocket'];
+  random?: () => number;
+  win?: ConnectionOptions['win'];
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+}
+
+const BOOT_FAILURE_REASONS = ['domain_not_whitelisted', 'login_failed', 'invalid_bootstrap', 'timeout'];
+
+export class PanelSession {
+  private readonly api: SessionApi;
+  private readonly conversation = new Conversation();
+  private readonly outbox: Outbox;
+  private readonly unread: UnreadTracker;
+  private connection: Connection | null = null;
+  private token = '';
+  private identity: { bs: string; bs_mm: string; fk_id: string } | undefined;
+  private login: LoginTriple | undefined;
+  private profile: VisitorProfile | undefined;
+  private lastCard: string | undefined;
+  private readonly listeners = new Set<(s: PanelState) => void>();
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private started: Promise<void> | undefined;
+  state: PanelState;
+
+  constructor(private readonly o: PanelSessionOptions) {
+    this.api = new SessionApi({ server: o.server, fetch: o.fetch });
+    this.outbox = new Outbox({ key: `twt:outbox:${o.boot.appid}`, storage: o.storage });
+    this.unread = new UnreadTracker((count) => {
+      this.update({ unread: count });
+      this.o.emit('unread_count_changed', { count });
+    });
+    this.identity = o.boot.clue ? { bs: o.boot.clue.bs, bs_mm: o.boot.clue.bs_mm, fk_id: o.boot.clue.fk_id ?? '' } : undefined;
+    this.login = o.boot.login;
+    this.profile = o.boot.profile;
+    this.state = {
+      phase: 'booting',
+      status: 'disconnected',
+      messages: [],
+      outbox: this.outbox.list(),
+      unread: 0,
+      visitorReadSeq: 0,
+      agentsOnline: 0,
+      agentTyping: null,
+      appName: o.boot.app?.name ?? '',
+      greeting: o.boot.app?.greeting ?? '',
+      outboxFull: false,
+      authClosed: null,
+    };
+  }
+
+  subscribe(fn: (s: PanelState) => void): () => void {
+    this.listeners.add(fn);
+    fn(this.state);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Runs the boot sequence; lifecycle events go to the host as each step completes. */
+  start(): Promise<void> {
+    this.started ??= this.boot();
+    return this.started;
+  }
+
+  private async boot(): Promise<void> {
+    let session: VisitorSessionResponse;
+    try {
+      session = await this.createSession(this.login);
+    } catch (err) {
+      const e = err instanceof SessionError ? err : new SessionError('invalid_bootstrap', String(err));
+      const reason = BOOT_FAILURE_REASONS.includes(e.reason) ? e.reason : 'invalid_bootstrap';
+      this.update({ phase: 'failed' });
+      this.o.emit('bootstrap_failed', { reason, source: 'visitor_session', mode: 'embedded', message: e.message });
+      return;
+    }
+    await this.activate(session);
+  }
+
+  /** Host command `login`: a new business user. The old session keeps running if the new one is refused. */
+  async relogin(triple: LoginTriple, profile: VisitorProfile): Promise<void> {
+    // Never race the first boot: the new identity replaces a finished one.
+    await this.started;
+    const session = await this.createSession(triple, profile);
+    this.connection?.stop();
+    this.connection = null;
+    this.conversation.reset();
+    this.outbox.clear();
+    this.login = triple;
+    this.profile = { ...this.profile, ...profile };
+    this.unread.reset();
+    this.update({ messages: [], outbox: [], authClosed: null, phase: 'booting', agentTyping: null });
+    await this.activate(session);
+  }
+
+  /** Queues and sends a visitor message. Returns false (and flags the notice) when the outbox is full. */
+  send(text: string): boolean {
+    let entry: OutboxEntry;
+    try {
+      entry = this.outbox.add(text);
+    } catch (err) {
+      if (err instanceof OutboxFullError) this.update({ outboxFull: true });
+      return false;
+    }
+    this.update({ outbox: this.outbox.list(), outboxFull: false });
+    this.connection?.send({ type: 'send', clientId: entry.clientId, text: entry.text });
+    return true;
+  }
+
+  retry(clientId: string): void {
+    const entry = this.outbox.retry(clientId);
+    this.update({ outbox: this.outbox.list() });
+    if (entry) this.connection?.send({ type: 'send', clientId: entry.clientId, text: entry.text });
+  }
+
+  /** The visitor has seen everything up to `seq` (panel maximized, message on screen). */
+  markSeen(seq: number): void {
+    if (this.unread.markRead(seq)) {
+      this.update({ visitorReadSeq: this.unread.visitorReadSeq });
+      this.connection?.send({ type: 'read', seq });
+      this.reportCard();
+    }
+  }
+
+  /** The visitor is typing (the view calls this on input); stops by itself after 3 s. */
+  typing(): void {
+    if (this.typingTimer === undefined) this.connection?.send({ type: 'typing', typing: true });
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => {
+      this.typingTimer = undefined;
+      this.connection?.send({ type: 'typing', typing: false });
+    }, 3000);
+  }
+
+  dispose(): void {
+    clearTimeout(this.typingTimer);
+    this.connection?.stop();
+    this.connection = null;
+    this.listeners.clear();
+  }
+
+  // -------------------------------------------------------------------------
+
+  private createSession(login: LoginTriple | undefined, profile?: VisitorProfile): Promise<VisitorSessionResponse> {
+    const b = this.o.boot;
+    return this.api.createSession({
+      appid: b.appid,
+      hostOrigin: b.hostOrigin,
+      // A business login names its own identity; the clue belongs to whoever was here before.
+      clue: login ? undefined : this.identity,
+      login,
+      profile: { ...this.profile, ...profile },
+      locale: b.locale,
+    });
+  }
+
+  private async activate(session: VisitorSessionResponse): Promise<void> {
+    this.adoptSession(session);
+    const v = session.visitor;
+    this.o.emit('visitor_auth_ready', { bs: v.bs, bs_mm: v.bs_mm, fk_id: v.fkid, fkid: v.fkid, hasToken: true, source: v.source, visitorUid: v.visitorUid });
+    try {
+      const { conversations } = await this.api.conversations(this.token);
+      const current = conversations[0];
+      if (current) {
+        this.conversation.id = current.id;
+        this.unread.markRead(current.visitorReadSeq);
+      }
+    } catch {
+      // The socket's `ready` frame carries the same facts; the list is only a head start.
+    }
+    this.update({ phase: 'active', visitorReadSeq: this.unread.visitorReadSeq });
+    this.o.emit('runtime_activated', {});
+    this.unread.report();
+    this.reportCard(true);
+    this.openConnection();
+  }
+
+  private adoptSession(session: VisitorSessionResponse): void {
+    this.token = session.token;
+    const v = session.visitor;
+    this.identity = { bs: v.bs, bs_mm: v.bs_mm, fk_id: v.fkid };
+    this.update({ appName: session.app.name || this.state.appName, greeting: session.app.greeting || this.state.greeting, agentsOnline: session.app.agentsOnline });
+  }
+
+  private openConnection(): void {
+    const wsUrl = this.o.server.replace(/^http/, 'ws') + '/v1/ws';
+    let wasConnected = false;
+    const connection = new Connection({
+      url: wsUrl,
+      WebSocket: this.o.WebSocket,
+      random: this.o.random,
+      win: this.o.win,
+      authFrame: () => ({ type: 'auth', token: this.token, conversationId: this.conversation.id, lastSeq: this.conversation.lastSeq }),
+      refreshToken: async () => {
+        // The clue of this visitor (or the business login) yields a fresh token for the same identity.
+        this.adoptSession(await this.createSession(this.login));
+      },
+      onFrame: (f) => this.onFrame(f),
+      onStatus: (status) => {
+        this.update({ status, agentTyping: status === 'connected' ? this.state.agentTyping : null });
+        this.o.emit('connection_state_changed', { status });
+        if (status === 'connected') {
+          wasConnected = true;
+          this.o.emit('session_connected', { status: 'connected' });
+        } else if (wasConnected) {
+          wasConnected = false;
+          this.o.emit('session_disconnected', { status });
+        }
+      },
+      onAuthClosed: (payload) => {
+        this.update({ phase: 'auth_closed', authClosed: payload });
+        this.o.emit('auth_closed', payload);
+      },
+    });
+    this.connection = connection;
+    connection.start();
+  }
+
+  private onFrame(f: VisitorServerFrame): void {
+    switch (f.type) {
+      case 'ready': {
+        this.conversation.id = f.conversationId;
+        this.unread.markRead(f.visitorReadSeq);
+        // Our own read position got ahead while offline: tell the server.
+        if (this.unread.visitorReadSeq > f.visitorReadSeq) this.connection?.send({ type: 'read', seq: this.unread.visitorReadSeq });
+        this.update({ agentsOnline: f.agentsOnline, visitorReadSeq: this.unread.visitorReadSeq });
+        for (const e of this.outbox.sendable()) this.connection?.send({ type: 'send', clientId: e.clientId, text: e.text });
+        break;
+      }
+      case 'message':
+        this.receive(f.message);
+        break;
+      case 'ack':
+        this.receive(f.message);
+        if (this.outbox.ack(f.clientId)) this.update({ outbox: this.outbox.list(), outboxFull: false });
+        break;
+      case 'typing':
+        this.update({ agentTyping: f.typing ? (f.authorName ?? '') : null });
+        break;
+      case 'unread':
+        if (this.unread.markRead(f.visitorReadSeq)) this.update({ visitorReadSeq: this.unread.visitorReadSeq });
+        this.reportCard();
+        break;
+      case 'presence':
+        this.update({ agentsOnline: f.agentsOnline });
+        break;
+      case 'error':
+        if (f.ref) {
+          this.outbox.fail(f.ref, f.code);
+          this.update({ outbox: this.outbox.list() });
+        }
+        break;
+      case 'pong':
+        break;
+    }
+  }
+
+  private receive(message: MessageView): void {
+    if (!this.conversation.add(message)) return;
+    // A visitor message stored from another tab or a resend: its outbox entry is done.
+    if (message.author === 'visitor' && message.clientId && this.outbox.ack(message.clientId)) {
+      this.update({ outbox: this.outbox.list() });
+    }
+    const update: Partial<PanelState> = { messages: this.conversation.messages };
+    if (message.author === 'agent') update.agentTyping = null;
+    this.update(update);
+    this.unread.add(message);
+    this.reportCard();
+  }
+
+  private reportCard(force = false): void {
+    const m = this.unread.newestUnread(this.conversation.messages);
+    const card: CardContent | null = m ? { kind: 'message', text: m.text, ...(m.authorName ? { author: m.authorName } : {}) } : null;
+    const key = JSON.stringify(card);
+    if (!force && key === this.lastCard) return;
+    this.lastCard = key;
+    this.o.emit('card_content', { card });
+  }
+
+  private update(patch: Partial<PanelState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+}

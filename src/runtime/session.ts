@@ -1,0 +1,92 @@
+/**
+ * The panel's HTTP calls to the widget server: create or resume the visitor
+ * session (which also yields a fresh token from the identity clue), and read
+ * the conversation list and messages. Tokens travel only in the request body
+ * or the Authorization header.
+ */
+import type {
+  ErrorBody,
+  MessagesResponse,
+  VisitorConversationsResponse,
+  VisitorSessionRequest,
+  VisitorSessionResponse,
+} from '../protocol/wire.js';
+
+/** A refused or failed request; `reason` is the server's (or `network` / `timeout` / `invalid_response`). */
+export class SessionError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface SessionApiOptions {
+  /** The widget origin W (the surface's own origin). */
+  server: string;
+  fetch?: FetchLike;
+  timeoutMs?: number;
+}
+
+export class SessionApi {
+  private readonly fetchImpl: FetchLike;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: SessionApiOptions) {
+    this.fetchImpl = options.fetch ?? ((i, init) => fetch(i, init));
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  createSession(req: VisitorSessionRequest): Promise<VisitorSessionResponse> {
+    return this.request<VisitorSessionResponse>('/v1/visitor/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(req),
+    }, (b) => typeof b.token === 'string' && typeof b.visitor === 'object' && b.visitor !== null);
+  }
+
+  conversations(token: string): Promise<VisitorConversationsResponse> {
+    return this.request<VisitorConversationsResponse>('/v1/visitor/conversations', {
+      headers: { authorization: `Bearer ${token}` },
+    }, (b) => Array.isArray(b.conversations));
+  }
+
+  messages(token: string, conversationId: string, after: number, limit = 200): Promise<MessagesResponse> {
+    const q = new URLSearchParams({ conversation: conversationId, after: String(after), limit: String(limit) });
+    return this.request<MessagesResponse>(`/v1/visitor/messages?${q}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }, (b) => Array.isArray(b.messages));
+  }
+
+  private async request<T>(path: string, init: RequestInit, valid: (body: Record<string, unknown>) => boolean): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.options.server + path, { ...init, credentials: 'omit', signal: controller.signal });
+    } catch (err) {
+      throw controller.signal.aborted
+        ? new SessionError('timeout', `${path}: no answer in ${this.timeoutMs} ms`)
+        : new SessionError('network', `${path}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new SessionError('invalid_response', `${path}: answer is not JSON (HTTP ${res.status})`, res.status);
+    }
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (!res.ok || b.ok !== true) {
+      const err = b as Partial<ErrorBody>;
+      throw new SessionError(typeof err.reason === 'string' ? err.reason : `http_${res.status}`, typeof err.message === 'string' ? err.message : `${path}: HTTP ${res.status}`, res.status);
+    }
+    if (!valid(b)) throw new SessionError('invalid_response', `${path}: unexpected answer`, res.status);
+    return body as T;
+  }
+}

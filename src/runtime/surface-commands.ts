@@ -1,0 +1,63 @@
+/**
+ * The commands every surface accepts from the host: set_language, set_theme,
+ * set_view. Each validates its payload and refuses with a reason.
+ */
+import type { CardContent, ViewState, Visibility } from '../protocol/bridge.js';
+import { CommandRefusal, payloadObject, type CommandHandlers } from '../bridge/surface.js';
+import { applyLocale } from './localization.js';
+import { isThemeSetting, type ThemeController } from './theme.js';
+
+const VISIBILITIES: readonly Visibility[] = ['maximized', 'minimized', 'hidden'];
+
+export function commonHandlers(theme: ThemeController, onView: (view: ViewState) => void): CommandHandlers {
+  return new Map([
+    [
+      'set_language',
+      async (payload: unknown) => {
+        const { locale } = payloadObject('set_language', payload);
+        const applied = await applyLocale(locale);
+        if (!applied) throw new CommandRefusal('unsupported_locale', `unsupported locale: ${String(locale).slice(0, 40)}`);
+        return { locale: applied };
+      },
+    ],
+    [
+      'set_theme',
+      (payload: unknown) => {
+        const { theme: value } = payloadObject('set_theme', payload);
+        if (!isThemeSetting(value)) throw new CommandRefusal('invalid_payload', 'theme must be light, dark or system');
+        theme.set(value);
+        return { theme: value, resolved: theme.resolved };
+      },
+    ],
+    [
+      'set_view',
+      (payload: unknown) => {
+        onView(parseViewState(payload));
+      },
+    ],
+  ]);
+}
+
+export function parseViewState(payload: unknown): ViewState {
+  const p = payloadObject('set_view', payload);
+  if (typeof p.visibility !== 'string' || !(VISIBILITIES as readonly string[]).includes(p.visibility)) {
+    throw new CommandRefusal('invalid_payload', 'visibility must be maximized, minimized or hidden');
+  }
+  const unread = p.unreadCount;
+  if (typeof unread !== 'number' || !Number.isInteger(unread) || unread < 0) {
+    throw new CommandRefusal('invalid_payload', 'unreadCount must be a non-negative integer');
+  }
+  const view: ViewState = { visibility: p.visibility as Visibility, unreadCount: unread };
+  if ('card' in p) view.card = parseCard(p.card);
+  return view;
+}
+
+function parseCard(card: unknown): CardContent | null {
+  if (card === null || card === undefined) return null;
+  if (typeof card !== 'object' || Array.isArray(card)) throw new CommandRefusal('invalid_payload', 'card must be an object or null');
+  const c = card as Record<string, unknown>;
+  if ((c.kind !== 'greeting' && c.kind !== 'message') || typeof c.text !== 'string') {
+    throw new CommandRefusal('invalid_payload', 'card needs kind (greeting|message) and text');
+  }
+  return { kind: c.kind, text: c.text.slice(0, 4000), ...(typeof c.author === 'string' ? { author: c.author.slice(0, 200) } : {}) };
+}
