@@ -263,6 +263,16 @@ describe('test-mode endpoints', () => {
     assert.equal((await boot(r.json.app.appid, 'https://example.com')).status, 200);
     assert.equal((await api(base, '/v1/test/apps', { body: { domains: ['bad domain'] } })).status, 400);
   });
+  test('answer CORS (with preflight) so cross-origin browser tests can use them', async () => {
+    const pre = await api(base, '/v1/agent/conversations', { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-headers': 'authorization' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), ORIGIN);
+    assert.match(pre.headers.get('access-control-allow-headers')!, /authorization/);
+    const r = await api(base, '/v1/test/apps', { body: { domains: ['example.org'] }, headers: { origin: ORIGIN } });
+    assert.equal(r.headers.get('access-control-allow-origin'), ORIGIN);
+    const visitorApi = await api(base, '/v1/visitor/conversations', { headers: { origin: ORIGIN } });
+    assert.equal(visitorApi.headers.get('access-control-allow-origin'), null);
+  });
   test('are off unless test mode is on', async () => {
     const prod = await startTestServer({ testMode: false, seed: false });
     try {

@@ -1,8 +1,51 @@
-// A web-test-runner plugin that serves `/__twt_env.js`, the place where browser
-// tests learn which real servers exist. Filled in by the server/e2e work.
+// A web-test-runner plugin that starts ONE real chat server for the whole
+// browser test run and serves `/__twt_env.js`, where browser tests learn it:
+//
+//   import env from '/__twt_env.js';
+//   env.server     'http://127.0.0.1:<port>'  (the widget origin W; test pages are on localhost:8000)
+//   env.agentKey   'demo-agent-key'  (an agent of every app: drive /v1/agent/* with it)
+//   env.appid      'demo'  (trusted: localhost, 127.0.0.1)
+//   env.appSecret  'demo-secret'  (sign login triples: md5(md5(sbs+'_'+secret)+'_'+ranstr))
+//
+// The server runs in test mode, so browser tests can also create apps:
+//   POST env.server + '/v1/test/apps'  body {appid?, name?, domains: ['example.com'], secret?, greeting?}
+//        -> {ok, app: {appid, name, secret, greeting, domains}}   (409 if the appid exists)
+//   POST env.server + '/v1/test/apps/<appid>/disable'  body {disabled?: boolean}  -> closes its sockets 4004
+// and moderate visitors with the agent key:
+//   POST /v1/agent/visitors/<visitorUid>/ban {banned?: boolean} (-> 4005), /revoke (-> 4003)
+// Store: fresh PGlite in a temp dir, removed at the end. Built bundles come from dist/.
+// TWT_TEST_SERVER=http://… uses an already running server instead of starting one.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 export function testServerPlugin() {
+  let server = null;
+  let dataDir = null;
   return {
     name: 'twt-test-env',
+    async serverStart() {
+      const env = { agentKey: 'demo-agent-key', appSecret: 'demo-secret', appid: 'demo' };
+      if (process.env.TWT_TEST_SERVER) {
+        globalThis.__twtTestEnv = { ...env, server: process.env.TWT_TEST_SERVER.replace(/\/$/, '') };
+        return;
+      }
+      const { register } = await import('tsx/esm/api');
+      const unregister = register();
+      try {
+        const { startServer } = await import('../server/app.ts');
+        dataDir = mkdtempSync(join(tmpdir(), 'twt-wtr-'));
+        server = await startServer({ port: 0, host: '127.0.0.1', dataDir, databaseUrl: '', testMode: true, quiet: true, seed: true });
+      } finally {
+        await unregister();
+      }
+      globalThis.__twtTestEnv = { ...env, server: server.url };
+    },
+    async serverStop() {
+      await server?.close();
+      server = null;
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
     serve(context) {
       if (context.path === '/__twt_env.js') {
         return { body: `export default ${JSON.stringify(globalThis.__twtTestEnv ?? {})};`, type: 'js' };

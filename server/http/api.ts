@@ -14,7 +14,7 @@ export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: S
   try {
     await route(ctx, req, res, url);
   } catch (err) {
-    const cors = corsHeaders(req, url);
+    const cors = corsHeaders(ctx, req, url);
     if (err instanceof BodyError || err instanceof Refusal) return sendError(res, err.status, err.reason, err.message, cors);
     console.error('twt: request failed', err);
     if (!res.headersSent) sendError(res, 500, 'internal', 'internal error', cors);
@@ -22,9 +22,14 @@ export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: S
   }
 }
 
-/** Only bootstrap is called cross-origin (from the host page); it echoes the Origin. */
-function corsHeaders(req: IncomingMessage, url: URL): Record<string, string> {
-  if (url.pathname !== '/v1/bootstrap') return {};
+/**
+ * Only bootstrap is called cross-origin (from the host page); it echoes the
+ * Origin. In test mode the test and agent endpoints do too, so browser tests
+ * on another origin can create apps and play the agent.
+ */
+function corsHeaders(ctx: ServerContext, req: IncomingMessage, url: URL): Record<string, string> {
+  const p = url.pathname;
+  if (p !== '/v1/bootstrap' && !(ctx.testMode && (p.startsWith('/v1/test/') || p.startsWith('/v1/agent/')))) return {};
   const origin = parseOrigin(req.headers.origin)?.origin;
   return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };
 }
@@ -32,15 +37,15 @@ function corsHeaders(req: IncomingMessage, url: URL): Record<string, string> {
 async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const p = url.pathname;
   const m = req.method ?? 'GET';
-  const cors = corsHeaders(req, url);
+  const cors = corsHeaders(ctx, req, url);
+  if (m === 'OPTIONS' && cors.vary) {
+    res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' });
+    return void res.end();
+  }
 
   if (p === '/v1/health' && m === 'GET') return sendJson(res, 200, { ok: true, store: ctx.repo.store.kind });
 
   if (p === '/v1/bootstrap') {
-    if (m === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
-      return void res.end();
-    }
     if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST', cors);
     const body = await readJsonBody(req);
     const appid = normalizeAppid(body.appid);
@@ -74,12 +79,18 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     return sendJson(res, 200, answer);
   }
 
-  if (p.startsWith('/v1/agent/')) return agentRoute(ctx, req, res, url, p.slice('/v1/agent/'.length), m);
+  if (p.startsWith('/v1/agent/')) return agentRoute(ctx, req, withHeaders(res, cors), url, p.slice('/v1/agent/'.length), m);
   if (p.startsWith('/v1/test/')) {
     if (!ctx.testMode) return sendError(res, 404, 'not_found', 'no such endpoint');
-    return testRoute(ctx, req, res, p.slice('/v1/test/'.length), m);
+    return testRoute(ctx, req, withHeaders(res, cors), p.slice('/v1/test/'.length), m);
   }
   return sendError(res, 404, 'not_found', 'no such endpoint');
+}
+
+/** Adds headers (CORS) to whatever the handler writes. */
+function withHeaders(res: ServerResponse, headers: Record<string, string>): ServerResponse {
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  return res;
 }
 
 function intParam(url: URL, name: string, fallback: number): number {
