@@ -1,0 +1,246 @@
+import { expect } from '@open-wc/testing';
+import type { SurfaceBoot } from '../protocol/bridge.js';
+import { Connection } from './connection.js';
+import { PanelSession } from './panel-session.js';
+import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from './test-doubles.js';
+
+const boot: SurfaceBoot = {
+  appid: 'demo',
+  hostOrigin: 'http://localhost:8000',
+  locale: 'en',
+  theme: 'light',
+  visibility: 'minimized',
+  sdkVersion: 't',
+  scriptTagVersion: 'v1.2',
+  app: { name: 'Demo', greeting: 'Hi!' },
+};
+
+function panel(opts: { session?: () => { status: number; body: unknown } } = {}) {
+  const events: Array<{ name: string; payload: any }> = [];
+  const win = new EventTarget() as unknown as Window;
+  const f = fakeFetch({ session: opts.session });
+  const s = new PanelSession({
+    boot,
+    server: 'http://w.test',
+    emit: (name, payload) => events.push({ name, payload }),
+    fetch: f.fetch,
+    WebSocket: FakeWebSocket,
+    random: () => 0,
+    win,
+    storage: null,
+  });
+  return { s, events, win, calls: f.calls, names: () => events.map((e) => e.name) };
+}
+
+async function connected(p: ReturnType<typeof panel>, lastSeq = 0) {
+  await until(() => FakeWebSocket.instances.length > 0 && FakeWebSocket.latest.readyState === 0);
+  const ws = FakeWebSocket.latest;
+  ws.open();
+  ws.receive({ type: 'ready', conversationId: 'c1', lastSeq, visitorReadSeq: 0, unread: 0, agentsOnline: 1 });
+  await tick();
+  return ws;
+}
+
+describe('PanelSession with a fake server', () => {
+  beforeEach(() => FakeWebSocket.reset());
+
+  it('reports the lifecycle in order and sends auth as the first frame', async () => {
+    const p = panel();
+    await p.s.start();
+    const ws = await connected(p);
+    expect(ws.url).to.equal('ws://w.test/v1/ws');
+    expect(ws.sent[0]).to.include({ type: 'auth', lastSeq: 0 });
+    expect(ws.sent[0].token).to.match(/^tok-/);
+    expect(p.names()).to.deep.equal([
+      'visitor_auth_ready',
+      'runtime_activated',
+      'unread_count_changed',
+      'card_content',
+      'connection_state_changed',
+      'connection_state_changed',
+      'session_connected',
+    ]);
+    expect(p.events[0].payload).to.deep.equal({ bs: 'bs1', bs_mm: 'mm1', fk_id: 'fk1', fkid: 'fk1', hasToken: true, source: 'initial', visitorUid: 'v1' });
+    expect(p.calls[0].init?.body).to.include('"hostOrigin":"http://localhost:8000"');
+    p.s.dispose();
+  });
+
+  it('maps a refused session to bootstrap_failed and opens no socket', async () => {
+    const p = panel({ session: () => ({ status: 403, body: { ok: false, reason: 'domain_not_whitelisted', message: 'no' } }) });
+    await p.s.start();
+    expect(p.events).to.deep.equal([{ name: 'bootstrap_failed', payload: { reason: 'domain_not_whitelisted', source: 'visitor_session', mode: 'embedded', message: 'no' } }]);
+    expect(FakeWebSocket.instances).to.have.length(0);
+  });
+
+  it('keeps unsent messages across a reconnect, resends them once, resumes after lastSeq without doubles', async () => {
+    const p = panel();
+    await p.s.start();
+    let ws = await connected(p);
+    ws.receive({ type: 'message', message: message(1, 'agent', 'hello') });
+    ws.serverClose(1001);
+    await tick();
+    expect(p.s.state.status).to.equal('reconnecting');
+    expect(p.s.send('typed while offline')).to.equal(true);
+    expect(p.s.state.outbox).to.have.length(1);
+    await until(() => FakeWebSocket.instances.length === 2);
+    ws = FakeWebSocket.latest;
+    ws.open();
+    expect(ws.sent[0]).to.include({ type: 'auth', lastSeq: 1, conversationId: 'c1' });
+    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 1, visitorReadSeq: 0, unread: 1, agentsOnline: 1 });
+    await tick();
+    const sends = ws.sent.filter((f) => f.type === 'send');
+    expect(sends).to.have.length(1);
+    const clientId = sends[0].clientId;
+    // The server re-delivers seq 1 and acks; nothing doubles.
+    ws.receive({ type: 'message', message: message(1, 'agent', 'hello') });
+    ws.receive({ type: 'ack', clientId, message: message(2, 'visitor', 'typed while offline', { clientId }) });
+    ws.receive({ type: 'ack', clientId, message: message(2, 'visitor', 'typed while offline', { clientId }) });
+    expect(p.s.state.messages.map((m) => m.seq)).to.deep.equal([1, 2]);
+    expect(p.s.state.outbox).to.have.length(0);
+    expect(p.names().filter((n) => n === 'session_disconnected')).to.have.length(1);
+    expect(p.names().filter((n) => n === 'session_connected')).to.have.length(2);
+    p.s.dispose();
+  });
+
+  it('unread: counts agent messages, reports card content, markSeen sends read', async () => {
+    const p = panel();
+    await p.s.start();
+    const ws = await connected(p);
+    ws.receive({ type: 'message', message: message(1, 'agent', 'first', { authorName: 'Ann' }) });
+    ws.receive({ type: 'message', message: message(2, 'agent', 'second') });
+    expect(p.s.state.unread).to.equal(2);
+    expect(p.events.filter((e) => e.name === 'unread_count_changed').map((e) => e.payload.count)).to.deep.equal([0, 1, 2]);
+    expect(p.events.filter((e) => e.name === 'card_content').pop()!.payload).to.deep.equal({ card: { kind: 'message', text: 'second' } });
+    p.s.markSeen(2);
+    expect(ws.sent.filter((f) => f.type === 'read')).to.deep.equal([{ type: 'read', seq: 2 }]);
+    expect(p.s.state.unread).to.equal(0);
+    expect(p.events.filter((e) => e.name === 'card_content').pop()!.payload).to.deep.equal({ card: null });
+    p.s.dispose();
+  });
+
+  it('4001 gets a fresh token and reconnects once; a second 4001 ends in auth_closed', async () => {
+    const p = panel();
+    await p.s.start();
+    let ws = await connected(p);
+    const firstToken = ws.sent[0].token;
+    ws.serverClose(4001);
+    await until(() => FakeWebSocket.instances.length === 2);
+    expect(p.calls.filter((c) => c.url.endsWith('/v1/visitor/session'))).to.have.length(2);
+    // The refresh presents the visitor's clue from the first session.
+    expect(JSON.parse(String(p.calls[2].init!.body)).clue).to.deep.equal({ bs: 'bs1', bs_mm: 'mm1', fk_id: 'fk1' });
+    ws = FakeWebSocket.latest;
+    ws.open();
+    expect(ws.sent[0].token).to.not.equal(firstToken);
+    ws.serverClose(4001);
+    await until(() => p.names().includes('auth_closed'));
+    expect(p.events.find((e) => e.name === 'auth_closed')!.payload).to.include({ closeCode: 4001, reason: 'token_expired', source: 'ws', terminal: 'visitor' });
+    await tick(50);
+    expect(FakeWebSocket.instances).to.have.length(2);
+  });
+
+  it('4003/4004/4005 end the session without reconnecting', async () => {
+    for (const [code, reason] of [[4003, 'token_revoked'], [4004, 'app_disabled'], [4005, 'visitor_banned']] as const) {
+      FakeWebSocket.reset();
+      const p = panel();
+      await p.s.start();
+      const ws = await connected(p);
+      ws.serverClose(code);
+      await tick(30);
+      expect(p.events.find((e) => e.name === 'auth_closed')!.payload).to.deep.equal({
+        message: reason,
+        reason,
+        source: 'ws',
+        clearToken: true,
+        closeAuthType: reason,
+        closeCode: code,
+        terminal: 'visitor',
+      });
+      expect(p.s.state.phase).to.equal('auth_closed');
+      expect(FakeWebSocket.instances).to.have.length(1);
+      expect(p.events.filter((e) => e.name === 'connection_state_changed').pop()!.payload.status).to.equal('disconnected');
+    }
+  });
+
+  it('a refused message is marked failed and can be retried', async () => {
+    const p = panel();
+    await p.s.start();
+    const ws = await connected(p);
+    p.s.send('x');
+    const clientId = ws.sent.find((f) => f.type === 'send').clientId;
+    ws.receive({ type: 'error', code: 'rate_limited', message: 'slow down', ref: clientId });
+    expect(p.s.state.outbox[0].state).to.equal('failed');
+    p.s.retry(clientId);
+    expect(ws.sent.filter((f) => f.type === 'send')).to.have.length(2);
+    p.s.dispose();
+  });
+});
+
+describe('Connection: backoff, online, pagehide', () => {
+  beforeEach(() => FakeWebSocket.reset());
+
+  function conn(random = () => 1) {
+    const statuses: string[] = [];
+    const win = new EventTarget() as unknown as Window;
+    const c = new Connection({
+      url: 'ws://w.test/v1/ws',
+      authFrame: () => ({ type: 'auth', token: 't', lastSeq: 0 }),
+      refreshToken: async () => undefined,
+      onFrame: () => undefined,
+      onStatus: (s) => statuses.push(s),
+      onAuthClosed: () => undefined,
+      WebSocket: FakeWebSocket,
+      random,
+      win,
+      backoff: { min: 400, max: 1000, factor: 2 },
+    });
+    return { c, statuses, win };
+  }
+
+  it('waits a jittered, growing delay between failed attempts', async () => {
+    const { c } = conn(() => 1);
+    c.start();
+    await until(() => FakeWebSocket.instances.length === 1);
+    const t0 = Date.now();
+    FakeWebSocket.latest.serverClose(1006);
+    await until(() => FakeWebSocket.instances.length === 2, 3000);
+    const first = Date.now() - t0;
+    expect(first).to.be.within(350, 900);
+    const t1 = Date.now();
+    FakeWebSocket.latest.serverClose(1006);
+    await until(() => FakeWebSocket.instances.length === 3, 3000);
+    expect(Date.now() - t1).to.be.within(700, 1400);
+    c.stop();
+  });
+
+  it('reconnects at once when the browser comes back online', async () => {
+    const { c, win } = conn(() => 1);
+    c.start();
+    await until(() => FakeWebSocket.instances.length === 1);
+    FakeWebSocket.latest.serverClose(1006);
+    FakeWebSocket.latest.serverClose(1006);
+    await tick(20);
+    const t0 = Date.now();
+    win.dispatchEvent(new Event('online'));
+    await until(() => FakeWebSocket.instances.length === 2, 300);
+    expect(Date.now() - t0).to.be.below(150);
+    c.stop();
+  });
+
+  it('closes on pagehide (bfcache) and reopens on pageshow, one socket at a time', async () => {
+    const { c, win, statuses } = conn();
+    c.start();
+    await until(() => FakeWebSocket.instances.length === 1);
+    const ws = FakeWebSocket.latest;
+    ws.open();
+    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    win.dispatchEvent(new Event('pagehide'));
+    expect(ws.readyState).to.equal(3);
+    expect(c.status).to.equal('disconnected');
+    await tick(50);
+    expect(FakeWebSocket.instances).to.have.length(1);
+    win.dispatchEvent(new Event('pageshow'));
+    await until(() => FakeWebSocket.instances.length === 2);
+    expect(statuses).to.deep.equal(['connecting', 'connected', 'disconnected', 'connecting']);
+    c.stop();
+  });
+});
