@@ -18,6 +18,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)), target: 'es2021' }),
     testServerPlugin(),
+    (await import('./test/host-double-plugin.mjs')).hostDoublePlugin(),
   ],
   browsers: [
     playwrightLauncher({

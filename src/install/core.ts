@@ -18,13 +18,15 @@ function install() {
     console.warn('[twt-chat-widget] core.js is loaded more than once; the first copy keeps running.');
     return;
   }
+  // The registered class may come from another copy (a page builder's ESM build): configure that one.
+  const Widget = (customElements.get('twt-chat-widget') ?? TwtChatWidget) as typeof TwtChatWidget;
   let scriptTagVersion = '';
   if (script?.src) {
     const url = new URL(script.src, location.href);
     scriptTagVersion = (url.searchParams.get('version') ?? '').slice(0, 32);
-    TwtChatWidget.defaultServer = httpOrigin(url.href);
+    Widget.defaultServer ||= httpOrigin(url.href);
   }
-  TwtChatWidget.scriptTagVersion = scriptTagVersion;
+  Widget.scriptTagVersion ||= scriptTagVersion;
   const readConfig = () => mergeConfig(fromLegacyConfig(w.__twt__config), w.__twt);
 
   const api: TWTChatWidgetApi = createShim({

@@ -1,0 +1,333 @@
+import { expect } from '@open-wc/testing';
+import '../src/define.js';
+import { TwtChatWidget } from './twt-chat-widget.js';
+import { W, frame, control, report, next, sleep, bootWidget, cleanPage } from '../test/fixtures/host/double.js';
+
+describe('<twt-chat-widget>', () => {
+  afterEach(() => {
+    cleanPage();
+    localStorage.clear();
+  });
+
+  it('boots from attributes alone: bootstrap, three light-DOM surfaces, the lifecycle in order', async () => {
+    const el = document.createElement('twt-chat-widget');
+    el.setAttribute('appid', 'demo');
+    el.setAttribute('server', W);
+    const seen: string[] = [];
+    for (const n of ['initialized', 'iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated', 'session_connected'])
+      el.addEventListener(`twt-${n.replace(/_/g, '-')}`, () => seen.push(n));
+    const activated = next(el, 'runtime_activated');
+    document.body.append(el);
+    await activated;
+    expect(seen.slice(0, 1)).to.deep.equal(['initialized']);
+    expect(seen).to.include.members(['iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated']);
+    expect(seen.indexOf('bridge_ready')).to.be.lessThan(seen.indexOf('runtime_mounted'));
+    for (const s of ['launcher', 'panel', 'card'] as const) {
+      const f = frame(s)!;
+      expect(f, s).to.exist;
+      expect(f.title).to.not.equal('');
+      expect(f.src.startsWith(`${W}/widget/${s}.html?appid=demo#`)).to.be.true;
+    }
+    expect(document.querySelector('iframe[data-twt-widget-surface="launcher"]')!.closest('twt-launcher')).to.exist;
+    expect(el.initialized).to.be.true;
+    expect(el.visibility).to.equal('minimized');
+  });
+
+  it('hands the panel its boot data over the bridge, not in the URL', async () => {
+    await bootWidget({ language: 'zh-Hans', theme: 'dark', sbs: 's1', 'sbs-mm': 'm1', ranstr: 'r1', name: 'Ann' });
+    const r = await report('panel');
+    expect(r.boot).to.include({ appid: 'demo', hostOrigin: location.origin, locale: 'zh-cn', theme: 'dark', visibility: 'minimized', sdkVersion: '1.2.0' });
+    expect(r.boot!.login).to.deep.equal({ sbs: 's1', sbs_mm: 'm1', ranstr: 'r1' });
+    expect(r.boot!.profile).to.include({ name: 'Ann', referer: location.href, source_title: document.title });
+    expect(r.boot!.app).to.deep.equal({ name: 'Double App', greeting: 'Hello from the double' });
+    expect(frame('panel')!.src).to.not.contain('s1').and.not.contain('m1');
+    // the surface got the current view right after connecting
+    expect(r.commands.some((c) => c.name === 'set_view' && c.payload.visibility === 'minimized')).to.be.true;
+  });
+
+  it('visibility: maximize, minimize, toggle, hide keeps iframes, show returns to minimized; events and set_view follow', async () => {
+    const el = await bootWidget();
+    const events: string[] = [];
+    el.addEventListener('twt-visibility-changed', (e) => events.push((e as CustomEvent).detail.visibility));
+    await el.maximize();
+    expect(el.visibility).to.equal('maximized');
+    expect(getComputedStyle(frame('panel')!).visibility).to.equal('visible');
+    await el.toggle();
+    expect(el.visibility).to.equal('minimized');
+    expect(getComputedStyle(frame('panel')!).visibility).to.equal('hidden');
+    await el.toggle();
+    await el.hide();
+    expect(getComputedStyle(frame('launcher')!).visibility).to.equal('hidden');
+    expect(frame('panel') && frame('launcher') && frame('card')).to.exist;
+    await el.show();
+    expect(el.visibility).to.equal('minimized');
+    expect(events).to.deep.equal(['maximized', 'minimized', 'maximized', 'hidden', 'minimized']);
+    await sleep(50);
+    const launcher = await report('launcher');
+    expect(launcher.commands.filter((c) => c.name === 'set_view').map((c) => c.payload.visibility)).to.include.members(['maximized', 'hidden']);
+  });
+
+  it('surfaces request visibility changes: launcher click toggles, panel close minimizes, card opens', async () => {
+    const el = await bootWidget();
+    control('launcher', { double: 'emit', name: 'request_toggle' });
+    expect((await next(el, 'visibility_changed')).visibility).to.equal('maximized');
+    control('panel', { double: 'emit', name: 'request_minimize' });
+    expect((await next(el, 'visibility_changed')).visibility).to.equal('minimized');
+    control('card', { double: 'emit', name: 'request_maximize' });
+    expect((await next(el, 'visibility_changed')).visibility).to.equal('maximized');
+    // a surface may only send its own requests: the launcher cannot send lifecycle events
+    let forged = false;
+    el.addEventListener('twt-unread-count-changed', () => (forged = true));
+    control('launcher', { double: 'emit', name: 'unread_count_changed', payload: { count: 9 } });
+    await sleep(150);
+    expect(forged).to.be.false;
+  });
+
+  it('unread count and the marketing card', async () => {
+    const el = await bootWidget();
+    control('panel', { double: 'emit', name: 'unread_count_changed', payload: { count: 3 } });
+    expect(await next(el, 'unread_count_changed')).to.deep.equal({ count: 3 });
+    expect(el.unreadCount).to.equal(3);
+    expect(getComputedStyle(frame('card')!).visibility).to.equal('hidden');
+    control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
+    await sleep(150);
+    expect(getComputedStyle(frame('card')!).visibility).to.equal('visible');
+    const card = await report('card');
+    expect(card.commands.at(-1)).to.deep.equal({ name: 'set_view', payload: { visibility: 'minimized', unreadCount: 3, card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
+    control('card', { double: 'emit', name: 'request_dismiss_card' });
+    await sleep(150);
+    expect(getComputedStyle(frame('card')!).visibility).to.equal('hidden');
+  });
+
+  it('commands: set_language normalises, set_theme, login; refusals reject with a reason', async () => {
+    const el = await bootWidget();
+    await el.setLanguage('EN_us');
+    await el.setTheme('system');
+    expect(el.themeSetting).to.equal('system');
+    await el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c', name: 'N' });
+    const panel = await report('panel');
+    const names = panel.commands.filter((c) => c.name !== 'set_view');
+    expect(names).to.deep.equal([
+      { name: 'set_language', payload: { locale: 'en' } },
+      { name: 'set_theme', payload: { theme: 'system' } },
+      { name: 'login', payload: { sbs: 'a', sbs_mm: 'b', ranstr: 'c', name: 'N' } },
+    ]);
+    const launcher = await report('launcher');
+    expect(launcher.commands.some((c) => c.name === 'set_language' && c.payload.locale === 'en')).to.be.true;
+    const reasons = await Promise.all([el.setLanguage('xx'), el.setTheme('neon'), el.login({ sbs: 'a' })].map((p) => p.then(() => 'ok', (e) => e.reason)));
+    expect(reasons).to.deep.equal(['unsupported_locale', 'invalid_payload', 'login_failed']);
+    control('panel', { double: 'refuse', command: 'login', reason: 'login_failed' });
+    await sleep(50);
+    const err = await el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c' }).catch((e) => e);
+    expect(err).to.be.instanceOf(Error);
+    expect(err.reason).to.equal('login_failed');
+  });
+
+  it('queues calls made while booting and delivers them in order', async () => {
+    const el = document.createElement('twt-chat-widget');
+    el.setAttribute('appid', 'demo');
+    el.setAttribute('server', W);
+    document.body.append(el);
+    const done = Promise.all([el.setLanguage('de'), el.maximize(), el.setTheme('dark')]);
+    expect(el.initialized).to.be.false;
+    await done;
+    expect(el.visibility).to.equal('maximized');
+    const panel = await report('panel');
+    expect(panel.commands.filter((c) => c.name !== 'set_view').map((c) => c.name)).to.deep.equal(['set_language', 'set_theme']);
+  });
+
+  it('visitor_auth_ready writes the clue first-party; the next boot hands it back over the bridge', async () => {
+    const el = await bootWidget();
+    expect(JSON.parse(localStorage.getItem('twt:identity:demo')!)).to.deep.equal({ bs: 'bs-new', bs_mm: 'bsmm-new', fk_id: 'fk-new' });
+    el.destroy();
+    el.init();
+    await next(el, 'bridge_ready');
+    const r = await report('panel');
+    expect(r.boot!.clue).to.deep.equal({ bs: 'bs-new', bs_mm: 'bsmm-new', fk_id: 'fk-new' });
+  });
+
+  it('storage "none" stores nothing', async () => {
+    await bootWidget({ storage: 'none' });
+    expect(localStorage.getItem('twt:identity:demo')).to.equal(null);
+    expect(document.cookie).to.not.contain('twt_identity_demo');
+  });
+
+  it('auth_closed hides the widget and forwards the payload', async () => {
+    const el = await bootWidget();
+    const payload = { message: 'revoked', reason: 'token_revoked', source: 'ws', clearToken: true, closeAuthType: 'token_revoked', closeCode: 4003, terminal: 'visitor' };
+    control('panel', { double: 'emit', name: 'auth_closed', payload });
+    expect(await next(el, 'auth_closed')).to.deep.equal(payload);
+    expect(el.visibility).to.equal('hidden');
+    expect(frame('panel')).to.exist; // hidden, not removed
+  });
+
+  it('bootstrap_failed from the runtime hides and cleans up, leaving no iframe', async () => {
+    const el = await bootWidget();
+    control('panel', { double: 'emit', name: 'bootstrap_failed', payload: { reason: 'login_failed', source: 'visitor_session', mode: 'embedded' } });
+    expect(await next(el, 'bootstrap_failed')).to.deep.equal({ reason: 'login_failed', source: 'visitor_session', mode: 'embedded' });
+    expect(el.visibility).to.equal('hidden');
+    expect(document.querySelectorAll('iframe').length).to.equal(0);
+    expect((await el.maximize().catch((e) => e)).reason).to.equal('bootstrap_failed');
+  });
+
+  it('bootstrap refusal, broken answer, timeout and bad appid: bootstrap_failed, nothing rendered', async () => {
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['refused-app', {}, 'domain_not_whitelisted'],
+      ['broken-app', {}, 'invalid_bootstrap'],
+      ['Bad AppId!', {}, 'invalid_bootstrap'],
+    ];
+    for (const [appid, , reason] of cases) {
+      const el = document.createElement('twt-chat-widget');
+      el.setAttribute('appid', appid);
+      el.setAttribute('server', W);
+      const failed = next(el, 'bootstrap_failed');
+      document.body.append(el);
+      const p = await failed;
+      expect(p.reason, appid).to.equal(reason);
+      expect(p.mode).to.equal('embedded');
+      expect(document.querySelectorAll('iframe').length).to.equal(0);
+      el.remove();
+    }
+    const saved = TwtChatWidget.bootstrapTimeoutMs;
+    TwtChatWidget.bootstrapTimeoutMs = 300;
+    try {
+      const el = document.createElement('twt-chat-widget');
+      el.setAttribute('appid', 'slow-app');
+      el.setAttribute('server', W);
+      const failed = next(el, 'bootstrap_failed');
+      document.body.append(el);
+      expect((await failed).reason).to.equal('timeout');
+    } finally {
+      TwtChatWidget.bootstrapTimeoutMs = saved;
+    }
+  });
+
+  it('launcher "custom" creates no launcher iframe', async () => {
+    await bootWidget({ launcher: 'custom' });
+    expect(frame('launcher')).to.equal(null);
+    expect(document.querySelector('twt-launcher')).to.equal(null);
+    expect(frame('panel')).to.exist;
+  });
+
+  it('uses a <twt-launcher> placed by the page author, inline', async () => {
+    const placed = document.createElement('twt-launcher');
+    const box = document.createElement('div');
+    box.append(placed);
+    document.body.append(box);
+    await bootWidget();
+    expect(frame('launcher')!.parentElement).to.equal(placed);
+    expect(getComputedStyle(frame('launcher')!).position).to.equal('relative');
+    box.remove();
+  });
+
+  it('hostile host CSS does not move or resize the surfaces', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'iframe { width: 100% !important; height: 5px !important; border: 5px solid red !important; position: static !important; display: none !important } * { opacity: .1 !important }';
+    document.head.append(style);
+    try {
+      await bootWidget({ 'z-index': '77' });
+      const cs = getComputedStyle(frame('launcher')!);
+      expect([cs.width, cs.height, cs.borderTopWidth, cs.position, cs.display, cs.zIndex, cs.opacity]).to.deep.equal(['64px', '64px', '0px', 'fixed', 'block', '77', '1']);
+      const r = frame('launcher')!.getBoundingClientRect();
+      expect(Math.round(innerWidth - r.right)).to.equal(20);
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('focus moves into the panel on maximize and back on minimize', async () => {
+    const el = await bootWidget();
+    const button = document.createElement('button');
+    button.textContent = 'Contact us';
+    document.body.append(button);
+    button.focus();
+    await el.maximize();
+    expect(document.activeElement).to.equal(frame('panel'));
+    await el.minimize();
+    expect(document.activeElement).to.equal(button);
+    button.remove();
+  });
+
+  it('exactly one widget per page: a second element stays inert with a warning', async () => {
+    await bootWidget();
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (m: string) => warnings.push(String(m));
+    try {
+      const second = document.createElement('twt-chat-widget');
+      second.setAttribute('appid', 'demo');
+      second.setAttribute('server', W);
+      document.body.append(second);
+      await sleep(300);
+      expect(second.initialized).to.be.false;
+      expect(document.querySelectorAll('iframe[data-twt-widget-surface="panel"]').length).to.equal(1);
+      expect(warnings.join()).to.contain('already running');
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('moving the element in the DOM does not reboot it', async () => {
+    const el = await bootWidget();
+    let destroyed = 0;
+    let initialized = 0;
+    el.addEventListener('twt-destroyed', () => destroyed++);
+    el.addEventListener('twt-initialized', () => initialized++);
+    const box = document.createElement('section');
+    document.body.append(box);
+    box.append(el); // remove + insert in one task
+    await sleep(300);
+    expect([destroyed, initialized]).to.deep.equal([0, 0]);
+    expect(el.initialized).to.be.true;
+    // the reloaded panel re-handshakes and the widget still answers commands
+    await el.setTheme('dark');
+    box.remove();
+  });
+
+  it('removing the element destroys it', async () => {
+    const el = await bootWidget();
+    const destroyed = next(el, 'destroyed');
+    el.remove();
+    await destroyed;
+    expect(document.querySelectorAll('iframe').length).to.equal(0);
+  });
+
+  it('passes an axe audit', async () => {
+    const el = await bootWidget();
+    await expect(el).to.be.accessible();
+  });
+
+  it('50 destroy/init cycles leave no iframe, launcher or message listener behind', async () => {
+    const added = new Map<unknown, number>();
+    const origAdd = window.addEventListener;
+    const origRemove = window.removeEventListener;
+    let live = 0;
+    window.addEventListener = function (this: Window, type: string, l: any, o?: any) {
+      if (type === 'message' && !added.has(l)) (added.set(l, 1), live++);
+      return origAdd.call(this, type, l, o);
+    } as typeof window.addEventListener;
+    window.removeEventListener = function (this: Window, type: string, l: any, o?: any) {
+      if (type === 'message' && added.delete(l)) live--;
+      return origRemove.call(this, type, l, o);
+    } as typeof window.removeEventListener;
+    try {
+      const el = await bootWidget({}, { until: 'initialized' });
+      for (let i = 0; i < 50; i++) {
+        el.destroy();
+        const ready = next(el, 'initialized');
+        el.init();
+        await ready;
+      }
+      await next(el, 'bridge_ready');
+      expect(document.querySelectorAll('iframe').length).to.equal(3);
+      expect(document.querySelectorAll('twt-launcher').length).to.equal(1);
+      expect(live).to.equal(1);
+      el.destroy();
+      expect(document.querySelectorAll('iframe, twt-launcher').length).to.equal(0);
+      expect(live).to.equal(0);
+    } finally {
+      window.addEventListener = origAdd;
+      window.removeEventListener = origRemove;
+    }
+  });
+});
