@@ -1,0 +1,298 @@
+/**
+ * End-to-end: the spec's examples (demo/*.html) in Chromium, the host page on
+ * http://localhost:<port> and the widget on http://127.0.0.1:<port>, driven
+ * like a visitor (clicks and typing inside the widget's iframes) and an agent
+ * (the agent REST API).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startE2E,
+  openPage,
+  waitForEvent,
+  waitFor,
+  waitForVisibility,
+  visibility,
+  clickLauncher,
+  visitorSend,
+  panelShows,
+  surface,
+  surfaceCount,
+  surfaceSelector,
+  events,
+  unique,
+  poll,
+  type E2E,
+} from '../../e2e/harness.js';
+
+const T = { timeout: 60_000 };
+let e2e: E2E;
+
+describe('e2e: the spec examples', { timeout: 600_000 }, () => {
+  before(async () => {
+    e2e = await startE2E();
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('standard install snippet: launcher, chat with an agent, identity stored first-party, nothing secret in URLs', T, async () => {
+    const p = await openPage(e2e, '/demo/install.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      assert.equal(await surfaceCount(page, 'launcher'), 1, 'one launcher iframe');
+      assert.equal(await visibility(page), 'minimized');
+      const info = await page.evaluate(() => (window as any).TWTChatWidget.get('sdk_info'));
+      assert.equal(info.scriptTagVersion, 'v1.2');
+      assert.equal(info.compatibilityMode, 'off');
+      assert.equal(info.transport, 'mixed');
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.scriptTagVersion()), 'v1.2');
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('unread_count')), 0);
+
+      // Every surface is served by the widget origin, not the host page's.
+      for (const src of await page.locator('iframe[data-twt-widget-surface]').evaluateAll((els) => els.map((e) => (e as HTMLIFrameElement).src))) {
+        assert.ok(src.startsWith(e2e.widgetUrl + '/widget/'), `surface src on the widget origin: ${src}`);
+      }
+
+      await clickLauncher(page);
+      await waitForVisibility(page, 'maximized');
+      await waitForEvent(page, 'session_connected');
+      const hello = unique('Hello from the install page');
+      await visitorSend(page, hello);
+      await panelShows(page, hello);
+      const conv = await e2e.agent.waitForVisitorMessage(hello);
+      const reply = unique('Agent here, how can I help?');
+      await e2e.agent.reply(conv.id, reply);
+      await panelShows(page, reply);
+
+      // visitor_auth_ready -> the host keeps the identity clue first-party.
+      const auth = await waitForEvent(page, 'visitor_auth_ready');
+      assert.ok(auth.detail.bs && auth.detail.bs_mm, 'visitor_auth_ready carries bs and bs_mm');
+      const stored = await page.evaluate(() => localStorage.getItem('twt:identity:demo'));
+      assert.ok(stored, 'identity clue stored under twt:identity:demo');
+      const clue = JSON.parse(stored!);
+      assert.equal(clue.bs, auth.detail.bs);
+      assert.equal(clue.bs_mm, auth.detail.bs_mm);
+      const srcs = await page.locator('iframe[data-twt-widget-surface]').evaluateAll((els) => els.map((e) => (e as HTMLIFrameElement).src));
+      for (const src of srcs) assert.ok(!src.includes(clue.bs_mm), 'no signature in an iframe URL');
+
+      // A reload is the same visitor: the conversation carries on.
+      await page.reload();
+      await waitForEvent(page, 'initialized');
+      await clickLauncher(page);
+      await panelShows(page, reply);
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('asyncInit: no iframe until "contact us"; init() is idempotent', T, async () => {
+    const p = await openPage(e2e, '/demo/async-init.html');
+    try {
+      const { page } = p;
+      await waitFor(page, () => typeof (window as any).TWTChatWidget.init === 'function' && typeof (window as any).TWTChatWidget.scriptTagVersion === 'function', undefined, 'core.js loaded');
+      await page.waitForTimeout(500);
+      assert.equal(await surfaceCount(page), 0, 'no surface before init()');
+      assert.equal((await events(page, 'initialized')).length, 0);
+      await page.locator('#contact-us').click();
+      await page.locator('#log').getByText('Widget initialized').waitFor();
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await page.locator('#contact-us').click();
+      await page.locator('#contact-us').click();
+      await page.waitForTimeout(500);
+      assert.equal(await surfaceCount(page, 'launcher'), 1, 'still one launcher');
+      assert.equal(await surfaceCount(page, 'panel'), 1, 'still one panel');
+      assert.equal(await page.locator('#log').getByText('Widget initialized').count(), 1, 'initialized once');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('open on initialized: the panel opens by itself and the visitor can chat', T, async () => {
+    const p = await openPage(e2e, '/demo/open-on-initialized.html');
+    try {
+      const { page } = p;
+      await waitForVisibility(page, 'maximized');
+      await page.locator('#log').getByText('visibility: maximized').waitFor();
+      await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
+      const text = unique('opened by itself');
+      await visitorSend(page, text);
+      await e2e.agent.waitForVisitorMessage(text);
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('custom launcher: no launcher iframe; the page buttons open and close the chat', T, async () => {
+    const p = await openPage(e2e, '/demo/custom-launcher.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      await page.locator(surfaceSelector('panel')).waitFor({ state: 'attached' });
+      assert.equal(await surfaceCount(page, 'launcher'), 0, 'launcher: "custom" creates no launcher iframe');
+      await page.locator('#open-chat').click();
+      await waitForVisibility(page, 'maximized');
+      await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
+      await page.locator('#close-chat').click();
+      await waitForVisibility(page, 'minimized');
+      await page.locator(surfaceSelector('panel')).waitFor({ state: 'hidden' });
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('hover popup (the spec page): the launcher iframe is hit-testable where it is drawn', T, async () => {
+    const p = await openPage(e2e, '/demo/hover-popup.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      const launcher = page.locator(surfaceSelector('launcher'));
+      await launcher.waitFor({ state: 'visible' });
+      const box = (await launcher.boundingBox())!;
+      const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.getAttribute('data-twt-widget-surface'), { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+      assert.equal(hit, 'launcher', 'the pointer over the launcher is over the launcher iframe (nothing covers it)');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('hover popup (the spec page): hovering the built-in launcher shows the popup; 立即咨询 opens the chat', T, async () => {
+    // In-process frames: see E2E.inProcessFramesBrowser (a headless Chromium limit, not the widget's).
+    const p = await openPage(e2e, '/demo/hover-popup.html', { inProcessFrames: true });
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      const launcher = page.locator(surfaceSelector('launcher'));
+      await launcher.waitFor({ state: 'visible' });
+      const popup = page.locator('#my-custom-popup');
+      const shown = () => popup.evaluate((el) => el.classList.contains('show'));
+      assert.equal(await shown(), false);
+      const box = (await launcher.boundingBox())!;
+      await page.mouse.move(600, 400);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+      await waitFor(page, () => document.getElementById('my-custom-popup')!.classList.contains('show'), undefined, 'popup shown on hover');
+      // From the launcher onto the popup: it stays.
+      await popup.hover();
+      await page.waitForTimeout(400);
+      assert.equal(await shown(), true, 'stays while the pointer is on it');
+      // Away from both: hidden after the 200 ms grace.
+      await page.mouse.move(300, 300, { steps: 4 });
+      await waitFor(page, () => !document.getElementById('my-custom-popup')!.classList.contains('show'), undefined, 'popup hidden after leaving');
+      // Hover again and start the chat from the popup.
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+      await waitFor(page, () => document.getElementById('my-custom-popup')!.classList.contains('show'), undefined, 'popup shown again');
+      await page.locator('#btn-start-chat').click();
+      await waitForVisibility(page, 'maximized');
+      assert.equal(await shown(), false, 'popup hidden after 立即咨询');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('unread count in the title: agent reply while minimised -> "(1) title"; maximise clears it', T, async () => {
+    const p = await openPage(e2e, '/demo/unread-title.html');
+    try {
+      const { page } = p;
+      const title = await page.title();
+      await waitForEvent(page, 'initialized');
+      await clickLauncher(page);
+      await waitForVisibility(page, 'maximized');
+      const text = unique('question for the agent');
+      await visitorSend(page, text);
+      const conv = await e2e.agent.waitForVisitorMessage(text);
+      await clickLauncher(page);
+      await waitForVisibility(page, 'minimized');
+
+      await e2e.agent.reply(conv.id, unique('first answer'));
+      await waitFor(page, (t: string) => document.title === '(1) ' + t, title, 'title "(1) …"');
+      assert.equal(await page.locator('#unread').textContent(), '1');
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('unread_count')), 1);
+      await e2e.agent.reply(conv.id, unique('second answer'));
+      await waitFor(page, (t: string) => document.title === '(2) ' + t, title, 'title "(2) …"');
+
+      await clickLauncher(page);
+      await waitForVisibility(page, 'maximized');
+      await waitFor(page, (t: string) => document.title === t, title, 'title back to the original');
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('unread_count')), 0);
+      // Read on the server too: a reload does not bring the count back.
+      await page.reload();
+      await waitForEvent(page, 'runtime_activated');
+      await page.waitForTimeout(800);
+      assert.equal(await page.title(), title);
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('connection status log: connecting, then connected', T, async () => {
+    const p = await openPage(e2e, '/demo/connection-status.html');
+    try {
+      const { page } = p;
+      const log = page.locator('#log');
+      await log.getByText('session connected').waitFor();
+      await log.getByText('connection status: connected').waitFor();
+      const text = (await log.textContent()) ?? '';
+      assert.ok(text.indexOf('connection status: connecting') >= 0, 'connecting logged');
+      assert.ok(text.indexOf('connection status: connecting') < text.indexOf('connection status: connected'), 'connecting before connected');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('theme switch: dark on initialized; the buttons switch it, get("theme") follows, the panel renders it', T, async () => {
+    const p = await openPage(e2e, '/demo/theme.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'bridge_ready');
+      await waitFor(page, () => (window as any).TWTChatWidget.get('theme') === 'dark', undefined, 'theme dark');
+      const panelScheme = () =>
+        surface(page, 'panel')
+          .locator('html')
+          .evaluate((html) => html.getAttribute('data-theme') || getComputedStyle(html).colorScheme);
+      await poll(async () => (await panelScheme()).includes('dark'), 'panel in dark theme');
+      await page.locator('button[data-theme="light"]').click();
+      await page.locator('#log').getByText('set_theme light ok').waitFor();
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('theme')), 'light');
+      await poll(async () => (await panelScheme()).includes('light'), 'panel in light theme');
+      await page.locator('button[data-theme="system"]').click();
+      await page.locator('#log').getByText('set_theme system ok').waitFor();
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('theme')), 'system');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('language switch: zh-cn config, setLanguage("en") on initialized, regional variants normalised', T, async () => {
+    const p = await openPage(e2e, '/demo/language.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'bridge_ready');
+      const panelLang = () => surface(page, 'panel').locator('html').evaluate((html) => html.lang.toLowerCase());
+      await poll(async () => (await panelLang()) === 'en', 'panel lang en');
+      await page.locator('button[data-lang="ja"]').click();
+      await page.locator('#log').getByText('setLanguage ja ok').waitFor();
+      await poll(async () => (await panelLang()) === 'ja', 'panel lang ja');
+      await page.locator('button[data-lang="zh-Hant"]').click();
+      await page.locator('#log').getByText('setLanguage zh-Hant ok').waitFor();
+      await poll(async () => (await panelLang()) === 'zh-tw', 'panel lang zh-tw after zh-Hant');
+      await page.locator('button[data-lang="pt-BR"]').click();
+      await poll(async () => (await panelLang()) === 'pt', 'panel lang pt after pt-BR');
+      // The launcher follows too.
+      assert.equal(await surface(page, 'launcher').locator('html').evaluate((html) => html.lang.toLowerCase()), 'pt');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+});
