@@ -260,7 +260,7 @@ export class TwtChatView extends LitElement {
     const now = new Date();
     for (const m of messages) {
       const at = new Date(m.createdAt);
-      if (!prev || !sameDay(prev, at)) out.push(html`<li class="day" role="presentation"><span>${dayLabel(at, now)}</span></li>`);
+      if (!prev || !sameDay(prev, at)) out.push(html`<li class="day"><span>${dayLabel(at, now)}</span></li>`);
       prev = at;
       out.push(this.renderMessage(m, at));
     }

@@ -1,0 +1,203 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { LOCALES, TARGET_LOCALES } from '../locale/locales.js';
+import type { SurfaceBridge } from '../bridge/surface.js';
+import { applyLocale, setupLocalization } from './localization.js';
+import { installTokens, LIGHT, DARK } from './styles.js';
+import { TwtLauncherApp } from './launcher-app.js';
+import { TwtCardApp } from './card-app.js';
+import { TwtChatView } from './chat-view.js';
+import type { PanelSession, PanelState } from './panel-session.js';
+import { message, tick } from './test-doubles.js';
+
+customElements.get('twt-launcher-app') || customElements.define('twt-launcher-app', TwtLauncherApp);
+customElements.get('twt-card-app') || customElements.define('twt-card-app', TwtCardApp);
+customElements.get('twt-chat-view') || customElements.define('twt-chat-view', TwtChatView);
+setupLocalization();
+installTokens(document);
+
+function fakeBridge() {
+  const emitted: string[] = [];
+  const bridge = { emit: (name: string) => emitted.push(name) } as unknown as SurfaceBridge;
+  return { bridge, emitted };
+}
+
+function fakeSession(patch: Partial<PanelState> = {}) {
+  const sent: string[] = [];
+  const state: PanelState = {
+    phase: 'active',
+    status: 'connected',
+    messages: [message(1, 'agent', 'Hi, see https://example.com/a <b>bold</b>', { authorName: 'Ann', createdAt: new Date(Date.now() - 86_400_000 * 3).toISOString() }), message(2, 'visitor', 'thanks')],
+    outbox: [{ clientId: 'c1', text: 'pending one', createdAt: new Date().toISOString(), state: 'sending' }, { clientId: 'c2', text: 'failed one', createdAt: new Date().toISOString(), state: 'failed', error: 'x' }],
+    unread: 0,
+    visitorReadSeq: 2,
+    agentsOnline: 1,
+    agentTyping: 'Ann',
+    appName: 'Demo shop',
+    greeting: 'Welcome!',
+    outboxFull: false,
+    authClosed: null,
+    ...patch,
+  };
+  const session = { subscribe: (fn: (s: PanelState) => void) => (fn(state), () => undefined), send: (t: string) => (sent.push(t), true), markSeen() {}, retry() {}, typing() {} } as unknown as PanelSession;
+  return { session, sent };
+}
+
+async function chatView(patch: Partial<PanelState> = {}) {
+  const { bridge, emitted } = fakeBridge();
+  const { session, sent } = fakeSession(patch);
+  const el = await fixture<TwtChatView>(html`<div style="height:500px"><twt-chat-view .session=${session} .bridge=${bridge} .visibility=${'maximized'}></twt-chat-view></div>`);
+  const view = el.querySelector('twt-chat-view') as TwtChatView;
+  await view.updateComplete;
+  return { view, emitted, sent };
+}
+
+const sourceIds = async () => {
+  const xml = await (await fetch('/locales/de.xlf')).text();
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  return [...doc.querySelectorAll('trans-unit')].map((u) => ({ id: u.getAttribute('id')!, source: u.querySelector('source')!.textContent! }));
+};
+
+describe('localization', () => {
+  afterEach(() => applyLocale('en'));
+
+  it('every target locale has every message, translated (no English left)', async () => {
+    const ids = await sourceIds();
+    expect(ids.length).to.be.greaterThan(25);
+    // Words that are the same in the target language.
+    const same = new Set(['de:panel.title', 'de:card.agent', 'fr:panel.messages']);
+    for (const l of TARGET_LOCALES) {
+      const mod = await import(`./locales/${l}.ts`);
+      for (const { id, source } of ids) {
+        const t = mod.templates[id];
+        expect(t, `${l} lacks ${id}`).to.not.equal(undefined);
+        const text = typeof t === 'string' ? t : t.strings.join('');
+        if (!same.has(`${l}:${id}`)) expect(text.trim(), `${l}:${id} is English`).to.not.equal(source.replace(/<x[^>]*\/>/g, '').trim());
+      }
+    }
+  });
+
+  it('renders the launcher label in all 9 locales', async () => {
+    const labels = new Set<string>();
+    for (const l of LOCALES) {
+      expect(await applyLocale(l)).to.equal(l);
+      const el = await fixture<TwtLauncherApp>(html`<twt-launcher-app .view=${{ visibility: 'minimized', unreadCount: 3 }}></twt-launcher-app>`);
+      const label = el.shadowRoot!.querySelector('button')!.getAttribute('aria-label')!;
+      expect(label).to.include('3');
+      labels.add(label);
+      expect(document.documentElement.lang).to.equal(l);
+    }
+    expect(labels.size).to.equal(9);
+  });
+
+  it('normalises and refuses locales', async () => {
+    expect(await applyLocale('zh-Hant')).to.equal('zh-tw');
+    expect(await applyLocale('pt-BR')).to.equal('pt');
+    expect(await applyLocale('xx')).to.equal(null);
+    expect(document.documentElement.lang).to.equal('pt');
+  });
+});
+
+describe('launcher and card', () => {
+  it('launcher: label, aria-expanded, badge, asks the host to toggle', async () => {
+    const { bridge, emitted } = fakeBridge();
+    const el = await fixture<TwtLauncherApp>(html`<twt-launcher-app .bridge=${bridge} .view=${{ visibility: 'minimized', unreadCount: 3 }}></twt-launcher-app>`);
+    const button = el.shadowRoot!.querySelector('button')!;
+    expect(button.getAttribute('aria-label')).to.equal('Open chat, 3 unread messages');
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+    expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('3');
+    button.click();
+    expect(emitted).to.deep.equal(['request_toggle']);
+    el.view = { visibility: 'maximized', unreadCount: 0 };
+    await el.updateComplete;
+    expect(button.getAttribute('aria-expanded')).to.equal('true');
+    expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
+  });
+
+  it('card: shows the message, maximizes on click, dismisses', async () => {
+    const { bridge, emitted } = fakeBridge();
+    const el = await fixture<TwtCardApp>(html`<twt-card-app .bridge=${bridge} .view=${{ visibility: 'minimized', unreadCount: 1, card: { kind: 'message', text: '<i>x</i>', author: 'Ann' } }}></twt-card-app>`);
+    expect(el.shadowRoot!.querySelector('.text')!.textContent).to.equal('<i>x</i>');
+    expect(el.shadowRoot!.querySelector('i')).to.equal(null);
+    (el.shadowRoot!.querySelector('.open') as HTMLButtonElement).click();
+    (el.shadowRoot!.querySelector('.dismiss') as HTMLButtonElement).click();
+    expect(emitted).to.deep.equal(['request_maximize', 'request_dismiss_card']);
+    el.view = { visibility: 'maximized', unreadCount: 0, card: { kind: 'greeting', text: 'Hi' } };
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.card')).to.equal(null);
+  });
+});
+
+describe('chat view', () => {
+  it('renders text safely with safe links, delivery states, typing and a day separator', async () => {
+    const { view } = await chatView();
+    const root = view.shadowRoot!;
+    expect(root.querySelector('b')).to.equal(null);
+    const a = root.querySelector('.bubble a') as HTMLAnchorElement;
+    expect(a.href).to.equal('https://example.com/a');
+    expect(a.rel).to.equal('noopener noreferrer');
+    expect(root.querySelectorAll('.day').length).to.equal(2);
+    expect(root.querySelector('.pending .meta')!.textContent).to.include('Sending');
+    expect(root.querySelector('.failed .retry')).to.not.equal(null);
+    expect(root.querySelector('.typing')!.textContent).to.include('Ann is typing');
+    expect(root.querySelector('h1')!.textContent).to.equal('Demo shop');
+  });
+
+  it('Enter sends, Shift+Enter does not, Escape asks to minimize', async () => {
+    const { view, sent, emitted } = await chatView();
+    const ta = view.shadowRoot!.querySelector('textarea')!;
+    ta.value = 'line one';
+    ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, composed: true }));
+    expect(sent).to.deep.equal([]);
+    ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    expect(sent).to.deep.equal(['line one']);
+    expect(ta.value).to.equal('');
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    expect(emitted).to.deep.equal(['request_minimize']);
+  });
+
+  it('disables the composer until authenticated and shows banners and the auth_closed state', async () => {
+    let { view } = await chatView({ phase: 'booting', status: 'disconnected' });
+    expect(view.shadowRoot!.querySelector('textarea')!.disabled).to.equal(true);
+    ({ view } = await chatView({ status: 'reconnecting' }));
+    expect(view.shadowRoot!.querySelector('.banner')!.textContent).to.include('Reconnecting');
+    ({ view } = await chatView({ phase: 'auth_closed', status: 'disconnected' }));
+    expect(view.shadowRoot!.querySelector('.error[role="alert"]')!.textContent).to.include('ended');
+    expect(view.shadowRoot!.querySelector('textarea')!.disabled).to.equal(true);
+  });
+});
+
+describe('accessibility (axe) in both themes', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`every surface passes axe (${theme})`, async () => {
+      document.documentElement.dataset.theme = theme;
+      const launcher = await fixture(html`<twt-launcher-app .view=${{ visibility: 'minimized', unreadCount: 2 }}></twt-launcher-app>`);
+      await expect(launcher).to.be.accessible();
+      const card = await fixture(html`<twt-card-app .view=${{ visibility: 'minimized', unreadCount: 1, card: { kind: 'message', text: 'Hello', author: 'Ann' } }}></twt-card-app>`);
+      await expect(card).to.be.accessible();
+      const { view } = await chatView({ status: 'reconnecting', outboxFull: true });
+      await tick(50);
+      await expect(view).to.be.accessible();
+      delete document.documentElement.dataset.theme;
+    });
+  }
+});
+
+describe('colour contrast (WCAG AA)', () => {
+  const lum = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a: string, b: string) => {
+    const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m);
+    return (x + 0.05) / (y + 0.05);
+  };
+  for (const [name, t] of [['light', LIGHT], ['dark', DARK]] as const) {
+    it(`text pairs reach 4.5:1 (${name})`, () => {
+      const pairs: Array<[string, string]> = [
+        [t.fg, t.bg], [t.muted, t.bg], [t.fg, t.surface], [t.muted, t.surface], [t.accentFg, t.accent], [t.link, t.surface],
+        [t.link, t.bg], [t.danger, t.bg], [t.bannerFg, t.bannerBg], [t.badgeFg, t.badgeBg],
+      ];
+      for (const [fg, bg] of pairs) expect(ratio(fg, bg), `${fg} on ${bg}`).to.be.at.least(4.5);
+    });
+  }
+});
