@@ -1,0 +1,166 @@
+/**
+ * End-to-end: the other ways to embed — element only (CMS), element inserted
+ * later through innerHTML (page builder), a Vue 3 app, and a single-page app
+ * that initialises and destroys the widget on route changes.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startE2E,
+  openPage,
+  waitForEvent,
+  waitFor,
+  clickLauncher,
+  visitorSend,
+  panelShows,
+  surface,
+  surfaceCount,
+  surfaceSelector,
+  poll,
+  unique,
+  type E2E,
+} from '../../e2e/harness.js';
+
+const T = { timeout: 90_000 };
+let e2e: E2E;
+
+/** The element's own state (no window.TWTChatWidget needed). */
+const elementVisibility = (page: import('playwright-core').Page) => page.evaluate(() => (document.querySelector('twt-chat-widget') as any)?.visibility);
+const panelAttr = (page: import('playwright-core').Page, what: 'lang' | 'theme') =>
+  surface(page, 'panel')
+    .locator('html')
+    .evaluate((html, w) => (w === 'lang' ? html.lang.toLowerCase() : html.getAttribute('data-theme') || getComputedStyle(html).colorScheme), what);
+
+describe('e2e: embeddings', { timeout: 600_000 }, () => {
+  before(async () => {
+    e2e = await startE2E();
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('element only: one script tag + <twt-chat-widget appid="demo" …> configured by attributes; visitor and agent chat', T, async () => {
+    const p = await openPage(e2e, '/demo/element.html');
+    try {
+      const { page } = p;
+      assert.equal(await page.evaluate(() => 'undefined' === typeof (window as any).__twt), true, 'no window.__twt on the page');
+      await waitForEvent(page, 'initialized');
+      await page.locator(`twt-chat-widget ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
+      assert.equal(await surfaceCount(page, 'launcher'), 1);
+      assert.equal(await surfaceCount(page, 'panel'), 1);
+      await poll(async () => (await panelAttr(page, 'lang')) === 'en', 'panel in the language attribute (en)');
+      await clickLauncher(page);
+      await poll(async () => (await elementVisibility(page)) === 'maximized', 'element maximized');
+      await waitForEvent(page, 'visibility_changed', { visibility: 'maximized' });
+      const text = unique('hi from a CMS page');
+      await visitorSend(page, text);
+      const conv = await e2e.agent.waitForVisitorMessage(text);
+      const reply = unique('hello CMS visitor');
+      await e2e.agent.reply(conv.id, reply);
+      await panelShows(page, reply);
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('element inserted later through innerHTML: boots from its attributes; removing the block removes the widget', T, async () => {
+    const p = await openPage(e2e, '/demo/element-late.html');
+    try {
+      const { page } = p;
+      await waitFor(page, () => !!customElements.get('twt-chat-widget'), undefined, 'core.js defined the element');
+      await page.waitForTimeout(500);
+      assert.equal(await surfaceCount(page), 0, 'nothing rendered before the block exists');
+      await page.locator('#insert').click();
+      await waitForEvent(page, 'initialized');
+      await page.locator(`#builder-block ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
+      await poll(async () => (await panelAttr(page, 'theme')).includes('dark'), 'panel dark (theme="dark" attribute)');
+      await clickLauncher(page);
+      await poll(async () => (await elementVisibility(page)) === 'maximized', 'maximized');
+      const text = unique('hi from a page-builder block');
+      await visitorSend(page, text);
+      await e2e.agent.waitForVisitorMessage(text);
+
+      await page.locator('#remove').click();
+      await poll(async () => (await surfaceCount(page)) === 0, 'no surface left after the block is removed');
+      // Inserted again: one widget again, same visitor (identity kept first-party).
+      await page.locator('#insert').click();
+      await page.locator(`#builder-block ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
+      await page.waitForTimeout(300);
+      assert.equal(await surfaceCount(page, 'launcher'), 1);
+      assert.equal(await surfaceCount(page, 'panel'), 1);
+      await clickLauncher(page);
+      await panelShows(page, text);
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('Vue 3: renders the element with properties, reacts to its DOM events, switches theme live', T, async () => {
+    const p = await openPage(e2e, '/demo/vue.html');
+    try {
+      const { page } = p;
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await page.locator('#status').getByText('connected', { exact: true }).waitFor();
+      await page.locator('#open').click();
+      await page.locator('#visibility').getByText('maximized').waitFor();
+      const text = unique('hi from Vue');
+      await visitorSend(page, text);
+      const conv = await e2e.agent.waitForVisitorMessage(text);
+      assert.equal(conv.visitor?.name, 'Vue visitor', 'profile from the options property reached the agent');
+      await page.locator('#close').click();
+      await page.locator('#visibility').getByText('minimized').waitFor();
+      await e2e.agent.reply(conv.id, unique('hello Vue'));
+      await page.locator('#unread').getByText('1', { exact: true }).waitFor();
+      await page.locator('#theme-toggle').click();
+      await poll(async () => (await panelAttr(page, 'theme')).includes('dark'), 'panel dark after the Vue state changed');
+      await page.locator('#language').selectOption('ja');
+      await poll(async () => (await panelAttr(page, 'lang')) === 'ja', 'panel ja after the Vue state changed');
+      await page.locator('#open').click();
+      await page.locator('#unread').getByText('0', { exact: true }).waitFor();
+      assert.ok(((await page.locator('#log').textContent()) ?? '').includes('twt-unread-count-changed'), 'event log shows the DOM events');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('SPA: init on the Help route, destroy when leaving it; back and forth leaves one widget, and the socket closes on destroy', T, async () => {
+    const p = await openPage(e2e, '/demo/spa.html#/');
+    try {
+      const { page } = p;
+      await page.locator('#log').getByText('route /').first().waitFor();
+      assert.equal(await surfaceCount(page), 0, 'no widget on Home');
+      await page.getByRole('link', { name: 'Help' }).click();
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await waitForEvent(page, 'session_connected');
+      await clickLauncher(page);
+      const text = unique('hi from the SPA');
+      await visitorSend(page, text);
+      const conv = await e2e.agent.waitForVisitorMessage(text);
+      // The server's view of the visitor's sockets (a removed OOPIF's socket is not reported closed to playwright).
+      const online = async () => (await e2e.agent.conversations()).find((c) => c.id === conv.id)?.online;
+      await poll(async () => (await online()) === true, 'visitor online');
+
+      for (let round = 0; round < 3; round++) {
+        await page.getByRole('link', { name: round % 2 ? 'Home' : 'Pricing' }).click();
+        await poll(async () => (await surfaceCount(page)) === 0, `no surface after leaving Help (round ${round})`);
+        await poll(async () => (await online()) === false, `the visitor socket closed after destroy (round ${round})`);
+        await page.getByRole('link', { name: 'Help' }).click();
+        await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+        await page.waitForTimeout(300);
+        assert.equal(await surfaceCount(page, 'launcher'), 1, `one launcher (round ${round})`);
+        assert.equal(await surfaceCount(page, 'panel'), 1, `one panel (round ${round})`);
+      }
+      await clickLauncher(page);
+      await panelShows(page, text);
+      await poll(async () => (await online()) === true, 'visitor online again');
+      const inits = await page.locator('#log').getByText('Widget initialized').count();
+      assert.ok(inits >= 1, 'initialized logged');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+});
