@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SurfaceBoot } from '../protocol/bridge.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
-import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from './test-doubles.js';
+import { FakeWebSocket, fakeFetch, message, tick, until } from './test-doubles.js';
 
 const boot: SurfaceBoot = {
   appid: 'demo',
@@ -32,7 +32,7 @@ function panel(opts: { session?: () => { status: number; body: unknown } } = {})
   return { s, events, win, calls: f.calls, names: () => events.map((e) => e.name) };
 }
 
-async function connected(p: ReturnType<typeof panel>, lastSeq = 0) {
+async function connected(_p: ReturnType<typeof panel>, lastSeq = 0) {
   await until(() => FakeWebSocket.instances.length > 0 && FakeWebSocket.latest.readyState === 0);
   const ws = FakeWebSocket.latest;
   ws.open();
