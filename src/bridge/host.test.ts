@@ -1,0 +1,136 @@
+import { expect } from '@open-wc/testing';
+import '../define.js';
+import { BRIDGE_TAG, BRIDGE_VERSION } from '../protocol/bridge.js';
+import { sanitizeEventPayload } from './host.js';
+import { W, frame, control, report, sleep, bootWidget, cleanPage } from '../../test/fixtures/host/double.js';
+
+const envelope = { tag: BRIDGE_TAG, v: BRIDGE_VERSION };
+const nonceOf = (f: HTMLIFrameElement) => new URLSearchParams(new URL(f.src).hash.slice(1)).get('n')!;
+
+/** Collects every twt-* event and uncaught error while `f` runs. */
+async function watch(el: Element, f: () => Promise<void>) {
+  const seen: string[] = [];
+  const errors: unknown[] = [];
+  const onAny = (e: Event) => seen.push(e.type);
+  const onError = (e: ErrorEvent) => errors.push(e.error ?? e.message);
+  const types = ['bridge-ready', 'runtime-mounted', 'visitor-auth-ready', 'unread-count-changed', 'visibility-changed', 'auth-closed', 'bootstrap-failed', 'connection-state-changed'];
+  for (const t of types) el.addEventListener(`twt-${t}`, onAny);
+  addEventListener('error', onError);
+  try {
+    await f();
+    await sleep(200);
+  } finally {
+    for (const t of types) el.removeEventListener(`twt-${t}`, onAny);
+    removeEventListener('error', onError);
+  }
+  return { seen, errors };
+}
+
+describe('host bridge', () => {
+  afterEach(() => {
+    cleanPage();
+    localStorage.clear();
+  });
+
+  it('never posts to "*": every postMessage in the host bridge names the widget origin', async () => {
+    // Cross-origin WindowProxy methods cannot be spied on, so guard the source itself.
+    const src = await (await fetch('/src/bridge/host.ts?raw')).text();
+    const calls = [...src.matchAll(/postMessage\(([^;]*)\);/g)].map((m) => m[1]);
+    expect(calls.length).to.be.greaterThan(0);
+    expect(src).to.not.match(/['"`]\*['"`]/);
+    expect(calls.filter((c) => c.includes('this.o.origin')).length).to.equal(1); // the connect; the rest go over ports
+  });
+
+  it('ignores a valid-looking hello from another origin (the host page itself)', async () => {
+    const el = await bootWidget();
+    const panel = frame('panel')!;
+    const { seen, errors } = await watch(el, async () => {
+      window.postMessage({ ...envelope, type: 'hello', nonce: nonceOf(panel), surface: 'panel' }, '*');
+    });
+    expect(seen).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+    expect((await report('panel')).connects).to.equal(1);
+  });
+
+  it('ignores a hello with the right nonce from another frame of the widget origin', async () => {
+    const el = await bootWidget();
+    const panel = frame('panel')!;
+    // A rogue frame on W that learnt the nonce: it posts a correct hello, but it is not the panel iframe.
+    const rogue = document.createElement('iframe');
+    rogue.src = `${W}/widget/panel.html?appid=quiet#${new URL(panel.src).hash.slice(1)}`;
+    let rogueConnected = 0;
+    const { seen } = await watch(el, async () => {
+      document.body.append(rogue);
+      await new Promise((r) => rogue.addEventListener('load', r, { once: true }));
+      await sleep(300);
+      rogueConnected = (await report(rogue)).connects;
+    });
+    expect(rogueConnected).to.equal(0);
+    expect(seen).to.deep.equal([]);
+    rogue.remove();
+  });
+
+  it('ignores a hello with a wrong nonce from the panel iframe itself', async () => {
+    const el = await bootWidget();
+    const { seen } = await watch(el, async () => control('panel', { double: 'hello', nonce: 'AAAAAAAAAAAAAAAAAAAAAAAA' }));
+    expect(seen).to.deep.equal([]);
+    expect((await report('panel')).connects).to.equal(1);
+  });
+
+  it('drops malformed and prototype-named port messages without throwing', async () => {
+    const el = await bootWidget();
+    const bad: unknown[] = [
+      null,
+      42,
+      'hello',
+      [1, 2],
+      { ...envelope, type: 'event', name: '__proto__', payload: {} },
+      { ...envelope, type: 'event', name: 'constructor', payload: {} },
+      { ...envelope, type: 'event', name: 'toString', payload: {} },
+      { ...envelope, type: '__proto__' },
+      { ...envelope, v: 2, type: 'event', name: 'unread_count_changed', payload: { count: 1 } },
+      { tag: 'other', v: 1, type: 'event', name: 'unread_count_changed', payload: { count: 1 } },
+      { ...envelope, type: 'event', name: 'unread_count_changed', payload: { count: '1' } },
+      { ...envelope, type: 'event', name: 'unread_count_changed', payload: { count: -1 } },
+      { ...envelope, type: 'event', name: 'unread_count_changed', payload: [1] },
+      { ...envelope, type: 'event', name: 'visitor_auth_ready', payload: { bs: 1 } },
+      { ...envelope, type: 'event', name: 'auth_closed', payload: { message: 'no reason' } },
+      { ...envelope, type: 'event', name: 'connection_state_changed', payload: { status: 'exploded' } },
+      { ...envelope, type: 'result', id: 999999, ok: true },
+      { ...envelope, type: 'event', name: 'card_content', payload: { card: { kind: 'x', text: 1 } } },
+      { ...envelope, type: 'event', name: 'unread_count_changed', payload: { nested: { deep: { deeper: 'x'.repeat(100000) } } } },
+    ];
+    const { seen, errors } = await watch(el, async () => {
+      for (const data of bad) control('panel', { double: 'raw', data });
+    });
+    expect(seen).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+    expect(el.unreadCount).to.equal(0);
+    expect(el.visibility).to.equal('minimized');
+    expect(({} as Record<string, unknown>).count).to.equal(undefined);
+    // still healthy
+    control('panel', { double: 'emit', name: 'unread_count_changed', payload: { count: 2 } });
+    await sleep(150);
+    expect(el.unreadCount).to.equal(2);
+  });
+
+  it('sanitizeEventPayload keeps only the expected fields', () => {
+    expect(sanitizeEventPayload('unread_count_changed', { count: 3, extra: 'x' })).to.deep.equal({ count: 3 });
+    expect(sanitizeEventPayload('runtime_mounted', undefined)).to.equal(undefined);
+    expect(sanitizeEventPayload('runtime_mounted', new Date())).to.equal(null);
+    const polluted = JSON.parse('{"__proto__": {"count": 5}}');
+    expect(sanitizeEventPayload('unread_count_changed', polluted)).to.equal(null);
+    expect(sanitizeEventPayload('bootstrap_failed', { reason: 'timeout', source: 'bootstrap', mode: 'other' })).to.deep.equal({ reason: 'timeout', source: 'bootstrap', mode: 'embedded' });
+  });
+
+  it('a reloaded surface re-handshakes with a new port', async () => {
+    const el = await bootWidget();
+    const panel = frame('panel')!;
+    const loaded = new Promise((r) => panel.addEventListener('load', r, { once: true }));
+    panel.src = panel.src.replace('#', '?reload=1#');
+    await loaded;
+    await sleep(300);
+    expect((await report('panel')).connects).to.equal(1); // a fresh page, connected once
+    await el.setTheme('dark'); // commands travel over the new port
+  });
+});
