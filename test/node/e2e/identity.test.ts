@@ -1,0 +1,123 @@
+/**
+ * End-to-end: who the visitor is and where the widget may run — the
+ * business-user login demo (a triple signed by the site's backend) and a host
+ * page on an origin the app does not trust.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startE2E,
+  openPage,
+  waitForEvent,
+  events,
+  clickLauncher,
+  visitorSend,
+  surfaceCount,
+  poll,
+  unique,
+  type E2E,
+} from '../../e2e/harness.js';
+
+const T = { timeout: 90_000 };
+let e2e: E2E;
+
+describe('e2e: identity and trusted origins', { timeout: 600_000 }, () => {
+  before(async () => {
+    e2e = await startE2E();
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('business-user login: forged and incomplete triples are refused; a signed one makes the visitor that user', T, async () => {
+    const p = await openPage(e2e, '/demo/login.html');
+    try {
+      const { page } = p;
+      const result = page.locator('#result');
+      await waitForEvent(page, 'session_connected');
+      const anonymous = (await waitForEvent(page, 'visitor_auth_ready')).detail.visitorUid;
+
+      await page.locator('#login-bad').click();
+      await result.getByText('wrong signature: refused (login_failed)').waitFor();
+      await page.locator('#login-missing').click();
+      await result.getByText('missing field: refused (login_failed)').waitFor();
+
+      // Still the anonymous visitor, never the claimed user.
+      await clickLauncher(page);
+      const anonText = unique('anonymous question');
+      await visitorSend(page, anonText);
+      const anonConv = await e2e.agent.waitForVisitorMessage(anonText);
+      assert.equal(anonConv.visitor.visitorUid, anonymous);
+      assert.equal(anonConv.visitor.businessUser, undefined, 'a refused login attaches no business user');
+
+      const before = (await events(page, 'visitor_auth_ready')).length;
+      await page.locator('#login').click();
+      await result.getByText('login: ok').waitFor();
+      await poll(async () => (await events(page, 'visitor_auth_ready')).length > before, 'visitor_auth_ready after login');
+      await waitForEvent(page, 'session_connected');
+      const loggedText = unique('question as 张三');
+      await visitorSend(page, loggedText);
+      const conv = await e2e.agent.waitForVisitorMessage(loggedText);
+      assert.equal(conv.visitor.businessUser, 'session_token_123', 'agents see the business user id');
+      assert.equal(conv.visitor.name, '张三');
+      assert.equal(conv.visitor.email, 'zhangsan@example.com');
+      const loggedUid = conv.visitor.visitorUid;
+
+      // The call("login", {...}) form, same user: same visitor, same conversation.
+      await page.locator('#login-call').click();
+      await result.getByText('call login: ok').waitFor();
+      await waitForEvent(page, 'session_connected');
+      const again = unique('again as 张三');
+      await visitorSend(page, again);
+      const conv2 = await e2e.agent.waitForVisitorMessage(again);
+      assert.equal(conv2.visitor.visitorUid, loggedUid);
+      // The forged triple's refusal shows as a failed request in the console: expected.
+      p.assertNoUnexpectedErrors([/\/v1\/visitor\/session\]: Failed to load resource: the server responded with a status of 401/]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('untrusted host origin: bootstrap_failed (domain_not_whitelisted), nothing rendered, no token, no socket; surfaces refuse to be framed', T, async () => {
+    await e2e.createApp('shop', ['example.com']);
+    const p = await openPage(e2e, '/as/shop/demo/install.html');
+    try {
+      const { page } = p;
+      const sockets: string[] = [];
+      page.on('websocket', (ws) => sockets.push(ws.url()));
+      const failed = await waitForEvent(page, 'bootstrap_failed');
+      assert.equal(failed.detail.reason, 'domain_not_whitelisted');
+      assert.equal(failed.detail.source, 'bootstrap');
+      assert.equal(failed.detail.mode, 'embedded');
+      await page.waitForTimeout(1000);
+      assert.equal(await surfaceCount(page), 0, 'no surface iframe');
+      assert.equal(await page.locator('iframe').count(), 0, 'no iframe at all');
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'nothing stored');
+      assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie');
+      assert.deepEqual(sockets, [], 'no WebSocket');
+      assert.equal((await events(page, 'initialized')).length, 0, 'never initialized');
+      assert.equal((await events(page, 'visitor_auth_ready')).length, 0, 'no visitor identity');
+      const conversations = await e2e.agent.request('GET', '/v1/agent/conversations?appid=shop');
+      assert.deepEqual(conversations.conversations, [], 'no visitor or conversation created on the server');
+
+      // Someone framing the runtime directly on that origin: the server's frame-ancestors refuses it.
+      const frameUrl = `${e2e.widgetUrl}/widget/panel.html?appid=shop`;
+      const response = await page.request.get(frameUrl);
+      assert.match(response.headers()['content-security-policy'] ?? '', /frame-ancestors[^;]*example\.com/);
+      assert.doesNotMatch(response.headers()['content-security-policy'] ?? '', /localhost/);
+      await page.evaluate((src) => {
+        const f = document.createElement('iframe');
+        f.id = 'direct';
+        f.src = src;
+        document.body.append(f);
+      }, frameUrl);
+      await page.waitForTimeout(1500);
+      const framed = page.frames().find((f) => f.url().startsWith(frameUrl));
+      const rendered = framed ? await framed.evaluate(() => document.body?.childElementCount ?? 0).catch(() => 0) : 0;
+      assert.equal(rendered, 0, 'the panel does not render inside an untrusted page');
+      p.assertNoUnexpectedErrors([/status of 403|403 \(Forbidden\)/, /domain_not_whitelisted|not a trusted domain/i, /frame-ancestors|Refused to frame/i]);
+    } finally {
+      await p.close();
+    }
+  });
+});
