@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: builds (unless --no-build), runs each step in its own
+ * process with a deadline, prints one table, and writes the figures to
+ * bench/results/<date>.json and bench/results/latest.json.
+ *
+ * Flags: --only bytes,host,server   --quick (smaller counts, for smoke runs)
+ *        --no-build   --strict (exit 1 when a report budget is missed)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { renderTable, summarize, unavailableRow, type Row } from './lib/report.js';
+
+const args = process.argv.slice(2);
+const flag = (f: string) => args.includes(f);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : null;
+const quick = flag('--quick');
+
+const STEPS = [
+  { name: 'bytes', script: 'bench/steps/bytes.ts', deadlineS: 60 },
+  { name: 'host', script: 'bench/steps/host.ts', deadlineS: 300 },
+  { name: 'server', script: 'bench/steps/server.ts', deadlineS: 260 },
+].filter((s) => !only || only.includes(s.name));
+
+function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const timer = setTimeout(() => {
+      process.stderr.write(`[bench] step ${step.name} passed its ${step.deadlineS} s deadline; killing it\n`);
+      child.kill('SIGKILL');
+    }, step.deadlineS * 1000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, ms: Date.now() - t0 });
+    });
+  });
+}
+
+function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
+function chromiumVersion(): string {
+  const bin = process.env.CHROME_PATH || '/usr/bin/chromium';
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : `not found at ${bin}`;
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const conditions = {
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GB`,
+    loadavgAtStart: loadavg().map((x) => x.toFixed(2)).join(' '),
+    node: process.version,
+    chromium: chromiumVersion(),
+    quick,
+  };
+  if (!flag('--no-build')) {
+    process.stderr.write('[bench] building (npm run build)…\n');
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // A build that fails on a CI byte budget still leaves dist/ to measure; say so in the table.
+    if (b.status !== 0) process.stderr.write('[bench] build failed (see above); measuring whatever dist/ holds\n');
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'twt-bench-'));
+  const rows: Row[] = [];
+  const steps: Record<string, { ms: number; code: number | null }> = {};
+  try {
+    for (const step of STEPS) {
+      const out = join(tmp, `${step.name}.json`);
+      process.stderr.write(`[bench] step ${step.name}…\n`);
+      const r = await runStep(step, out);
+      steps[step.name] = r;
+      if (existsSync(out)) rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
+      else rows.push(unavailableRow({ section: step.name === 'bytes' ? 'bytes' : step.name === 'host' ? 'host' : 'server', key: `${step.name}.error`, label: `${step.name} step`, unit: 'count' }, `step exited with code ${r.code} after ${(r.ms / 1000).toFixed(0)} s (see log above)`));
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  conditions.loadavgAtStart += ` (at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')})`;
+
+  const summary = summarize(rows);
+  console.log(`\ntwt-chat-widget benchmark, ${started.toISOString()}, commit ${gitCommit()}${quick ? ' (QUICK run: reduced counts)' : ''}`);
+  console.log(`machine: ${conditions.cpus}, ${conditions.memory}, node ${conditions.node}, ${conditions.chromium}; load average ${conditions.loadavgAtStart}\n`);
+  console.log(renderTable(rows));
+  console.log(`\nbudgets met: ${summary.met.length}, missed: ${summary.missed.length}, not judged: ${summary.notJudged.length}`);
+  for (const m of summary.missed) console.log(`  MISSED  ${m}`);
+  for (const n of summary.notJudged) console.log(`  n/a     ${n}`);
+
+  const result = { date: started.toISOString(), commit: gitCommit(), conditions, steps, rows, summary };
+  mkdirSync('bench/results', { recursive: true });
+  const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
+  if (!quick) writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(`bench/results/latest${quick ? '-quick' : ''}.json`, JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nwritten: bench/results/latest${quick ? '-quick' : ''}.json${quick ? '' : ` and bench/results/${stamp}.json`}`);
+  if (flag('--strict') && summary.missed.length) process.exit(1);
+}
+
+main().catch((err) => {
+  console.error('bench: failed', err);
+  process.exit(1);
+});
