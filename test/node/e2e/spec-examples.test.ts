@@ -233,6 +233,63 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     }
   });
 
+  it('API tour: every method, getter, on/off and the visitor_auth_ready storage example', T, async () => {
+    const p = await openPage(e2e, '/demo/api.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      await page.locator('#script-tag-version').getByText('v1.2').waitFor();
+      const getters = page.locator('#getters');
+      await getters.getByText('"transport": "mixed"').waitFor();
+
+      // The spec's visitor_auth_ready example copies the identity into the site's own storage.
+      await waitForEvent(page, 'visitor_auth_ready');
+      const [own, sdk] = await page.evaluate(() => [localStorage.getItem('twt_visitor_identity'), localStorage.getItem('twt:identity:demo')]);
+      assert.ok(own && sdk, 'both the page copy and the SDK copy exist');
+      assert.equal(JSON.parse(own!).bs, JSON.parse(sdk!).bs);
+      assert.equal(JSON.parse(own!).bs_mm, JSON.parse(sdk!).bs_mm);
+
+      /** Lines logged by the spec's handleVisibilityChanged (just the visibility). */
+      const handlerLines = async (v: string) =>
+        (await page.locator('#log > div').allTextContents()).filter((t) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${v}$`).test(t)).length;
+      const click = async (id: string, want: string) => {
+        await page.locator('#' + id).click();
+        await waitForVisibility(page, want as 'maximized');
+      };
+      await page.locator('#listen').click();
+      await click('maximize', 'maximized');
+      await poll(async () => (await handlerLines('maximized')) === 1, 'on(visibility_changed) handler called');
+      await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
+      await click('minimize', 'minimized');
+      await page.locator(surfaceSelector('panel')).waitFor({ state: 'hidden' });
+      await click('hide', 'hidden');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'hidden' });
+      assert.equal(await surfaceCount(page, 'launcher'), 1, 'hide keeps the iframes mounted');
+      await click('show', 'minimized');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await click('toggle', 'maximized');
+      await click('toggle', 'minimized');
+      await poll(async () => (await handlerLines('maximized')) === 2 && (await handlerLines('hidden')) === 1, 'handler saw every change');
+      await page.locator('#unlisten').click();
+      await click('maximize', 'maximized');
+      await page.waitForTimeout(300);
+      assert.equal(await handlerLines('maximized'), 2, 'off() detached the handler');
+      await getters.getByText('"visibility": "maximized"').waitFor();
+
+      await page.locator('#destroy').click();
+      await page.locator('#log').getByText('destroyed', { exact: false }).first().waitFor();
+      await poll(async () => (await surfaceCount(page)) === 0, 'no surface after destroy');
+      await getters.getByText('get() threw').waitFor();
+      await page.locator('#init').click();
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      assert.equal(await surfaceCount(page, 'panel'), 1);
+      await waitForVisibility(page, 'minimized');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
   it('connection status log: connecting, then connected', T, async () => {
     const p = await openPage(e2e, '/demo/connection-status.html');
     try {
