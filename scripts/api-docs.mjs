@@ -10,8 +10,9 @@
 //
 // custom-elements.json is a build output; when it is missing or older than the
 // element sources, the analyzer is run here (same options as scripts/build.mjs)
-// into node_modules/.cache, so the check never reads a stale manifest.
-import { readFileSync, writeFileSync, existsSync, statSync, readdirSync, mkdirSync } from 'node:fs';
+// into node_modules/.cache, so the check never reads a stale manifest
+// (TWT_API_DOCS_FRESH=1 forces that).
+import { readFileSync, writeFileSync, existsSync, statSync, readdirSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,17 +32,23 @@ function elementSources() {
 function loadManifest() {
   const built = join(ROOT, 'custom-elements.json');
   const newestSource = Math.max(...elementSources().map((f) => statSync(f).mtimeMs));
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource) return JSON.parse(readFileSync(built, 'utf8'));
-  const outdir = join('node_modules', '.cache', 'twt-api-docs');
-  mkdirSync(join(ROOT, outdir), { recursive: true });
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource && !process.env.TWT_API_DOCS_FRESH) return JSON.parse(readFileSync(built, 'utf8'));
+  // The analyzer also writes a `customElements` path into the package.json of its
+  // working directory, so it runs in a scratch directory that links to the sources.
+  const work = join(ROOT, 'node_modules', '.cache', 'twt-api-docs');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const dir of ['elements', 'src']) symlinkSync(join(ROOT, dir), join(work, dir), 'dir');
+  writeFileSync(join(work, 'package.json'), '{}\n');
   const bin = join(ROOT, 'node_modules', '@custom-elements-manifest', 'analyzer', 'cem.js');
   const r = spawnSync(
     process.execPath,
-    [bin, 'analyze', '--litelement', '--quiet', '--outdir', outdir, '--globs', 'elements/twt-*.ts', '--exclude', 'elements/*.test.ts', 'elements/*.styles.ts'],
-    { cwd: ROOT, encoding: 'utf8' },
+    [bin, 'analyze', '--litelement', '--quiet', '--outdir', 'out', '--globs', 'elements/twt-*.ts', '--exclude', 'elements/*.test.ts', 'elements/*.styles.ts'],
+    { cwd: work, encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`custom-elements-manifest analyze failed:\n${r.stderr || r.stdout}`);
-  return JSON.parse(readFileSync(join(ROOT, outdir, 'custom-elements.json'), 'utf8'));
+  const outdir = join(work, 'out');
+  return JSON.parse(readFileSync(join(outdir, 'custom-elements.json'), 'utf8'));
 }
 
 /** The string literals of `export const NAME = [...]` or `export type NAME = 'a' | 'b'` in a source file. */
