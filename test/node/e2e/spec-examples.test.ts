@@ -306,6 +306,33 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     }
   });
 
+  it('connection status log: an agent bans the visitor -> session disconnected, auth_closed, widget hidden', T, async () => {
+    const p = await openPage(e2e, '/demo/connection-status.html');
+    try {
+      const { page } = p;
+      const log = page.locator('#log');
+      await log.getByText('session connected').waitFor();
+      const uid = (await waitForEvent(page, 'visitor_auth_ready')).detail.visitorUid;
+      await e2e.agent.request('POST', `/v1/agent/visitors/${encodeURIComponent(uid)}/ban`, { banned: true });
+      const closed = await waitForEvent(page, 'auth_closed');
+      assert.equal(closed.detail.closeCode, 4005);
+      assert.equal(closed.detail.closeAuthType, 'visitor_banned');
+      assert.equal(closed.detail.source, 'ws');
+      assert.equal(typeof closed.detail.message, 'string');
+      assert.equal(typeof closed.detail.clearToken, 'boolean');
+      assert.equal(typeof closed.detail.terminal, 'string');
+      await log.getByText('session disconnected:').first().waitFor();
+      await waitForVisibility(page, 'hidden');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'hidden' });
+      // No blind reconnect after an auth close.
+      await page.waitForTimeout(1500);
+      assert.equal((await events(page, 'session_connected')).length, 1, 'no reconnect after auth_closed');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
   it('theme switch: dark on initialized; the buttons switch it, get("theme") follows, the panel renders it', T, async () => {
     const p = await openPage(e2e, '/demo/theme.html');
     try {
