@@ -62,6 +62,8 @@ export interface E2E {
    */
   inProcessFramesBrowser(): Promise<Browser>;
   agent: AgentApi;
+  /** Stops the widget server and starts it again on the same port and store (a deploy or crash-restart). */
+  restartServer(downtimeMs?: number): Promise<void>;
   /** Creates an app with these trusted domains through the server's store. */
   createApp(appid: string, domains: string[]): Promise<void>;
   close(): Promise<void>;
@@ -71,12 +73,19 @@ export async function startE2E(): Promise<E2E> {
   const dataDir = await mkdtemp(join(tmpdir(), 'twt-e2e-'));
   // Imported lazily so a missing/broken server part fails the tests with its own error, not the file's import.
   const { startServer } = (await import('../../server/app.js')) as { startServer(o: Record<string, unknown>): Promise<WidgetServer> };
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true, testMode: true });
+  const options = { port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true, testMode: true };
+  let server = await startServer(options);
   const widgetUrl = server.url;
+  // The host site and createApp() reach the current server through this, across restarts.
+  const current: WidgetServer = {
+    url: widgetUrl,
+    repo: { getApp: (a) => server.repo.getApp(a), createApp: (a) => server.repo.createApp(a) },
+    close: () => server.close(),
+  };
   let host: Server | undefined;
   let browser: Browser | undefined;
   try {
-    host = await startHostSite(widgetUrl, server);
+    host = await startHostSite(widgetUrl, current);
     const addr = host.address();
     const hostUrl = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
     browser = await launchChromium();
@@ -86,13 +95,18 @@ export async function startE2E(): Promise<E2E> {
     return {
       widgetUrl,
       hostUrl,
-      server,
+      server: current,
       browser: b,
       inProcessFramesBrowser() {
         second ??= launchChromium(['--disable-site-isolation-trials']);
         return second;
       },
       agent: new AgentApi(widgetUrl, AGENT_KEY),
+      async restartServer(downtimeMs = 500) {
+        await server.close();
+        await new Promise((r) => setTimeout(r, downtimeMs));
+        server = await startServer({ ...options, port: Number(new URL(widgetUrl).port) });
+      },
       async createApp(appid, domains) {
         const ok = await server.repo.createApp({ appid, name: `E2E ${appid}`, secret: `${appid}-secret`, greeting: 'Hello from e2e', domains });
         if (!ok) throw new Error(`app ${appid} already exists`);

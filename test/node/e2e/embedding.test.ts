@@ -29,7 +29,7 @@ const elementVisibility = (page: import('playwright-core').Page) => page.evaluat
 const panelAttr = (page: import('playwright-core').Page, what: 'lang' | 'theme') =>
   surface(page, 'panel')
     .locator('html')
-    .evaluate((html, w) => (w === 'lang' ? html.lang.toLowerCase() : html.getAttribute('data-theme') || getComputedStyle(html).colorScheme), what);
+    .evaluate((html, w) => (w === "lang" ? (html as HTMLElement).lang.toLowerCase() : html.getAttribute('data-theme') || getComputedStyle(html).colorScheme), what);
 
 describe('e2e: embeddings', { timeout: 600_000 }, () => {
   before(async () => {

@@ -306,6 +306,33 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     }
   });
 
+  it('connection status log: the server restarts -> reconnecting, then connected again; chat carries on', T, async () => {
+    const p = await openPage(e2e, '/demo/connection-status.html');
+    try {
+      const { page } = p;
+      const log = page.locator('#log');
+      await log.getByText('session connected').waitFor();
+      await clickLauncher(page);
+      const before = unique('before the restart');
+      await visitorSend(page, before);
+      const conv = await e2e.agent.waitForVisitorMessage(before);
+      await e2e.restartServer(1000);
+      await log.getByText(/session disconnected: (reconnecting|disconnected)/).first().waitFor();
+      await log.getByText('connection status: reconnecting').first().waitFor();
+      await waitFor(page, () => (window as any).__e2e.events.filter((e: any) => e.name === 'session_connected').length >= 2, undefined, 'connected again', 30_000);
+      const after = unique('after the restart');
+      await e2e.agent.reply(conv.id, after);
+      await panelShows(page, after);
+      const mine = unique('visitor after the restart');
+      await visitorSend(page, mine);
+      await e2e.agent.waitForVisitorMessage(mine);
+      // While the server was down the browser logged failed connection attempts: expected.
+      p.assertNoUnexpectedErrors([/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/]);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('connection status log: an agent bans the visitor -> session disconnected, auth_closed, widget hidden', T, async () => {
     const p = await openPage(e2e, '/demo/connection-status.html');
     try {
@@ -362,7 +389,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     try {
       const { page } = p;
       await waitForEvent(page, 'bridge_ready');
-      const panelLang = () => surface(page, 'panel').locator('html').evaluate((html) => html.lang.toLowerCase());
+      const panelLang = () => surface(page, 'panel').locator('html').evaluate((html) => (html as HTMLElement).lang.toLowerCase());
       await poll(async () => (await panelLang()) === 'en', 'panel lang en');
       await page.locator('button[data-lang="ja"]').click();
       await page.locator('#log').getByText('setLanguage ja ok').waitFor();
@@ -373,7 +400,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await page.locator('button[data-lang="pt-BR"]').click();
       await poll(async () => (await panelLang()) === 'pt', 'panel lang pt after pt-BR');
       // The launcher follows too.
-      assert.equal(await surface(page, 'launcher').locator('html').evaluate((html) => html.lang.toLowerCase()), 'pt');
+      assert.equal(await surface(page, 'launcher').locator('html').evaluate((html) => (html as HTMLElement).lang.toLowerCase()), 'pt');
       p.assertNoUnexpectedErrors();
     } finally {
       await p.close();
