@@ -163,4 +163,50 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       await p.close();
     }
   });
+
+  it('npm start layout: the widget server serves /demo/ with every page linked from the index, the login signer and the Vue route', T, async () => {
+    const base = e2e.widgetUrl;
+    const index = await fetch(`${base}/demo/`);
+    assert.equal(index.status, 200);
+    const html = await index.text();
+    const links = [...html.matchAll(/href="([a-z-]+\.html)"/g)].map((m) => m[1]!);
+    assert.ok(links.length >= 15, `index links every demo page (${links.length})`);
+    for (const link of links) {
+      const res = await fetch(`${base}/demo/${link}`);
+      assert.equal(res.status, 200, `/demo/${link}`);
+      const page = await res.text();
+      if (!/<twt-chat-widget|core\.js/.test(page)) continue;
+      assert.ok(page.includes('"/install/core.js?version=v1.2"'), `/demo/${link} loads core.js from this server`);
+    }
+    const vue = await fetch(`${base}/demo/vendor/vue.js`);
+    assert.equal(vue.status, 200, 'GET /demo/vendor/vue.js (server/demo-login.ts handleDemoRoutes, mounted by server/app.ts)');
+    const triple = await fetch(`${base}/demo/api/login-triple`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sbs: 'user-42' }) });
+    assert.equal(triple.status, 200, 'POST /demo/api/login-triple (server/demo-login.ts handleDemoRoutes, mounted by server/app.ts)');
+    const t = await triple.json();
+    assert.equal(t.sbs, 'user-42');
+    assert.match(t.sbs_mm, /^[0-9a-f]{32}$/);
+  });
+
+  it('same-origin demo (as npm start serves it): the install page works with core.js from its own origin', T, async () => {
+    const context = await e2e.browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(`${m.location().url}: ${m.text()}`));
+      await page.goto(`${e2e.widgetUrl}/demo/open-on-initialized.html`);
+      await page.waitForFunction(() => {
+        try {
+          return (window as any).TWTChatWidget.get('state').visibility === 'maximized';
+        } catch {
+          return false;
+        }
+      });
+      const text = unique('same-origin hello');
+      await visitorSend(page, text);
+      await e2e.agent.waitForVisitorMessage(text);
+      assert.deepEqual(errors.filter((e) => !e.includes('/favicon.ico')), []);
+    } finally {
+      await context.close();
+    }
+  });
 });
