@@ -42,10 +42,11 @@ let onAgentFrame: ((f: AgentServerFrame, at: number) => void) | null = null;
 const wsUrl = (path: string) => base.replace(/^http/, 'ws') + path;
 const lat = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99), max: max(xs) });
 
-async function createSession(body: Record<string, unknown>): Promise<{ ms: number; data?: VisitorSessionResponse; status: number }> {
+async function createSession(body: Record<string, unknown>, timeoutMs = 15_000): Promise<{ ms: number; data?: VisitorSessionResponse; status: number }> {
   const t0 = nowMs();
   const res = await fetch(`${base}/v1/visitor/session`, {
     method: 'POST',
+    signal: AbortSignal.timeout(timeoutMs),
     headers: { 'content-type': 'application/json', origin: HOST_ORIGIN },
     body: JSON.stringify({ appid: 'demo', hostOrigin: HOST_ORIGIN, ...body }),
   });
@@ -205,7 +206,8 @@ function restoreProbe(rate: number, running: () => boolean): Promise<{ latency: 
     while (running()) {
       const v = visitors[(i * 7919) % visitors.length];
       i++;
-      const p = createSession({ clue: { bs: v.bs, bs_mm: v.bs_mm } })
+      // A restore stuck behind a backlog counts as an error after 5 s (keeps the run bounded).
+      const p = createSession({ clue: { bs: v.bs, bs_mm: v.bs_mm } }, 5000)
         .then((r) => {
           if (r.data?.ok && r.data.visitor.source === 'resolved') times.push(r.ms);
           else errors++;
@@ -328,6 +330,7 @@ async function a2v({ group, rate, seconds, targets, maxInFlight = 512, drainMs =
     inflight++;
     fetch(`${base}/v1/agent/conversations/${encodeURIComponent(conv)}/messages`, {
       method: 'POST',
+      signal: AbortSignal.timeout(drainMs + seconds * 1000),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${agentKey}` },
       body: JSON.stringify({ text: stamp(id, at), clientId: id }),
     })
@@ -387,6 +390,19 @@ async function ping({ group, n }: { group: string; n: number }) {
   return { latency: lat(times) };
 }
 
+/** Waits until a ping round trip is under `underMs` (the server worked off its backlog), at most `maxMs`. */
+async function idle({ group, underMs = 20, maxMs = 30_000 }: { group: string; underMs?: number; maxMs?: number }) {
+  const t0 = nowMs();
+  let last: number | null = null;
+  while (nowMs() - t0 < maxMs) {
+    const { latency } = await ping({ group, n: 1 });
+    last = latency.p50;
+    if (last !== null && last < underMs) break;
+    await sleep(250);
+  }
+  return { waitedMs: nowMs() - t0, lastPingMs: last };
+}
+
 async function closeAll() {
   agent?.terminate();
   agent = null;
@@ -399,7 +415,7 @@ async function closeAll() {
   return { closed: n };
 }
 
-const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, closeAll };
+const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, idle, closeAll };
 
 process.on('message', async (m: { cmd: string; url?: string; [k: string]: unknown }) => {
   if (m.url) base = m.url;

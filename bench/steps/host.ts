@@ -169,7 +169,7 @@ async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap }: 
     });
     const launcherFrame = page.frames().find((f) => /\/widget\/launcher\.html/.test(f.url()));
     const launcherPaint: Record<string, number> = launcherFrame
-      ? await launcherFrame.evaluate(() => (window as any).__bench?.paint ?? {}).catch((err: Error) => {
+      ? await launcherFrame.evaluate(() => Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, performance.timeOrigin + e.startTime]))).catch((err: Error) => {
           problems.push(`launcher frame not readable: ${err.message.split('\n')[0]}`);
           return {};
         })

@@ -22,9 +22,9 @@ const MB = 1024 * 1024;
 
 export async function serverRows(opts: StepOptions): Promise<Row[]> {
   const cfg = opts.quick
-    ? { visitors: 400, sessionBoxMs: 15_000, senders: 300, sockets: 1000, rate: 200, seconds: 4, restoreRate: 10 }
+    ? { visitors: 400, sessionBoxMs: 10_000, senders: 300, sockets: 1000, rate: 200, seconds: 4, restoreRate: 10 }
     : // 1,250 senders at 0.8 msg/s each = 1,000 msg/s, under the default per-visitor limit (10 per 10 s).
-      { visitors: 10_000, sessionBoxMs: 50_000, senders: 1250, sockets: 10_000, rate: 1000, seconds: 10, restoreRate: 20 };
+      { visitors: 10_000, sessionBoxMs: 30_000, senders: 1250, sockets: 10_000, rate: 1000, seconds: 10, restoreRate: 20 };
   const section = 'server' as const;
   const idleBudget = { min: 10_000, kind: 'report' as const, label: '≥ 10,000' };
   const rateBudget = { min: 1000, kind: 'report' as const, label: '≥ 1,000 msg/s' };
@@ -69,10 +69,16 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     const pg = await call<{ latency: Lat }>({ cmd: 'ping', group: 'idle', n: 100 }, 60_000);
     rows.push({ section, key: 'server.sockets.ping_p99', label: `ping round trip with ${c2.open} sockets open, p99`, value: pg.latency.p99, unit: 'ms', note: `p50 ${fmt(pg.latency.p50)} ms` });
 
-    // 3. messages
+    // 3. messages. First a quarter of the target load for 5 s (context: what the server sustains),
+    // then the target load. Between runs, wait for the server to work off any backlog.
     await call({ cmd: 'agent' }, 30_000);
+    const low = Math.round(cfg.rate / 4);
+    const v0 = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: low, seconds: 5, senders: cfg.senders }, 90_000);
+    log('server', `v2a at ${low}/s: delivered ${v0.delivered}/${v0.offered}, p99 ${fmt(v0.latency.p99)} ms`);
+    rows.push({ section, key: 'server.v2a.low.p99', label: `visitor -> agent delivery at ${low} msg/s offered, p50 / p99`, value: v0.latency.p99, unit: 'ms', note: `p50 ${fmt(v0.latency.p50)} ms; ${v0.delivered}/${v0.offered} delivered at ${Math.round(v0.deliveredRate)}/s` });
+    await call({ cmd: 'idle', group: 'senders' }, 60_000);
     const cpu0 = cpuMsOf(server.child.pid);
-    const v = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, senders: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 30) * 1000);
+    const v = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, senders: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
     const cpu1 = cpuMsOf(server.child.pid);
     log('server', `v2a: offered ${v.offered}, delivered ${v.delivered}, p99 ${fmt(v.latency.p99)} ms, refused ${JSON.stringify(v.refused)}`);
     const cpuNote = (a: number | null, b: number | null, secs: number) => (a !== null && b !== null ? `; server CPU ${((b - a) / (secs * 10)).toFixed(0)} % of one core` : '');
@@ -81,8 +87,10 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     rows.push({ section, key: 'server.v2a.p99', label: 'visitor -> agent delivery p99', value: v.latency.p99, unit: 'ms', budget: p99Budget, note: `max ${fmt(v.latency.max)} ms; ack p50 ${fmt(v.ack.p50)} / p99 ${fmt(v.ack.p99)} ms` });
     if (v.restore) rows.push({ section, key: 'server.restore.v2a.p99', label: `session restore under visitor load (${cfg.restoreRate}/s), p50 / p99`, value: v.restore.latency.p99, unit: 'ms', note: `p50 ${fmt(v.restore.latency.p50)} ms, n=${v.restore.latency.n}, ${v.restore.errors} errors` });
 
+    const idle1 = await call<{ waitedMs: number }>({ cmd: 'idle', group: 'senders' }, 60_000);
+    log('server', `backlog worked off in ${(idle1.waitedMs / 1000).toFixed(1)} s`);
     const cpu2 = cpuMsOf(server.child.pid);
-    const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 30) * 1000);
+    const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
     const cpu3 = cpuMsOf(server.child.pid);
     log('server', `a2v: offered ${a.offered}, delivered ${a.delivered}, p99 ${fmt(a.latency.p99)} ms`);
     rows.push({ section, key: 'server.a2v.rate', label: `agent -> visitor delivered/s (REST, offered ${cfg.rate}/s into ${a.conversations} conversations)`, value: a.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${a.delivered}/${a.offered} delivered, ${a.lost} not delivered within 5 s, ${a.skipped} skipped (>512 in flight), ${a.httpErrors} HTTP errors${cpuNote(cpu2, cpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}` });
