@@ -118,7 +118,7 @@ describe('<twt-chat-widget>', () => {
     expect(reasons).to.deep.equal(['unsupported_locale', 'invalid_payload', 'login_failed']);
     control('panel', { double: 'refuse', command: 'login', reason: 'login_failed' });
     await sleep(50);
-    const err = await el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c' }).catch((e) => e);
+    const err: any = await el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c' }).catch((e) => e);
     expect(err).to.be.instanceOf(Error);
     expect(err.reason).to.equal('login_failed');
   });

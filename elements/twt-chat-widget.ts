@@ -278,16 +278,19 @@ export class TwtChatWidget extends HTMLElement {
     return out;
   }
 
-  private mount(server: string, app: AppInfo) {
+  private async mount(server: string, app: AppInfo) {
     const cfg = this.cfg!;
+    const signal = this.abort!.signal;
     this.app = app;
-    this.bridge = new HostBridge({
+    // Bridge traffic that arrives before init() completes is handled right after `initialized`, in order.
+    const later = (f: () => void) => (this.phase === 'ready' ? f() : this.queue.push({ run: f, fail() {} }));
+    const bridge = (this.bridge = new HostBridge({
       origin: server,
       appid: cfg.appid,
       boot: (s) => this.bootFor(s),
-      onConnect: (s) => this.onConnect(s),
-      onEvent: (_s, n, p) => this.onSurfaceEvent(n, p),
-    });
+      onConnect: (s) => later(() => this.onConnect(s)),
+      onEvent: (_s, n, p) => later(() => this.onSurfaceEvent(n, p)),
+    }));
     const watch = (query: string, f: (m: boolean) => void) => {
       const mq = matchMedia(query);
       const on = () => (f(mq.matches), this.layout());
@@ -297,15 +300,17 @@ export class TwtChatWidget extends HTMLElement {
     };
     watch(NARROW_QUERY, (m) => (this.narrow = m));
     watch('(prefers-color-scheme: dark)', () => {}); // theme `system` follows the OS live
+    this.vis = 'minimized';
 
     for (const s of ['panel', 'card', 'launcher'] as const) {
       if (s === 'launcher' && cfg.launcher === 'custom') continue;
       const f = document.createElement('iframe');
       f.dataset.twtWidgetSurface = s;
       f.title = TITLES[s];
-      f.src = this.bridge.attach(s, f, cfg.language, this.resolvedTheme());
+      f.src = bridge.attach(s, f, cfg.language, this.resolvedTheme());
       f.addEventListener('load', () => this.emit('iframe_loaded', { surface: s }));
       this.frames.set(s, f);
+      this.layout();
       if (s !== 'launcher') this.append(f);
       else {
         // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
@@ -317,10 +322,12 @@ export class TwtChatWidget extends HTMLElement {
         }
         this.launcherHost = host;
         host.mount(f);
+        this.layout();
       }
+      // One iframe per task: creating browsing contexts is the costly part of booting; never block the page with it.
+      await new Promise((r) => setTimeout(r));
+      if (signal.aborted) return;
     }
-    this.vis = 'minimized';
-    this.layout();
     this.phase = 'ready';
     this.emit('initialized');
     const q = this.queue;

@@ -8,3 +8,5 @@ export { createShim, replayStubQueue, EVENTS, type TWTChatWidgetApi, type Widget
 export { resolveConfig, mergeConfig, fromLegacyConfig, type WidgetConfig, type ConfigResult } from './config/config.js';
 export { WidgetError } from './bridge/host.js';
 export { SDK_VERSION } from './shim/version.js';
+/** `window.__twt`'s shape; importing it also brings the `Window.TWTChatWidget` / `Window.__twt` declarations. */
+export type { TwtConfig } from './define.js';

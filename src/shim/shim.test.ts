@@ -3,12 +3,6 @@
 import { expect } from '@open-wc/testing';
 import { W, frame, sleep } from '../../test/fixtures/host/double.js';
 
-declare global {
-  interface Window {
-    __twt?: any;
-    __twt__config?: any;
-  }
-}
 const api = () => (window as any).TWTChatWidget;
 
 /** The spec's snippet, verbatim except the script URL (and the test double's server). */
@@ -20,7 +14,7 @@ function snippet(config: Record<string, unknown>) {
       this._q.push(['on', Array.prototype.slice.call(arguments)]);
     },
   };
-  window.__twt = { server: W, ...config };
+  (window as any).__twt = { server: W, ...config };
 }
 
 function loadCore(): Promise<void> {
@@ -98,7 +92,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     await api().login('sbs', 'mm', 'r', 'Name');
     await api().call('login', { sbs: 'a', sbs_mm: 'b', ranstr: 'c' });
 
-    const reason = (p: Promise<unknown>) => p.then(() => 'ok', (e: any) => (e instanceof Error ? e.reason : 'not an Error'));
+    const reason = (p: Promise<unknown>) => p.then(() => 'ok', (e: any) => (e instanceof Error ? (e as any).reason : 'not an Error'));
     expect(await reason(api().call('fly'))).to.equal('unknown_method');
     expect(await reason(api().call(123))).to.equal('unknown_method');
     expect(await reason(api().call('__proto__'))).to.equal('unknown_method');
@@ -197,7 +191,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
 
   it('a missing appid logs how to fix it and fires bootstrap_failed (invalid_bootstrap)', async () => {
     await api().call('destroy');
-    window.__twt = { server: W };
+    (window as any).__twt = { server: W };
     const errors: string[] = [];
     const error = console.error;
     console.error = (m: string) => errors.push(String(m));
