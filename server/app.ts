@@ -24,6 +24,7 @@ import { handleAgentSocket } from './ws/agent-socket.js';
 import { closeSocket } from './ws/send.js';
 import { seedDemo, type DemoSeed } from './seed.js';
 import { acquireDataLock } from './data-lock.js';
+import { handleDemoRoutes } from './demo-login.js';
 
 export interface StartOptions {
   /** 0 = ephemeral. Default: env PORT or 8787. */
@@ -184,6 +185,8 @@ async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerRe
       res.end();
       return;
     }
+    // Demo-only helpers (login signer, Vue for the framework page); off in production.
+    if (url.pathname.startsWith('/demo/') && (await handleDemoRoutes(ctx, req, res, url))) return;
     if (await serveStatic(ctx, req, res, url)) return;
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
