@@ -8,12 +8,15 @@
 // (a different origin from the widget server on 127.0.0.1, as in production)
 // with the legacy snippet, Debian's Chromium through playwright-core, and the
 // agent's reply sent through the REST API with the demo agent key.
+// The host page is served with the strict Content-Security-Policy that
+// docs/operating.md recommends (hostCsp); any CSP violation fails the run.
 import { createServer } from 'node:http';
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { startServer } from '../server/app.ts';
 
@@ -27,13 +30,24 @@ const CONVERSATION = [
   ['visitor', 'Perfect, thank you!'],
 ];
 
-const hostPage = (widget) => `<!doctype html>
+/** The CSP a host page needs for the widget (documented in docs/operating.md): no 'unsafe-inline' anywhere. */
+export function hostCsp(widgetOrigin, nonce) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' ${widgetOrigin}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    `connect-src 'self' ${widgetOrigin}`,
+    `frame-src ${widgetOrigin}`,
+  ].join('; ');
+}
+
+const hostPage = (widget, nonce) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Northwind Outfitters</title>
-<style>
+<style nonce="${nonce}">
   body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2937; background: #f8fafc; }
   header { display: flex; align-items: center; gap: 32px; padding: 18px 48px; background: #fff; border-bottom: 1px solid #e5e7eb; }
   header b { font-size: 20px; color: #0f766e; }
@@ -54,7 +68,7 @@ const hostPage = (widget) => `<!doctype html>
   <a class="cta" href="#">Shop the collection</a>
   <div class="cards"><div></div><div></div><div></div></div>
 </main>
-<script>
+<script nonce="${nonce}">
   window.TWTChatWidget = window.TWTChatWidget || {
     _q: [],
     on: function () {
@@ -101,8 +115,9 @@ export async function takeScreenshot(out = OUT) {
   const dataDir = await mkdtemp(join(tmpdir(), 'twt-screenshot-'));
   const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true });
   const host = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(hostPage(server.url));
+    const nonce = randomBytes(16).toString('base64');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': hostCsp(server.url, nonce) });
+    res.end(hostPage(server.url, nonce));
   });
   await new Promise((ok) => host.listen(0, '127.0.0.1', ok));
   const hostUrl = `http://localhost:${host.address().port}/`;
@@ -115,6 +130,9 @@ export async function takeScreenshot(out = OUT) {
     const page = await context.newPage();
     const problems = [];
     page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(m.text());
+    });
     await page.goto(hostUrl);
     await page.waitForFunction(() => window.__activated === true, null, { timeout: TIMEOUT });
     await page.evaluate(() => window.TWTChatWidget.call('maximize'));
@@ -138,7 +156,7 @@ export async function takeScreenshot(out = OUT) {
     await agent(server.url, 'POST', `/v1/agent/conversations/${encodeURIComponent(conversationId)}/read`, {});
     await composer.evaluate((el) => el.blur());
     await page.waitForTimeout(600); // let the last message settle (scroll, send state)
-    if (problems.length) throw new Error(`page errors: ${problems.join('; ')}`);
+    if (problems.length) throw new Error(`page errors or CSP violations: ${problems.join('; ')}`);
     await mkdir(dirname(out), { recursive: true });
     await page.screenshot({ path: out });
     return out;
