@@ -15,6 +15,10 @@
 //   POST /v1/agent/visitors/<visitorUid>/ban {banned?: boolean} (-> 4005), /revoke (-> 4003)
 // Store: fresh PGlite in a temp dir, removed at the end. Built bundles come from dist/.
 // TWT_TEST_SERVER=http://… uses an already running server instead of starting one.
+//
+// Browser tests can restart the server (same port, same store) to test reconnects:
+//   import { executeServerCommand } from '@web/test-runner-commands';
+//   await executeServerCommand('twt-restart-server', { downMs: 500 });
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +26,8 @@ import { join } from 'node:path';
 export function testServerPlugin() {
   let server = null;
   let dataDir = null;
+  let startServer = null;
+  const start = (port) => startServer({ port, host: '127.0.0.1', dataDir, databaseUrl: '', testMode: true, quiet: true, seed: true });
   return {
     name: 'twt-test-env',
     async serverStart() {
@@ -30,16 +36,22 @@ export function testServerPlugin() {
         globalThis.__twtTestEnv = { ...env, server: process.env.TWT_TEST_SERVER.replace(/\/$/, '') };
         return;
       }
+      // tsx stays registered: the server imports its store adapter lazily, at every (re)start.
       const { register } = await import('tsx/esm/api');
-      const unregister = register();
-      try {
-        const { startServer } = await import('../server/app.ts');
-        dataDir = mkdtempSync(join(tmpdir(), 'twt-wtr-'));
-        server = await startServer({ port: 0, host: '127.0.0.1', dataDir, databaseUrl: '', testMode: true, quiet: true, seed: true });
-      } finally {
-        await unregister();
-      }
+      register();
+      ({ startServer } = await import('../server/app.ts'));
+      dataDir = mkdtempSync(join(tmpdir(), 'twt-wtr-'));
+      server = await start(0);
       globalThis.__twtTestEnv = { ...env, server: server.url };
+    },
+    async executeCommand({ command, payload }) {
+      if (command !== 'twt-restart-server') return undefined;
+      if (!server) throw new Error('twt-restart-server: no server of this plugin is running (TWT_TEST_SERVER is set?)');
+      const port = server.port;
+      await server.close();
+      await new Promise((r) => setTimeout(r, Math.min(Number(payload?.downMs) || 0, 10_000)));
+      server = await start(port);
+      return true;
     },
     async serverStop() {
       await server?.close();
