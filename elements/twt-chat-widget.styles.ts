@@ -67,7 +67,9 @@ export function surfaceStyles(i: LayoutInput): Styles {
     Object.assign(s, { width: px(LAUNCHER_SIZE), height: px(LAUNCHER_SIZE), 'border-radius': '50%' });
     if (!i.inline) Object.assign(s, { right: edge(i.right, 'right'), bottom: edge(i.bottom, 'bottom') });
   } else if (i.surface === 'panel' && i.narrow) {
-    Object.assign(s, { top: edge(0, 'top'), left: edge(0, 'left'), right: edge(0, 'right'), bottom: edge(0, 'bottom'), width: 'auto', height: 'auto', 'border-radius': '0' });
+    // An iframe is a replaced element: it needs an explicit size, not just four insets.
+    const inset = (a: string, b: string) => `calc(100% - env(safe-area-inset-${a}, 0px) - env(safe-area-inset-${b}, 0px))`;
+    Object.assign(s, { top: edge(0, 'top'), left: edge(0, 'left'), width: inset('left', 'right'), height: inset('top', 'bottom'), 'border-radius': '0' });
   } else {
     const above = i.bottom + LAUNCHER_SIZE + 16;
     Object.assign(

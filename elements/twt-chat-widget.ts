@@ -308,7 +308,7 @@ export class TwtChatWidget extends HTMLElement {
       f.dataset.twtWidgetSurface = s;
       f.title = TITLES[s];
       f.src = bridge.attach(s, f, cfg.language, this.resolvedTheme());
-      f.addEventListener('load', () => this.emit('iframe_loaded', { surface: s }));
+      f.addEventListener('load', () => later(() => this.emit('iframe_loaded', { surface: s })));
       this.frames.set(s, f);
       this.layout();
       if (s !== 'launcher') this.append(f);
@@ -339,7 +339,7 @@ export class TwtChatWidget extends HTMLElement {
     const cfg = this.cfg!;
     const boot: SurfaceBoot = {
       appid: cfg.appid,
-      hostOrigin: location.origin,
+      hostOrigin: self.origin,
       locale: cfg.language,
       theme: cfg.theme,
       visibility: this.vis,

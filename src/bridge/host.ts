@@ -71,7 +71,8 @@ export class HostBridge {
   attach(surface: SurfaceName, iframe: HTMLIFrameElement, locale: string, theme: 'light' | 'dark'): string {
     const nonce = randomNonce();
     this.frames.set(surface, { iframe, nonce });
-    const fragment = encodeSurfaceFragment({ nonce, host: location.origin, surface, locale, theme });
+    // self.origin, not location.origin: the latter is "null" in about:srcdoc / about:blank documents that inherit an origin.
+    const fragment = encodeSurfaceFragment({ nonce, host: self.origin, surface, locale, theme });
     return `${this.o.origin}/widget/${surface}.html?appid=${encodeURIComponent(this.o.appid)}#${fragment}`;
   }
 
