@@ -193,7 +193,8 @@ ${rawTable(['Function', 'What it does', 'Before init?'], escPipes(CORE_FUNCTIONS
 Read when \`init()\` runs. Wrong types or unknown values fall back to the default with a console warning;
 a missing or malformed \`appid\` fires \`bootstrap_failed\` (\`reason: 'invalid_bootstrap'\`, \`source: 'config'\`).
 The older \`window.__twt__config\` (\`lang\`, \`position: {right, bottom}\`) is still read; \`__twt\` wins.
-The same keys exist as \`<twt-chat-widget>\` attributes (see below).
+The same options exist as \`<twt-chat-widget>\` attributes, in kebab-case (\`z-index\`, \`async-init\`, \`sbs-mm\`,
+\`source-title\`, \`offset-right\`, \`offset-bottom\`); see below.
 
 ${rawTable(['Key', 'Type', 'Default', 'Meaning'], CONFIG.map(([k, t, d, m]) => [code(k), code(t), d, m]))}
 
