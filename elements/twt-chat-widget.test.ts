@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import '../src/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
-import { W, frame, control, report, next, sleep, bootWidget, cleanPage } from '../test/fixtures/host/double.js';
+import { W, frame, control, report, next, sleep, waitFor, bootWidget, cleanPage } from '../test/fixtures/host/double.js';
 
 describe('<twt-chat-widget>', () => {
   afterEach(() => {
@@ -62,7 +62,7 @@ describe('<twt-chat-widget>', () => {
     await el.show();
     expect(el.visibility).to.equal('minimized');
     expect(events).to.deep.equal(['maximized', 'minimized', 'maximized', 'hidden', 'minimized']);
-    await sleep(50);
+    await waitFor(async () => (await report('launcher')).commands.filter((c) => c.name === 'set_view').length >= 6, 'set_view on the launcher');
     const launcher = await report('launcher');
     expect(launcher.commands.filter((c) => c.name === 'set_view').map((c) => c.payload.visibility)).to.include.members(['maximized', 'hidden']);
   });
@@ -90,13 +90,12 @@ describe('<twt-chat-widget>', () => {
     expect(el.unreadCount).to.equal(3);
     expect(getComputedStyle(frame('card')!).visibility).to.equal('hidden');
     control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
-    await sleep(150);
-    expect(getComputedStyle(frame('card')!).visibility).to.equal('visible');
+    await waitFor(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show');
+    await waitFor(async () => (await report('card')).commands.at(-1)?.payload.card, 'set_view with the card');
     const card = await report('card');
     expect(card.commands.at(-1)).to.deep.equal({ name: 'set_view', payload: { visibility: 'minimized', unreadCount: 3, card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
     control('card', { double: 'emit', name: 'request_dismiss_card' });
-    await sleep(150);
-    expect(getComputedStyle(frame('card')!).visibility).to.equal('hidden');
+    await waitFor(() => getComputedStyle(frame('card')!).visibility === 'hidden', 'the card to hide');
   });
 
   it('commands: set_language normalises, set_theme, login; refusals reject with a reason', async () => {
@@ -117,7 +116,7 @@ describe('<twt-chat-widget>', () => {
     const reasons = await Promise.all([el.setLanguage('xx'), el.setTheme('neon'), el.login({ sbs: 'a' })].map((p) => p.then(() => 'ok', (e) => e.reason)));
     expect(reasons).to.deep.equal(['unsupported_locale', 'invalid_payload', 'login_failed']);
     control('panel', { double: 'refuse', command: 'login', reason: 'login_failed' });
-    await sleep(50);
+    await report('panel'); // the double handled the control message (window messages are ordered)
     const err: any = await el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c' }).catch((e) => e);
     expect(err).to.be.instanceOf(Error);
     expect(err.reason).to.equal('login_failed');

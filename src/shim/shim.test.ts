@@ -1,7 +1,7 @@
 // window.TWTChatWidget through the real dist/install/core.js (run `npm run build` first),
 // loaded by the spec's exact legacy snippet. The tests share one page and run in order.
 import { expect } from '@open-wc/testing';
-import { W, frame, sleep } from '../../test/fixtures/host/double.js';
+import { W, frame, sleep, waitFor } from '../../test/fixtures/host/double.js';
 
 const api = () => (window as any).TWTChatWidget;
 
@@ -113,9 +113,9 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     api().once('unread_count_changed', (p: any) => c.push(p.count));
     const panel = frame('panel')!;
     panel.contentWindow!.postMessage({ double: 'emit', name: 'unread_count_changed', payload: { count: 1 } }, W);
-    await sleep(150);
+    await waitFor(() => a.length === 1, 'the first event');
     panel.contentWindow!.postMessage({ double: 'emit', name: 'unread_count_changed', payload: { count: 2 } }, W);
-    await sleep(150);
+    await waitFor(() => a.length === 2, 'the second event');
     expect([a, b, c]).to.deep.equal([[1, 2], [1, 2], [1]]);
     expect(api().get('unread_count')).to.equal(2);
     api().off('unread_count_changed');
