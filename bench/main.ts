@@ -81,6 +81,16 @@ async function main(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  // With --only, the figures of the steps not run are carried over from the previous latest.json.
+  const latestPath = `bench/results/latest${quick ? '-quick' : ''}.json`;
+  if (only && existsSync(latestPath)) {
+    const prev = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; rows: Row[] };
+    const stepOf = (r: Row) => (r.section === 'bytes' ? 'bytes' : r.section === 'server' ? 'server' : 'host');
+    const carried = prev.rows.filter((r) => !only.includes(stepOf(r))).map((r) => ({ ...r, note: [r.note, `carried over from the run of ${prev.date}`].filter(Boolean).join('; ') }));
+    const order = ['bytes', 'host', 'server'];
+    rows.push(...carried);
+    rows.sort((a, b) => order.indexOf(stepOf(a)) - order.indexOf(stepOf(b)));
+  }
   conditions.loadavgAtStart += ` (at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')})`;
 
   const summary = summarize(rows);

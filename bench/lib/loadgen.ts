@@ -360,7 +360,7 @@ async function a2v({ group, rate, seconds, targets, maxInFlight = 512, drainMs =
     httpErrors,
     delivered: delivered.length,
     deliveredRate: lastAt > sendStart ? (delivered.length / Math.max(ms, lastAt - sendStart)) * 1000 : 0,
-    lost: posted - httpErrors - delivered.length,
+    lost: Math.max(0, posted - httpErrors - delivered.length),
     latency: lat(delivered),
     rest: lat(rest),
     restore: restored,
