@@ -59,6 +59,27 @@ window.TWTChatWidget.on('bridge_ready', function () { window.ready = true; });
     host.remove();
   });
 
+  it('core.js before a page-builder <twt-chat-widget> in the markup adopts that element (no second widget, no error)', async () => {
+    const host = document.createElement('iframe');
+    host.srcdoc = `<!doctype html><html><head><title>builder</title></head><body>
+<script>window.errors = []; var e = console.error; console.error = function (m) { window.errors.push(String(m)); e.apply(console, arguments); };
+document.addEventListener('twt-bootstrap-failed', function (ev) { window.errors.push('bootstrap_failed ' + ev.detail.reason); });
+document.addEventListener('twt-bridge-ready', function () { window.ready = true; });</script>
+<script src="/dist/install/core.js?version=v1.2"></script>
+<twt-chat-widget appid="demo" server="${W}"></twt-chat-widget>
+</body></html>`;
+    document.body.append(host);
+    const win = host.contentWindow as any;
+    const end = Date.now() + 8000;
+    while (!win.ready && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(win.ready).to.equal(true);
+    expect(win.errors).to.deep.equal([]);
+    expect(host.contentDocument!.querySelectorAll('twt-chat-widget').length).to.equal(1);
+    expect(host.contentDocument!.querySelectorAll('iframe[data-twt-widget-surface="panel"]').length).to.equal(1);
+    expect(win.TWTChatWidget.get('sdk_info').scriptTagVersion).to.equal('v1.2');
+    host.remove();
+  });
+
   it('a host page with a polluted Object.prototype: config and payloads stay clean', async () => {
     const proto = Object.prototype as any;
     proto.launcher = 'custom';

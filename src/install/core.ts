@@ -46,10 +46,11 @@ function install() {
   });
   replayStubQueue(existing, api);
   w.TWTChatWidget = api;
-  if (readConfig().asyncInit !== true) {
-    if (document.body) api.init();
-    else document.addEventListener('DOMContentLoaded', () => api.init(), { once: true });
-  }
+  // While the page is still parsing, a <twt-chat-widget> placed after the script may not exist yet:
+  // boot once the DOM is complete so that element is adopted instead of a second one being created.
+  const boot = () => readConfig().asyncInit !== true && api.init();
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
+  else boot();
 }
 
 install();
