@@ -158,6 +158,8 @@ describe('<twt-chat-widget>', () => {
     expect(await next(el, 'auth_closed')).to.deep.equal(payload);
     expect(el.visibility).to.equal('hidden');
     expect(frame('panel')).to.exist; // hidden, not removed
+    await el.show(); // the host page may bring it back (e.g. after a fresh login)
+    expect(el.visibility).to.equal('minimized');
   });
 
   it('bootstrap_failed from the runtime hides and cleans up, leaving no iframe', async () => {

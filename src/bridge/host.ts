@@ -287,6 +287,7 @@ export async function requestBootstrap(origin: string, appid: string, signal: Ab
       signal: timeout.signal,
     });
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    if (timeout.signal.aborted && !signal.aborted) throw new Error('timeout'); // the body never finished
     const app = body && body.ok === true && typeof body.app === 'object' && body.app ? (body.app as Record<string, unknown>) : null;
     if (res.ok && app) {
       const s = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : '');
