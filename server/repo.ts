@@ -44,7 +44,7 @@ export interface ConversationRow {
   updated_at: Date | string;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   seq: number;
@@ -78,8 +78,28 @@ export async function publish(q: Queryable, event: ServerEvent): Promise<void> {
   await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(event)]);
 }
 
+/** How long a cached app or agent row is trusted without an invalidating event (a safety net for edits made straight in the DB). */
+const CACHE_TTL_MS = 30_000;
+/** Bound on the conversation -> appid cache (entries are immutable; the map is simply dropped when full). */
+const CONV_APP_CACHE_MAX = 100_000;
+
 export class Repo {
+  /**
+   * Rows read on most requests and socket frames, kept in memory. Apps are
+   * invalidated by `app_changed` / `app_disabled` events (every process) and
+   * at once by this process's own writes; agents are never edited, only
+   * created (and a miss is never cached); a conversation's appid never changes.
+   */
+  private appCache = new Map<string, { at: number; app: Promise<AppRow | null> }>();
+  private agentCache = new Map<string, { at: number; agent: AgentRow }>();
+  private convApp = new Map<string, string>();
+
   constructor(readonly store: Store) {}
+
+  /** Drops this process's cached copy of an app (called on app events). */
+  forgetApp(appid: string): void {
+    this.appCache.delete(appid);
+  }
 
   // --- settings ---------------------------------------------------------
   /** Returns the stored value, or stores `fallback` first if there is none (first writer wins across processes). */
@@ -90,7 +110,19 @@ export class Repo {
   }
 
   // --- apps -------------------------------------------------------------
-  async getApp(appid: string): Promise<AppRow | null> {
+  getApp(appid: string): Promise<AppRow | null> {
+    const hit = this.appCache.get(appid);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.app;
+    const app = this.loadApp(appid);
+    this.appCache.set(appid, { at: Date.now(), app });
+    // A failed read is not remembered.
+    app.catch(() => {
+      if (this.appCache.get(appid)?.app === app) this.appCache.delete(appid);
+    });
+    return app;
+  }
+
+  private async loadApp(appid: string): Promise<AppRow | null> {
     const rows = await this.store.query<Omit<AppRow, 'domains'>>('SELECT appid, name, secret, greeting, disabled FROM apps WHERE appid = $1', [appid]);
     if (!rows[0]) return null;
     const domains = await this.store.query<{ domain: string }>('SELECT domain FROM app_domains WHERE appid = $1 ORDER BY domain', [appid]);
@@ -114,28 +146,34 @@ export class Repo {
       ]);
       if (!rows.length) return false;
       for (const d of app.domains) await tx.query('INSERT INTO app_domains (appid, domain) VALUES ($1, $2) ON CONFLICT DO NOTHING', [app.appid, d]);
+      await publish(tx, { kind: 'app_changed', appid: app.appid });
       return true;
-    });
+    }).finally(() => this.forgetApp(app.appid));
   }
 
   async setDomains(appid: string, add: string[], remove: string[]): Promise<void> {
     await this.store.transaction(async (tx) => {
       for (const d of add) await tx.query('INSERT INTO app_domains (appid, domain) VALUES ($1, $2) ON CONFLICT DO NOTHING', [appid, d]);
       for (const d of remove) await tx.query('DELETE FROM app_domains WHERE appid = $1 AND domain = $2', [appid, d]);
-    });
+      await publish(tx, { kind: 'app_changed', appid });
+    }).finally(() => this.forgetApp(appid));
   }
 
   async setAppDisabled(appid: string, disabled: boolean): Promise<boolean> {
     return this.store.transaction(async (tx) => {
       const rows = await tx.query('UPDATE apps SET disabled = $2 WHERE appid = $1 RETURNING appid', [appid, disabled]);
       if (rows.length && disabled) await publish(tx, { kind: 'app_disabled', appid });
+      if (rows.length) await publish(tx, { kind: 'app_changed', appid });
       return rows.length > 0;
-    });
+    }).finally(() => this.forgetApp(appid));
   }
 
   async setAppSecret(appid: string, secret: string): Promise<boolean> {
-    const rows = await this.store.query('UPDATE apps SET secret = $2 WHERE appid = $1 RETURNING appid', [appid, secret]);
-    return rows.length > 0;
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.query('UPDATE apps SET secret = $2 WHERE appid = $1 RETURNING appid', [appid, secret]);
+      if (rows.length) await publish(tx, { kind: 'app_changed', appid });
+      return rows.length > 0;
+    }).finally(() => this.forgetApp(appid));
   }
 
   // --- agents -----------------------------------------------------------
@@ -151,8 +189,15 @@ export class Repo {
 
   async findAgentByKey(key: string): Promise<AgentRow | null> {
     if (!key || key.length > 200) return null;
-    const rows = await this.store.query<AgentRow>('SELECT id, name, appid FROM agents WHERE key_hash = $1', [sha256Hex(key)]);
-    return rows[0] ? { ...rows[0], id: Number(rows[0].id) } : null;
+    const hash = sha256Hex(key);
+    const hit = this.agentCache.get(hash);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.agent;
+    const rows = await this.store.query<AgentRow>('SELECT id, name, appid FROM agents WHERE key_hash = $1', [hash]);
+    if (!rows[0]) return null;
+    const agent = { ...rows[0], id: Number(rows[0].id) };
+    if (this.agentCache.size > 10_000) this.agentCache.clear();
+    this.agentCache.set(hash, { at: Date.now(), agent });
+    return agent;
   }
 
   async listAgents(): Promise<AgentRow[]> {
@@ -241,7 +286,40 @@ export class Repo {
   async conversation(id: string): Promise<ConversationRow | null> {
     if (typeof id !== 'string' || id.length > 100) return null;
     const rows = await this.store.query<ConversationRow>('SELECT * FROM conversations WHERE id = $1', [id]);
-    return rows[0] ? normConv(rows[0]) : null;
+    if (!rows[0]) return null;
+    const conv = normConv(rows[0]);
+    this.rememberConvApp(conv.id, conv.appid);
+    return conv;
+  }
+
+  /** The app a conversation belongs to (never changes, so it is cached), or null if there is no such conversation. */
+  async conversationAppid(id: string): Promise<string | null> {
+    if (typeof id !== 'string' || id.length > 100) return null;
+    return this.convApp.get(id) ?? (await this.conversation(id))?.appid ?? null;
+  }
+
+  private rememberConvApp(id: string, appid: string): void {
+    if (this.convApp.size >= CONV_APP_CACHE_MAX) this.convApp.clear();
+    this.convApp.set(id, appid);
+  }
+
+  /** The visitor side's read state of a conversation, in one query. */
+  async visitorReadState(conversationId: string): Promise<{ lastSeq: number; visitorReadSeq: number; unread: number } | null> {
+    return (await this.visitorReadStates([conversationId])).get(conversationId) ?? null;
+  }
+
+  /** The visitor side's read state of several conversations, in one query. */
+  async visitorReadStates(ids: readonly string[]): Promise<Map<string, { lastSeq: number; visitorReadSeq: number; unread: number }>> {
+    const out = new Map<string, { lastSeq: number; visitorReadSeq: number; unread: number }>();
+    if (!ids.length) return out;
+    const rows = await this.store.query<{ id: string; last_seq: number; visitor_read_seq: number; unread: number }>(
+      `SELECT c.id, c.last_seq, c.visitor_read_seq,
+              (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.seq > c.visitor_read_seq AND m.author <> 'visitor') AS unread
+         FROM conversations c WHERE c.id = ANY($1::text[])`,
+      [ids],
+    );
+    for (const r of rows) out.set(r.id, { lastSeq: Number(r.last_seq), visitorReadSeq: Number(r.visitor_read_seq), unread: Number(r.unread) });
+    return out;
   }
 
   async visitorConversations(visitorId: number): Promise<ConversationSummary[]> {
@@ -280,8 +358,15 @@ export class Repo {
     return list[0] ?? null;
   }
 
-  /** Conversations an agent sees (one app or all), newest first, with unread counts and last message. */
-  async agentConversations(filter: { appid?: string | null; id?: string; limit?: number }, online: (visitorUid: string) => boolean): Promise<AgentConversation[]> {
+  /**
+   * Conversations an agent sees (one app or all, or the given ids / visitors),
+   * newest first, with unread counts and last message: one query whatever the
+   * number of rows.
+   */
+  async agentConversations(
+    filter: { appid?: string | null; id?: string; ids?: readonly string[]; visitorUids?: readonly string[]; limit?: number },
+    online: (visitorUid: string) => boolean,
+  ): Promise<AgentConversation[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.appid) {
@@ -292,16 +377,29 @@ export class Repo {
       params.push(filter.id);
       where.push(`c.id = $${params.length}`);
     }
-    params.push(Math.min(Math.max(filter.limit ?? 200, 1), 500));
-    const rows = await this.store.query<ConversationRow & Omit<VisitorRow, 'id'> & { vid: number }>(
-      `SELECT c.*, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title
+    const any: string[] = [];
+    if (filter.ids) {
+      params.push(filter.ids);
+      any.push(`c.id = ANY($${params.length}::text[])`);
+    }
+    if (filter.visitorUids) {
+      params.push(filter.visitorUids);
+      any.push(`v.uid = ANY($${params.length}::text[])`);
+    }
+    if (any.length) where.push(`(${any.join(' OR ')})`);
+    const max = filter.ids || filter.visitorUids ? 10_000 : 500;
+    params.push(Math.min(Math.max(filter.limit ?? (max === 500 ? 200 : max), 1), max));
+    const rows = await this.store.query<ConversationRow & Omit<VisitorRow, 'id'> & { unread: number; last_message: MessageRow | null }>(
+      `SELECT c.*, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title,
+              (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.seq > c.agent_read_seq AND m.author = 'visitor') AS unread,
+              (SELECT row_to_json(m) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message
          FROM conversations c JOIN visitors v ON v.id = c.visitor_id
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY c.updated_at DESC LIMIT $${params.length}`,
       params,
     );
-    const out: AgentConversation[] = [];
-    for (const r of rows) {
+    return rows.map((r) => {
+      this.rememberConvApp(r.id, r.appid);
       const visitor: AgentConversation['visitor'] = { visitorUid: r.uid };
       for (const [k, col] of [
         ['name', r.name],
@@ -314,47 +412,73 @@ export class Repo {
       ] as const) {
         if (col) (visitor as Record<string, string>)[k] = col;
       }
-      out.push({
+      const last = typeof r.last_message === 'string' ? (JSON.parse(r.last_message) as MessageRow) : r.last_message;
+      return {
         id: r.id,
         appid: r.appid,
         visitor,
         lastSeq: Number(r.last_seq),
-        unread: await this.unreadFor(r.id, 'agent', Number(r.agent_read_seq)),
-        lastMessage: await this.lastMessage(r.id),
+        unread: Number(r.unread),
+        lastMessage: last ? toMessageView(last) : null,
         online: online(r.uid),
         updatedAt: iso(r.updated_at),
-      });
-    }
-    return out;
+      };
+    });
   }
 
   // --- messages ---------------------------------------------------------
   /**
-   * Stores a message once per (conversation, clientId). The conversation row
-   * is locked first, so seqs are gapless and a concurrent resend of the same
-   * clientId waits and then finds the stored row. Returns after COMMIT.
+   * Stores a message once per (conversation, clientId) in ONE statement, so it
+   * is one implicit transaction: the insert takes seq = last_seq + 1, bumps
+   * last_seq only when it inserted, and queues the NOTIFY (sent at commit) with
+   * the stored row inline, so no receiver has to read it back. Returns after
+   * COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
+   * Two writers racing for the same seq (PostgreSQL, several processes): the
+   * loser hits the (conversation_id, seq) unique index and retries with a fresh
+   * snapshot, so seqs stay unique, gapless and in commit order.
    */
   async appendMessage(m: { conversationId: string; author: Author; authorName?: string | null; text: string; clientId?: string | null }): Promise<{ message: MessageView; created: boolean }> {
-    return this.store.transaction(async (tx) => {
-      const conv = await tx.query<{ id: string }>('SELECT id FROM conversations WHERE id = $1 FOR UPDATE', [m.conversationId]);
-      if (!conv.length) throw new Error('conversation not found');
+    for (let attempt = 0; ; attempt++) {
+      let rows: MessageRow[];
+      try {
+        rows = await this.store.query<MessageRow>(Repo.APPEND_SQL, [
+          'm_' + randomId(12),
+          m.conversationId,
+          m.author,
+          m.authorName ?? null,
+          m.text,
+          m.clientId ?? null,
+          EVENTS_CHANNEL,
+          NOTIFY_ROW_MAX_BYTES,
+        ]);
+      } catch (err) {
+        if (attempt < 20 && isSeqConflict(err)) continue;
+        throw err;
+      }
+      if (rows[0]) return { message: toMessageView(rows[0]), created: true };
       if (m.clientId) {
-        const dup = await tx.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2', [m.conversationId, m.clientId]);
+        const dup = await this.store.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2', [m.conversationId, m.clientId]);
         if (dup[0]) return { message: toMessageView(dup[0]), created: false };
       }
-      const seqRow = await tx.query<{ last_seq: number }>('UPDATE conversations SET last_seq = last_seq + 1, updated_at = now() WHERE id = $1 RETURNING last_seq', [
-        m.conversationId,
-      ]);
-      const seq = Number(seqRow[0]!.last_seq);
-      const rows = await tx.query<MessageRow>(
-        'INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
-        ['m_' + randomId(12), m.conversationId, seq, m.author, m.authorName ?? null, m.text, m.clientId ?? null],
-      );
-      const message = toMessageView(rows[0]!);
-      await publish(tx, { kind: 'message', conversationId: m.conversationId, messageId: message.id });
-      return { message, created: true };
-    });
+      throw new Error('conversation not found');
+    }
   }
+
+  private static APPEND_SQL = `
+    WITH ins AS (
+      INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id)
+      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6 FROM conversations c WHERE c.id = $2
+      ON CONFLICT (conversation_id, client_id) DO NOTHING
+      RETURNING *
+    ), bump AS (
+      UPDATE conversations c SET last_seq = GREATEST(c.last_seq, ins.seq), updated_at = ins.created_at
+        FROM ins WHERE c.id = ins.conversation_id
+    )
+    SELECT ins.*, pg_notify($7, json_build_object(
+      'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id,
+      'appid', (SELECT appid FROM conversations WHERE id = ins.conversation_id),
+      'row', CASE WHEN octet_length(row_to_json(ins)::text) <= $8::int THEN row_to_json(ins) END)::text) AS notified
+    FROM ins`;
 
   async messagesAfter(conversationId: string, after: number, limit = 200): Promise<MessageView[]> {
     const rows = await this.store.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3', [
@@ -391,4 +515,13 @@ function normVisitor(r: VisitorRow): VisitorRow {
 
 function normConv(r: ConversationRow): ConversationRow {
   return { ...r, visitor_id: Number(r.visitor_id), last_seq: Number(r.last_seq), visitor_read_seq: Number(r.visitor_read_seq), agent_read_seq: Number(r.agent_read_seq) };
+}
+
+/** NOTIFY payloads are capped at 8000 bytes: a longer stored row travels as its id only. */
+const NOTIFY_ROW_MAX_BYTES = 7000;
+
+/** Unique violation on (conversation_id, seq): another writer took that seq first. */
+function isSeqConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  return e?.code === '23505' && /seq/.test(e.constraint ?? e.message ?? '');
 }

@@ -114,24 +114,29 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
     return sendJson(res, 200, answer);
   }
 
+  if (parts[0] === 'conversations' && parts.length === 3 && parts[2] === 'messages' && m === 'POST') {
+    // The hot path of agent replies: only the (cached, immutable) appid of the conversation is needed.
+    const convId = parts[1] ?? '';
+    const appid = await ctx.repo.conversationAppid(convId);
+    if (!appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
+    const body = await readJsonBody(req);
+    if (typeof body.text !== 'string' || !body.text.trim()) return sendError(res, 400, 'invalid_text', 'text must be a non-empty string');
+    if (body.text.length > LIMITS.messageText) return sendError(res, 413, 'too_large', `text is longer than ${LIMITS.messageText} characters`);
+    if (body.clientId !== undefined && (typeof body.clientId !== 'string' || !body.clientId || body.clientId.length > LIMITS.clientId)) {
+      return sendError(res, 400, 'malformed', `clientId must be a string of 1..${LIMITS.clientId} characters`);
+    }
+    // Agent client ids share the column with visitor ones: namespace them.
+    const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
+    const { message } = await ctx.repo.appendMessage({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text, clientId });
+    return sendJson(res, 200, { ok: true, message });
+  }
+
   if (parts[0] === 'conversations' && parts.length === 3) {
     const conv = await ctx.repo.conversation(parts[1] ?? '');
     if (!conv || !canSee(agent, conv.appid)) return sendError(res, 404, 'not_found', 'no such conversation');
     if (parts[2] === 'messages' && m === 'GET') {
       const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
       return sendJson(res, 200, answer);
-    }
-    if (parts[2] === 'messages' && m === 'POST') {
-      const body = await readJsonBody(req);
-      if (typeof body.text !== 'string' || !body.text.trim()) return sendError(res, 400, 'invalid_text', 'text must be a non-empty string');
-      if (body.text.length > LIMITS.messageText) return sendError(res, 413, 'too_large', `text is longer than ${LIMITS.messageText} characters`);
-      if (body.clientId !== undefined && (typeof body.clientId !== 'string' || !body.clientId || body.clientId.length > LIMITS.clientId)) {
-        return sendError(res, 400, 'malformed', `clientId must be a string of 1..${LIMITS.clientId} characters`);
-      }
-      // Agent client ids share the column with visitor ones: namespace them.
-      const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
-      const { message } = await ctx.repo.appendMessage({ conversationId: conv.id, author: 'agent', authorName: agent.name, text: body.text, clientId });
-      return sendJson(res, 200, { ok: true, message });
     }
     if (parts[2] === 'read' && m === 'POST') {
       const body = await readJsonBody(req);

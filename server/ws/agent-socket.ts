@@ -51,9 +51,9 @@ export function handleAgentSocket(ctx: ServerContext, ws: WebSocket): void {
         return refuse('malformed', 'already authenticated');
       case 'typing': {
         if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') return refuse('malformed', 'typing needs conversationId and typing');
-        const c = await ctx.repo.conversation(frame.conversationId);
-        if (!c || (conn.agent.appid !== null && conn.agent.appid !== c.appid)) return refuse('malformed', 'unknown conversation');
-        await ctx.hub.emit({ kind: 'typing', conversationId: c.id, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
+        const appid = await ctx.repo.conversationAppid(frame.conversationId);
+        if (!appid || (conn.agent.appid !== null && conn.agent.appid !== appid)) return refuse('malformed', 'unknown conversation');
+        await ctx.hub.emit({ kind: 'typing', conversationId: frame.conversationId, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
         return;
       }
     }

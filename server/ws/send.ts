@@ -6,11 +6,20 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Sends one JSON frame; closes slow consumers with 1013 (try again later). */
 export function sendFrame(ws: WebSocket, frame: object): void {
   if (ws.readyState !== ws.OPEN) return;
+  sendText(ws, JSON.stringify(frame));
+}
+
+/**
+ * Sends an already serialised frame (fan-out serialises once and sends the
+ * same string to every socket); closes slow consumers with 1013.
+ */
+export function sendText(ws: WebSocket, text: string): void {
+  if (ws.readyState !== ws.OPEN) return;
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
     closeSocket(ws, 1013, 'backpressure');
     return;
   }
-  ws.send(JSON.stringify(frame));
+  ws.send(text);
 }
 
 /** Closes with a code; a peer that does not answer the close handshake is cut after 2 s. */

@@ -4,11 +4,11 @@
  * error frame or a documented close code; nothing a client sends can crash it.
  */
 import type { WebSocket, RawData } from 'ws';
-import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type VisitorClientFrame, type VisitorServerFrame, type WireErrorCode } from '../../src/protocol/wire.js';
+import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type VisitorClientFrame, type VisitorServerFrame, type WireErrorCode } from '../../src/protocol/wire.js';
 import type { ServerContext } from '../context.js';
 import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';
-import { closeSocket, sendFrame } from './send.js';
+import { closeSocket, sendFrame, sendText } from './send.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
 /** Refusals (rate-limited or malformed frames) tolerated before the socket is closed. */
@@ -67,7 +67,8 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
       case 'read': {
         if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return refuse('malformed', 'read.seq must be a non-negative integer');
         await ctx.repo.markRead(conn.conversationId, 'visitor', frame.seq);
-        return conn.sendUnread();
+        // The answer is the (batched) unread frame; the conversation event asks for it too.
+        return ctx.hub.queueUnread(conn.conversationId);
       }
     }
   }
@@ -85,7 +86,12 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
     const conversationId = conv!.id;
     const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? frame.lastSeq! : 0;
 
+    // Everything up to sentSeq has been sent on this socket, in seq order and
+    // without gaps: live messages go straight out when they are the next one,
+    // anything else (history, a gap, a message that arrived mid-catch-up) is
+    // read from the DB by pump().
     let sentSeq = lastSeq;
+    let started = false;
     let pumping: Promise<void> | null = null;
     let again = false;
     const pump = (): void => {
@@ -99,6 +105,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
           for (;;) {
             const batch = await ctx.repo.messagesAfter(conversationId, sentSeq, 200);
             for (const m of batch) {
+              if (m.seq <= sentSeq) continue;
               send({ type: 'message', message: m });
               sentSeq = m.seq;
             }
@@ -111,26 +118,34 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
           pumping = null;
         });
     };
-    const sendUnread = (): void => {
-      void (async () => {
-        const c = await ctx.repo.conversation(conversationId);
-        if (!c) return;
-        send({ type: 'unread', count: await ctx.repo.unreadFor(conversationId, 'visitor', c.visitor_read_seq), visitorReadSeq: c.visitor_read_seq });
-      })().catch(() => {});
+    const deliver = (m: MessageView, frame: string): void => {
+      if (!started || pumping) {
+        // `ready` not sent yet (the pump after it reads this too), or a catch-up is running: it reads again.
+        again = true;
+        return;
+      }
+      if (m.seq <= sentSeq) return;
+      if (m.seq === sentSeq + 1) {
+        sendText(ws, frame);
+        sentSeq = m.seq;
+        return;
+      }
+      pump();
     };
 
-    conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, pump, sendUnread };
+    conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, deliver };
     // Register before reading history, so nothing committed meanwhile is missed.
     ctx.hub.addVisitor(conn);
-    const fresh = (await ctx.repo.conversation(conversationId))!;
+    const state = (await ctx.repo.visitorReadState(conversationId))!;
     send({
       type: 'ready',
       conversationId,
-      lastSeq: fresh.last_seq,
-      visitorReadSeq: fresh.visitor_read_seq,
-      unread: await ctx.repo.unreadFor(conversationId, 'visitor', fresh.visitor_read_seq),
+      lastSeq: state.lastSeq,
+      visitorReadSeq: state.visitorReadSeq,
+      unread: state.unread,
       agentsOnline: ctx.hub.agentsOnline(app.appid),
     });
+    started = true;
     pump();
   }
 
