@@ -382,7 +382,7 @@ export class TwtChatWidget extends HTMLElement {
         this.sendView();
         break;
       case 'visitor_auth_ready':
-        writeIdentity(this.cfg!.appid, { bs: p!.bs as string, bs_mm: p!.bs_mm as string, fk_id: p!.fk_id as string }, this.cfg!.storage);
+        if (p!.bs && p!.bs_mm) writeIdentity(this.cfg!.appid, { bs: p!.bs as string, bs_mm: p!.bs_mm as string, fk_id: p!.fk_id as string }, this.cfg!.storage);
         break;
       case 'auth_closed':
         this.setVisibility('hidden');
