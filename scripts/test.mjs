@@ -69,8 +69,10 @@ if (!only || only === 'node') {
 }
 
 if (!only || only === 'browser') {
-  const r = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs', '--static-logging', ...extra], { FORCE_COLOR: '0' });
-  const m = [...r.out.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
+  const r = await run(process.execPath, ['node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.mjs', '--static-logging', ...extra], { FORCE_COLOR: '0', NO_COLOR: '1' });
+  // wtr colours its summary whatever FORCE_COLOR says: strip ANSI codes first.
+  const plain = r.out.replace(/\x1b\[[0-9;]*m/g, '');
+  const m = [...plain.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
   passed += m ? Number(m[1]) : 0;
   failed += m ? Number(m[2]) : 0;
   if (r.code !== 0) anyFailure = true;
