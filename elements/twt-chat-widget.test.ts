@@ -311,6 +311,18 @@ describe('<twt-chat-widget>', () => {
       if (type === 'message' && added.delete(l)) live--;
       return origRemove.call(this, type, l, o);
     } as typeof window.removeEventListener;
+    // matchMedia listeners (viewport width, colour scheme) are counted too.
+    const mqAdd = MediaQueryList.prototype.addEventListener;
+    const mqRemove = MediaQueryList.prototype.removeEventListener;
+    let mqLive = 0;
+    MediaQueryList.prototype.addEventListener = function (this: MediaQueryList, ...a: any[]) {
+      mqLive++;
+      return (mqAdd as any).apply(this, a);
+    } as any;
+    MediaQueryList.prototype.removeEventListener = function (this: MediaQueryList, ...a: any[]) {
+      mqLive--;
+      return (mqRemove as any).apply(this, a);
+    } as any;
     try {
       const el = await bootWidget({}, { until: 'initialized' });
       for (let i = 0; i < 50; i++) {
@@ -323,10 +335,14 @@ describe('<twt-chat-widget>', () => {
       expect(document.querySelectorAll('iframe').length).to.equal(3);
       expect(document.querySelectorAll('twt-launcher').length).to.equal(1);
       expect(live).to.equal(1);
+      expect(mqLive).to.equal(2);
       el.destroy();
       expect(document.querySelectorAll('iframe, twt-launcher').length).to.equal(0);
       expect(live).to.equal(0);
+      expect(mqLive).to.equal(0);
     } finally {
+      MediaQueryList.prototype.addEventListener = mqAdd;
+      MediaQueryList.prototype.removeEventListener = mqRemove;
       window.addEventListener = origAdd;
       window.removeEventListener = origRemove;
     }
