@@ -3,7 +3,7 @@
  * both stores. Rows are mapped to the wire shapes of src/protocol/wire.ts.
  */
 import type { MessageView, ConversationSummary, AgentConversation, AppInfo, Author, VisitorProfile } from '../src/protocol/wire.js';
-import type { Queryable, Store } from './db/store.js';
+import type { PreparedParam, Queryable, Store } from './db/store.js';
 import { randomId, sha256Hex } from './auth.js';
 import type { ServerEvent } from './events.js';
 import { EVENTS_CHANNEL } from './events.js';
@@ -94,7 +94,12 @@ export class Repo {
   private agentCache = new Map<string, { at: number; agent: AgentRow }>();
   private convApp = new Map<string, string>();
 
-  constructor(readonly store: Store) {}
+  /** The message insert: prepared once, group-committed on PGlite (see Store.prepared). */
+  private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
+
+  constructor(readonly store: Store) {
+    this.appendStatement = store.prepared<MessageRow>('twt_append_message', Repo.APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int']);
+  }
 
   /** Drops this process's cached copy of an app (called on app events). */
   forgetApp(appid: string): void {
@@ -441,7 +446,7 @@ export class Repo {
     for (let attempt = 0; ; attempt++) {
       let rows: MessageRow[];
       try {
-        rows = await this.store.query<MessageRow>(Repo.APPEND_SQL, [
+        rows = await this.appendStatement([
           'm_' + randomId(12),
           m.conversationId,
           m.author,
@@ -464,7 +469,7 @@ export class Repo {
     }
   }
 
-  private static APPEND_SQL = `
+  private static readonly APPEND_SQL = `
     WITH ins AS (
       INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id)
       SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6 FROM conversations c WHERE c.id = $2

@@ -1,7 +1,7 @@
 // A real PostgreSQL through node-postgres: a pool for queries and one
 // dedicated client for LISTEN (a pooled client cannot hold a LISTEN).
 import pg from 'pg';
-import type { Queryable, Store } from './store.js';
+import type { PreparedParam, Queryable, Store } from './store.js';
 
 // int8 (counts, bigserial) as JS numbers, the same as PGlite gives.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -48,6 +48,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
       } finally {
         client.release();
       }
+    },
+    prepared<T>(name: string, sql: string) {
+      // node-postgres prepares a named statement once per pooled connection.
+      return async (params: readonly PreparedParam[]) => (await pool.query({ name, text: sql, values: [...params] })).rows as T[];
     },
     async listen(channel, onPayload) {
       const client = await ensureListener();

@@ -7,10 +7,23 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** Values a prepared statement takes (rendered as SQL literals by the PGlite adapter). */
+export type PreparedParam = string | number | null;
+
 export interface Store extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn inside BEGIN/COMMIT; rolls back if it throws. NOTIFYs issued inside fire on commit. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A statement run very often (the message insert): parsed and planned once
+   * per connection instead of on every call. `types` are the SQL types of $1..$n.
+   * Each call is one statement that commits on its own, and resolves after its
+   * COMMIT. PGlite (one connection, one statement at a time) also commits the
+   * calls that queued up while it was busy together, in one transaction (group
+   * commit); if that transaction fails, each call is retried alone, so one bad
+   * call never fails or duplicates another.
+   */
+  prepared<T = Record<string, unknown>>(name: string, sql: string, types: readonly string[]): (params: readonly PreparedParam[]) => Promise<T[]>;
   /** Subscribes to a NOTIFY channel (LISTEN). */
   listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
