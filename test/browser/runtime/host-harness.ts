@@ -137,3 +137,14 @@ export async function agentApi(server: string, key: string, path: string, body?:
   });
   return res.json();
 }
+
+/** The id of a visitor's conversation, as the agents see it (retried: a new visitor's row appears once connected). */
+export async function conversationOf(server: string, key: string, visitorUid: string): Promise<string> {
+  for (let i = 0; i < 20; i++) {
+    const list = await agentApi(server, key, '/v1/agent/conversations');
+    const c = list.conversations?.find((x: any) => x.visitor.visitorUid === visitorUid);
+    if (c) return c.id;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('no conversation for ' + visitorUid);
+}

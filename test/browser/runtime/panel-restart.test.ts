@@ -4,17 +4,9 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { agentApi, TestHost } from './host-harness.js';
+import { agentApi, conversationOf as conversationOfHarness, TestHost } from './host-harness.js';
 
-async function conversationOf(visitorUid: string): Promise<string> {
-  for (let i = 0; i < 20; i++) {
-    const list = await agentApi(env.server, env.agentKey, '/v1/agent/conversations');
-    const c = list.conversations.find((x: any) => x.visitor.visitorUid === visitorUid);
-    if (c) return c.id;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('no conversation for ' + visitorUid);
-}
+const conversationOf = (visitorUid: string) => conversationOfHarness(env.server, env.agentKey, visitorUid);
 
 describe('panel surface across a server restart', () => {
   let host: TestHost | null = null;

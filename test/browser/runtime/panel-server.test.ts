@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { agentApi, TestHost } from './host-harness.js';
+import { agentApi, conversationOf as conversationOfHarness, TestHost } from './host-harness.js';
 
 const LIFECYCLE = ['runtime_mounted', 'visitor_auth_ready', 'runtime_activated'];
 
@@ -14,12 +14,7 @@ async function openPanel(boot: Record<string, unknown> = {}, appid = 'demo') {
   return host;
 }
 
-async function conversationOf(visitorUid: string): Promise<string> {
-  const list = await agentApi(env.server, env.agentKey, '/v1/agent/conversations');
-  const c = list.conversations.find((x: any) => x.visitor.visitorUid === visitorUid);
-  if (!c) throw new Error('conversation not found for ' + visitorUid);
-  return c.id;
-}
+const conversationOf = (visitorUid: string) => conversationOfHarness(env.server, env.agentKey, visitorUid);
 
 describe('panel surface against the real server', () => {
   let host: TestHost | null = null;
@@ -53,11 +48,7 @@ describe('panel surface against the real server', () => {
 
   it('counts agent messages as unread while minimized and reports card content', async () => {
     host = await openPanel();
-    const id = await conversationOf(host.last('visitor_auth_ready').visitorUid).catch(async () => {
-      // A brand-new visitor has a conversation once connected; retry shortly.
-      await new Promise((r) => setTimeout(r, 300));
-      return conversationOf(host!.last('visitor_auth_ready').visitorUid);
-    });
+    const id = await conversationOf(host.last('visitor_auth_ready').visitorUid);
     await agentApi(env.server, env.agentKey, `/v1/agent/conversations/${id}/messages`, { text: 'Hello from the agent https://example.com' });
     await host.waitForEvent('unread_count_changed', (p) => p.count === 1);
     await host.waitForEvent('card_content', (p) => p.card?.text === 'Hello from the agent https://example.com');
