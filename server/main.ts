@@ -1,7 +1,10 @@
 /** `npm start` entry (bundled to dist/server/main.js): start the server, print its URLs, stop cleanly on signals. */
 import { startServer } from './app.js';
 
-const server = await startServer({ testMode: process.env.TWT_TEST_MODE === '1' }).catch((err) => {
+// The demo app and its all-apps agent key are for development: never seeded in
+// production, and TWT_SEED_DEMO=0 turns them off anywhere.
+const seed = process.env.NODE_ENV !== 'production' && process.env.TWT_SEED_DEMO !== '0';
+const server = await startServer({ testMode: process.env.TWT_TEST_MODE === '1', seed }).catch((err) => {
   console.error(`twt: could not start: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });
