@@ -26,6 +26,9 @@ import { seedDemo, type DemoSeed } from './seed.js';
 import { acquireDataLock } from './data-lock.js';
 import { handleDemoRoutes } from './demo-login.js';
 
+/** Pending connections the kernel may queue for accept(). Node's default is 511. */
+const LISTEN_BACKLOG = 4096;
+
 export interface StartOptions {
   /** 0 = ephemeral. Default: env PORT or 8787. */
   port?: number;
@@ -127,7 +130,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
-      server.listen(wantPort, host, () => {
+      // A deep accept queue: bursts of new connections (reconnect storms, an
+      // agent tool opening many keep-alive connections) must wait, not see
+      // their SYNs dropped and retried 1 s / 3 s later. The kernel caps it at somaxconn.
+      server.listen({ port: wantPort, host, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', fail);
         ok();
       });
