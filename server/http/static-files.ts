@@ -2,10 +2,16 @@
  * Static files: /install/core.js, /widget/*, /console/*, /demo/*. Paths are
  * decoded, normalised and confined to their root (no traversal, no dotfiles).
  * Widget HTML carries the CSP frame-ancestors of the app named by ?appid=.
+ * Text files are served brotli- or gzip-compressed when the client accepts
+ * it (compressed once per file version, kept in memory), with
+ * `Vary: Accept-Encoding` and one strong ETag per encoding.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, type Stats } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import { frameAncestors } from '../domains.js';
 import type { ServerContext } from '../context.js';
 import { normalizeAppid } from '../visitor-session.js';
@@ -73,7 +79,11 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
   if (!stat?.isFile()) return notFound(res);
 
   const ext = extname(file).toLowerCase();
-  const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+  const compressible = COMPRESSIBLE.has(ext) && stat.size <= MAX_COMPRESSED_FILE;
+  const variants = compressible ? await encodedVariants(file, stat) : null;
+  const encoding = variants ? chooseEncoding(req.headers['accept-encoding'], variants) : 'identity';
+  const body = variants ? (encoding === 'br' ? variants.br! : encoding === 'gzip' ? variants.gzip! : variants.identity) : null;
+  const etag = variants ? variants.etags[encoding] : `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
   const headers: Record<string, string> = {
     'content-type': TYPES[ext] ?? 'application/octet-stream',
     etag,
@@ -81,22 +91,112 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
     'referrer-policy': 'no-referrer',
     'cache-control': ext === '.html' ? 'no-cache' : 'public, max-age=300',
   };
+  // Caches must key compressible responses by Accept-Encoding, even the identity one.
+  if (variants) headers.vary = 'Accept-Encoding';
   if (kind === 'install') headers['access-control-allow-origin'] = '*';
   if (kind === 'widget' && ext === '.html') headers['content-security-policy'] = await widgetCsp(ctx, req, url);
   if (kind === 'console' && ext === '.html') headers['content-security-policy'] = `default-src 'self'; connect-src 'self' ${wsSources(req)}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
-  if (req.headers['if-none-match'] === etag) {
+  if (etagMatches(req.headers['if-none-match'], etag)) {
     res.writeHead(304, headers);
     res.end();
     return true;
   }
-  headers['content-length'] = String(stat.size);
+  if (encoding !== 'identity') headers['content-encoding'] = encoding;
+  headers['content-length'] = String(body ? body.length : stat.size);
   res.writeHead(200, headers);
   if (req.method === 'HEAD') {
     res.end();
     return true;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  if (body) res.end(body);
+  else createReadStream(file).on('error', () => res.destroy()).pipe(res);
   return true;
+}
+
+// --- compression ----------------------------------------------------------
+
+/** Types worth compressing (text); images and fonts are compressed already. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt']);
+/** Larger files are streamed as they are rather than held in memory. */
+const MAX_COMPRESSED_FILE = 4 * 1024 * 1024;
+/** Below this a compressed body is not worth the header. */
+const MIN_COMPRESS_BYTES = 256;
+
+type Encoding = 'br' | 'gzip' | 'identity';
+interface Variants {
+  identity: Buffer;
+  br: Buffer | null;
+  gzip: Buffer | null;
+  etags: Record<Encoding, string>;
+}
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+/** One entry per file path; a new size or mtime replaces it. Compression runs once per file version (in the thread pool). */
+const variantCache = new Map<string, { version: string; variants: Promise<Variants> }>();
+
+function encodedVariants(file: string, stat: Stats): Promise<Variants> {
+  const version = `${stat.size}-${stat.mtimeMs}`;
+  const hit = variantCache.get(file);
+  if (hit && hit.version === version) return hit.variants;
+  const variants = (async (): Promise<Variants> => {
+    const identity = await fs.readFile(file);
+    const worth = identity.length >= MIN_COMPRESS_BYTES;
+    const [br, gz] = worth
+      ? await Promise.all([
+          brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+          gzipAsync(identity, { level: 9 }),
+        ])
+      : [null, null];
+    // The ETag names the content (not the mtime), one per encoding: a 304 for one encoding never revalidates another's bytes.
+    const tag = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
+    return {
+      identity,
+      br: br && br.length < identity.length ? br : null,
+      gzip: gz && gz.length < identity.length ? gz : null,
+      etags: { identity: `"${tag}"`, br: `"${tag}-br"`, gzip: `"${tag}-gz"` },
+    };
+  })();
+  variantCache.set(file, { version, variants });
+  variants.catch(() => {
+    if (variantCache.get(file)?.variants === variants) variantCache.delete(file);
+  });
+  return variants;
+}
+
+/** The best encoding the client accepts (RFC 9110 12.5.3): br, then gzip, else identity. */
+export function chooseEncoding(header: string | string[] | undefined, available: { br: Buffer | null; gzip: Buffer | null }): Encoding {
+  const q = acceptedEncodings(Array.isArray(header) ? header.join(',') : header ?? '');
+  const accepts = (name: string, ...aliases: string[]) => {
+    for (const n of [name, ...aliases]) if (q.has(n)) return q.get(n)! > 0;
+    return (q.get('*') ?? 0) > 0;
+  };
+  if (available.br && accepts('br')) return 'br';
+  if (available.gzip && accepts('gzip', 'x-gzip')) return 'gzip';
+  return 'identity';
+}
+
+function acceptedEncodings(header: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    let weight = 1;
+    for (const p of params) {
+      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p);
+      if (m) weight = Math.min(1, Number(m[1]) || 0);
+    }
+    out.set(name.trim(), weight);
+  }
+  return out;
+}
+
+/** If-None-Match against one ETag: weak comparison (W/ ignored), lists and `*` understood. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => bare(t) === bare(etag));
 }
 
 function wsSources(req: IncomingMessage): string {
