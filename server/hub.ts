@@ -36,6 +36,8 @@ export interface AgentConn {
 const UNREAD_WINDOW_MS = 20;
 /** How long agents' conversation summaries are coalesced before one batched query. */
 const SUMMARY_WINDOW_MS = 50;
+/** Conversations (and visitors) summarised per batched query at most. */
+const SUMMARY_BATCH = 500;
 /** How long visitor presence changes are coalesced into one NOTIFY. */
 const PRESENCE_WINDOW_MS = 50;
 /** Visitor uids per presence NOTIFY (payloads are capped at 8000 bytes; uids are ~16 characters). */
@@ -198,10 +200,10 @@ export class Hub {
   }
 
   private async flushSummaries(): Promise<void> {
-    const ids = [...this.summaryDirty.ids];
-    const visitorUids = [...this.summaryDirty.visitorUids];
-    this.summaryDirty.ids.clear();
-    this.summaryDirty.visitorUids.clear();
+    // At most SUMMARY_BATCH of each per query (a reconnect storm can mark thousands); the rest goes in the next window.
+    const ids = takeSome(this.summaryDirty.ids, SUMMARY_BATCH);
+    const visitorUids = takeSome(this.summaryDirty.visitorUids, SUMMARY_BATCH);
+    if (this.summaryDirty.ids.size || this.summaryDirty.visitorUids.size) this.summaryBatch.schedule();
     if (!this.agents.size || (!ids.length && !visitorUids.length)) return;
     const convs = await this.repo.agentConversations({ ...(ids.length ? { ids } : {}), ...(visitorUids.length ? { visitorUids } : {}) }, this.visitorOnline);
     // Oldest first, so an agent's list ends with the newest on top.
@@ -314,6 +316,17 @@ export class Hub {
       sendText(a.ws, text);
     }
   }
+}
+
+/** Removes and returns up to `n` entries of a set (insertion order). */
+function takeSome<T>(set: Set<T>, n: number): T[] {
+  const out: T[] = [];
+  for (const v of set) {
+    if (out.length >= n) break;
+    out.push(v);
+  }
+  for (const v of out) set.delete(v);
+  return out;
 }
 
 function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

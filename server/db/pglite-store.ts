@@ -50,15 +50,16 @@ interface Pending<T> {
  * A prepared statement on PGlite with group commit. PGlite's extended-protocol
  * query() has no named statements, so the statement is PREPAREd in SQL and
  * run as `EXECUTE name(<literals>)`; that skips parsing and planning, which
- * is most of the cost of a small write. Calls that arrive while a batch runs
- * wait and go in the next one: one transaction, one simple-protocol round
- * trip, one commit. Callers resolve only after that COMMIT.
+ * is most of the cost of a small write. Calls made in the same event-loop turn,
+ * or while a batch runs, go in one batch: one transaction, one
+ * simple-protocol round trip, one commit. Callers resolve only after that COMMIT.
  */
 function groupCommitted<T>(db: PGlite, name: string, sql: string, types: readonly string[]): (params: readonly PreparedParam[]) => Promise<T[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad prepared statement name ${name}`);
   let prepared: Promise<unknown> | null = null;
   const queue: Pending<T>[] = [];
   let draining = false;
+  let scheduled = false;
 
   const prepare = () => {
     prepared ??= db.exec(`PREPARE ${name}(${types.join(', ')}) AS ${sql}`).catch((err) => {
@@ -113,7 +114,18 @@ function groupCommitted<T>(db: PGlite, name: string, sql: string, types: readonl
     if (params.some((v) => typeof v === 'string' && v.includes('\0'))) return db.query<T>(sql, [...params]).then((r) => r.rows);
     return new Promise<T[]>((resolve, reject) => {
       queue.push({ params, resolve, reject });
-      if (!draining) void drain();
+      // PGlite runs a statement synchronously inside the microtask that calls it, so
+      // without a pause every call would find it idle and commit alone. Waiting for
+      // setImmediate lets the rest of this event-loop turn (the other frames and
+      // requests read in the same poll) join the same transaction; when idle that
+      // costs well under a millisecond.
+      if (!draining && !scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          if (!draining) void drain();
+        });
+      }
     });
   };
 }
