@@ -5,6 +5,7 @@
 //   3. custom-elements.json from the elements' JSDoc
 //   4. esbuild: the server and its CLI in dist/server
 //   5. size budgets (fails the build past them)
+//   6. typecheck of the whole tree, tests included (tsc --noEmit)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -14,6 +15,7 @@ const steps = [
   ['manifest', ['custom-elements-manifest', 'analyze', '--litelement', '--globs', 'elements/twt-*.ts', '--exclude', 'elements/*.test.ts', 'elements/*.styles.ts']],
   ['server', ['node', 'scripts/build-server.mjs']],
   ['budgets', ['node', 'scripts/check-size.mjs']],
+  ['typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
 ];
 
 for (const [name, [cmd, ...args]] of steps) {

@@ -48,7 +48,7 @@ test('npm start seeds the demo app in development and prints it as dev-only', as
   assert.match(out, /Demo app \(DEV ONLY/);
 });
 
-for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'development', TWT_SEED_DEMO: '0' }]) {
+for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'development', TWT_SEED_DEMO: '0' }] as Record<string, string>[]) {
   test(`no demo app or demo agent key with ${JSON.stringify(env)}`, async () => {
     const out = await startMain(env, async (url) => {
       const boot = await demoBootstrap(url);

@@ -23,8 +23,11 @@ const MB = 1024 * 1024;
 export async function serverRows(opts: StepOptions): Promise<Row[]> {
   const cfg = opts.quick
     ? { visitors: 400, sessionBoxMs: 10_000, senders: 300, sockets: 1000, rate: 200, seconds: 4, restoreRate: 10 }
-    : // 1,250 senders at 0.8 msg/s each = 1,000 msg/s, under the default per-visitor limit (10 per 10 s).
-      { visitors: 10_000, sessionBoxMs: 30_000, senders: 1250, sockets: 10_000, rate: 1000, seconds: 10, restoreRate: 20 };
+    : // 1,250 senders at 0.84 msg/s each = 1,050 msg/s, under the default per-visitor limit (10 per 10 s).
+      // Offered 5% above the 1,000 msg/s target: the delivered rate is counted over a window that ends at the
+      // last delivery, so offering exactly 1,000/s reads 999.x even when every message arrives; the p99 is
+      // then measured at the higher load, which is stricter, not looser.
+      { visitors: 10_000, sessionBoxMs: 30_000, senders: 1250, sockets: 10_000, rate: 1050, seconds: 10, restoreRate: 20 };
   const section = 'server' as const;
   const idleBudget = { min: 10_000, kind: 'report' as const, label: '≥ 10,000' };
   const rateBudget = { min: 1000, kind: 'report' as const, label: '≥ 1,000 msg/s' };

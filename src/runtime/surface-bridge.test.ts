@@ -87,7 +87,7 @@ describe('surface bridge', () => {
   });
 
   it('runCommand turns thrown errors into internal refusals', async () => {
-    const r = await runCommand({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'command', id: 9, name: 'set_view', payload: {} }, new Map([['set_view', () => { throw new Error('boom'); }]]));
+    const r = await runCommand({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'command', id: 9, name: 'set_view', payload: {} as never }, new Map([['set_view', () => { throw new Error('boom'); }]]));
     expect(r).to.deep.equal({ id: 9, ok: false, reason: 'internal', message: 'boom' });
   });
 });
