@@ -9,7 +9,8 @@ const server = await startServer({ testMode: process.env.TWT_TEST_MODE === '1', 
   process.exit(1);
 });
 
-const u = server.url;
+// The demo app trusts both names; print the one the README gives.
+const u = server.url.replace('://127.0.0.1:', '://localhost:');
 console.log(`
   TWT chat server ready
     core.js        ${u}/install/core.js
