@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type FrameLocator, type Page } from 'playwright-core';
 import { handleDemoRoutes } from '../../server/demo-login.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -220,9 +220,18 @@ function recorderScript(names: readonly string[]) {
   }
 }
 
-export async function openPage(e2e: E2E, path: string, options: { waitUntil?: 'load' | 'domcontentloaded'; inProcessFrames?: boolean } = {}): Promise<OpenedPage> {
+/**
+ * Opens `path` on the host site in a fresh context; an absolute URL (e.g. the
+ * agent console on the widget origin) is opened as is. `context` overrides
+ * the context options (viewport, isMobile, hasTouch…).
+ */
+export async function openPage(
+  e2e: E2E,
+  path: string,
+  options: { waitUntil?: 'load' | 'domcontentloaded'; inProcessFrames?: boolean; context?: BrowserContextOptions } = {},
+): Promise<OpenedPage> {
   const browser = options.inProcessFrames ? await e2e.inProcessFramesBrowser() : e2e.browser;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...options.context });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -232,7 +241,7 @@ export async function openPage(e2e: E2E, path: string, options: { waitUntil?: 'l
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
   page.on('crash', () => errors.push('page crashed'));
   await page.addInitScript(recorderScript, SPEC_EVENTS);
-  await page.goto(e2e.hostUrl + path, { waitUntil: options.waitUntil ?? 'load' });
+  await page.goto(/^https?:\/\//.test(path) ? path : e2e.hostUrl + path, { waitUntil: options.waitUntil ?? 'load' });
   return {
     page,
     context,
