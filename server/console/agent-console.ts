@@ -76,6 +76,8 @@ export class AgentConsole extends LitElement {
       return;
     }
     this.key = key;
+    // A failed earlier sign-in's message must not linger next to the reply form.
+    this.error = '';
     try {
       sessionStorage.setItem(KEY_STORAGE, key);
     } catch {
