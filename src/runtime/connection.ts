@@ -6,6 +6,10 @@
  * - Reconnect delays come from backoff.ts (partysocket has no jitter): its own
  *   delay is set to 0 and the URL provider sleeps the jittered delay instead.
  *   That sleep can be cut short, which is how `online` reconnects at once.
+ * - `offline` drops the socket at once and reports `disconnected`: an open
+ *   socket may not notice the lost network for a long time (Chromium keeps it
+ *   open; a dead link is only caught by the ping), and meanwhile messages
+ *   would go into it instead of waiting, shown as pending, in the outbox.
  * - Close codes 4003/4004/4005 end the session (`auth_closed`); 4001 gets a
  *   fresh token and reconnects once.
  * - `pagehide` closes the socket so the host page stays eligible for the
@@ -55,6 +59,8 @@ export class Connection {
   /** True while closed on purpose (pagehide / stop), so our own close is not a failure. */
   private paused = false;
   private refreshedSinceReady = false;
+  /** The browser said `offline` and not yet `online`: failed attempts report `disconnected`, not `reconnecting`. */
+  private offline = false;
   private wakeSleep: (() => void) | null = null;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private lastFrameAt = 0;
@@ -75,6 +81,7 @@ export class Connection {
   start(): void {
     if (this.socket || this.terminated) return;
     this.win.addEventListener('online', this.onOnline);
+    this.win.addEventListener('offline', this.onOffline);
     this.win.addEventListener('pagehide', this.onPageHide);
     this.win.addEventListener('pageshow', this.onPageShow);
     const socket = new ReconnectingWebSocket(() => this.nextUrl(), undefined, {
@@ -102,6 +109,7 @@ export class Connection {
   stop(): void {
     this.paused = true;
     this.win.removeEventListener('online', this.onOnline);
+    this.win.removeEventListener('offline', this.onOffline);
     this.win.removeEventListener('pagehide', this.onPageHide);
     this.win.removeEventListener('pageshow', this.onPageShow);
     this.stopPing();
@@ -179,7 +187,7 @@ export class Connection {
       );
       return;
     }
-    this.setStatus('reconnecting');
+    this.setStatus(this.offline ? 'disconnected' : 'reconnecting');
   };
 
   private terminate(code: number, message: string, source: 'ws' | 'http' = 'ws'): void {
@@ -198,7 +206,20 @@ export class Connection {
     });
   }
 
-  private readonly onOnline = () => this.reconnectNow();
+  private readonly onOnline = () => {
+    this.offline = false;
+    if (this.socket && !this.terminated && !this.paused && this.statusValue === 'disconnected') this.setStatus('reconnecting');
+    this.reconnectNow();
+  };
+
+  private readonly onOffline = () => {
+    this.offline = true;
+    if (!this.socket || this.terminated || this.paused) return;
+    this.stopPing();
+    this.setStatus('disconnected');
+    // Closes the current socket (its close reports `disconnected` while offline) and keeps retrying with backoff; `online` cuts the wait short.
+    this.socket.reconnect();
+  };
 
   private readonly onPageHide = () => {
     if (!this.socket || this.terminated) return;

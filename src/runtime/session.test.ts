@@ -226,6 +226,32 @@ describe('Connection: backoff, online, pagehide', () => {
     c.stop();
   });
 
+  it('offline drops an open socket at once and reports disconnected; online reconnects at once', async () => {
+    const { c, win, statuses } = conn(() => 1);
+    c.start();
+    await until(() => FakeWebSocket.instances.length === 1);
+    const ws = FakeWebSocket.latest;
+    ws.open();
+    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    win.dispatchEvent(new Event('offline'));
+    expect(ws.readyState).to.equal(3);
+    expect(c.status).to.equal('disconnected');
+    expect(c.send({ type: 'send', clientId: 'a', text: 'kept in the outbox' })).to.equal(false);
+    // The retry fails while offline: still disconnected, then a backoff wait.
+    await until(() => FakeWebSocket.instances.length === 2);
+    FakeWebSocket.latest.serverClose(1006);
+    expect(c.status).to.equal('disconnected');
+    await tick(20);
+    const t0 = Date.now();
+    win.dispatchEvent(new Event('online'));
+    await until(() => FakeWebSocket.instances.length === 3, 300);
+    expect(Date.now() - t0).to.be.below(150);
+    FakeWebSocket.latest.open();
+    FakeWebSocket.latest.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    expect(statuses).to.deep.equal(['connecting', 'connected', 'disconnected', 'reconnecting', 'connected']);
+    c.stop();
+  });
+
   it('closes on pagehide (bfcache) and reopens on pageshow, one socket at a time', async () => {
     const { c, win, statuses } = conn();
     c.start();
