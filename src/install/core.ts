@@ -35,7 +35,8 @@ function install() {
       // A <twt-chat-widget> already on the page (a page builder) is reused, never doubled.
       const found = document.querySelector('twt-chat-widget');
       if (found) {
-        if (!found.hasAttribute('appid')) found.options = readConfig();
+        // A framework may have set `.options` itself (demo/vue.html): never overwrite it.
+        if (!found.hasAttribute('appid') && !found.options) found.options = readConfig();
         return { el: found, created: false };
       }
       const el = document.createElement('twt-chat-widget');
@@ -48,7 +49,12 @@ function install() {
   w.TWTChatWidget = api;
   // While the page is still parsing, a <twt-chat-widget> placed after the script may not exist yet:
   // boot once the DOM is complete so that element is adopted instead of a second one being created.
-  const boot = () => readConfig().asyncInit !== true && api.init();
+  // Without any config nor element (a page builder inserts `<twt-chat-widget appid>` later, and that element
+  // boots itself), there is nothing to boot yet: no error, no empty widget. An explicit init() still reports it.
+  const boot = () => {
+    const c = readConfig();
+    if (c.asyncInit !== true && (c.appid !== undefined || document.querySelector('twt-chat-widget'))) api.init();
+  };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
   else boot();
 }
