@@ -22,6 +22,8 @@ describe('<twt-chat-widget>', () => {
     expect(seen.slice(0, 1)).to.deep.equal(['initialized']);
     expect(seen).to.include.members(['iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated']);
     expect(seen.indexOf('bridge_ready')).to.be.lessThan(seen.indexOf('runtime_mounted'));
+    // The spec's order: the panel's iframe_loaded comes before bridge_ready, however the hello and load race.
+    expect(seen.indexOf('iframe_loaded')).to.be.lessThan(seen.indexOf('bridge_ready'));
     for (const s of ['launcher', 'panel', 'card'] as const) {
       const f = frame(s)!;
       expect(f, s).to.exist;

@@ -308,7 +308,12 @@ export class TwtChatWidget extends HTMLElement {
       f.dataset.twtWidgetSurface = s;
       f.title = TITLES[s];
       f.src = bridge.attach(s, f, cfg.language, this.resolvedTheme());
-      f.addEventListener('load', () => later(() => this.emit('iframe_loaded', { surface: s })));
+      f.addEventListener('load', () =>
+        later(() => {
+          this.emit('iframe_loaded', { surface: s });
+          bridge.loaded(s);
+        }),
+      );
       this.frames.set(s, f);
       this.layout();
       if (s !== 'launcher') this.append(f);

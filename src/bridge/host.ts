@@ -46,6 +46,10 @@ interface Frame {
   iframe: HTMLIFrameElement;
   nonce: string;
   port?: MessagePort;
+  /** The iframe's load event has been reported ({@link HostBridge.loaded}). */
+  loaded?: boolean;
+  /** A valid hello that came before the load event: answered once loaded. */
+  early?: Window;
 }
 
 interface Pending {
@@ -74,6 +78,20 @@ export class HostBridge {
     // self.origin, not location.origin: the latter is "null" in about:srcdoc / about:blank documents that inherit an origin.
     const fragment = encodeSurfaceFragment({ nonce, host: self.origin, surface, locale, theme });
     return `${this.o.origin}/widget/${surface}.html?appid=${encodeURIComponent(this.o.appid)}#${fragment}`;
+  }
+
+  /**
+   * Reports a surface iframe's load event. A hello that arrived earlier is
+   * answered now, so the host's events keep the spec's order: `iframe_loaded`
+   * before `bridge_ready` and everything the surface sends after it.
+   */
+  loaded(surface: SurfaceName): void {
+    const frame = this.frames.get(surface);
+    if (!frame || this.disposed) return;
+    frame.loaded = true;
+    const win = frame.early;
+    frame.early = undefined;
+    if (win && win === frame.iframe.contentWindow) this.connect(surface, frame, win);
   }
 
   isConnected(surface: SurfaceName): boolean {
@@ -122,7 +140,8 @@ export class HostBridge {
       const frame = hello && this.frames.get(hello.surface);
       const win = frame && frame.iframe.contentWindow;
       if (!hello || !frame || !win || e.source !== win || hello.nonce !== frame.nonce) return;
-      this.connect(hello.surface, frame, win);
+      if (frame.loaded) this.connect(hello.surface, frame, win);
+      else frame.early = win;
     } catch {
       /* dropped */
     }
