@@ -60,6 +60,26 @@ export class TwtLauncherApp extends LitElement {
     updateWhenLocaleChanges(this);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('focus', this.onWindowFocus);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('focus', this.onWindowFocus);
+  }
+
+  /**
+   * The host focuses this iframe when the panel closes (focus return). The
+   * frame itself is not a control: hand focus to the button, so Enter or Space
+   * works at once instead of focus resting on the document body.
+   */
+  private readonly onWindowFocus = () => {
+    const button = this.renderRoot.querySelector('button');
+    if (button && this.shadowRoot?.activeElement !== button) button.focus();
+  };
+
   override render() {
     const open = this.view.visibility === 'maximized';
     const n = this.view.unreadCount;

@@ -113,6 +113,19 @@ describe('launcher and card', () => {
     expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
   });
 
+  it('launcher: when its window gets focus (the host returning focus), the button takes it', async () => {
+    const el = await fixture<TwtLauncherApp>(html`<twt-launcher-app .view=${{ visibility: 'minimized', unreadCount: 0 }}></twt-launcher-app>`);
+    const button = el.shadowRoot!.querySelector('button')!;
+    // Booleans, not elements: a failing comparison of DOM nodes is serialised badly by the runner.
+    expect(el.shadowRoot!.activeElement === null, 'nothing focused at first').to.equal(true);
+    window.dispatchEvent(new FocusEvent('focus'));
+    expect(el.shadowRoot!.activeElement === button, 'the button took focus').to.equal(true);
+    el.remove();
+    button.blur();
+    window.dispatchEvent(new FocusEvent('focus'));
+    expect(el.shadowRoot!.activeElement === null, 'no listener left after removal').to.equal(true);
+  });
+
   it('card: shows the message, maximizes on click, dismisses', async () => {
     const { bridge, emitted } = fakeBridge();
     const el = await fixture<TwtCardApp>(html`<twt-card-app .bridge=${bridge} .view=${{ visibility: 'minimized', unreadCount: 1, card: { kind: 'message', text: '<i>x</i>', author: 'Ann' } }}></twt-card-app>`);
