@@ -404,7 +404,7 @@ function runRows(section: Section, runs: RunResult[], b: { scriptBudget: Row['bu
   for (const s of surfaces) {
     const x = r0.before[s];
     if (!x) continue;
-    rows.push({ section, key: `host.bytes.before.${s}`, label: `downloaded before interaction: ${s}`, value: x.transfer, unit: 'B', note: `${x.requests} request(s); gzip -9 of the bodies ${kb(x.gzip)} (the server sends them uncompressed)` });
+    rows.push({ section, key: `host.bytes.before.${s}`, label: `downloaded before interaction: ${s}`, value: x.transfer, unit: 'B', note: `${x.requests} request(s); gzip -9 of the bodies ${kb(x.gzip)}; the value is what went over the wire (the server sends brotli or gzip)` });
   }
   rows.push({ section, key: 'host.bytes.before.total', label: 'widget bytes downloaded before interaction (all surfaces)', value: total(r0.before, (x) => x.transfer), unit: 'B', anchor: "Crisp's first load ~130 KB; Zendesk 628 KB on first open", note: `gzip -9 of the same bodies ${kb(total(r0.before, (x) => x.gzip))}; WebSocket frames not included` });
   rows.push({ section, key: 'host.requests.before', label: 'widget requests before interaction', value: total(r0.before, (x) => x.requests), unit: 'count', anchor: 'Zendesk: 36 requests on first open' });
