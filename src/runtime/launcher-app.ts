@@ -76,6 +76,8 @@ export class TwtLauncherApp extends LitElement {
    * works at once instead of focus resting on the document body.
    */
   private readonly onWindowFocus = () => {
+    // Focus may have moved on (e.g. to the panel) before this event ran: never take it back.
+    if (!document.hasFocus()) return;
     const button = this.renderRoot.querySelector('button');
     if (button && this.shadowRoot?.activeElement !== button) button.focus();
   };

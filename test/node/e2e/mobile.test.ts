@@ -71,7 +71,9 @@ describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
       assert.equal(await panel.evaluate(() => [innerWidth, innerHeight].join('x')), '375x667', 'the panel document gets the whole viewport');
 
       // Focus moved into the panel (its composer) on open.
-      await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'panel', undefined, 'focus in the panel iframe');
+      await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'panel', undefined, 'focus in the panel iframe').catch(async (err) => {
+        throw new Error(`${err.message} (host focus: ${await hostFocus(page)}, in the launcher: ${await innerFocus(frameOf(page, 'launcher'))}, page has focus: ${await page.evaluate(() => document.hasFocus())})`);
+      });
       assert.equal(await innerFocus(panel), 'textarea', 'the composer has focus after opening');
 
       // Tab: every focusable of the panel once, then the first again; the host page never gets focus.
@@ -98,7 +100,9 @@ describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
       // Escape: minimized, and focus is back on the launcher's button (Enter would reopen).
       await page.keyboard.press('Escape');
       await waitForVisibility(page, 'minimized');
-      await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'launcher', undefined, 'focus on the launcher iframe');
+      await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'launcher', undefined, 'focus on the launcher iframe').catch(async (err) => {
+        throw new Error(`${err.message} (host focus: ${await hostFocus(page)}, in the panel: ${await innerFocus(panel)}, page has focus: ${await page.evaluate(() => document.hasFocus())})`);
+      });
       const launcher = frameOf(page, 'launcher');
       await poll(async () => /^button /.test(await innerFocus(launcher)), 'focus on the launcher button').catch(async (err) => {
         throw new Error(`${err.message} (focused in the launcher: ${await innerFocus(launcher)})`);
