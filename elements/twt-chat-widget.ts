@@ -415,8 +415,11 @@ export class TwtChatWidget extends HTMLElement {
     this.emit('visibility_changed', { visibility: v });
     if (v === 'maximized') panel?.focus();
     else if (had === panel) {
+      // A click into the cross-process launcher may not have moved the host's focus yet (it reads
+      // <body>): then the launcher, which opened the panel, gets focus back.
       const back = this.returnFocus as HTMLElement | null;
-      if (back && back.isConnected && typeof back.focus === 'function') back.focus();
+      const target = back && back !== document.body && back.isConnected && typeof back.focus === 'function' ? back : this.frames.get('launcher');
+      if (target) target.focus();
       else panel?.blur();
     }
   }
