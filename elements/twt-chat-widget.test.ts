@@ -47,6 +47,14 @@ describe('<twt-chat-widget>', () => {
     expect(r.commands.some((c) => c.name === 'set_view' && c.payload.visibility === 'minimized')).to.be.true;
   });
 
+  it('the icon attribute reaches the launcher (only) in its boot data', async () => {
+    await bootWidget({ icon: 'https://shop.example/launcher.png' });
+    await waitFor(async () => (await report('launcher')).boot, 'the launcher to connect');
+    expect((await report('launcher')).boot!.icon).to.equal('https://shop.example/launcher.png');
+    expect((await report('panel')).boot!.icon).to.equal(undefined);
+    expect(frame('launcher')!.src).to.not.contain('launcher.png');
+  });
+
   it('visibility: maximize, minimize, toggle, hide keeps iframes, show returns to minimized; events and set_view follow', async () => {
     const el = await bootWidget();
     const events: string[] = [];

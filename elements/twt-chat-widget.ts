@@ -60,6 +60,7 @@ interface Queued {
  * @attr {string} ranstr - Signature nonce (login triple).
  * @attr {number} offset-right - Distance from the right edge, px (default 20).
  * @attr {number} offset-bottom - Distance from the bottom edge, px (default 20).
+ * @attr {string} icon - Launcher image instead of the chat icon: an http(s) URL or a base64 data:image URL.
  *
  * @fires twt-initialized - init() completed: bootstrap accepted, surfaces created.
  * @fires twt-iframe-loaded - A surface iframe loaded; detail `{surface}`.
@@ -268,7 +269,7 @@ export class TwtChatWidget extends HTMLElement {
     const map: Record<string, string> = {
       appid: 'appid', language: 'language', theme: 'theme', launcher: 'launcher', zIndex: 'z-index', server: 'server', storage: 'storage',
       name: 'name', nickname: 'nickname', email: 'email', phone: 'phone', referer: 'referer', source_title: 'source-title',
-      sbs: 'sbs', sbs_mm: 'sbs-mm', ranstr: 'ranstr', right: 'offset-right', bottom: 'offset-bottom',
+      sbs: 'sbs', sbs_mm: 'sbs-mm', ranstr: 'ranstr', right: 'offset-right', bottom: 'offset-bottom', icon: 'icon',
     };
     for (const k in map) {
       const v = this.getAttribute(map[k]);
@@ -352,6 +353,7 @@ export class TwtChatWidget extends HTMLElement {
       scriptTagVersion: TwtChatWidget.scriptTagVersion,
       app: { name: this.app?.name ?? '', greeting: this.app?.greeting ?? '' },
     };
+    if (surface === 'launcher' && cfg.icon) boot.icon = cfg.icon;
     if (surface === 'panel') {
       boot.profile = { ...cfg.profile };
       if (cfg.login) boot.login = { ...cfg.login };

@@ -93,6 +93,7 @@ const CONFIG = [
   ['storage', "'local' \\| 'cookie' \\| 'none'", '`local`', '*Extension.* Where the visitor identity clue is kept on your origin (`local` falls back to a cookie).'],
   ['right', 'number', '`20`', '*Extension.* Distance from the right edge, px (also `window.__twt__config.position.right`).'],
   ['bottom', 'number', '`20`', '*Extension.* Distance from the bottom edge, px (also `window.__twt__config.position.bottom`).'],
+  ['icon', 'string', 'our chat icon', 'Launcher image (also `window.__twt__config.icon`): an absolute http(s) URL or a base64 `data:image/` URL; shown while the panel is closed, our icon if it fails to load.'],
 ];
 
 const LANGUAGES = [
@@ -192,7 +193,7 @@ ${rawTable(['Function', 'What it does', 'Before init?'], escPipes(CORE_FUNCTIONS
 
 Read when \`init()\` runs. Wrong types or unknown values fall back to the default with a console warning;
 a missing or malformed \`appid\` fires \`bootstrap_failed\` (\`reason: 'invalid_bootstrap'\`, \`source: 'config'\`).
-The older \`window.__twt__config\` (\`lang\`, \`position: {right, bottom}\`) is still read; \`__twt\` wins.
+The older \`window.__twt__config\` (\`lang\`, \`position: {right, bottom}\`, \`icon\`) is still read; \`__twt\` wins (demo: \`/demo/legacy-config.html\`).
 The same options exist as \`<twt-chat-widget>\` attributes, in kebab-case (\`z-index\`, \`async-init\`, \`sbs-mm\`,
 \`source-title\`, \`offset-right\`, \`offset-bottom\`); see below.
 

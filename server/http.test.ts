@@ -18,6 +18,7 @@ before(async () => {
   mkdirSync(join(dist, 'console'));
   writeFileSync(join(dist, 'install', 'core.js'), 'console.log("core")');
   writeFileSync(join(dist, 'widget', 'panel.html'), '<!doctype html><title>panel</title>');
+  writeFileSync(join(dist, 'widget', 'launcher.html'), '<!doctype html><title>launcher</title>');
   writeFileSync(join(dist, 'widget', 'panel.js'), 'export {}');
   writeFileSync(join(dist, 'console', 'index.html'), '<!doctype html><title>console</title>');
   writeFileSync(join(demoDir, 'basic.html'), '<!doctype html><title>basic</title>');
@@ -232,6 +233,11 @@ describe('static files', () => {
     assert.match((await api(base, '/widget/panel.html?appid=ghost')).headers.get('content-security-policy')!, /frame-ancestors 'none'/);
     assert.match((await api(base, '/widget/panel.html')).headers.get('content-security-policy')!, /frame-ancestors 'none'/);
     assert.equal((await api(base, '/widget/panel.js')).status, 200);
+    // Only the launcher may load images from anywhere (the site's own launcher icon).
+    assert.match(csp, /img-src 'self' data: blob:;/);
+    const launcher = (await api(base, '/widget/launcher.html?appid=demo')).headers.get('content-security-policy')!;
+    assert.match(launcher, /img-src 'self' data: blob: https: http:;/);
+    assert.match(launcher, /script-src 'self';/);
   });
   test('no path traversal, no dotfiles', async () => {
     for (const p of ['/widget/%2e%2e/%2e%2e/package.json', '/widget/..%2F..%2Fpackage.json', '/demo/%2e%2e%2f%2e%2e%2fetc/passwd', '/widget/.secret', '/widget/%00']) {

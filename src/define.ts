@@ -65,4 +65,6 @@ export interface TwtConfig {
   server?: string;
   /** Where the visitor identity clue is kept first-party. Default `local`. */
   storage?: 'local' | 'cookie' | 'none';
+  /** Launcher image instead of our chat icon: an http(s) URL or a base64 data:image URL (also read from `__twt__config.icon`). */
+  icon?: string;
 }

@@ -212,7 +212,8 @@ async function widgetCsp(ctx: ServerContext, req: IncomingMessage, url: URL): Pr
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // The launcher may show the site's own icon (config `icon`), hosted anywhere.
+    `img-src 'self' data: blob:${url.pathname.endsWith('/launcher.html') ? ' https: http:' : ''}`,
     "font-src 'self' data:",
     `connect-src 'self' ${wsSources(req)}`.trim(),
     "object-src 'none'",

@@ -119,7 +119,20 @@ describe('host bridge', () => {
     expect(sanitizeEventPayload('runtime_mounted', new Date())).to.equal(null);
     const polluted = JSON.parse('{"__proto__": {"count": 5}}');
     expect(sanitizeEventPayload('unread_count_changed', polluted)).to.equal(null);
-    expect(sanitizeEventPayload('bootstrap_failed', { reason: 'timeout', source: 'bootstrap', mode: 'other' })).to.deep.equal({ reason: 'timeout', source: 'bootstrap', mode: 'embedded' });
+    expect(sanitizeEventPayload('bootstrap_failed', { reason: 'timeout', source: 'bootstrap', mode: 'embedded', x: 1 })).to.deep.equal({ reason: 'timeout', source: 'bootstrap', mode: 'embedded' });
+    expect(sanitizeEventPayload('bootstrap_failed', { reason: 'timeout', mode: 'other' }), 'mode is embedded or absent').to.equal(null);
+    expect(sanitizeEventPayload('unread_count_changed', { count: -1 })).to.equal(null);
+    expect(sanitizeEventPayload('unread_count_changed', { count: 1.5 })).to.equal(null);
+    expect(sanitizeEventPayload('session_connected', { status: 'connecting' })).to.equal(null);
+    expect(sanitizeEventPayload('auth_closed', { reason: 'revoked', closeCode: 4003, clearToken: 'yes' }), 'a field of the wrong type').to.equal(null);
+    expect(sanitizeEventPayload('auth_closed', { reason: 'revoked', closeCode: 4003, clearToken: true, terminal: 'visitor' })).to.deep.equal({ reason: 'revoked', closeCode: 4003, clearToken: true, terminal: 'visitor' });
+    expect(sanitizeEventPayload('visitor_auth_ready', { bs: 'b', bs_mm: 'm', fk_id: 'f', source: 'resolved', hasToken: true, visitorUid: 'v', y: {} })).to.deep.equal({ bs: 'b', bs_mm: 'm', fk_id: 'f', source: 'resolved', hasToken: true, visitorUid: 'v' });
+    expect(sanitizeEventPayload('visitor_auth_ready', { bs: 'b' }), 'bs_mm is required').to.equal(null);
+    expect(sanitizeEventPayload('card_content', { card: null })).to.deep.equal({ card: null });
+    expect(sanitizeEventPayload('card_content', { card: { kind: 'message', text: 'hi', author: 'Bo', html: '<b>' } })).to.deep.equal({ card: { kind: 'message', text: 'hi', author: 'Bo' } });
+    expect(sanitizeEventPayload('card_content', { card: { kind: 'banner', text: 'hi' } })).to.equal(null);
+    expect(sanitizeEventPayload('card_content', { card: { kind: 'message', text: 'x'.repeat(4001) } })).to.equal(null);
+    expect(sanitizeEventPayload('__proto__', {}), 'a prototype name has no schema').to.equal(undefined);
   });
 
   it('a reloaded surface re-handshakes with a new port', async () => {

@@ -13,6 +13,8 @@ import {
   encodeSurfaceFragment,
   parseHello,
   parsePortMessage,
+  isPlainObject,
+  own,
   type HostCommandName,
   type HostCommands,
   type SurfaceBoot,
@@ -200,83 +202,53 @@ const EVENTS_FROM: Record<SurfaceName, readonly SurfaceEventName[]> = {
   card: ['request_maximize', 'request_dismiss_card'],
 };
 
-const STATUSES = ['disconnected', 'connecting', 'connected', 'reconnecting'];
+const STATUS = 'status!:disconnected|connecting|connected|reconnecting';
 
 /**
- * A clean copy of an event payload with only the expected fields, or null when
- * it is malformed. Events without a payload give undefined.
+ * What each event's payload may hold (the spec's fields), as `field[!][:type]` separated by spaces.
+ * `!`: required. Types: none = a string of at most 4,000 chars, `n` = a non-negative integer,
+ * `b` = a boolean, `x|y` = one of these strings, `o` = null or an object checked against the entry
+ * named like the field. Events without an entry carry no payload.
  */
-export function sanitizeEventPayload(name: SurfaceEventName, raw: unknown): Record<string, unknown> | undefined | null {
+const PAYLOADS: Record<string, string> = {
+  visitor_auth_ready: 'bs! bs_mm! fk_id fkid visitorUid hasToken:b source:initial|resolved',
+  connection_state_changed: STATUS,
+  session_disconnected: STATUS,
+  session_connected: 'status!:connected',
+  unread_count_changed: 'count!:n',
+  auth_closed: 'reason! message source closeAuthType terminal clearToken:b closeCode:n',
+  bootstrap_failed: 'reason! message source mode:embedded',
+  card_content: 'card!:o',
+  card: 'kind!:greeting|message text! author',
+};
+
+/**
+ * A clean copy of an event payload with only the fields of its {@link PAYLOADS} entry, or null
+ * when it is malformed (not a plain object, a required field missing, a field of the wrong type).
+ * Events without a payload give undefined.
+ */
+export function sanitizeEventPayload(name: string, raw: unknown): Record<string, unknown> | undefined | null {
   if (raw === undefined) raw = {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const proto = Object.getPrototypeOf(raw);
-  if (proto !== Object.prototype && proto !== null) return null;
-  const get = (k: string): unknown => (Object.prototype.hasOwnProperty.call(raw, k) ? (raw as Record<string, unknown>)[k] : undefined);
-  const str = (k: string, max = 2000) => {
-    const v = get(k);
-    return typeof v === 'string' && v.length <= max ? v : undefined;
-  };
-  const status = get('status');
-  switch (name) {
-    case 'visitor_auth_ready': {
-      const bs = str('bs', 200);
-      const bs_mm = str('bs_mm', 200);
-      const fkid = str('fkid', 200) ?? str('fk_id', 200) ?? '';
-      const source = get('source');
-      if (bs === undefined || bs_mm === undefined) return null;
-      return {
-        bs,
-        bs_mm,
-        fk_id: str('fk_id', 200) ?? fkid,
-        fkid,
-        hasToken: get('hasToken') === true,
-        source: source === 'resolved' ? 'resolved' : 'initial',
-        visitorUid: str('visitorUid', 200) ?? '',
-      };
+  if (!isPlainObject(raw)) return null;
+  if (!own(PAYLOADS, name)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const field of PAYLOADS[name].split(' ')) {
+    const [, key, required, type] = /^(\w+)(!?):?(.*)$/.exec(field)!;
+    let v = own(raw, key) ? raw[key] : undefined;
+    if (v === undefined) {
+      if (required) return null;
+      continue;
     }
-    case 'connection_state_changed':
-    case 'session_disconnected':
-      return typeof status === 'string' && STATUSES.includes(status) ? { status } : null;
-    case 'session_connected':
-      return status === 'connected' ? { status } : null;
-    case 'unread_count_changed': {
-      const count = get('count');
-      return typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 1e6 ? { count } : null;
-    }
-    case 'auth_closed': {
-      const reason = str('reason', 200);
-      if (reason === undefined) return null;
-      const code = get('closeCode');
-      return {
-        message: str('message') ?? '',
-        reason,
-        source: str('source', 200) ?? 'ws',
-        clearToken: get('clearToken') === true,
-        closeAuthType: str('closeAuthType', 200) ?? reason,
-        closeCode: typeof code === 'number' && Number.isFinite(code) ? code : 0,
-        terminal: str('terminal', 200) ?? 'visitor',
-      };
-    }
-    case 'bootstrap_failed': {
-      const reason = str('reason', 200);
-      if (reason === undefined) return null;
-      const message = str('message');
-      return { reason, source: str('source', 200) ?? 'runtime', mode: 'embedded', ...(message === undefined ? {} : { message }) };
-    }
-    case 'card_content': {
-      const card = get('card');
-      if (card === null) return { card: null };
-      if (typeof card !== 'object' || Array.isArray(card)) return null;
-      const c = (k: string) => (Object.prototype.hasOwnProperty.call(card, k) ? (card as Record<string, unknown>)[k] : undefined);
-      const kind = c('kind');
-      const text = c('text');
-      const author = c('author');
-      if ((kind !== 'greeting' && kind !== 'message') || typeof text !== 'string' || text.length > 4000) return null;
-      return { card: { kind, text, ...(typeof author === 'string' && author.length <= 200 ? { author } : {}) } };
-    }
-    default:
-      return undefined;
+    const ok =
+      type === 'n' ? Number.isInteger(v) && (v as number) >= 0
+      : type === 'b' ? typeof v === 'boolean'
+      : type === 'o' ? v === null || (v = sanitizeEventPayload(key, v))
+      : type ? type.split('|').includes(v as string)
+      : typeof v === 'string' && v.length <= 4000;
+    if (!ok) return null;
+    out[key] = v;
   }
+  return out;
 }
 
 function randomNonce(): string {

@@ -41,10 +41,21 @@ describe('config', () => {
   });
 
   it('reads the legacy __twt__config (lang, position); __twt wins on conflicts', () => {
-    const legacy = fromLegacyConfig({ appid: 'old', lang: 'de', position: { right: 40, bottom: 60 }, theme: 'dark', icon: 'https://x/i.png' });
+    const legacy = fromLegacyConfig({ appid: 'old', lang: 'de', position: { right: 40, bottom: 60 }, theme: 'dark', icon: 'https://x.example/i.png' });
     const { config } = quiet([legacy, { appid: 'new', theme: 'light' }]);
-    expect(config).to.deep.include({ appid: 'new', language: 'de', theme: 'light' });
+    expect(config).to.deep.include({ appid: 'new', language: 'de', theme: 'light', icon: 'https://x.example/i.png' });
     expect(config.position).to.deep.equal({ right: 40, bottom: 60 });
+    expect(quiet([legacy, { appid: 'new', icon: 'https://y.example/j.svg' }]).config.icon).to.equal('https://y.example/j.svg');
+  });
+
+  it('icon: an http(s) or base64 data:image URL; anything else warns and keeps the chat icon', () => {
+    expect(quiet([{ appid: 'a' }]).config.icon).to.equal('');
+    expect(quiet([{ appid: 'a', icon: 'data:image/png;base64,iVBORw0KGgo=' }]).config.icon).to.equal('data:image/png;base64,iVBORw0KGgo=');
+    for (const bad of ['javascript:alert(1)', 'data:text/html;base64,PHNjcmlwdD4=', '/relative.png', 'data:image/png;base64,' + 'A'.repeat(100000), 42]) {
+      const { config, warnings } = quiet([{ appid: 'a', icon: bad }]);
+      expect(config.icon, String(bad).slice(0, 30)).to.equal('');
+      expect(warnings.length, String(bad).slice(0, 30)).to.equal(1);
+    }
   });
 
   it('attributes (strings) are parsed like the object form', () => {

@@ -8,6 +8,7 @@
  */
 import type { LoginTriple, VisitorProfile } from '../protocol/wire.js';
 import type { ThemeSetting } from '../protocol/bridge.js';
+import { isIconUrl } from '../protocol/bridge.js';
 import { browserLocale, normalizeLocale, type Locale } from '../locale/locales.js';
 
 export type LauncherMode = 'default' | 'custom';
@@ -27,6 +28,8 @@ export interface WidgetConfig {
   storage: StorageMode;
   /** Widget origin override ('' = the origin core.js came from). */
   server: string;
+  /** Launcher icon image: an http(s) URL or a `data:image/…` URL ('' = our chat icon). */
+  icon: string;
   profile: VisitorProfile;
   /** Present only when all three signature fields are. */
   login?: LoginTriple;
@@ -53,6 +56,7 @@ function pick(sources: readonly ConfigSource[], key: string): unknown {
   return found;
 }
 
+const ICON_MAX = 100000;
 const APPID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const THEMES: readonly string[] = ['light', 'dark', 'system'];
 const LAUNCHERS: readonly string[] = ['default', 'custom'];
@@ -60,7 +64,7 @@ const STORAGES: readonly string[] = ['local', 'cookie', 'none'];
 
 /** Every key a config source may set (legacy keys are mapped by {@link fromLegacyConfig}). */
 export const CONFIG_KEYS = [
-  'appid', 'asyncInit', 'language', 'theme', 'launcher', 'zIndex', 'server', 'storage', 'right', 'bottom',
+  'appid', 'asyncInit', 'language', 'theme', 'launcher', 'zIndex', 'server', 'storage', 'right', 'bottom', 'icon',
   'name', 'nickname', 'email', 'phone', 'referer', 'source_title', 'sbs', 'sbs_mm', 'ranstr',
 ] as const;
 
@@ -74,12 +78,12 @@ export function mergeConfig(...sources: readonly ConfigSource[]): Record<string,
   return out;
 }
 
-/** Maps the older `window.__twt__config` shape (`lang`, `position`) onto ours. */
+/** Maps the older `window.__twt__config` shape (`lang`, `position`, `icon`) onto ours. */
 export function fromLegacyConfig(legacy: unknown): Record<string, unknown> | undefined {
   if (!isObject(legacy)) return undefined;
   const get = (k: string) => (hasOwn(legacy, k) ? legacy[k] : undefined);
   const out: Record<string, unknown> = {};
-  for (const k of ['appid', 'language', 'theme', 'launcher', 'zIndex', 'asyncInit']) out[k] = get(k);
+  for (const k of ['appid', 'language', 'theme', 'launcher', 'zIndex', 'asyncInit', 'icon']) out[k] = get(k);
   out.language ??= get('lang');
   const pos = get('position');
   if (isObject(pos)) {
@@ -160,6 +164,14 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     if (!server) warnings.push(`server must be an http(s) URL; got ${describe(rawServer)}, using the origin core.js came from`);
   }
 
+  // icon (as in the legacy __twt__config): the launcher's image; a longer string is a truncated one
+  let icon = '';
+  const rawIcon = text('icon', ICON_MAX);
+  if (rawIcon) {
+    if (rawIcon.length < ICON_MAX && isIconUrl(rawIcon)) icon = rawIcon;
+    else warnings.push(`icon must be an http(s) or data:image URL; got ${describe(rawIcon)}, using the chat icon`);
+  }
+
   const profile: VisitorProfile = {};
   for (const k of ['name', 'nickname', 'email', 'phone'] as const) {
     const v = text(k);
@@ -185,6 +197,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     position: { right: num('right', 0, 2000) ?? 20, bottom: num('bottom', 0, 2000) ?? 20 },
     storage: oneOf('storage', STORAGES, 'local'),
     server,
+    icon,
     profile,
     login,
   };

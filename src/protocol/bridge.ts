@@ -60,6 +60,15 @@ export function decodeSurfaceFragment(hash: string): SurfaceFragment | null {
   return { nonce, host, surface: surface as SurfaceName, locale, theme };
 }
 
+/**
+ * An image the launcher may show (config `icon`): an http(s) URL, or a base64 `data:image/` URL of a
+ * raster or SVG image (an <img> never runs an SVG's scripts). Checked by the host and again by the launcher.
+ */
+export function isIconUrl(value: unknown): value is string {
+  return typeof value === 'string' && (DATA_IMAGE_URL.test(value) || /^https?:\/\/[^/]/i.test(value));
+}
+const DATA_IMAGE_URL = /^data:image\/(png|gif|jpeg|webp|svg\+xml);base64,[a-z0-9+/=]+$/i;
+
 /** True for a serialised http(s) origin such as `https://shop.example.com:8443` (no path, no trailing slash). */
 export function isHttpOrigin(value: string): boolean {
   try {
@@ -109,6 +118,8 @@ export interface SurfaceBoot {
   login?: LoginTriple;
   /** Panel only: the identity clue the host stored first-party at a previous visit. */
   clue?: IdentityClue;
+  /** Launcher only: the site's own launcher image (config `icon`), an http(s) or base64 data:image URL. */
+  icon?: string;
   /** App display info the host got from its bootstrap request. */
   app?: { name: string; greeting: string };
 }
@@ -231,15 +242,19 @@ export type PortMessage = CommandMessage | ResultMessage | EventMessage;
 // Validation shared by both ends. Every incoming message goes through one of
 // these; anything else is dropped without throwing.
 
-const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+/** Own property: a polluted Object.prototype never supplies a field. */
+export const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-/** A plain, non-null object (not an array, Blob, or class instance), with our tag and version. */
-function isEnvelope(data: unknown): data is Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
-  const proto = Object.getPrototypeOf(data);
-  if (proto !== Object.prototype && proto !== null) return false;
-  const d = data as Record<string, unknown>;
-  return own(d, 'tag') && d.tag === BRIDGE_TAG && own(d, 'v') && d.v === BRIDGE_VERSION && own(d, 'type') && typeof d.type === 'string';
+/** A plain object (`{}` or null-prototype): not null, an array, a Blob, a Date or another class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A plain object with our tag and version. */
+function isEnvelope(d: unknown): d is Record<string, unknown> {
+  return isPlainObject(d) && own(d, 'tag') && d.tag === BRIDGE_TAG && own(d, 'v') && d.v === BRIDGE_VERSION && own(d, 'type') && typeof d.type === 'string';
 }
 
 export function parseHello(data: unknown): HelloMessage | null {

@@ -10,7 +10,7 @@ import { baseStyles } from './styles.js';
 import { chatIcon, closeIcon } from './icons.js';
 
 export class TwtLauncherApp extends LitElement {
-  static override properties = { view: { attribute: false }, bridge: { attribute: false } };
+  static override properties = { view: { attribute: false }, bridge: { attribute: false }, icon: { attribute: false }, iconFailed: { state: true } };
   static override styles = [
     baseStyles,
     css`
@@ -33,6 +33,13 @@ export class TwtLauncherApp extends LitElement {
         place-items: center;
         box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
       }
+      /* The site's own launcher image (config icon) fills the round button. */
+      .icon {
+        width: 100%;
+        height: 100%;
+        border-radius: 50%;
+        object-fit: cover;
+      }
       .badge {
         position: absolute;
         top: -2px;
@@ -54,6 +61,10 @@ export class TwtLauncherApp extends LitElement {
 
   view: ViewState = { visibility: 'minimized', unreadCount: 0 };
   bridge: SurfaceBridge | null = null;
+  /** The site's launcher image (boot `icon`, already checked); '' = our chat icon. */
+  icon = '';
+  /** The image did not load: our chat icon instead of a broken image. */
+  private iconFailed = false;
 
   constructor() {
     super();
@@ -86,7 +97,7 @@ export class TwtLauncherApp extends LitElement {
     const open = this.view.visibility === 'maximized';
     const n = this.view.unreadCount;
     return html`<button type="button" aria-label=${this.label()} aria-expanded=${open ? 'true' : 'false'} @click=${this.onClick}>
-      ${open ? closeIcon : chatIcon} ${n > 0 ? html`<span class="badge" aria-hidden="true">${n > 99 ? '99+' : n}</span>` : ''}
+      ${open ? closeIcon : this.icon && !this.iconFailed ? html`<img class="icon" src=${this.icon} alt="" @error=${() => (this.iconFailed = true)} />` : chatIcon} ${n > 0 ? html`<span class="badge" aria-hidden="true">${n > 99 ? '99+' : n}</span>` : ''}
     </button>`;
   }
 

@@ -1,7 +1,12 @@
 /** Entry of the launcher surface page (dist/widget/launcher.js). */
 import { TwtLauncherApp } from './launcher-app.js';
 import { startSurface } from './surface-entry.js';
+import { isIconUrl } from '../protocol/bridge.js';
 
 if (!customElements.get('twt-launcher-app')) customElements.define('twt-launcher-app', TwtLauncherApp);
 const app = document.querySelector('twt-launcher-app') as TwtLauncherApp;
-startSurface(app).catch((err: unknown) => console.error('[twt launcher]', err));
+startSurface(app)
+  .then(({ bridge }) => {
+    if (isIconUrl(bridge.boot.icon)) app.icon = bridge.boot.icon;
+  })
+  .catch((err: unknown) => console.error('[twt launcher]', err));

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { LOCALES, TARGET_LOCALES } from '../locale/locales.js';
 import type { SurfaceBridge } from '../bridge/surface.js';
 import { applyLocale, setupLocalization } from './localization.js';
@@ -111,6 +111,24 @@ describe('launcher and card', () => {
     await el.updateComplete;
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
+  });
+
+  it('launcher: shows the site icon (config icon) while closed, the chat icon if the image fails', async () => {
+    const dot = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const el = await fixture<TwtLauncherApp>(html`<twt-launcher-app .icon=${dot} .view=${{ visibility: 'minimized', unreadCount: 2 }}></twt-launcher-app>`);
+    const img = () => el.shadowRoot!.querySelector<HTMLImageElement>('img.icon');
+    expect(img()!.getAttribute('src')).to.equal(dot);
+    expect(img()!.alt, 'decorative: the button has the label').to.equal('');
+    expect(el.shadowRoot!.querySelector('.badge')!.textContent, 'the unread badge stays').to.equal('2');
+    el.view = { visibility: 'maximized', unreadCount: 0 };
+    await el.updateComplete;
+    expect(img(), 'open: the close icon').to.equal(null);
+    el.view = { visibility: 'minimized', unreadCount: 0 };
+    el.icon = 'data:image/png;base64,bm90IGFuIGltYWdl';
+    await el.updateComplete;
+    expect(img()).to.exist;
+    await waitUntil(() => img() === null, 'a broken image falls back to the chat icon');
+    expect(el.shadowRoot!.querySelector('button svg')).to.exist;
   });
 
   it('launcher: when its window gets focus (the host returning focus), the button takes it', async () => {

@@ -164,6 +164,32 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
     }
   });
 
+  it('older snippet config (window.__twt__config): lang, position and the site icon in the launcher', T, async () => {
+    const p = await openPage(e2e, '/demo/legacy-config.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      const launcher = page.locator(surfaceSelector('launcher'));
+      await launcher.waitFor({ state: 'visible' });
+      // position {right: 40, bottom: 32} from the bottom-right corner of the 1280x900 viewport
+      const box = (await launcher.boundingBox())!;
+      assert.equal(Math.round(1280 - box.x - box.width), 40, 'right offset');
+      assert.equal(Math.round(900 - box.y - box.height), 32, 'bottom offset');
+      // The launcher (widget origin) loads the icon from the host site; its CSP allows http(s) images.
+      const icon = surface(page, 'launcher').locator('img.icon');
+      await icon.waitFor({ state: 'visible' });
+      assert.equal(await icon.getAttribute('src'), `${e2e.hostUrl}/demo/launcher-icon.svg`);
+      await poll(async () => (await icon.evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0, 'the icon image loaded');
+      // lang: "de" -> the launcher's label is German
+      assert.equal(await surface(page, 'launcher').locator('button').getAttribute('aria-label'), 'Chat öffnen');
+      await clickLauncher(page);
+      await poll(async () => (await panelAttr(page, 'lang')) === 'de', 'panel in German');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
   it('npm start layout: the widget server serves /demo/ with every page linked from the index, the login signer and the Vue route', T, async () => {
     const base = e2e.widgetUrl;
     const index = await fetch(`${base}/demo/`);
