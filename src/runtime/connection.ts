@@ -14,7 +14,12 @@
  *   fresh token and reconnects once.
  * - `pagehide` closes the socket so the host page stays eligible for the
  *   back/forward cache; `pageshow` reopens it.
- * - A ping every 25 s; no frame for two intervals means a dead socket.
+ * - A ping every 25 s; a ping still unanswered (no frame at all since) when
+ *   the next one is due means a dead socket. Hidden tabs throttle timers (to
+ *   once a minute, or less) but not incoming frames, so a late tick only
+ *   judges later, never wrongly: a live socket has answered by then.
+ *   Back to visible, a ping checks the socket at once (10 s to answer): a
+ *   dead one reconnects and resumes from lastSeq.
  */
 import { WebSocket as ReconnectingWebSocket } from 'partysocket';
 import type { ConnectionStatus } from '../protocol/bridge.js';
@@ -47,7 +52,11 @@ export interface ConnectionOptions {
   random?: () => number;
   backoff?: BackoffOptions;
   win?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  doc?: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>;
+  now?: () => number;
   pingIntervalMs?: number;
+  /** How long a ping sent when the page becomes visible may go unanswered. */
+  visibleCheckMs?: number;
   connectionTimeoutMs?: number;
 }
 
@@ -63,11 +72,18 @@ export class Connection {
   private offline = false;
   private wakeSleep: (() => void) | null = null;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
-  private lastFrameAt = 0;
+  private visibleCheck: ReturnType<typeof setTimeout> | undefined;
+  /** A ping went out at `pingSentAt` and no frame has come since. */
+  private awaitingAnswer = false;
+  private pingSentAt = 0;
   private readonly win: NonNullable<ConnectionOptions['win']>;
+  private readonly doc: NonNullable<ConnectionOptions['doc']>;
+  private readonly now: () => number;
 
   constructor(private readonly o: ConnectionOptions) {
     this.win = o.win ?? window;
+    this.doc = o.doc ?? document;
+    this.now = o.now ?? Date.now;
   }
 
   get status(): ConnectionStatus {
@@ -84,6 +100,7 @@ export class Connection {
     this.win.addEventListener('offline', this.onOffline);
     this.win.addEventListener('pagehide', this.onPageHide);
     this.win.addEventListener('pageshow', this.onPageShow);
+    this.doc.addEventListener('visibilitychange', this.onVisibility);
     const socket = new ReconnectingWebSocket(() => this.nextUrl(), undefined, {
       WebSocket: this.o.WebSocket,
       minReconnectionDelay: 0,
@@ -112,6 +129,7 @@ export class Connection {
     this.win.removeEventListener('offline', this.onOffline);
     this.win.removeEventListener('pagehide', this.onPageHide);
     this.win.removeEventListener('pageshow', this.onPageShow);
+    this.doc.removeEventListener('visibilitychange', this.onVisibility);
     this.stopPing();
     this.wakeSleep?.();
     const s = this.socket;
@@ -152,14 +170,13 @@ export class Connection {
   }
 
   private readonly onOpen = () => {
-    this.lastFrameAt = Date.now();
     this.socket?.send(JSON.stringify(this.o.authFrame()));
   };
 
   private readonly onMessage = (event: MessageEvent) => {
     if (typeof event.data !== 'string') return;
     const frame = parseFrame<VisitorServerFrame>(event.data, VISITOR_SERVER_TYPES);
-    this.lastFrameAt = Date.now();
+    this.awaitingAnswer = false; // any frame, not only a pong, proves the socket alive
     if (!frame) return;
     if (frame.type === 'ready') {
       this.refreshedSinceReady = false;
@@ -240,22 +257,44 @@ export class Connection {
 
   private startPing(): void {
     this.stopPing();
+    this.awaitingAnswer = false;
     const every = this.o.pingIntervalMs ?? 25_000;
-    this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastFrameAt > 2 * every) {
-        // Nothing heard for two intervals (pongs included): the socket is dead.
-        this.setStatus('reconnecting');
-        this.socket?.reconnect();
-        return;
-      }
+    // Half an interval of grace: a tick that fires a few ms early still judges the previous ping.
+    this.pingTimer = setInterval(() => this.checkAlive(every / 2), every);
+  }
+
+  /**
+   * Reconnects when the last ping is still unanswered after `grace` ms (a dead socket); else
+   * sends a new ping if `ping`. Judged on frames received since the ping, never on how long ago
+   * the timer last ran (a hidden tab's timers are late; its incoming frames are not).
+   */
+  private checkAlive(grace: number, ping = true): void {
+    if (this.statusValue !== 'connected') return;
+    if (this.awaitingAnswer && this.now() - this.pingSentAt >= grace) {
+      this.stopPing();
+      this.setStatus('reconnecting');
+      this.socket?.reconnect();
+    } else if (!this.awaitingAnswer && ping) {
+      this.awaitingAnswer = true;
+      this.pingSentAt = this.now();
       this.send({ type: 'ping' });
-    }, every);
+    }
   }
 
   private stopPing(): void {
     if (this.pingTimer !== undefined) clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+    clearTimeout(this.visibleCheck);
+    this.pingTimer = this.visibleCheck = undefined;
   }
+
+  /** Back to visible after a while (timers throttled, maybe a dead link): check the socket now. */
+  private readonly onVisibility = () => {
+    if (this.doc.visibilityState !== 'visible' || this.statusValue !== 'connected') return;
+    const grace = this.o.visibleCheckMs ?? 10_000;
+    this.checkAlive(grace);
+    clearTimeout(this.visibleCheck);
+    this.visibleCheck = setTimeout(() => this.checkAlive(grace, false), grace);
+  };
 
   private setStatus(status: ConnectionStatus): void {
     if (status === this.statusValue) return;

@@ -252,6 +252,88 @@ describe('Connection: backoff, online, pagehide', () => {
     c.stop();
   });
 
+  /** A connected socket with a controllable clock; the visitor's tab visibility through `doc`. */
+  async function liveConn(opts: { answer: boolean }) {
+    let clock = 1_000_000;
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document & { visibilityState: string };
+    const statuses: string[] = [];
+    const c = new Connection({
+      url: 'ws://w.test/v1/ws',
+      authFrame: () => ({ type: 'auth', token: 't', lastSeq: 0 }),
+      refreshToken: async () => undefined,
+      onFrame: () => undefined,
+      onStatus: (s) => statuses.push(s),
+      onAuthClosed: () => undefined,
+      WebSocket: FakeWebSocket,
+      win: new EventTarget() as unknown as Window,
+      doc,
+      now: () => clock,
+      pingIntervalMs: 40,
+      visibleCheckMs: 60,
+      backoff: { min: 10, max: 20, factor: 2 },
+    });
+    c.start();
+    await until(() => FakeWebSocket.instances.length === 1);
+    const ws = FakeWebSocket.latest;
+    ws.open();
+    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    // The server answers every ping at once (or never, for a dead link).
+    const send = ws.send.bind(ws);
+    ws.send = (data: string) => {
+      send(data);
+      if (opts.answer && JSON.parse(data).type === 'ping') queueMicrotask(() => ws.receive({ type: 'pong' }));
+    };
+    return { c, ws, doc, statuses, advance: (ms: number) => (clock += ms) };
+  }
+  const pings = (ws: FakeWebSocket) => ws.sent.filter((f) => f.type === 'ping').length;
+
+  it('a hidden tab (timers throttled to minutes) keeps a live socket: no false timeout', async () => {
+    const { c, ws, statuses, advance } = await liveConn({ answer: true });
+    for (let i = 0; i < 6; i++) {
+      // Every tick comes five minutes after the previous one, as in a long-hidden tab.
+      advance(5 * 60_000);
+      const before = pings(ws);
+      await until(() => pings(ws) > before, 500);
+    }
+    expect(c.status).to.equal('connected');
+    expect(FakeWebSocket.instances).to.have.length(1);
+    expect(statuses).to.deep.equal(['connecting', 'connected']);
+    c.stop();
+  });
+
+  it('a ping left unanswered means a dead socket: it reconnects', async () => {
+    const { c, ws, advance } = await liveConn({ answer: false });
+    await until(() => pings(ws) === 1, 500);
+    advance(30_000);
+    await until(() => FakeWebSocket.instances.length === 2, 1000);
+    expect(c.status).to.equal('reconnecting');
+    expect(pings(ws), 'no second ping into a dead socket').to.equal(1);
+    c.stop();
+  });
+
+  it('back to visible: a ping checks the socket at once; unanswered, it reconnects (resume from lastSeq)', async () => {
+    const live = await liveConn({ answer: true });
+    live.doc.visibilityState = 'visible';
+    live.doc.dispatchEvent(new Event('visibilitychange'));
+    expect(pings(live.ws), 'a ping right away').to.equal(1);
+    live.advance(120);
+    await tick(120);
+    expect(live.c.status).to.equal('connected');
+    live.c.stop();
+
+    FakeWebSocket.reset();
+    const dead = await liveConn({ answer: false });
+    dead.doc.visibilityState = 'hidden';
+    dead.doc.dispatchEvent(new Event('visibilitychange'));
+    expect(pings(dead.ws), 'nothing on hide').to.equal(0);
+    dead.doc.visibilityState = 'visible';
+    dead.doc.dispatchEvent(new Event('visibilitychange'));
+    expect(pings(dead.ws)).to.equal(1);
+    dead.advance(100);
+    await until(() => FakeWebSocket.instances.length === 2, 500);
+    dead.c.stop();
+  });
+
   it('closes on pagehide (bfcache) and reopens on pageshow, one socket at a time', async () => {
     const { c, win, statuses } = conn();
     c.start();
