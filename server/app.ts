@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { startHeartbeat, DEFAULT_HEARTBEAT_MS } from './ws/heartbeat.js';
 import { CLOSE, LIMITS } from '../src/protocol/wire.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
@@ -49,6 +50,8 @@ export interface StartOptions {
   testMode?: boolean;
   /** Messages per visitor per 10 s (token bucket). Default 10. */
   messagesPer10s?: number;
+  /** Interval of the protocol-level pings; a socket that answered none since the last is terminated. Default 30 s (TWT_HEARTBEAT_MS). */
+  heartbeatMs?: number;
   quiet?: boolean;
 }
 
@@ -109,6 +112,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytes });
+  const heartbeat = startHeartbeat(wss, options.heartbeatMs ?? (Number(env.TWT_HEARTBEAT_MS) || DEFAULT_HEARTBEAT_MS));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     const path = (req.url ?? '').split('?')[0];
@@ -117,6 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      heartbeat.watch(ws);
       if (path === '/v1/ws') handleVisitorSocket(ctx, ws);
       else handleAgentSocket(ctx, ws);
     });
@@ -140,6 +145,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
   } catch (err) {
     hub.stop();
+    heartbeat.stop();
     await store.close();
     releaseLock();
     throw err;
@@ -161,6 +167,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close() {
       closing ??= (async () => {
         hub.stop();
+        heartbeat.stop();
         for (const ws of hub.allSockets()) closeSocket(ws, CLOSE.GOING_AWAY, 'server shutting down');
         for (const ws of wss.clients) ws.terminate();
         wss.close();

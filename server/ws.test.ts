@@ -2,6 +2,7 @@
 // resend, resume, limits, live fan-out to agents.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
 import { CLOSE } from '../src/protocol/wire.js';
 import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from './test/support.js';
 
@@ -205,5 +206,29 @@ describe('agents live', () => {
     a.send({ type: 'typing', conversationId: 'c_nope', typing: true });
     await a.waitFor((f) => f.type === 'error');
     a.close();
+  });
+});
+
+describe('heartbeat', () => {
+  test('a peer that answers no protocol ping is terminated; a live one stays', async () => {
+    const hb = await startTestServer({ heartbeatMs: 100 });
+    try {
+      const v = await newVisitor(hb.url);
+      const live = await visitorSocket(hb.wsUrl, v.token);
+      // A vanished peer: connected, but its pongs never come (as behind a dead network link).
+      const gone = new WebSocket(hb.wsUrl + '/v1/ws', { autoPong: false });
+      const goneClosed = new Promise<number>((ok) => gone.on('close', (code) => ok(code)));
+      gone.on('error', () => {});
+      await new Promise((ok) => gone.once('open', ok));
+      gone.send(JSON.stringify({ type: 'auth', token: v.token }));
+      const code = await Promise.race([goneClosed, sleep(2000).then(() => -1)]);
+      assert.equal(code, 1006, 'terminated (no close handshake) within two rounds');
+      await sleep(500);
+      assert.equal(live.socket.closed, null, 'a socket whose client answers pings stays open');
+      live.socket.send({ type: 'ping' });
+      await live.socket.waitFor((f) => f.type === 'pong');
+    } finally {
+      await hb.close();
+    }
   });
 });
