@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
 import { W, frame, control, report, next, sleep, waitFor, bootWidget, cleanPage } from '../test/fixtures/host/double.js';
@@ -306,6 +307,38 @@ describe('<twt-chat-widget>', () => {
   it('passes an axe audit', async () => {
     const el = await bootWidget();
     await expect(el).to.be.accessible();
+  });
+
+  it('a destroyed widget is garbage: its iframes, launcher and bridge, and the removed element, are collected', async () => {
+    // Everything is touched in a helper that has returned by the GC: a suspended async function
+    // keeps its dead locals (the last iframe of a loop, say) alive.
+    const cycle = async () => {
+      const refs: Array<[string, WeakRef<object>]> = [];
+      const keep = (what: string, o: object | null | undefined) => {
+        if (!o) throw new Error(`no ${what}`);
+        refs.push([what, new WeakRef(o)]);
+      };
+      const el = await bootWidget({}, { until: 'bridge_ready' });
+      for (let i = 0; i < 3; i++) {
+        for (const f of el.querySelectorAll('iframe')) keep(`cycle ${i}: ${f.dataset.twtWidgetSurface} iframe`, f);
+        keep(`cycle ${i}: launcher`, document.querySelector('twt-launcher'));
+        keep(`cycle ${i}: bridge`, (el as unknown as { bridge?: object }).bridge);
+        el.destroy();
+        const ready = next(el, 'bridge_ready');
+        el.init();
+        await ready;
+      }
+      keep('removed element', el);
+      const destroyed = next(el, 'destroyed');
+      el.remove();
+      await destroyed;
+      return refs;
+    };
+    const refs = await cycle();
+    await sleep(100);
+    await executeServerCommand('twt-gc');
+    expect(refs.length).to.equal(3 * 5 + 1);
+    expect(refs.filter(([, r]) => r.deref() !== undefined).map(([what]) => what)).to.deep.equal([]);
   });
 
   it('50 destroy/init cycles leave no iframe, launcher or message listener behind', async () => {

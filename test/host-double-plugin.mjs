@@ -8,9 +8,21 @@
 //        refused-*  -> domain_not_whitelisted, broken-* -> not JSON,
 //        slow-*     -> answers after 3 s, anything else -> ok
 // Only requests addressed to 127.0.0.1 are touched, so other suites are unaffected.
+// Command `twt-gc` (executeServerCommand('twt-gc')): a full garbage collection of the
+// test page (CDP HeapProfiler.collectGarbage, twice), for tests that check with
+// WeakRefs that a destroyed widget is collected.
 export function hostDoublePlugin() {
   return {
     name: 'twt-host-double',
+    async executeCommand({ command, session }) {
+      if (command !== 'twt-gc') return undefined;
+      const page = session.browser.getPage(session.id);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.detach();
+      return true;
+    },
     async serve(context) {
       if (!context.host.startsWith('127.0.0.1')) return;
       const surface = /^\/widget\/([a-z]+)\.html$/.exec(context.path);

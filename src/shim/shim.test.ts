@@ -1,6 +1,7 @@
 // window.TWTChatWidget through the real dist/install/core.js (run `npm run build` first),
 // loaded by the spec's exact legacy snippet. The tests share one page and run in order.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { W, frame, sleep, waitFor } from '../../test/fixtures/host/double.js';
 
 const api = () => (window as any).TWTChatWidget;
@@ -157,6 +158,31 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     await initialized;
     expect(api().get('state')).to.deep.equal({ visibility: 'minimized' });
     expect(document.querySelectorAll('iframe').length).to.equal(3);
+  });
+
+  it('destroy/init cycles through the API leave every destroyed element and its iframes collectable', async () => {
+    // The bench's memory run: call('destroy') then init(). The helper has returned by the GC
+    // (a suspended async function keeps its dead locals alive).
+    const cycles = async () => {
+      const refs: Array<[string, WeakRef<object>]> = [];
+      for (let i = 0; i < 3; i++) {
+        const el = document.querySelector('twt-chat-widget');
+        if (!el) throw new Error('no widget element');
+        refs.push([`cycle ${i}: element`, new WeakRef(el)]);
+        for (const f of document.querySelectorAll<HTMLIFrameElement>('iframe')) refs.push([`cycle ${i}: ${f.dataset.twtWidgetSurface} iframe`, new WeakRef(f)]);
+        await api().call('destroy');
+        const ready = until('bridge_ready');
+        api().init();
+        await ready;
+      }
+      return refs;
+    };
+    const refs = await cycles();
+    await sleep(100);
+    await executeServerCommand('twt-gc');
+    expect(refs.length).to.equal(3 * 4);
+    expect(refs.filter(([, r]) => r.deref() !== undefined).map(([what]) => what)).to.deep.equal([]);
+    expect(document.querySelectorAll('twt-chat-widget').length).to.equal(1);
   });
 
   it('asyncInit: core.js creates nothing; calls before init() are queued; get() throws until init completes', async () => {
