@@ -33,7 +33,11 @@ export class TwtLauncherApp extends LitElement {
         place-items: center;
         box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
       }
-      /* The site's own launcher image (config icon) fills the round button. */
+      /* The site's own launcher image (config icon) is the whole round button. */
+      button.custom {
+        padding: 0;
+        background: transparent;
+      }
       .icon {
         width: 100%;
         height: 100%;
@@ -96,8 +100,10 @@ export class TwtLauncherApp extends LitElement {
   override render() {
     const open = this.view.visibility === 'maximized';
     const n = this.view.unreadCount;
-    return html`<button type="button" aria-label=${this.label()} aria-expanded=${open ? 'true' : 'false'} @click=${this.onClick}>
-      ${open ? closeIcon : this.icon && !this.iconFailed ? html`<img class="icon" src=${this.icon} alt="" @error=${() => (this.iconFailed = true)} />` : chatIcon} ${n > 0 ? html`<span class="badge" aria-hidden="true">${n > 99 ? '99+' : n}</span>` : ''}
+    const custom = !open && !!this.icon && !this.iconFailed;
+    return html`<button type="button" class=${custom ? 'custom' : ''} aria-label=${this.label()} aria-expanded=${open ? 'true' : 'false'} @click=${this.onClick}>
+      ${custom ? html`<img class="icon" src=${this.icon} alt="" @error=${() => (this.iconFailed = true)} />` : open ? closeIcon : chatIcon}
+      ${n > 0 ? html`<span class="badge" aria-hidden="true">${n > 99 ? '99+' : n}</span>` : ''}
     </button>`;
   }
 
