@@ -11,9 +11,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type CDPSession } from 'playwright-core';
 import { startServerProcess } from './child.js';
-import { startHostServer } from './host-page.js';
+import { destroyInitCycles, startHostServer } from './host-page.js';
 import { instrument } from './instrument.js';
 import { sleep } from './stats.js';
 
@@ -30,35 +30,6 @@ async function snapshot(cdp: CDPSession, file: string): Promise<number> {
   cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
   writeFileSync(file, chunks.join(''));
   return usedSize;
-}
-
-async function cycles(page: Page, n: number, event: string): Promise<number> {
-  return page.evaluate(
-    async ({ n, event }) => {
-      const api = (window as any).TWTChatWidget;
-      const wait = (ms: number) =>
-        new Promise<boolean>((resolve) => {
-          const h = () => {
-            clearTimeout(t);
-            resolve(true);
-          };
-          const t = setTimeout(() => {
-            document.removeEventListener(`twt-${event}`, h, true);
-            resolve(false);
-          }, ms);
-          document.addEventListener(`twt-${event}`, h, { capture: true, once: true });
-        });
-      let ok = 0;
-      for (let i = 0; i < n; i++) {
-        api.call('destroy');
-        const p = wait(10_000);
-        api.init();
-        if (await p) ok++;
-      }
-      return ok;
-    },
-    { n, event },
-  );
 }
 
 async function main() {
@@ -88,7 +59,7 @@ async function main() {
     used.push(['init', await snapshot(cdp, join(dir, 'init.heapsnapshot'))]);
     let done = 0;
     for (const target of at) {
-      const ok = await cycles(page, target - done, 'bridge-ready');
+      const ok = await destroyInitCycles(page, target - done, 'bridge-ready');
       if (ok !== target - done) console.error(`only ${ok}/${target - done} cycles reached bridge_ready`);
       done = target;
       await sleep(1500);

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 
 const article = Array.from(
   { length: 12 },
@@ -74,4 +75,37 @@ export async function startHostServer(widgetOrigin: string): Promise<{ origin: s
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * `n` destroy/init cycles through `TWTChatWidget` inside the page; each waits (10 s at most) for
+ * the `twt-<event>` DOM event of the new widget. Resolves with how many cycles saw it.
+ */
+export async function destroyInitCycles(page: Page, n: number, event: string): Promise<number> {
+  return page.evaluate(
+    async ({ n, event }) => {
+      const api = (window as any).TWTChatWidget;
+      const wait = (ms: number) =>
+        new Promise<boolean>((resolve) => {
+          const h = () => {
+            clearTimeout(t);
+            resolve(true);
+          };
+          const t = setTimeout(() => {
+            document.removeEventListener(`twt-${event}`, h, true);
+            resolve(false);
+          }, ms);
+          document.addEventListener(`twt-${event}`, h, { capture: true, once: true });
+        });
+      let ok = 0;
+      for (let i = 0; i < n; i++) {
+        api.call('destroy');
+        const p = wait(10_000);
+        api.init();
+        if (await p) ok++;
+      }
+      return ok;
+    },
+    { n, event },
+  );
 }

@@ -11,7 +11,7 @@ import type { Row, Section } from '../lib/report.js';
 import { unavailableRow } from '../lib/report.js';
 import { log, stepMain, type StepOptions } from '../lib/step.js';
 import { startServerProcess } from '../lib/child.js';
-import { startHostServer } from '../lib/host-page.js';
+import { destroyInitCycles, startHostServer } from '../lib/host-page.js';
 import { instrument } from '../lib/instrument.js';
 import { mainThreadCost, type MainThreadCost, type TraceEvent } from '../lib/trace.js';
 import { median, nowMs, sleep } from '../lib/stats.js';
@@ -288,32 +288,7 @@ async function memoryRun(
     let completed = 0;
     const total = cycles + warmup;
     for (let done = 0; done < total; done += 10) {
-      completed += await page.evaluate(
-        async ({ n, event }) => {
-          const api = (window as any).TWTChatWidget;
-          const wait = (ms: number) =>
-            new Promise<boolean>((resolve) => {
-              const h = () => {
-                clearTimeout(t);
-                resolve(true);
-              };
-              const t = setTimeout(() => {
-                document.removeEventListener(`twt-${event}`, h, true);
-                resolve(false);
-              }, ms);
-              document.addEventListener(`twt-${event}`, h, { capture: true, once: true });
-            });
-          let ok = 0;
-          for (let i = 0; i < n; i++) {
-            api.call('destroy');
-            const p = wait(10_000);
-            api.init();
-            if (await p) ok++;
-          }
-          return ok;
-        },
-        { n: Math.min(10, total - done), event: waitedFor },
-      );
+      completed += await destroyInitCycles(page, Math.min(10, total - done), waitedFor);
       await sleep(1500);
       series.push(await heapUsed(context, page));
       if (done + 10 === cycles && kindsInit) kindsAfter = await heapKinds(context, page).catch((e: Error) => (problems.push(`heap snapshot: ${e.message}`), null));
