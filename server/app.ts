@@ -14,7 +14,7 @@ import { CLOSE, LIMITS } from '../src/protocol/wire.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Repo } from './repo.js';
-import { Hub } from './hub.js';
+import { DEFAULT_PRESENCE_BEAT_MS, Hub } from './hub.js';
 import { KeyedRateLimiter } from './rate-limit.js';
 import { randomId } from './auth.js';
 import type { ServerContext } from './context.js';
@@ -52,6 +52,12 @@ export interface StartOptions {
   messagesPer10s?: number;
   /** Interval of the protocol-level pings; a socket that answered none since the last is terminated. Default 30 s (TWT_HEARTBEAT_MS). */
   heartbeatMs?: number;
+  /**
+   * How often this process tells the others it is alive (PostgreSQL, several
+   * processes); one silent for 3 intervals is taken for dead and its visitors
+   * and agents go offline. Default 10 s (TWT_PRESENCE_BEAT_MS).
+   */
+  presenceBeatMs?: number;
   quiet?: boolean;
 }
 
@@ -94,7 +100,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const repo = new Repo(store);
   const secret = env.TWT_SERVER_SECRET || (await repo.settingOrInit('server_secret', randomId(32)));
   const demo = options.seed === false ? null : await seedDemo(repo);
-  const hub = new Hub(repo);
+  const hub = new Hub(repo, { presenceBeatMs: options.presenceBeatMs ?? (Number(env.TWT_PRESENCE_BEAT_MS) || DEFAULT_PRESENCE_BEAT_MS) });
   await hub.start();
 
   const ctx: ServerContext = {
@@ -144,7 +150,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
     });
   } catch (err) {
-    hub.stop();
+    await hub.stop();
     heartbeat.stop();
     await store.close();
     releaseLock();
@@ -166,7 +172,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     demo,
     close() {
       closing ??= (async () => {
-        hub.stop();
+        // Stops announcing (the sockets closed below go offline with the goodbye, not one by one).
+        const bye = hub.stop();
         heartbeat.stop();
         for (const ws of hub.allSockets()) closeSocket(ws, CLOSE.GOING_AWAY, 'server shutting down');
         for (const ws of wss.clients) ws.terminate();
@@ -175,6 +182,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           server.close(() => ok());
           server.closeAllConnections();
         });
+        await bye;
         await store.close();
         releaseLock();
       })();

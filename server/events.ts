@@ -27,8 +27,23 @@ export type ServerEvent =
    * socket opened / last closed). Visitor changes are batched in `visitorUids`.
    */
   | { kind: 'presence'; proc: string; visitorUid?: string; visitorUids?: string[]; agent?: { id: number; appid: string | null }; online: boolean }
-  /** A process started: the others announce their online visitors and agents to it. */
-  | { kind: 'presence_hello'; proc: string };
+  /**
+   * A process started: the others announce their online visitors and agents to
+   * it. With `to`, only that process answers (a peer that had been forgotten
+   * as dead and turned out alive is asked for its state again).
+   */
+  | { kind: 'presence_hello'; proc: string; to?: string }
+  /**
+   * A process is alive; sent every `everyMs`. A process not heard from (by any
+   * event that names it) for PRESENCE_MISSED_BEATS of its intervals is taken
+   * for dead: its visitors and agents go offline everywhere else.
+   */
+  | { kind: 'presence_beat'; proc: string; everyMs: number }
+  /** A process is shutting down cleanly: forget its visitors and agents now. */
+  | { kind: 'presence_bye'; proc: string };
+
+/** How many beat intervals of silence make a process count as dead. */
+export const PRESENCE_MISSED_BEATS = 3;
 
 export function parseEvent(payload: string): ServerEvent | null {
   try {

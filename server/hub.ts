@@ -9,11 +9,19 @@
  * derived state (visitor unread counts, agents' conversation summaries,
  * presence announcements) is coalesced and loaded in one batched query per
  * short window instead of once per message.
+ *
+ * Presence of other processes expires: each process beats (`presence_beat`)
+ * every `presenceBeatMs`, any event naming a process counts as a sign of life,
+ * and a process silent for PRESENCE_MISSED_BEATS of its intervals (killed,
+ * out of memory, machine lost) is forgotten, its visitors and agents offline
+ * with the same pushes as a normal going-offline. A clean shutdown says
+ * `presence_bye`. A forgotten process heard again is asked for its state
+ * (`presence_hello` with `to`), so one that was only slow comes back whole.
  */
 import type { WebSocket } from 'ws';
 import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/protocol/wire.js';
 import { CLOSE } from '../src/protocol/wire.js';
-import { EVENTS_CHANNEL, parseEvent, type ServerEvent } from './events.js';
+import { EVENTS_CHANNEL, PRESENCE_MISSED_BEATS, parseEvent, type ServerEvent } from './events.js';
 import { publish, toMessageView, type AgentRow, type MessageRow, type Repo } from './repo.js';
 import { randomId } from './auth.js';
 import { closeSocket, sendText } from './ws/send.js';
@@ -42,6 +50,12 @@ const SUMMARY_BATCH = 500;
 const PRESENCE_WINDOW_MS = 50;
 /** Visitor uids per presence NOTIFY (payloads are capped at 8000 bytes; uids are ~16 characters). */
 const PRESENCE_CHUNK = 250;
+/** How often a process announces it is alive (TWT_PRESENCE_BEAT_MS). */
+export const DEFAULT_PRESENCE_BEAT_MS = 10_000;
+/** How long a forgotten process is remembered as such (to ask for its state if it turns out alive). */
+const FORGOTTEN_KEEP_MS = 60 * 60_000;
+/** How long a clean shutdown waits for its goodbye NOTIFY at most. */
+const BYE_TIMEOUT_MS = 1000;
 
 /** Runs `flush` once, `windowMs` after the first `schedule()` since the last flush. */
 class Coalescer {
@@ -71,6 +85,17 @@ export class Hub {
   private agents = new Set<AgentConn>();
   /** Remote processes' online visitors and agents. */
   private remote = new Map<string, { visitors: Set<string>; agents: Map<number, string | null> }>();
+  /**
+   * Remote processes heard from: when last (monotonic ms), and their beat
+   * interval once a beat was heard (a process that never beat, e.g. an older
+   * version during a rolling deploy, never expires).
+   */
+  private peers = new Map<string, { lastHeard: number; everyMs: number | null }>();
+  /** Processes forgotten as dead, and when. */
+  private forgotten = new Map<string, number>();
+  private readonly beatMs: number;
+  private beatTimer: ReturnType<typeof setInterval> | null = null;
+  private lastTick = 0;
   private closed = false;
 
   /** Conversations whose visitors here need a fresh `unread` frame. */
@@ -83,7 +108,12 @@ export class Hub {
   private presenceDirty = new Map<string, boolean>();
   private presenceBatch = new Coalescer(PRESENCE_WINDOW_MS, () => this.flushPresence());
 
-  constructor(private readonly repo: Repo) {}
+  constructor(
+    private readonly repo: Repo,
+    options: { presenceBeatMs?: number } = {},
+  ) {
+    this.beatMs = Math.max(1, options.presenceBeatMs ?? DEFAULT_PRESENCE_BEAT_MS);
+  }
 
   async start(): Promise<void> {
     await this.repo.store.listen(EVENTS_CHANNEL, (payload) => {
@@ -91,13 +121,30 @@ export class Hub {
       if (event && !this.closed) this.handle(event).catch((err) => console.error('twt: event handling failed', err));
     });
     await this.emit({ kind: 'presence_hello', proc: this.proc });
+    await this.beat();
+    this.lastTick = performance.now();
+    this.beatTimer = setInterval(() => this.tick(), this.beatMs);
+    this.beatTimer.unref?.();
   }
 
-  stop(): void {
+  /** Stops timers and batches; says goodbye so other processes drop this one's presence at once. */
+  async stop(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.unreadBatch.cancel();
     this.summaryBatch.cancel();
     this.presenceBatch.cancel();
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    this.beatTimer = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.emit({ kind: 'presence_bye', proc: this.proc }).catch(() => {}),
+      new Promise<void>((ok) => {
+        timer = setTimeout(ok, BYE_TIMEOUT_MS);
+        timer.unref?.();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   emit(event: ServerEvent): Promise<void> {
@@ -145,6 +192,63 @@ export class Hub {
     for (const a of this.agents) if (a.agent.appid === null || a.agent.appid === appid) ids.add(a.agent.id);
     for (const r of this.remote.values()) for (const [id, scope] of r.agents) if (scope === null || scope === appid) ids.add(id);
     return ids.size;
+  }
+
+  private beat(): Promise<void> {
+    return this.emit({ kind: 'presence_beat', proc: this.proc, everyMs: this.beatMs }).catch((err) => console.error('twt: presence beat failed', err));
+  }
+
+  /** Every beat interval: say this process is alive, and forget the processes silent for too long. */
+  private tick(): void {
+    if (this.closed) return;
+    void this.beat();
+    const now = performance.now();
+    // A tick this late means this process was stalled: what the others sent
+    // meanwhile may still wait in the queue behind this timer. Judge them next time.
+    const late = now - this.lastTick > 2 * this.beatMs;
+    this.lastTick = now;
+    if (late) return;
+    for (const [proc, p] of this.peers) {
+      if (p.everyMs !== null && now - p.lastHeard > PRESENCE_MISSED_BEATS * p.everyMs) {
+        this.forgotten.set(proc, now);
+        this.forget(proc);
+      }
+    }
+    for (const [proc, at] of this.forgotten) if (now - at > FORGOTTEN_KEEP_MS) this.forgotten.delete(proc);
+  }
+
+  /** An event from another process: it is alive. One forgotten as dead is asked to announce its state again. */
+  private heard(proc: string, e: ServerEvent): void {
+    let p = this.peers.get(proc);
+    if (!p) {
+      this.peers.set(proc, (p = { lastHeard: 0, everyMs: null }));
+      if (this.forgotten.delete(proc)) void this.emit({ kind: 'presence_hello', proc: this.proc, to: proc }).catch(() => {});
+    }
+    p.lastHeard = performance.now();
+    if (e.kind === 'presence_beat' && e.everyMs > 0) p.everyMs = e.everyMs;
+  }
+
+  /** Drops a process's visitors and agents (dead or gone), with the pushes of a normal going-offline. */
+  private forget(proc: string): void {
+    this.peers.delete(proc);
+    const r = this.remote.get(proc);
+    this.remote.delete(proc);
+    if (!r) return;
+    if (r.visitors.size) this.queueVisitorSummaries([...r.visitors]);
+    if (r.agents.size) this.pushAgentsOnline([...r.agents.values()]);
+  }
+
+  /** Sends the visitors here whose app is in one of these agent scopes (null: every app) their app's agentsOnline. */
+  private pushAgentsOnline(scopes: readonly (string | null)[]): void {
+    const all = scopes.includes(null);
+    const frames = new Map<string, string>();
+    for (const set of this.visitorsByUid.values())
+      for (const c of set) {
+        if (!all && !scopes.includes(c.appid)) continue;
+        let text = frames.get(c.appid);
+        if (text === undefined) frames.set(c.appid, (text = JSON.stringify({ type: 'presence', agentsOnline: this.agentsOnline(c.appid) } satisfies VisitorServerFrame)));
+        sendText(c.ws, text);
+      }
   }
 
   private announceVisitor(uid: string, online: boolean): void {
@@ -212,6 +316,7 @@ export class Hub {
 
   // --- events -----------------------------------------------------------
   private async handle(e: ServerEvent): Promise<void> {
+    if ('proc' in e && typeof e.proc === 'string' && e.proc !== this.proc && e.kind !== 'presence_bye') this.heard(e.proc, e);
     switch (e.kind) {
       case 'message': {
         const locals = this.visitorsByConv.get(e.conversationId);
@@ -274,30 +379,32 @@ export class Hub {
           if (e.agent) e.online ? r.agents.set(e.agent.id, e.agent.appid) : r.agents.delete(e.agent.id);
         }
         if (uids.length) this.queueVisitorSummaries(uids);
-        if (e.agent) {
-          const frames = new Map<string, string>();
-          for (const set of this.visitorsByUid.values())
-            for (const c of set) {
-              if (e.agent.appid !== null && e.agent.appid !== c.appid) continue;
-              let text = frames.get(c.appid);
-              if (text === undefined) frames.set(c.appid, (text = JSON.stringify({ type: 'presence', agentsOnline: this.agentsOnline(c.appid) } satisfies VisitorServerFrame)));
-              sendText(c.ws, text);
-            }
-        }
+        if (e.agent) this.pushAgentsOnline([e.agent.appid]);
         return;
       }
       case 'presence_hello': {
-        if (e.proc === this.proc) return;
+        if (e.proc === this.proc || (e.to !== undefined && e.to !== this.proc)) return;
+        // A beat first, so the asker can expire this process even before the next interval.
+        await this.beat();
         const uids = [...this.visitorsByUid.keys()];
-        for (let i = 0; i < uids.length; i += PRESENCE_CHUNK) {
-          await this.emit({ kind: 'presence', proc: this.proc, visitorUids: uids.slice(i, i + PRESENCE_CHUNK), online: true });
+        for (let i = 0; i < uids.length && !this.closed; i += PRESENCE_CHUNK) {
+          // Still online at the time of sending (one that left meanwhile has its own offline announcement queued).
+          const chunk = uids.slice(i, i + PRESENCE_CHUNK).filter((uid) => this.visitorsByUid.has(uid));
+          if (chunk.length) await this.emit({ kind: 'presence', proc: this.proc, visitorUids: chunk, online: true });
         }
         const seen = new Set<number>();
         for (const a of this.agents) {
+          if (this.closed) return;
           if (seen.has(a.agent.id)) continue;
           seen.add(a.agent.id);
           await this.emit({ kind: 'presence', proc: this.proc, agent: { id: a.agent.id, appid: a.agent.appid }, online: true });
         }
+        return;
+      }
+      case 'presence_beat':
+        return; // a sign of life, taken above
+      case 'presence_bye': {
+        if (e.proc !== this.proc) this.forget(e.proc);
         return;
       }
     }
