@@ -58,6 +58,8 @@ export interface StartOptions {
    * and agents go offline. Default 10 s (TWT_PRESENCE_BEAT_MS).
    */
   presenceBeatMs?: number;
+  /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
+  listenReconnectMs?: { min: number; max: number };
   quiet?: boolean;
 }
 
@@ -91,7 +93,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const releaseLock = databaseUrl ? () => {} : acquireDataLock(dataDir);
   let store: Store;
   try {
-    store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
+    store = await openStore(databaseUrl ? { databaseUrl, ...(options.listenReconnectMs ? { listenReconnectMs: options.listenReconnectMs } : {}) } : { dataDir });
     await migrate(store);
   } catch (err) {
     releaseLock();

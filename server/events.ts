@@ -11,6 +11,8 @@ export type ServerEvent =
       kind: 'message';
       conversationId: string;
       messageId: string;
+      /** The message's seq in its conversation (absent from older versions' events). */
+      seq?: number;
       /** The conversation's app. */
       appid?: string;
       /** The stored messages row (snake_case, as selected), if it fit. */

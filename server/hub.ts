@@ -17,6 +17,14 @@
  * with the same pushes as a normal going-offline. A clean shutdown says
  * `presence_bye`. A forgotten process heard again is asked for its state
  * (`presence_hello` with `to`), so one that was only slow comes back whole.
+ *
+ * Losing LISTEN (PostgreSQL restart, failover, a network blip) makes this
+ * process deaf until the store has listened again. Meanwhile nothing is
+ * expired (a peer we cannot hear is not dead), and on resume the hub catches
+ * up: each visitor socket reads the messages after the last seq it sent,
+ * the agents get the messages stored while deaf (read from the table, in seq
+ * order per conversation, none twice), and a `presence_hello` asks every
+ * process for its state, which replaces what was known of it.
  */
 import type { WebSocket } from 'ws';
 import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/protocol/wire.js';
@@ -33,6 +41,8 @@ export interface VisitorConn {
   conversationId: string;
   /** A stored message of this conversation, with its `message` frame already serialised: send it, or catch up from the DB if there is a gap. */
   deliver(message: MessageView, frame: string): void;
+  /** Reads and sends whatever was stored after the last message sent (after a deaf spell, when no live message would reveal the gap). */
+  catchUp(): void;
 }
 
 export interface AgentConn {
@@ -56,6 +66,15 @@ export const DEFAULT_PRESENCE_BEAT_MS = 10_000;
 const FORGOTTEN_KEEP_MS = 60 * 60_000;
 /** How long a clean shutdown waits for its goodbye NOTIFY at most. */
 const BYE_TIMEOUT_MS = 1000;
+/** After a deaf spell, messages this much older than the last event heard are read too (commit lag, clock drift). */
+const CATCH_UP_MARGIN_MS = 5000;
+/** Messages read per catch-up query. */
+const CATCH_UP_PAGE = 500;
+/** How long the highest seq heard per conversation is remembered (must exceed CATCH_UP_MARGIN_MS plus a beat). */
+const HEARD_KEEP_MS = 10 * 60_000;
+/** After a deaf spell, how long the answers to presence_hello are collected before they replace what was known (2 beats, within these bounds). */
+const RESYNC_MIN_MS = 200;
+const RESYNC_MAX_MS = 2000;
 
 /** Runs `flush` once, `windowMs` after the first `schedule()` since the last flush. */
 class Coalescer {
@@ -84,7 +103,7 @@ export class Hub {
   private visitorsByUid = new Map<string, Set<VisitorConn>>();
   private agents = new Set<AgentConn>();
   /** Remote processes' online visitors and agents. */
-  private remote = new Map<string, { visitors: Set<string>; agents: Map<number, string | null> }>();
+  private remote = new Map<string, RemoteState>();
   /**
    * Remote processes heard from: when last (monotonic ms), and their beat
    * interval once a beat was heard (a process that never beat, e.g. an older
@@ -97,6 +116,24 @@ export class Hub {
   private beatTimer: ReturnType<typeof setInterval> | null = null;
   private lastTick = 0;
   private closed = false;
+
+  /** Highest message seq heard per conversation, and when: what a catch-up must not push to agents again. */
+  private heardSeq = new Map<string, { seq: number; at: number }>();
+  private lastPrune = 0;
+  /** When (monotonic ms) an event last came through LISTEN. */
+  private lastHeardAny = 0;
+  /** LISTEN is connected (as far as the store told). */
+  private listening = true;
+  /** From a lost LISTEN until caught up: nothing expires, and message pushes to agents wait in `held`. */
+  private deaf = false;
+  /** lastHeardAny when the deaf spell began: anything stored since (minus a margin) may have been missed. */
+  private deafSince = 0;
+  private held: Array<Extract<ServerEvent, { kind: 'message' }>> = [];
+  private catchingUp: Promise<void> | null = null;
+  private catchUpAgain = false;
+  /** After a deaf spell: each answering process's state, collected to replace what was known of it. */
+  private resync: Map<string, RemoteState> | null = null;
+  private resyncTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Conversations whose visitors here need a fresh `unread` frame. */
   private unreadDirty = new Set<string>();
@@ -116,10 +153,16 @@ export class Hub {
   }
 
   async start(): Promise<void> {
-    await this.repo.store.listen(EVENTS_CHANNEL, (payload) => {
-      const event = parseEvent(payload);
-      if (event && !this.closed) this.handle(event).catch((err) => console.error('twt: event handling failed', err));
-    });
+    this.lastHeardAny = performance.now();
+    await this.repo.store.listen(
+      EVENTS_CHANNEL,
+      (payload) => {
+        this.lastHeardAny = performance.now();
+        const event = parseEvent(payload);
+        if (event && !this.closed) this.handle(event).catch((err) => console.error('twt: event handling failed', err));
+      },
+      { onLost: () => this.listenLost(), onResume: () => this.listenResumed() },
+    );
     await this.emit({ kind: 'presence_hello', proc: this.proc });
     await this.beat();
     this.lastTick = performance.now();
@@ -136,6 +179,10 @@ export class Hub {
     this.presenceBatch.cancel();
     if (this.beatTimer) clearInterval(this.beatTimer);
     this.beatTimer = null;
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = null;
+    this.resync = null;
+    this.held = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       this.emit({ kind: 'presence_bye', proc: this.proc }).catch(() => {}),
@@ -207,7 +254,13 @@ export class Hub {
     // meanwhile may still wait in the queue behind this timer. Judge them next time.
     const late = now - this.lastTick > 2 * this.beatMs;
     this.lastTick = now;
-    if (late) return;
+    // Deaf (LISTEN lost): the others' beats are not heard, which says nothing about them.
+    if (late || this.deaf) return;
+    if (now - this.lastPrune > 60_000) {
+      this.lastPrune = now;
+      const keep = Math.max(HEARD_KEEP_MS, 10 * this.beatMs);
+      for (const [id, h] of this.heardSeq) if (now - h.at > keep) this.heardSeq.delete(id);
+    }
     for (const [proc, p] of this.peers) {
       if (p.everyMs !== null && now - p.lastHeard > PRESENCE_MISSED_BEATS * p.everyMs) {
         this.forgotten.set(proc, now);
@@ -226,6 +279,8 @@ export class Hub {
     }
     p.lastHeard = performance.now();
     if (e.kind === 'presence_beat' && e.everyMs > 0) p.everyMs = e.everyMs;
+    // Beating after our hello: alive, and its answer (a beat, then its state) replaces what we knew.
+    if (e.kind === 'presence_beat' && this.resync && !this.resync.has(proc)) this.resync.set(proc, emptyRemote());
   }
 
   /** Drops a process's visitors and agents (dead or gone), with the pushes of a normal going-offline. */
@@ -319,8 +374,15 @@ export class Hub {
     if ('proc' in e && typeof e.proc === 'string' && e.proc !== this.proc && e.kind !== 'presence_bye') this.heard(e.proc, e);
     switch (e.kind) {
       case 'message': {
+        // Until a catch-up after a deaf spell is done, agents' pushes wait (in seq order after what it reads).
+        const forAgents = !this.deaf && this.agents.size > 0;
+        if (this.deaf) this.held.push(e);
+        else {
+          const seq = eventSeq(e);
+          if (seq !== null) this.noteHeard(e.conversationId, seq);
+        }
         const locals = this.visitorsByConv.get(e.conversationId);
-        if (!locals?.size && !this.agents.size) return;
+        if (!locals?.size && !forAgents) return;
         // The row travels in the NOTIFY; only an oversized one is read back.
         const message = e.row ? toMessageView(e.row as unknown as MessageRow) : await this.repo.message(e.messageId);
         if (!message) return;
@@ -330,12 +392,7 @@ export class Hub {
           // A visitor's own message does not change what the visitor has unread.
           if (message.author !== 'visitor') this.queueUnread(e.conversationId);
         }
-        if (this.agents.size) {
-          const appid = e.appid ?? (await this.repo.conversationAppid(e.conversationId));
-          if (!appid) return;
-          this.toAgents(appid, { type: 'message', conversationId: e.conversationId, message });
-          this.queueSummary(e.conversationId);
-        }
+        if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message);
         return;
       }
       case 'conversation': {
@@ -374,9 +431,13 @@ export class Hub {
         if (e.proc !== this.proc) {
           // Our own announcements: local state is already right; only the pushes below apply.
           let r = this.remote.get(e.proc);
-          if (!r) this.remote.set(e.proc, (r = { visitors: new Set(), agents: new Map() }));
-          for (const uid of uids) e.online ? r.visitors.add(uid) : r.visitors.delete(uid);
-          if (e.agent) e.online ? r.agents.set(e.agent.id, e.agent.appid) : r.agents.delete(e.agent.id);
+          if (!r) this.remote.set(e.proc, (r = emptyRemote()));
+          applyPresence(r, uids, e);
+          if (this.resync) {
+            let f = this.resync.get(e.proc);
+            if (!f) this.resync.set(e.proc, (f = emptyRemote()));
+            applyPresence(f, uids, e);
+          }
         }
         if (uids.length) this.queueVisitorSummaries(uids);
         if (e.agent) this.pushAgentsOnline([e.agent.appid]);
@@ -410,6 +471,144 @@ export class Hub {
     }
   }
 
+  private noteHeard(conversationId: string, seq: number): void {
+    const h = this.heardSeq.get(conversationId);
+    if (!h) this.heardSeq.set(conversationId, { seq, at: performance.now() });
+    else if (seq > h.seq) {
+      h.seq = seq;
+      h.at = performance.now();
+    }
+  }
+
+  private async messageToAgents(conversationId: string, appid: string | undefined, message: MessageView): Promise<void> {
+    const app = appid ?? (await this.repo.conversationAppid(conversationId));
+    if (!app) return;
+    this.toAgents(app, { type: 'message', conversationId, message });
+    this.queueSummary(conversationId);
+  }
+
+  // --- a lost LISTEN ------------------------------------------------------
+  private listenLost(): void {
+    this.listening = false;
+    if (this.closed || this.deaf) return;
+    this.deaf = true;
+    this.deafSince = this.lastHeardAny;
+  }
+
+  /** Listening again: catch up what was missed (messages, presence). Called by the store, without waiting. */
+  private listenResumed(): void {
+    this.listening = true;
+    if (this.closed) return;
+    if (!this.deaf) {
+      this.deaf = true;
+      this.deafSince = this.lastHeardAny;
+    }
+    // Presence: nobody expires for the silence we caused; every process is asked
+    // for its state, which then replaces what we knew (missed offlines included).
+    const now = performance.now();
+    for (const p of this.peers.values()) p.lastHeard = now;
+    this.lastTick = now;
+    this.resync = new Map();
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => this.finishResync(), Math.max(RESYNC_MIN_MS, Math.min(RESYNC_MAX_MS, 2 * this.beatMs)));
+    this.resyncTimer.unref?.();
+    void this.emit({ kind: 'presence_hello', proc: this.proc }).catch((err) => console.error('twt: presence hello failed', err));
+    // Visitors: each socket reads from the last seq it sent (its own gap catch-up), and gets a fresh unread count.
+    for (const [id, set] of this.visitorsByConv) {
+      for (const c of set) c.catchUp();
+      this.queueUnread(id);
+    }
+    // Agents: the messages stored meanwhile, then what arrived during the catch-up.
+    this.runCatchUp();
+  }
+
+  private runCatchUp(): void {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    this.catchingUp = (async () => {
+      for (let failures = 0; !this.closed; ) {
+        this.catchUpAgain = false;
+        try {
+          await this.catchUpAgents();
+        } catch (err) {
+          if (++failures > 5) {
+            console.error('twt: catch-up after a lost LISTEN failed; giving up (agents reload to see what they missed)', err);
+            break;
+          }
+          console.error('twt: catch-up after a lost LISTEN failed; retrying', err);
+          await sleepUnref(500 * failures);
+          this.catchUpAgain = true;
+        }
+        if (!this.catchUpAgain) break;
+      }
+      await this.releaseHeld();
+      // Still deaf if LISTEN was lost again meanwhile (its resume catches up again).
+      if (this.listening) this.deaf = false;
+    })()
+      .catch((err) => console.error('twt: catch-up after a lost LISTEN failed', err))
+      .finally(() => {
+        this.catchingUp = null;
+      });
+  }
+
+  /** Pushes the agents here the messages stored since the deaf spell began that they did not get, in seq order per conversation. */
+  private async catchUpAgents(): Promise<void> {
+    if (!this.agents.size) return;
+    const scopes = new Set<string | null>([...this.agents].map((a) => a.agent.appid));
+    const appids = scopes.has(null) ? null : [...scopes].filter((s): s is string => s !== null);
+    const since = await this.repo.dbTimeAgo(performance.now() - this.deafSince + CATCH_UP_MARGIN_MS);
+    let after: { conversationId: string; seq: number } | null = null;
+    for (;;) {
+      const page = await this.repo.messagesSince(since, appids, after, CATCH_UP_PAGE);
+      for (const { appid, message } of page) {
+        after = { conversationId: message.conversationId, seq: message.seq };
+        if (message.seq <= (this.heardSeq.get(message.conversationId)?.seq ?? 0)) continue;
+        this.noteHeard(message.conversationId, message.seq);
+        await this.messageToAgents(message.conversationId, appid, message);
+      }
+      if (page.length < CATCH_UP_PAGE || this.closed) return;
+    }
+  }
+
+  /** The message events heard during the catch-up, minus what it already pushed. */
+  private async releaseHeld(): Promise<void> {
+    while (this.held.length && !this.closed) {
+      const e = this.held.shift()!;
+      let seq = eventSeq(e);
+      let message: MessageView | null = null;
+      if (seq === null) {
+        message = await this.repo.message(e.messageId);
+        if (!message) continue;
+        seq = message.seq;
+      }
+      if (seq <= (this.heardSeq.get(e.conversationId)?.seq ?? 0)) continue;
+      this.noteHeard(e.conversationId, seq);
+      if (!this.agents.size) continue;
+      message ??= e.row ? toMessageView(e.row as unknown as MessageRow) : await this.repo.message(e.messageId);
+      if (message) await this.messageToAgents(e.conversationId, e.appid, message);
+    }
+  }
+
+  /** The hello answers are in: a process that answered is known by its answer alone (what went offline meanwhile goes). */
+  private finishResync(): void {
+    this.resyncTimer = null;
+    const fresh = this.resync;
+    this.resync = null;
+    if (!fresh || this.closed) return;
+    for (const [proc, f] of fresh) {
+      const r = this.remote.get(proc);
+      if (!r) continue;
+      const goneVisitors = [...r.visitors].filter((uid) => !f.visitors.has(uid));
+      const goneAgents = [...r.agents].filter(([id]) => !f.agents.has(id));
+      for (const uid of goneVisitors) r.visitors.delete(uid);
+      for (const [id] of goneAgents) r.agents.delete(id);
+      if (goneVisitors.length) this.queueVisitorSummaries(goneVisitors);
+      if (goneAgents.length) this.pushAgentsOnline(goneAgents.map(([, scope]) => scope));
+    }
+  }
+
   /** Pushes one conversation's summary to the agents now (e.g. after a visitor's profile changed). */
   async pushConversation(conversationId: string): Promise<void> {
     this.queueSummary(conversationId);
@@ -423,6 +622,28 @@ export class Hub {
       sendText(a.ws, text);
     }
   }
+}
+
+interface RemoteState {
+  visitors: Set<string>;
+  agents: Map<number, string | null>;
+}
+
+const emptyRemote = (): RemoteState => ({ visitors: new Set(), agents: new Map() });
+
+function applyPresence(r: RemoteState, uids: readonly string[], e: Extract<ServerEvent, { kind: 'presence' }>): void {
+  for (const uid of uids) e.online ? r.visitors.add(uid) : r.visitors.delete(uid);
+  if (e.agent) e.online ? r.agents.set(e.agent.id, e.agent.appid) : r.agents.delete(e.agent.id);
+}
+
+/** A message event's seq: from the event, or the row inside it (null for an oversized row from an older version). */
+function eventSeq(e: Extract<ServerEvent, { kind: 'message' }>): number | null {
+  const seq = e.seq ?? (e.row ? Number((e.row as { seq?: unknown }).seq) : NaN);
+  return Number.isSafeInteger(seq) ? seq : null;
+}
+
+function sleepUnref(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms).unref?.());
 }
 
 /** Removes and returns up to `n` entries of a set (insertion order). */

@@ -480,7 +480,7 @@ export class Repo {
         FROM ins WHERE c.id = ins.conversation_id
     )
     SELECT ins.*, pg_notify($7, json_build_object(
-      'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id,
+      'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id, 'seq', ins.seq,
       'appid', (SELECT appid FROM conversations WHERE id = ins.conversation_id),
       'row', CASE WHEN octet_length(row_to_json(ins)::text) <= $8::int THEN row_to_json(ins) END)::text) AS notified
     FROM ins`;
@@ -492,6 +492,34 @@ export class Repo {
       Math.min(Math.max(limit, 1), 500),
     ]);
     return rows.map(toMessageView);
+  }
+
+  /** The database's clock `lookbackMs` ago (an ISO-ish timestamptz literal), for messagesSince. */
+  async dbTimeAgo(lookbackMs: number): Promise<string> {
+    const rows = await this.store.query<{ t: string }>('SELECT (now() - make_interval(secs => $1::float8))::text AS t', [Math.max(0, lookbackMs) / 1000]);
+    return rows[0]!.t;
+  }
+
+  /**
+   * Messages stored at or after `since` (a dbTimeAgo value), of these apps
+   * (null: every app), in (conversation, seq) order after the key `after`,
+   * `limit` at most: what a process that could not hear NOTIFYs may have missed.
+   */
+  async messagesSince(
+    since: string,
+    appids: readonly string[] | null,
+    after: { conversationId: string; seq: number } | null,
+    limit = 500,
+  ): Promise<Array<{ appid: string; message: MessageView }>> {
+    const rows = await this.store.query<MessageRow & { conv_appid: string }>(
+      `SELECT m.*, c.appid AS conv_appid FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.updated_at >= $1::timestamptz AND m.created_at >= $1::timestamptz
+          AND ($2::text[] IS NULL OR c.appid = ANY($2::text[]))
+          AND (m.conversation_id, m.seq) > ($3::text, $4::int)
+        ORDER BY m.conversation_id, m.seq LIMIT $5`,
+      [since, appids ? [...appids] : null, after?.conversationId ?? '', after?.seq ?? -1, Math.min(Math.max(limit, 1), 1000)],
+    );
+    return rows.map((r) => ({ appid: r.conv_appid, message: toMessageView(r) }));
   }
 
   async message(id: string): Promise<MessageView | null> {

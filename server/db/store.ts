@@ -10,6 +10,14 @@ export interface Queryable {
 /** Values a prepared statement takes (rendered as SQL literals by the PGlite adapter). */
 export type PreparedParam = string | number | null;
 
+/** What a LISTEN subscriber hears besides payloads. */
+export interface ListenEvents {
+  /** The listening connection is gone; a reconnect is under way. */
+  onLost?(): void;
+  /** Listening again (after onLost); what was notified in between was not heard. */
+  onResume?(): void;
+}
+
 export interface Store extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn inside BEGIN/COMMIT; rolls back if it throws. NOTIFYs issued inside fire on commit. */
@@ -24,15 +32,21 @@ export interface Store extends Queryable {
    * call never fails or duplicates another.
    */
   prepared<T = Record<string, unknown>>(name: string, sql: string, types: readonly string[]): (params: readonly PreparedParam[]) => Promise<T[]>;
-  /** Subscribes to a NOTIFY channel (LISTEN). */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /**
+   * Subscribes to a NOTIFY channel (LISTEN). `events` learn when the
+   * connection that listens was lost (NOTIFYs sent from then on are missed)
+   * and when listening resumed (every channel LISTENed again): time to catch
+   * up from the tables. PGlite listens in-process and never loses it.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, events?: ListenEvents): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string }): Promise<Store> {
+export async function openStore(opts: { databaseUrl?: string; dataDir?: string; listenReconnectMs?: { min: number; max: number } }): Promise<Store> {
   if (opts.databaseUrl) {
     const { openPostgresStore } = await import('./pg-store.js');
-    return openPostgresStore(opts.databaseUrl);
+    const r = opts.listenReconnectMs;
+    return openPostgresStore(opts.databaseUrl, r ? { reconnectMinMs: r.min, reconnectMaxMs: r.max } : {});
   }
   const { openPgliteStore } = await import('./pglite-store.js');
   return openPgliteStore(opts.dataDir);

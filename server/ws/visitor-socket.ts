@@ -133,7 +133,13 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
       pump();
     };
 
-    conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, deliver };
+    // Not started yet: the pump after `ready` reads everything anyway.
+    const catchUp = (): void => {
+      if (started) pump();
+      else again = true;
+    };
+
+    conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, deliver, catchUp };
     // Register before reading history, so nothing committed meanwhile is missed.
     ctx.hub.addVisitor(conn);
     const state = (await ctx.repo.visitorReadState(conversationId))!;

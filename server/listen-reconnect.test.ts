@@ -1,0 +1,248 @@
+// A lost LISTEN connection (PostgreSQL restart, failover, pg_terminate_backend):
+// the store reconnects with a jittered backoff and says so; the hub then
+// catches up the messages it could not hear, and presence survives.
+// PostgreSQL comes from DATABASE_URL_TEST, or the URL .ci/install-postgres wrote.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import { openPostgresStore, reconnectDelay, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './db/pg-store.js';
+import { TestSocket, agentHeaders, api, newVisitor, sleep, spawnServer, visitorSocket } from './test/support.js';
+
+const URL_FILE = '/tmp/twt-ci-pg-url';
+const adminUrl = process.env.DATABASE_URL_TEST || (existsSync(URL_FILE) ? readFileSync(URL_FILE, 'utf8').trim() : '');
+let dbUrl = '';
+let dbName = '';
+let admin: pg.Client | null = null;
+const SKIP = `no PostgreSQL (or no CREATE DATABASE right): run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`;
+
+before(async () => {
+  if (!adminUrl) return;
+  const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+  } catch {
+    await c.end().catch(() => {});
+    return;
+  }
+  try {
+    // A fresh database per run; the tests also close it to new connections for a while.
+    const name = `twt_test_listen_${process.pid}_${Date.now()}`;
+    await c.query(`CREATE DATABASE ${name}`);
+    const u = new URL(adminUrl);
+    u.pathname = '/' + name;
+    dbUrl = u.toString();
+    dbName = name;
+    admin = c;
+  } catch {
+    await c.end().catch(() => {});
+  }
+});
+
+after(async () => {
+  if (!admin) return;
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  await admin.end();
+});
+
+/** Terminates the LISTEN backends of process `pid` (by their application_name); returns how many. */
+async function killListener(pid: number): Promise<number> {
+  const r = await admin!.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [dbName, `twt listen pid=${pid} %`]);
+  return r.rowCount ?? 0;
+}
+
+async function listenerBackends(pid: number): Promise<number> {
+  const r = await admin!.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [dbName, `twt listen pid=${pid} %`]);
+  return r.rows[0].n;
+}
+
+const allowConnections = (on: boolean) => admin!.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS ${on}`);
+
+async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timeout: ${what}`);
+    await sleep(20);
+  }
+}
+
+describe('reconnect delay', () => {
+  test('doubles from the minimum to the cap, jittered over the upper half of each step', () => {
+    const steps = [100, 200, 400, 800, 1600, 3200, 5000, 5000];
+    steps.forEach((step, attempt) => {
+      assert.equal(reconnectDelay(attempt, () => 0), step / 2);
+      assert.equal(reconnectDelay(attempt, () => 0.999999), step);
+    });
+    assert.equal(RECONNECT_MIN_MS, 100);
+    assert.equal(RECONNECT_MAX_MS, 5000);
+    assert.equal(reconnectDelay(10_000, () => 1), RECONNECT_MAX_MS, 'no overflow after many attempts');
+    for (let i = 0; i < 200; i++) {
+      const d = reconnectDelay(3);
+      assert.ok(d >= 400 && d <= 800);
+    }
+  });
+});
+
+describe('the PostgreSQL store loses its LISTEN connection', () => {
+  test('reconnects with backoff, listens again, says onLost/onResume once per outage, logs one line each; close() stops it', async (t) => {
+    if (!admin) return t.skip(SKIP);
+    const store = await openPostgresStore(dbUrl, { reconnectMinMs: 20, reconnectMaxMs: 200 });
+    const got: string[] = [];
+    const other: string[] = [];
+    const said: string[] = [];
+    const logged: string[] = [];
+    const origError = console.error;
+    console.error = (...a: unknown[]) => void logged.push(a.map(String).join(' '));
+    try {
+      await store.listen('twt_test_a', (p) => got.push(p), { onLost: () => said.push('lost'), onResume: () => said.push('resume') });
+      await store.listen('twt_test_b', (p) => other.push(p));
+      const notify = (ch: string, p: string) => store.query('SELECT pg_notify($1, $2)', [ch, p]);
+      await notify('twt_test_a', 'before');
+      await until(() => got.includes('before'), 3000, 'live before the outage');
+
+      // An outage with failing reconnects: the database refuses new connections for a while.
+      await allowConnections(false);
+      try {
+        assert.equal(await killListener(process.pid), 1);
+        await until(() => said.includes('lost'), 3000, 'onLost');
+        await sleep(600); // several refused attempts (20 ms doubling to 200 ms)
+        assert.deepEqual(said, ['lost'], 'no resume while the database refuses connections');
+      } finally {
+        await allowConnections(true);
+      }
+      await until(() => said.includes('resume'), 3000, 'onResume');
+      assert.deepEqual(said, ['lost', 'resume']);
+      // Both channels are listened again.
+      await notify('twt_test_a', 'after');
+      await notify('twt_test_b', 'after-b');
+      await until(() => got.includes('after') && other.includes('after-b'), 3000, 'live after the outage');
+      assert.deepEqual(got, ['before', 'after']);
+      assert.equal(await listenerBackends(process.pid), 1, 'one LISTEN connection, the failed ones released');
+      const lost = logged.filter((l) => l.includes('LISTEN connection lost'));
+      const restored = logged.filter((l) => l.includes('LISTEN connection restored'));
+      assert.equal(lost.length, 1, `one line per outage: ${JSON.stringify(logged)}`);
+      assert.equal(restored.length, 1, `one line on recovery: ${JSON.stringify(logged)}`);
+
+      // A second, plain outage (terminated; the reconnect succeeds at once).
+      await killListener(process.pid);
+      await until(() => said.length === 4, 3000, 'second outage and resume');
+      assert.deepEqual(said, ['lost', 'resume', 'lost', 'resume']);
+
+      // Lost, then closed before the reconnect: nothing reconnects, nothing is told.
+      await allowConnections(false);
+      try {
+        await killListener(process.pid);
+        await until(() => said.length === 5, 3000, 'third onLost');
+        await store.close();
+      } finally {
+        await allowConnections(true);
+      }
+      await sleep(500);
+      assert.equal(await listenerBackends(process.pid), 0, 'no LISTEN connection after close');
+      assert.deepEqual(said.slice(4), ['lost']);
+    } finally {
+      console.error = origError;
+      await store.close();
+    }
+  });
+
+  test('close() does not count as an outage', async (t) => {
+    if (!admin) return t.skip(SKIP);
+    const store = await openPostgresStore(dbUrl, { reconnectMinMs: 20, reconnectMaxMs: 200 });
+    const said: string[] = [];
+    await store.listen('twt_test_c', () => {}, { onLost: () => said.push('lost'), onResume: () => said.push('resume') });
+    await store.close();
+    await sleep(200);
+    assert.deepEqual(said, []);
+    assert.equal(await listenerBackends(process.pid), 0);
+  });
+});
+
+async function agentOn(wsUrl: string) {
+  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
+  s.send({ type: 'auth', key: 'demo-agent-key' });
+  await s.waitFor((f) => f.type === 'ready');
+  return s;
+}
+
+test('process B loses LISTEN: after it listens again its agent and visitor tab get every message sent meanwhile, in order, once; presence survives', async (t) => {
+  if (!admin) return t.skip(SKIP);
+  const BEAT = 200;
+  // B reconnects after 0.8..1.6 s: deaf well past 3 beats (when a deaf B used to forget A).
+  const a = await spawnServer({ databaseUrl: dbUrl, presenceBeatMs: BEAT });
+  const b = await spawnServer({ databaseUrl: dbUrl, presenceBeatMs: BEAT, listenReconnectMs: { min: 1600, max: 1600 } });
+  try {
+    const agent = await agentOn(b.wsUrl);
+    const v = await newVisitor(a.url);
+    const { socket: onA, ready } = await visitorSocket(a.wsUrl, v.token);
+    const conversationId = ready.conversationId as string;
+    // The same visitor's second tab, on B.
+    const { socket: onB } = await visitorSocket(b.wsUrl, v.token, { conversationId, lastSeq: 0 });
+    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === conversationId && f.conversation.online);
+    // Another visitor on A, who leaves while B is deaf (B misses that offline NOTIFY).
+    const v2 = await newVisitor(a.url);
+    const leaving = await visitorSocket(a.wsUrl, v2.token);
+    const leavingConv = leaving.ready.conversationId as string;
+    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === leavingConv && f.conversation.online);
+
+    const send = async (clientId: string) => {
+      onA.send({ type: 'send', clientId, text: `text ${clientId}` });
+      return (await onA.waitFor((f) => f.type === 'ack' && f.clientId === clientId)).message.seq as number;
+    };
+    const agentMessages = (mark: number) => agent.frames.slice(mark).filter((f) => f.type === 'message' && f.conversationId === conversationId).map((f) => f.message.clientId);
+    const tabMessages = (mark: number) => onB.frames.slice(mark).filter((f) => f.type === 'message').map((f) => f.message.clientId);
+
+    await send('live-0');
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'live-0');
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'live-0');
+
+    const markAgent = agent.frames.length;
+    const markTab = onB.frames.length;
+    assert.equal(await killListener(b.child.pid!), 1, "B's LISTEN backend terminated");
+    const t0 = Date.now();
+    leaving.socket.close();
+    await leaving.socket.waitClose();
+    const deaf = ['deaf-1', 'deaf-2', 'deaf-3', 'deaf-4', 'deaf-5'];
+    const seqs: number[] = [];
+    for (const id of deaf) seqs.push(await send(id));
+    assert.deepEqual(seqs, [2, 3, 4, 5, 6]);
+    await sleep(Math.max(0, 700 - (Date.now() - t0))); // > 3 beats, < the first reconnect (800 ms at the earliest)
+    assert.deepEqual(agentMessages(markAgent), [], 'B is deaf: its agent heard nothing yet');
+    assert.deepEqual(tabMessages(markTab), [], 'B is deaf: its visitor tab heard nothing yet');
+
+    // B listens again and catches up.
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5', 10_000);
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5', 10_000);
+    t.diagnostic(`B caught up ${Date.now() - t0} ms after its LISTEN was terminated`);
+
+    // Live fan-out works again.
+    await send('live-after');
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'live-after', 3000);
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'live-after', 3000);
+    await sleep(300); // any duplicate would have arrived by now
+    assert.deepEqual(agentMessages(markAgent), [...deaf, 'live-after'], "B's agent: all, in order, once");
+    assert.deepEqual(tabMessages(markTab), [...deaf, 'live-after'], "B's visitor tab: all, in order, once");
+    const agentSeqs = agent.frames.slice(markAgent).filter((f) => f.type === 'message' && f.conversationId === conversationId).map((f) => f.message.seq);
+    assert.deepEqual(agentSeqs, [2, 3, 4, 5, 6, 7]);
+
+    // Presence: A's visitor was never shown offline on B, and still is online there.
+    const offline = agent.frames.slice(markAgent).filter((f) => f.type === 'conversation' && f.conversation.id === conversationId && !f.conversation.online);
+    assert.deepEqual(offline, [], "B did not forget A's visitor while deaf");
+    const list = await api(b.url, '/v1/agent/conversations', { headers: agentHeaders() });
+    assert.equal(list.json.conversations.find((c: any) => c.id === conversationId)?.online, true, 'listed online on B');
+
+    // The visitor who left meanwhile: B learned it from A's answer to its presence_hello.
+    await agent.waitFor((f) => agent.frames.indexOf(f) >= markAgent && f.type === 'conversation' && f.conversation.id === leavingConv && !f.conversation.online, 5000);
+    const list2 = await api(b.url, '/v1/agent/conversations', { headers: agentHeaders() });
+    assert.equal(list2.json.conversations.find((c: any) => c.id === leavingConv)?.online, false, 'the one who left is listed offline on B');
+
+    // Typing crosses again too (live, not caught up).
+    agent.send({ type: 'typing', conversationId, typing: true });
+    await onA.waitFor((f) => f.type === 'typing' && f.typing === true, 3000);
+    agent.close();
+    onA.close();
+    onB.close();
+  } finally {
+    await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
+  }
+});
