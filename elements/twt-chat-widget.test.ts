@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
-import { W, frame, control, report, next, sleep, waitFor, bootWidget, cleanPage } from '../test/fixtures/host/double.js';
+import { W, frame, control, report, next, sleep, waitFor, bootWidget, cleanPage, waitConnected } from '../test/fixtures/host/double.js';
 
 describe('<twt-chat-widget>', () => {
   afterEach(() => {
@@ -25,7 +25,8 @@ describe('<twt-chat-widget>', () => {
     expect(seen.indexOf('bridge_ready')).to.be.lessThan(seen.indexOf('runtime_mounted'));
     // The spec's order: the panel's iframe_loaded comes before bridge_ready, however the hello and load race.
     expect(seen.indexOf('iframe_loaded')).to.be.lessThan(seen.indexOf('bridge_ready'));
-    for (const s of ['launcher', 'panel', 'card'] as const) {
+    expect(frame('card'), 'no card iframe until there is a card to show').to.equal(null);
+    for (const s of ['launcher', 'panel'] as const) {
       const f = frame(s)!;
       expect(f, s).to.exist;
       expect(f.title).to.not.equal('');
@@ -69,7 +70,7 @@ describe('<twt-chat-widget>', () => {
     await el.toggle();
     await el.hide();
     expect(getComputedStyle(frame('launcher')!).visibility).to.equal('hidden');
-    expect(frame('panel') && frame('launcher') && frame('card')).to.exist;
+    expect(frame('panel') && frame('launcher')).to.exist;
     await el.show();
     expect(el.visibility).to.equal('minimized');
     expect(events).to.deep.equal(['maximized', 'minimized', 'maximized', 'hidden', 'minimized']);
@@ -84,6 +85,8 @@ describe('<twt-chat-widget>', () => {
     expect((await next(el, 'visibility_changed')).visibility).to.equal('maximized');
     control('panel', { double: 'emit', name: 'request_minimize' });
     expect((await next(el, 'visibility_changed')).visibility).to.equal('minimized');
+    control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Hi!' } } });
+    await waitConnected('card');
     control('card', { double: 'emit', name: 'request_maximize' });
     expect((await next(el, 'visibility_changed')).visibility).to.equal('maximized');
     // a surface may only send its own requests: the launcher cannot send lifecycle events
@@ -99,14 +102,24 @@ describe('<twt-chat-widget>', () => {
     control('panel', { double: 'emit', name: 'unread_count_changed', payload: { count: 3 } });
     expect(await next(el, 'unread_count_changed')).to.deep.equal({ count: 3 });
     expect(el.unreadCount).to.equal(3);
-    expect(getComputedStyle(frame('card')!).visibility).to.equal('hidden');
+    control('panel', { double: 'emit', name: 'card_content', payload: { card: null } });
+    await sleep(100);
+    expect(frame('card'), 'no card iframe without a card').to.equal(null);
     control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
+    await waitFor(() => !!frame('card'), 'the card iframe, created for its first card');
+    await waitConnected('card');
     await waitFor(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show');
     await waitFor(async () => (await report('card')).commands.at(-1)?.payload.card, 'set_view with the card');
     const card = await report('card');
     expect(card.commands.at(-1)).to.deep.equal({ name: 'set_view', payload: { visibility: 'minimized', unreadCount: 3, card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
     control('card', { double: 'emit', name: 'request_dismiss_card' });
     await waitFor(() => getComputedStyle(frame('card')!).visibility === 'hidden', 'the card to hide');
+    // A new card reuses the same iframe.
+    const cardFrame = frame('card');
+    control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Again' } } });
+    await waitFor(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show again');
+    expect(frame('card')).to.equal(cardFrame);
+    expect(document.querySelectorAll('iframe[data-twt-widget-surface="card"]').length).to.equal(1);
   });
 
   it('commands: set_language normalises, set_theme, login; refusals reject with a reason', async () => {
@@ -320,6 +333,9 @@ describe('<twt-chat-widget>', () => {
       };
       const el = await bootWidget({}, { until: 'bridge_ready' });
       for (let i = 0; i < 3; i++) {
+        // A card to show, so the card iframe exists and is checked too.
+        control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: `card ${i}` } } });
+        await waitFor(() => !!frame('card'), 'the card iframe');
         for (const f of el.querySelectorAll('iframe')) keep(`cycle ${i}: ${f.dataset.twtWidgetSurface} iframe`, f);
         keep(`cycle ${i}: launcher`, document.querySelector('twt-launcher'));
         keep(`cycle ${i}: bridge`, (el as unknown as { bridge?: object }).bridge);
@@ -375,7 +391,7 @@ describe('<twt-chat-widget>', () => {
         await ready;
       }
       await next(el, 'bridge_ready');
-      expect(document.querySelectorAll('iframe').length).to.equal(3);
+      expect(document.querySelectorAll('iframe').length).to.equal(2);
       expect(document.querySelectorAll('twt-launcher').length).to.equal(1);
       expect(live).to.equal(1);
       expect(mqLive).to.equal(2);

@@ -283,15 +283,13 @@ export class TwtChatWidget extends HTMLElement {
     const cfg = this.cfg!;
     const signal = this.abort!.signal;
     this.app = app;
-    // Bridge traffic that arrives before init() completes is handled right after `initialized`, in order.
-    const later = (f: () => void) => (this.phase === 'ready' ? f() : this.queue.push({ run: f, fail() {} }));
-    const bridge = (this.bridge = new HostBridge({
+    this.bridge = new HostBridge({
       origin: server,
       appid: cfg.appid,
       boot: (s) => this.bootFor(s),
-      onConnect: (s) => later(() => this.onConnect(s)),
-      onEvent: (_s, n, p) => later(() => this.onSurfaceEvent(n, p)),
-    }));
+      onConnect: (s) => this.later(() => this.onConnect(s)),
+      onEvent: (_s, n, p) => this.later(() => this.onSurfaceEvent(n, p)),
+    });
     const watch = (query: string, f: (m: boolean) => void) => {
       const mq = matchMedia(query);
       const on = () => (f(mq.matches), this.layout());
@@ -303,33 +301,10 @@ export class TwtChatWidget extends HTMLElement {
     watch('(prefers-color-scheme: dark)', () => {}); // theme `system` follows the OS live
     this.vis = 'minimized';
 
-    for (const s of ['panel', 'card', 'launcher'] as const) {
+    // The card iframe is created only once there is a card to show (see setCard).
+    for (const s of ['panel', 'launcher'] as const) {
       if (s === 'launcher' && cfg.launcher === 'custom') continue;
-      const f = document.createElement('iframe');
-      f.dataset.twtWidgetSurface = s;
-      f.title = TITLES[s];
-      f.src = bridge.attach(s, f, cfg.language, this.resolvedTheme());
-      f.addEventListener('load', () =>
-        later(() => {
-          this.emit('iframe_loaded', { surface: s });
-          bridge.loaded(s);
-        }),
-      );
-      this.frames.set(s, f);
-      this.layout();
-      if (s !== 'launcher') this.append(f);
-      else {
-        // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
-        let host = [...document.querySelectorAll<TwtLauncher>('twt-launcher')].find((l) => l.inline && !l.frame && typeof l.mount === 'function');
-        if (!host) {
-          host = document.createElement('twt-launcher') as TwtLauncher;
-          host.setAttribute('data-twt-owned', '');
-          this.append(host);
-        }
-        this.launcherHost = host;
-        host.mount(f);
-        this.layout();
-      }
+      this.addFrame(s);
       // One iframe per task: creating browsing contexts is the costly part of booting; never block the page with it.
       await new Promise((r) => setTimeout(r));
       if (signal.aborted) return;
@@ -339,6 +314,39 @@ export class TwtChatWidget extends HTMLElement {
     const q = this.queue;
     this.queue = [];
     for (const c of q) c.run();
+  }
+
+  private addFrame(s: SurfaceName) {
+    const bridge = this.bridge!;
+    const f = document.createElement('iframe');
+    f.dataset.twtWidgetSurface = s;
+    f.title = TITLES[s];
+    f.src = bridge.attach(s, f, this.cfg!.language, this.resolvedTheme());
+    f.addEventListener('load', () =>
+      this.later(() => {
+        this.emit('iframe_loaded', { surface: s });
+        bridge.loaded(s);
+      }),
+    );
+    this.frames.set(s, f);
+    this.layout();
+    if (s !== 'launcher') return this.append(f);
+    // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
+    let host = [...document.querySelectorAll<TwtLauncher>('twt-launcher')].find((l) => l.inline && !l.frame && typeof l.mount === 'function');
+    if (!host) {
+      host = document.createElement('twt-launcher') as TwtLauncher;
+      host.setAttribute('data-twt-owned', '');
+      this.append(host);
+    }
+    this.launcherHost = host;
+    host.mount(f);
+    this.layout();
+  }
+
+  /** Bridge traffic that arrives before init() completes is handled right after `initialized`, in order. */
+  private later(f: () => void) {
+    if (this.phase === 'ready') f();
+    else this.queue.push({ run: f, fail() {} });
   }
 
   private bootFor(surface: SurfaceName): SurfaceBoot {
@@ -402,6 +410,8 @@ export class TwtChatWidget extends HTMLElement {
 
   private setCard(card: CardContent | null) {
     this.card = card;
+    // The card surface (about 12 KB, a browsing context) is created only once there is something to show.
+    if (card && !this.frames.has('card')) this.addFrame('card');
     this.layout();
     this.sendView('card');
   }

@@ -243,7 +243,7 @@ ${rawTable(['Event', 'DOM event', 'Payload', 'Meaning'], escPipes(STATE_EVENTS.m
 
 The widget's iframes are in the light DOM, each marked with \`data-twt-widget-surface\`:
 \`iframe[data-twt-widget-surface="launcher"]\` (absent with \`launcher: 'custom'\`), \`"panel"\` and \`"card"\`
-(the marketing card shown next to the launcher for a new agent message while minimized).
+(the marketing card shown next to the launcher for a new agent message while minimized; created with its first card).
 Their position and size are set as inline \`!important\` styles, so page CSS cannot break them.
 `;
 }

@@ -143,7 +143,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     expect(document.querySelectorAll('iframe[data-twt-widget-surface="panel"]').length).to.equal(1);
     api().init(); // idempotent
     await sleep(100);
-    expect(document.querySelectorAll('iframe').length).to.equal(3);
+    expect(document.querySelectorAll('iframe').length).to.equal(2); // panel and launcher; the card comes with its first content
   });
 
   it('destroy then init() boots a fresh instance', async () => {
@@ -157,7 +157,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     api().init();
     await initialized;
     expect(api().get('state')).to.deep.equal({ visibility: 'minimized' });
-    expect(document.querySelectorAll('iframe').length).to.equal(3);
+    expect(document.querySelectorAll('iframe').length).to.equal(2);
   });
 
   it('destroy/init cycles through the API leave every destroyed element and its iframes collectable', async () => {
@@ -180,7 +180,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     const refs = await cycles();
     await sleep(100);
     await executeServerCommand('twt-gc');
-    expect(refs.length).to.equal(3 * 4);
+    expect(refs.length).to.equal(3 * 3); // element, panel and launcher iframes per cycle
     expect(refs.filter(([, r]) => r.deref() !== undefined).map(([what]) => what)).to.deep.equal([]);
     expect(document.querySelectorAll('twt-chat-widget').length).to.equal(1);
   });

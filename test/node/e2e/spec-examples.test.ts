@@ -210,9 +210,14 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       const conv = await e2e.agent.waitForVisitorMessage(text);
       await clickLauncher(page);
       await waitForVisibility(page, 'minimized');
+      assert.equal(await surfaceCount(page, 'card'), 0, 'no card iframe before there is a card to show');
 
-      await e2e.agent.reply(conv.id, unique('first answer'));
+      const first = unique('first answer');
+      await e2e.agent.reply(conv.id, first);
       await waitFor(page, (t: string) => document.title === '(1) ' + t, title, 'title "(1) …"');
+      // The marketing card is created for the unread answer and shows it.
+      await page.locator(surfaceSelector('card')).waitFor({ state: 'visible' });
+      await surface(page, 'card').getByText(first).waitFor();
       assert.equal(await page.locator('#unread').textContent(), '1');
       assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('unread_count')), 1);
       await e2e.agent.reply(conv.id, unique('second answer'));
