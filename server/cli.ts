@@ -22,7 +22,8 @@ const USAGE = `usage: npm run twt -- <command> [options]
   apps:disable --appid ID      apps:enable --appid ID
   apps:secret  --appid ID [--secret S]                 (rotate the app secret)
   agents:create --name NAME [--appid ID] [--key K]     (no --appid: an agent of every app)
-  agents:list
+  agents:list                                          (deleted agents are marked)
+  agents:delete --id N | --key K                       (revoke at once: REST 401, live sockets closed 4003)
   visitors:ban --uid VISITOR_UID [--unban]
   visitors:revoke --uid VISITOR_UID                    (invalidate its tokens)
 Trusted domains: example.com, *.example.com (subdomains only), localhost, or a full origin https://x.example.com:8443.`;
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       key: { type: 'string' },
       uid: { type: 'string' },
       unban: { type: 'boolean' },
+      id: { type: 'string' },
     },
     strict: true,
   });
@@ -122,13 +124,29 @@ async function run(repo: Repo, command: string, v: Values): Promise<void> {
       const appid = str('appid') ? appidOf(str('appid')) : null;
       if (appid && !(await repo.getApp(appid))) throw new UsageError(`no app ${appid}`);
       const key = str('key') ?? 'ak_' + randomId(24);
-      if (!(await repo.createAgent({ name, key, appid }))) throw new UsageError('that key is already in use');
+      if (!(await repo.createAgent({ name, key, appid }))) throw new UsageError('that key is already in use (or belonged to a deleted agent: revoked keys are never taken again)');
       console.log(JSON.stringify({ name, appid, key }, null, 2));
       return;
     }
     case 'agents:list':
-      for (const a of await repo.listAgents()) console.log(`${a.id}\t${a.name}\t${a.appid ?? '(all apps)'}`);
+      for (const a of await repo.listAgents()) console.log(`${a.id}\t${a.name}\t${a.appid ?? '(all apps)'}${a.revokedAt ? `\tdeleted ${a.revokedAt}` : ''}`);
       return;
+    case 'agents:delete': {
+      const id = str('id');
+      const key = str('key');
+      if ((id === undefined) === (key === undefined)) throw new UsageError('give one of --id N or --key K');
+      if (id !== undefined && !/^[1-9]\d{0,14}$/.test(id)) throw new UsageError(`--id must be an agent id (see agents:list), not ${JSON.stringify(id)}`);
+      if (key !== undefined && !key) throw new UsageError('--key must not be empty');
+      const r = await repo.deleteAgent(id !== undefined ? { id: Number(id) } : { key: key! });
+      if (!r) throw new UsageError(id !== undefined ? `no agent with id ${id}` : 'no agent has that key');
+      const who = `agent ${r.agent.id} (${r.agent.name}, ${r.agent.appid ?? 'all apps'})`;
+      console.log(
+        r.already
+          ? `${who} was already deleted at ${r.revokedAt}; revoke announced again to running servers`
+          : `deleted ${who}: key revoked; running servers refuse its REST calls (401) and close its live sockets (4003) now`,
+      );
+      return;
+    }
     case 'visitors:ban':
     case 'visitors:revoke': {
       const uid = str('uid');

@@ -25,6 +25,11 @@ export type ServerEvent =
   /** An app's settings changed (domains, secret, enabled): processes drop their cached copy. */
   | { kind: 'app_changed'; appid: string }
   /**
+   * An agent was deleted (its key revoked): processes drop it from their agent
+   * cache, refuse it from now on, and close its sockets with CLOSE.TOKEN_REVOKED.
+   */
+  | { kind: 'agent_revoked'; agentId: number }
+  /**
    * Visitors or an agent came online / went offline on process `proc` (first
    * socket opened / last closed). Visitor changes are batched in `visitorUids`.
    */

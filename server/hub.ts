@@ -113,7 +113,13 @@ export class Hub {
         const event = parseEvent(payload);
         if (event && !this.closed) this.handle(event).catch((err) => console.error('twt: event handling failed', err));
       },
-      { onLost: () => this.catchUp.lost(), onResume: () => this.catchUp.resumed() },
+      {
+        onLost: () => this.catchUp.lost(),
+        onResume: () => {
+          this.catchUp.resumed();
+          this.recheckAgents();
+        },
+      },
     );
     await this.remote.start();
   }
@@ -302,6 +308,10 @@ export class Hub {
         this.repo.forgetApp(e.appid);
         return;
       }
+      case 'agent_revoked': {
+        this.revokeAgent(e.agentId);
+        return;
+      }
       case 'presence': {
         const uids = e.visitorUids ?? (e.visitorUid ? [e.visitorUid] : []);
         // Our own announcements: local state is already right; only the pushes below apply.
@@ -336,6 +346,33 @@ export class Hub {
         return;
       }
     }
+  }
+
+  /**
+   * A deleted agent: out of the cache and refused from now on, its sockets here
+   * closed with TOKEN_REVOKED. Synchronous, so a socket authenticating meanwhile
+   * either gets the agent refused or is registered already and closed here.
+   */
+  private revokeAgent(agentId: number): void {
+    this.repo.forgetAgent(agentId);
+    for (const a of [...this.agents]) if (a.agent.id === agentId) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'agent key revoked');
+  }
+
+  /**
+   * Listening again after a deaf spell: an `agent_revoked` may have gone
+   * unheard. The agent cache starts over, and agents connected here that were
+   * deleted meanwhile are revoked as if the event had arrived.
+   */
+  private recheckAgents(): void {
+    this.repo.forgetAllAgents();
+    const ids = [...new Set([...this.agents].map((a) => a.agent.id))];
+    if (!ids.length) return;
+    this.repo
+      .revokedAgentIds(ids)
+      .then((revoked) => {
+        for (const id of revoked) this.revokeAgent(id);
+      })
+      .catch((err) => console.error('twt: re-checking agents after a lost LISTEN failed', err));
   }
 
   private async messageToAgents(conversationId: string, appid: string | undefined, message: MessageView): Promise<void> {

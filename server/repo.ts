@@ -88,10 +88,18 @@ export class Repo {
    * Rows read on most requests and socket frames, kept in memory. Apps are
    * invalidated by `app_changed` / `app_disabled` events (every process) and
    * at once by this process's own writes; agents are never edited, only
-   * created (and a miss is never cached); a conversation's appid never changes.
+   * created (a miss is never cached) and deleted (an `agent_revoked` event in
+   * every process, and at once by this process's own delete); a
+   * conversation's appid never changes.
    */
   private appCache = new Map<string, { at: number; app: Promise<AppRow | null> }>();
   private agentCache = new Map<string, { at: number; agent: AgentRow }>();
+  /**
+   * Agents heard revoked: a lookup whose SELECT raced the revoke (read before
+   * the commit, answered after the event) is refused rather than cached. Ids
+   * are never reused, and only deleted agents land here, so it stays small.
+   */
+  private revokedAgents = new Set<number>();
   private convApp = new Map<string, string>();
 
   /** The message insert: prepared once, group-committed on PGlite (see Store.prepared). */
@@ -104,6 +112,12 @@ export class Repo {
   /** Drops this process's cached copy of an app (called on app events). */
   forgetApp(appid: string): void {
     this.appCache.delete(appid);
+  }
+
+  /** Drops a deleted agent from this process's cache and refuses it from now on (called on `agent_revoked`). */
+  forgetAgent(agentId: number): void {
+    this.revokedAgents.add(agentId);
+    for (const [hash, hit] of this.agentCache) if (hit.agent.id === agentId) this.agentCache.delete(hash);
   }
 
   // --- settings ---------------------------------------------------------
@@ -197,16 +211,61 @@ export class Repo {
     const hash = sha256Hex(key);
     const hit = this.agentCache.get(hash);
     if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.agent;
-    const rows = await this.store.query<AgentRow>('SELECT id, name, appid FROM agents WHERE key_hash = $1', [hash]);
+    const rows = await this.store.query<AgentRow>('SELECT id, name, appid FROM agents WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
     if (!rows[0]) return null;
     const agent = { ...rows[0], id: Number(rows[0].id) };
+    if (this.revokedAgents.has(agent.id)) return null;
     if (this.agentCache.size > 10_000) this.agentCache.clear();
     this.agentCache.set(hash, { at: Date.now(), agent });
     return agent;
   }
 
-  async listAgents(): Promise<AgentRow[]> {
-    return this.store.query<AgentRow>('SELECT id, name, appid FROM agents ORDER BY id');
+  /** Empties this process's agent cache (after a lost LISTEN, when revokes may have gone unheard). */
+  forgetAllAgents(): void {
+    this.agentCache.clear();
+  }
+
+  /** Which of these agents are deleted. */
+  async revokedAgentIds(ids: readonly number[]): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows = await this.store.query<{ id: number }>('SELECT id FROM agents WHERE id = ANY($1::bigint[]) AND revoked_at IS NOT NULL', [ids.map(String)]);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Every agent, deleted ones included (with the time they were deleted). */
+  async listAgents(): Promise<Array<AgentRow & { revokedAt: string | null }>> {
+    const rows = await this.store.query<AgentRow & { revoked_at: Date | string | null }>('SELECT id, name, appid, revoked_at FROM agents ORDER BY id');
+    return rows.map((r) => ({ id: Number(r.id), name: r.name, appid: r.appid, revokedAt: r.revoked_at === null ? null : iso(r.revoked_at) }));
+  }
+
+  /**
+   * Deletes an agent (by id, or by its key, matched through the key's hash):
+   * its REST calls get 401 and its sockets close with CLOSE.TOKEN_REVOKED, in
+   * every process, as soon as the `agent_revoked` event is heard (sent at
+   * commit). The row stays as a tombstone (revoked_at set, see migration 2):
+   * nothing references agents, the messages it wrote keep their author_name,
+   * so the visitors' history reads the same; the kept key hash stops the key
+   * from ever being stored again (agents:create --key, the demo seed).
+   * Deleting an already deleted agent announces the revoke again (closing any
+   * socket a process that missed the event still holds) and says so.
+   * Returns null when no agent matches.
+   */
+  async deleteAgent(by: { id: number } | { key: string }): Promise<{ agent: AgentRow; revokedAt: string; already: boolean } | null> {
+    const [where, param] = 'id' in by ? ['id = $1::bigint', String(by.id)] : ['key_hash = $1', sha256Hex(by.key)];
+    type Row = AgentRow & { revoked_at: Date | string };
+    const result = await this.store.transaction(async (tx) => {
+      let rows = await tx.query<Row>(`UPDATE agents SET revoked_at = now() WHERE ${where} AND revoked_at IS NULL RETURNING id, name, appid, revoked_at`, [param]);
+      const already = !rows[0];
+      if (already) rows = await tx.query<Row>(`SELECT id, name, appid, revoked_at FROM agents WHERE ${where}`, [param]);
+      const r = rows[0];
+      if (!r) return null;
+      const agent: AgentRow = { id: Number(r.id), name: r.name, appid: r.appid };
+      await publish(tx, { kind: 'agent_revoked', agentId: agent.id });
+      return { agent, revokedAt: iso(r.revoked_at), already };
+    });
+    // Committed: this process refuses it now, before its own event comes back.
+    if (result) this.forgetAgent(result.agent.id);
+    return result;
   }
 
   // --- visitors ---------------------------------------------------------

@@ -67,6 +67,16 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (conversation_id, client_id)
   );
   `,
+  /*
+   * 2: deleted agents stay as tombstones. A deleted (revoked) agent keeps its
+   * row, name and key hash with revoked_at set: nothing references agents by
+   * id (messages carry author_name as text, read state is per conversation),
+   * so history is intact either way, but the kept key hash means a revoked key
+   * can never be stored again (not by agents:create --key, not by the demo
+   * seed at the next start), and the list still says who it was.
+   */ `
+  ALTER TABLE agents ADD COLUMN revoked_at timestamptz;
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

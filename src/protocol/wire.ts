@@ -226,7 +226,10 @@ export const CLOSE = {
   AUTH_TIMEOUT: 4000,
   /** Token expired: obtain a fresh token (from the identity clue) and reconnect once. */
   TOKEN_EXPIRED: 4001,
-  /** Token invalid or revoked: auth_closed, clear it. */
+  /**
+   * Token invalid or revoked: auth_closed, clear it. Agent sockets get it too:
+   * unknown agent key at auth, or the agent deleted (agents:delete) while connected.
+   */
   TOKEN_REVOKED: 4003,
   /** App disabled: auth_closed. */
   APP_DISABLED: 4004,

@@ -1,0 +1,305 @@
+// Deleting an agent (agents:delete / Repo.deleteAgent) revokes its key at once:
+// REST 401, live agent sockets closed with CLOSE.TOKEN_REVOKED, in this process
+// and (PostgreSQL, two server processes + the CLI as a third) in the others,
+// without waiting for the agent cache's TTL; the visitor's history keeps the
+// agent's messages. PostgreSQL comes from DATABASE_URL_TEST or /tmp/twt-ci-pg-url
+// (.ci/install-postgres); without it the multi-process test is skipped.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { CLOSE } from '../src/protocol/wire.js';
+import { TestSocket, agentHeaders, api, newVisitor, spawnServer, startTestServer, visitorSocket } from './test/support.js';
+import { openStore } from './db/store.js';
+import { Repo } from './repo.js';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+/** Runs the CLI (through tsx) with these env additions; resolves with its exit code and output. */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((ok) => {
+    const { DATABASE_URL: _omit, ...base } = process.env;
+    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...base, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+
+async function agentSocket(wsUrl: string, key: string): Promise<TestSocket> {
+  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
+  s.send({ type: 'auth', key });
+  await s.waitFor((f) => f.type === 'ready');
+  return s;
+}
+
+async function refusedAtAuth(wsUrl: string, key: string): Promise<number> {
+  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
+  s.send({ type: 'auth', key });
+  return (await s.waitClose()).code;
+}
+
+/** The visitor's view of its conversation, through the visitor REST API. */
+async function visitorHistory(base: string, token: string, conversationId: string) {
+  const r = await api(base, `/v1/visitor/messages?conversation=${conversationId}&after=0`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200, r.text);
+  return r.json.messages as Array<{ author: string; authorName?: string; text: string }>;
+}
+
+test('deleting an agent by id: REST 401 and its live socket closed 4003 at once; history and other agents untouched', async () => {
+  const server = await startTestServer();
+  try {
+    assert.ok(await server.repo.createAgent({ name: 'Leaky Lou', key: 'leaky-key', appid: 'demo' }));
+    const id = (await server.repo.listAgents()).find((a) => a.name === 'Leaky Lou')!.id;
+
+    const v = await newVisitor(server.url);
+    const { socket: visitor, ready } = await visitorSocket(server.wsUrl, v.token);
+    const leaky = await agentSocket(server.wsUrl, 'leaky-key');
+    const demo = await agentSocket(server.wsUrl, 'demo-agent-key');
+    const sent = await api(server.url, `/v1/agent/conversations/${ready.conversationId}/messages`, { body: { text: 'I will help you' }, headers: agentHeaders('leaky-key') });
+    assert.equal(sent.status, 200);
+    await visitor.waitFor((f) => f.type === 'message' && f.message.text === 'I will help you');
+    // The key is in the agent cache now: what follows must not wait for its TTL.
+    assert.equal((await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('leaky-key') })).status, 200);
+
+    const r = await server.repo.deleteAgent({ id });
+    assert.deepEqual(r && { ...r, revokedAt: typeof r.revokedAt }, { agent: { id, name: 'Leaky Lou', appid: 'demo' }, revokedAt: 'string', already: false });
+
+    // REST refused right after the delete returns (no waiting for any event).
+    const refused = await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('leaky-key') });
+    assert.equal(refused.status, 401);
+    assert.equal(
+      (await api(server.url, `/v1/agent/conversations/${ready.conversationId}/messages`, { body: { text: 'still here?' }, headers: agentHeaders('leaky-key') })).status,
+      401,
+    );
+    const closed = await leaky.waitClose();
+    assert.equal(closed.code, CLOSE.TOKEN_REVOKED);
+    assert.equal(closed.reason, 'agent key revoked');
+    assert.equal(await refusedAtAuth(server.wsUrl, 'leaky-key'), CLOSE.TOKEN_REVOKED);
+
+    // Other agents and the visitor carry on; the visitor's history keeps the deleted agent's message and name.
+    assert.equal((await api(server.url, '/v1/agent/conversations', { headers: agentHeaders() })).status, 200);
+    demo.send({ type: 'ping' });
+    await demo.waitFor((f) => f.type === 'pong');
+    assert.equal(demo.closed, null);
+    assert.equal(visitor.closed, null);
+    const history = await visitorHistory(server.url, v.token, ready.conversationId);
+    assert.deepEqual(
+      history.map((m) => [m.author, m.authorName, m.text]),
+      [['agent', 'Leaky Lou', 'I will help you']],
+    );
+
+    // Listed as deleted; deleting again says so; the revoked key can never be stored again.
+    const listed = (await server.repo.listAgents()).find((a) => a.id === id)!;
+    assert.ok(listed.revokedAt);
+    assert.equal((await server.repo.deleteAgent({ id }))?.already, true);
+    assert.equal(await server.repo.createAgent({ name: 'Again', key: 'leaky-key', appid: null }), false);
+    assert.equal(await server.repo.deleteAgent({ id: 987654 }), null);
+    assert.equal(await server.repo.deleteAgent({ key: 'no-such-key' }), null);
+    visitor.close();
+    demo.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('deleting an agent by key: only the agent with that key hash goes', async () => {
+  const server = await startTestServer();
+  try {
+    await server.repo.createAgent({ name: 'Key A', key: 'key-a', appid: null });
+    await server.repo.createAgent({ name: 'Key B', key: 'key-b', appid: null });
+    const a = await agentSocket(server.wsUrl, 'key-a');
+    const b = await agentSocket(server.wsUrl, 'key-b');
+    const r = await server.repo.deleteAgent({ key: 'key-a' });
+    assert.equal(r?.agent.name, 'Key A');
+    assert.equal((await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('key-a') })).status, 401);
+    assert.equal((await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('key-b') })).status, 200);
+    assert.equal((await a.waitClose()).code, CLOSE.TOKEN_REVOKED);
+    b.send({ type: 'ping' });
+    await b.waitFor((f) => f.type === 'pong');
+    assert.equal(b.closed, null);
+    b.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('CLI agents:delete on PGlite: by key and by id, clear errors, list marks deleted, the seed does not bring the key back', async () => {
+  const first = await startTestServer();
+  const dataDir = first.dataDir;
+  await first.repo.createAgent({ name: 'Temp', key: 'temp-key', appid: 'demo' });
+  await first.close(); // PGlite: one process owns the directory
+  const env = { TWT_DATA_DIR: dataDir };
+
+  const byKey = await cli(['agents:delete', '--key', 'demo-agent-key'], env);
+  assert.equal(byKey.code, 0, byKey.stderr);
+  assert.match(byKey.stdout, /^deleted agent \d+ \(Demo Agent, all apps\): key revoked/);
+
+  const list = await cli(['agents:list'], env);
+  assert.equal(list.code, 0, list.stderr);
+  const lines = list.stdout.trim().split('\n');
+  assert.match(lines.find((l) => l.includes('Demo Agent'))!, /\tdeleted \d{4}-\d\d-\d\dT/);
+  const temp = lines.find((l) => l.includes('Temp'))!;
+  assert.doesNotMatch(temp, /deleted/);
+  const tempId = temp.split('\t')[0]!;
+
+  const unknown = await cli(['agents:delete', '--id', '424242'], env);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /no agent with id 424242/);
+  const both = await cli(['agents:delete', '--id', tempId, '--key', 'temp-key'], env);
+  assert.notEqual(both.code, 0);
+  assert.match(both.stderr, /one of --id N or --key K/);
+  const byId = await cli(['agents:delete', '--id', tempId], env);
+  assert.equal(byId.code, 0, byId.stderr);
+  assert.match(byId.stdout, new RegExp(`^deleted agent ${tempId} \\(Temp, demo\\)`));
+  const unknownKey = await cli(['agents:delete', '--key', 'never-issued'], env);
+  assert.notEqual(unknownKey.code, 0);
+  assert.match(unknownKey.stderr, /no agent has that key/);
+
+  // Restart on the same data: the demo seed runs again but the revoked key stays revoked.
+  const again = await startTestServer({ dataDir });
+  try {
+    assert.equal((await api(again.url, '/v1/agent/conversations', { headers: agentHeaders() })).status, 401);
+    assert.equal((await api(again.url, '/v1/agent/conversations', { headers: agentHeaders('temp-key') })).status, 401);
+    assert.equal(await refusedAtAuth(again.wsUrl, 'demo-agent-key'), CLOSE.TOKEN_REVOKED);
+  } finally {
+    await again.close();
+  }
+});
+
+// --- several processes on PostgreSQL -----------------------------------------
+const URL_FILE = '/tmp/twt-ci-pg-url';
+const adminUrl = process.env.DATABASE_URL_TEST || (existsSync(URL_FILE) ? readFileSync(URL_FILE, 'utf8').trim() : '');
+let dbUrl = '';
+let dbName = '';
+let available = false;
+
+async function reachable(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+before(async () => {
+  if (!adminUrl || !(await reachable(adminUrl))) return;
+  available = true;
+  dbName = `twt_test_${process.pid}_${Date.now()}`;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(`CREATE DATABASE ${dbName}`);
+    const u = new URL(adminUrl);
+    u.pathname = '/' + dbName;
+    dbUrl = u.toString();
+  } catch {
+    dbName = '';
+    dbUrl = adminUrl; // no CREATE DATABASE right: share the given one
+  } finally {
+    await c.end();
+  }
+});
+
+after(async () => {
+  if (!dbName) return;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  await c.end();
+});
+
+test('PostgreSQL: agents:delete from another process closes the agent on processes A and B and both refuse its REST calls at once', async (t) => {
+  if (!available) {
+    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+    return;
+  }
+  const a = await spawnServer({ databaseUrl: dbUrl });
+  const b = await spawnServer({ databaseUrl: dbUrl });
+  const key = `leaky-${process.pid}-${Date.now()}`;
+  const store = await openStore({ databaseUrl: dbUrl });
+  try {
+    assert.ok(await new Repo(store).createAgent({ name: 'Leaky Across', key, appid: 'demo' }));
+  } finally {
+    await store.close();
+  }
+  try {
+    const onA = await agentSocket(a.wsUrl, key);
+    const onB = await agentSocket(b.wsUrl, key);
+    const v = await newVisitor(a.url);
+    const { socket: visitor, ready } = await visitorSocket(a.wsUrl, v.token);
+    // Replies through B reach the visitor on A; both processes have the key cached afterwards.
+    assert.equal((await api(b.url, `/v1/agent/conversations/${ready.conversationId}/messages`, { body: { text: 'from B' }, headers: agentHeaders(key) })).status, 200);
+    await visitor.waitFor((f) => f.type === 'message' && f.message.text === 'from B');
+    assert.equal((await api(a.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 200);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 200);
+
+    const started = Date.now();
+    const del = await cli(['agents:delete', '--key', key], { DATABASE_URL: dbUrl });
+    assert.equal(del.code, 0, del.stderr);
+    assert.match(del.stdout, /^deleted agent \d+ \(Leaky Across, demo\)/);
+
+    // Both sockets close with the revoke code; the close and the cache drop happen in the same event handler,
+    // so REST is refused right after (well inside the agent cache's 30 s TTL).
+    const [closedA, closedB] = await Promise.all([onA.waitClose(), onB.waitClose()]);
+    assert.equal(closedA.code, CLOSE.TOKEN_REVOKED);
+    assert.equal(closedB.code, CLOSE.TOKEN_REVOKED);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
+    assert.equal((await api(a.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
+    assert.equal(
+      (await api(b.url, `/v1/agent/conversations/${ready.conversationId}/messages`, { body: { text: 'after delete' }, headers: agentHeaders(key) })).status,
+      401,
+    );
+    assert.ok(Date.now() - started < 20_000, 'refused before the cache TTL could have expired');
+    assert.equal(await refusedAtAuth(b.wsUrl, key), CLOSE.TOKEN_REVOKED);
+
+    // The visitor (on A) still reads the deleted agent's reply; the demo agent still works.
+    const history = await visitorHistory(a.url, v.token, ready.conversationId);
+    assert.deepEqual(
+      history.map((m) => [m.author, m.authorName, m.text]),
+      [['agent', 'Leaky Across', 'from B']],
+    );
+    assert.equal(visitor.closed, null);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders() })).status, 200);
+    visitor.close();
+  } finally {
+    await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
+  }
+});
+
+test('PostgreSQL: a process deaf while an agent is deleted closes its socket and refuses its key once it listens again', async (t) => {
+  if (!available) {
+    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+    return;
+  }
+  // B reconnects its LISTEN 1.5 s after losing it: the agent_revoked NOTIFY is sent while it is deaf.
+  const b = await spawnServer({ databaseUrl: dbUrl, listenReconnectMs: { min: 1500, max: 1500 } });
+  const key = `deaf-${process.pid}-${Date.now()}`;
+  const store = await openStore({ databaseUrl: dbUrl });
+  const repo = new Repo(store);
+  const admin = new pg.Client({ connectionString: dbUrl });
+  await admin.connect();
+  try {
+    assert.ok(await repo.createAgent({ name: 'Deaf Case', key, appid: null }));
+    const onB = await agentSocket(b.wsUrl, key);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 200); // cached on B
+    const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1`, [
+      `twt listen pid=${b.child.pid} %`,
+    ]);
+    assert.equal(killed.rowCount, 1, "B's LISTEN backend terminated");
+    assert.equal((await repo.deleteAgent({ key }))?.already, false);
+    const closed = await onB.waitClose(10_000);
+    assert.equal(closed.code, CLOSE.TOKEN_REVOKED);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
+  } finally {
+    await admin.end();
+    await store.close();
+    await b.kill('SIGTERM');
+  }
+});
