@@ -4,13 +4,13 @@
 // without waiting for the agent cache's TTL; the visitor's history keeps the
 // agent's messages. PostgreSQL comes from DATABASE_URL_TEST or /tmp/twt-ci-pg-url
 // (.ci/install-postgres); without it the multi-process test is skipped.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { CLOSE } from '../src/protocol/wire.js';
+import { testDatabase } from './test/postgres.js';
 import { TestSocket, agentHeaders, api, newVisitor, spawnServer, startTestServer, visitorSocket } from './test/support.js';
 import { openStore } from './db/store.js';
 import { Repo } from './repo.js';
@@ -170,60 +170,17 @@ test('CLI agents:delete on PGlite: by key and by id, clear errors, list marks de
 });
 
 // --- several processes on PostgreSQL -----------------------------------------
-const URL_FILE = '/tmp/twt-ci-pg-url';
-const adminUrl = process.env.DATABASE_URL_TEST || (existsSync(URL_FILE) ? readFileSync(URL_FILE, 'utf8').trim() : '');
-let dbUrl = '';
-let dbName = '';
-let available = false;
-
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-before(async () => {
-  if (!adminUrl || !(await reachable(adminUrl))) return;
-  available = true;
-  dbName = `twt_test_${process.pid}_${Date.now()}`;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(`CREATE DATABASE ${dbName}`);
-    const u = new URL(adminUrl);
-    u.pathname = '/' + dbName;
-    dbUrl = u.toString();
-  } catch {
-    dbName = '';
-    dbUrl = adminUrl; // no CREATE DATABASE right: share the given one
-  } finally {
-    await c.end();
-  }
-});
-
-after(async () => {
-  if (!dbName) return;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await c.end();
-});
+const db = testDatabase();
 
 test('PostgreSQL: agents:delete from another process closes the agent on processes A and B and both refuse its REST calls at once', async (t) => {
-  if (!available) {
-    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+  if (!db.available) {
+    t.skip(db.skipReason);
     return;
   }
-  const a = await spawnServer({ databaseUrl: dbUrl });
-  const b = await spawnServer({ databaseUrl: dbUrl });
+  const a = await spawnServer({ databaseUrl: db.url });
+  const b = await spawnServer({ databaseUrl: db.url });
   const key = `leaky-${process.pid}-${Date.now()}`;
-  const store = await openStore({ databaseUrl: dbUrl });
+  const store = await openStore({ databaseUrl: db.url });
   try {
     assert.ok(await new Repo(store).createAgent({ name: 'Leaky Across', key, appid: 'demo' }));
   } finally {
@@ -241,7 +198,7 @@ test('PostgreSQL: agents:delete from another process closes the agent on process
     assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 200);
 
     const started = Date.now();
-    const del = await cli(['agents:delete', '--key', key], { DATABASE_URL: dbUrl });
+    const del = await cli(['agents:delete', '--key', key], { DATABASE_URL: db.url });
     assert.equal(del.code, 0, del.stderr);
     assert.match(del.stdout, /^deleted agent \d+ \(Leaky Across, demo\)/);
 
@@ -274,16 +231,16 @@ test('PostgreSQL: agents:delete from another process closes the agent on process
 });
 
 test('PostgreSQL: a process deaf while an agent is deleted closes its socket and refuses its key once it listens again', async (t) => {
-  if (!available) {
-    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+  if (!db.available) {
+    t.skip(db.skipReason);
     return;
   }
   // B reconnects its LISTEN 1.5 s after losing it: the agent_revoked NOTIFY is sent while it is deaf.
-  const b = await spawnServer({ databaseUrl: dbUrl, listenReconnectMs: { min: 1500, max: 1500 } });
+  const b = await spawnServer({ databaseUrl: db.url, listenReconnectMs: { min: 1500, max: 1500 } });
   const key = `deaf-${process.pid}-${Date.now()}`;
-  const store = await openStore({ databaseUrl: dbUrl });
+  const store = await openStore({ databaseUrl: db.url });
   const repo = new Repo(store);
-  const admin = new pg.Client({ connectionString: dbUrl });
+  const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
   try {
     assert.ok(await repo.createAgent({ name: 'Deaf Case', key, appid: null }));

@@ -2,61 +2,27 @@
 // the store reconnects with a jittered backoff and says so; the hub then
 // catches up the messages it could not hear, and presence survives.
 // PostgreSQL comes from DATABASE_URL_TEST, or the URL .ci/install-postgres wrote.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import pg from 'pg';
 import { openPostgresStore, reconnectDelay, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './db/pg-store.js';
+import { testDatabase } from './test/postgres.js';
 import { TestSocket, agentHeaders, api, newVisitor, sleep, spawnServer, visitorSocket } from './test/support.js';
 
-const URL_FILE = '/tmp/twt-ci-pg-url';
-const adminUrl = process.env.DATABASE_URL_TEST || (existsSync(URL_FILE) ? readFileSync(URL_FILE, 'utf8').trim() : '');
-let dbUrl = '';
-let dbName = '';
-let admin: pg.Client | null = null;
-const SKIP = `no PostgreSQL (or no CREATE DATABASE right): run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`;
-
-before(async () => {
-  if (!adminUrl) return;
-  const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-  } catch {
-    await c.end().catch(() => {});
-    return;
-  }
-  try {
-    // A fresh database per run; the tests also close it to new connections for a while.
-    const name = `twt_test_listen_${process.pid}_${Date.now()}`;
-    await c.query(`CREATE DATABASE ${name}`);
-    const u = new URL(adminUrl);
-    u.pathname = '/' + name;
-    dbUrl = u.toString();
-    dbName = name;
-    admin = c;
-  } catch {
-    await c.end().catch(() => {});
-  }
-});
-
-after(async () => {
-  if (!admin) return;
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
-});
+// A database of our own: the tests close it to new connections for a while.
+const db = testDatabase({ prefix: 'twt_test_listen', ownOnly: true });
 
 /** Terminates the LISTEN backends of process `pid` (by their application_name); returns how many. */
 async function killListener(pid: number): Promise<number> {
-  const r = await admin!.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [dbName, `twt listen pid=${pid} %`]);
+  const r = await db.admin!.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [db.name, `twt listen pid=${pid} %`]);
   return r.rowCount ?? 0;
 }
 
 async function listenerBackends(pid: number): Promise<number> {
-  const r = await admin!.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [dbName, `twt listen pid=${pid} %`]);
+  const r = await db.admin!.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE $2`, [db.name, `twt listen pid=${pid} %`]);
   return r.rows[0].n;
 }
 
-const allowConnections = (on: boolean) => admin!.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS ${on}`);
+const allowConnections = (on: boolean) => db.admin!.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS ${on}`);
 
 async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -85,8 +51,8 @@ describe('reconnect delay', () => {
 
 describe('the PostgreSQL store loses its LISTEN connection', () => {
   test('reconnects with backoff, listens again, says onLost/onResume once per outage, logs one line each; close() stops it', async (t) => {
-    if (!admin) return t.skip(SKIP);
-    const store = await openPostgresStore(dbUrl, { reconnectMinMs: 20, reconnectMaxMs: 200 });
+    if (!db.available) return t.skip(db.skipReason);
+    const store = await openPostgresStore(db.url, { reconnectMinMs: 20, reconnectMaxMs: 200 });
     const got: string[] = [];
     const other: string[] = [];
     const said: string[] = [];
@@ -147,8 +113,8 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
   });
 
   test('close() does not count as an outage', async (t) => {
-    if (!admin) return t.skip(SKIP);
-    const store = await openPostgresStore(dbUrl, { reconnectMinMs: 20, reconnectMaxMs: 200 });
+    if (!db.available) return t.skip(db.skipReason);
+    const store = await openPostgresStore(db.url, { reconnectMinMs: 20, reconnectMaxMs: 200 });
     const said: string[] = [];
     await store.listen('twt_test_c', () => {}, { onLost: () => said.push('lost'), onResume: () => said.push('resume') });
     await store.close();
@@ -166,11 +132,11 @@ async function agentOn(wsUrl: string) {
 }
 
 test('process B loses LISTEN: after it listens again its agent and visitor tab get every message sent meanwhile, in order, once; presence survives', async (t) => {
-  if (!admin) return t.skip(SKIP);
+  if (!db.available) return t.skip(db.skipReason);
   const BEAT = 200;
   // B reconnects after 0.8..1.6 s: deaf well past 3 beats (when a deaf B used to forget A).
-  const a = await spawnServer({ databaseUrl: dbUrl, presenceBeatMs: BEAT });
-  const b = await spawnServer({ databaseUrl: dbUrl, presenceBeatMs: BEAT, listenReconnectMs: { min: 1600, max: 1600 } });
+  const a = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT });
+  const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT, listenReconnectMs: { min: 1600, max: 1600 } });
   try {
     const agent = await agentOn(b.wsUrl);
     const v = await newVisitor(a.url);

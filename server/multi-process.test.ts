@@ -1,67 +1,22 @@
 // Two server processes on one PostgreSQL: a visitor on one and an agent on the
 // other talk to each other (fan-out through LISTEN/NOTIFY).
 // PostgreSQL comes from DATABASE_URL_TEST, or the URL .ci/install-postgres wrote.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import pg from 'pg';
+import { testDatabase } from './test/postgres.js';
 import { TestSocket, agentHeaders, api, newVisitor, spawnServer, visitorSocket } from './test/support.js';
 import { openStore } from './db/store.js';
 import { Repo } from './repo.js';
 
-const URL_FILE = '/tmp/twt-ci-pg-url';
-const adminUrl = process.env.DATABASE_URL_TEST || (existsSync(URL_FILE) ? readFileSync(URL_FILE, 'utf8').trim() : '');
-let dbUrl = '';
-let dbName = '';
-let available = false;
-
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-before(async () => {
-  if (!adminUrl || !(await reachable(adminUrl))) return;
-  available = true;
-  // A fresh database per run, so earlier runs leave nothing behind.
-  dbName = `twt_test_${process.pid}_${Date.now()}`;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(`CREATE DATABASE ${dbName}`);
-    const u = new URL(adminUrl);
-    u.pathname = '/' + dbName;
-    dbUrl = u.toString();
-  } catch {
-    dbName = '';
-    dbUrl = adminUrl; // no CREATE DATABASE right: share the given one
-  } finally {
-    await c.end();
-  }
-});
-
-after(async () => {
-  if (!dbName) return;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await c.end();
-});
+const db = testDatabase();
 
 test('visitor on process A and agent on process B deliver to each other', async (t) => {
-  if (!available) {
-    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+  if (!db.available) {
+    t.skip(db.skipReason);
     return;
   }
-  const a = await spawnServer({ databaseUrl: dbUrl });
-  const b = await spawnServer({ databaseUrl: dbUrl });
+  const a = await spawnServer({ databaseUrl: db.url });
+  const b = await spawnServer({ databaseUrl: db.url });
   try {
     const agent = await TestSocket.open(b.wsUrl + '/v1/agent/ws');
     agent.send({ type: 'auth', key: 'demo-agent-key' });
@@ -109,9 +64,9 @@ const since = (s: TestSocket, mark: number, pred: (f: any) => boolean) => (f: an
  * agent of every app and a visitor. Returns what the expiry tests watch.
  */
 async function presenceAcross(presenceBeatMs: number, agentKey: string) {
-  const a = await spawnServer({ databaseUrl: dbUrl, presenceBeatMs });
-  const b = await spawnServer({ databaseUrl: dbUrl, presenceBeatMs });
-  const store = await openStore({ databaseUrl: dbUrl });
+  const a = await spawnServer({ databaseUrl: db.url, presenceBeatMs });
+  const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs });
+  const store = await openStore({ databaseUrl: db.url });
   try {
     await new Repo(store).createAgent({ name: 'Agent on A', key: agentKey, appid: 'demo' });
   } finally {
@@ -146,8 +101,8 @@ async function seenGone(s: Awaited<ReturnType<typeof presenceAcross>>, run: () =
 }
 
 test('a process killed with SIGKILL: its visitors and agents go offline on the others within ~3 beats', async (t) => {
-  if (!available) {
-    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+  if (!db.available) {
+    t.skip(db.skipReason);
     return;
   }
   const BEAT = 200;
@@ -164,8 +119,8 @@ test('a process killed with SIGKILL: its visitors and agents go offline on the o
 });
 
 test('a clean shutdown says goodbye: the others drop its presence at once, without waiting for beats', async (t) => {
-  if (!available) {
-    t.skip(`no PostgreSQL: run .ci/install-postgres (writes ${URL_FILE}) or set DATABASE_URL_TEST`);
+  if (!db.available) {
+    t.skip(db.skipReason);
     return;
   }
   const BEAT = 60_000; // expiry would take 3 minutes
