@@ -8,6 +8,7 @@ import { TwtChatWidget } from '../elements/twt-chat-widget.js';
 import { TwtLauncher } from '../elements/twt-launcher.js';
 import { SDK_VERSION } from './shim/version.js';
 import type { TWTChatWidgetApi } from './shim/shim.js';
+import type { LoginTriple, VisitorProfile } from './protocol/wire.js';
 
 const VERSIONS = Symbol.for('twt-chat-widget.versions');
 
@@ -44,23 +45,14 @@ declare global {
   }
 }
 
-/** `window.__twt` (spec: 配置选项), plus `server` and `storage` extensions. */
-export interface TwtConfig {
+/** `window.__twt` (spec: 配置选项): visitor details and the login triple as in the wire protocol, plus `server`, `storage` and `icon`. */
+export interface TwtConfig extends VisitorProfile, Partial<LoginTriple> {
   appid: string;
   asyncInit?: boolean;
   language?: string;
   theme?: 'light' | 'dark' | 'system';
   launcher?: 'default' | 'custom';
   zIndex?: number;
-  sbs?: string;
-  sbs_mm?: string;
-  ranstr?: string;
-  name?: string;
-  nickname?: string;
-  email?: string;
-  phone?: string;
-  referer?: string;
-  source_title?: string;
   /** Widget origin, when it is not the origin core.js came from (required with a bundler). */
   server?: string;
   /** Where the visitor identity clue is kept first-party. Default `local`. */
