@@ -3,7 +3,7 @@ import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from 
 import { readIdentity, writeIdentity } from '../src/storage/identity.js';
 import { normalizeLocale } from '../src/locale/locales.js';
 import { SDK_VERSION } from '../src/shim/version.js';
-import type { CardContent, SurfaceBoot, SurfaceEventName, SurfaceName, ThemeSetting, Visibility } from '../src/protocol/bridge.js';
+import { own, type CardContent, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
 import type { AppInfo, BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../src/protocol/wire.js';
 import { TwtLauncher } from './twt-launcher.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
@@ -248,11 +248,11 @@ export class TwtChatWidget extends HTMLElement {
   /** Reloads the session as a business user. Needs sbs, sbs_mm and ranstr (rejects `login_failed` otherwise). */
   login(payload: unknown): Promise<unknown> {
     const p = (payload ?? {}) as Record<string, unknown>;
-    const own = (k: string) => (typeof p === 'object' && Object.prototype.hasOwnProperty.call(p, k) && typeof p[k] === 'string' ? (p[k] as string).slice(0, 2000) : undefined);
-    const login = { sbs: own('sbs'), sbs_mm: own('sbs_mm'), ranstr: own('ranstr') };
+    const str = (k: string) => (typeof p === 'object' && own(p, k) && typeof p[k] === 'string' ? (p[k] as string).slice(0, 2000) : undefined);
+    const login = { sbs: str('sbs'), sbs_mm: str('sbs_mm'), ranstr: str('ranstr') };
     if (!login.sbs || !login.sbs_mm || !login.ranstr) return Promise.reject(new WidgetError('login_failed', 'login needs sbs, sbs_mm and ranstr (non-empty strings)'));
     const profile: VisitorProfile = {};
-    for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (own(k) !== undefined) profile[k] = own(k)!.slice(0, 200);
+    for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (str(k) !== undefined) profile[k] = str(k)!.slice(0, 200);
     return this.afterBridge(async () => {
       const answer = await this.bridge!.command('panel', 'login', { ...(login as LoginTriple), ...profile });
       // A reloaded panel (element moved) boots as this user too.

@@ -8,7 +8,7 @@
  */
 import type { LoginTriple, VisitorProfile } from '../protocol/wire.js';
 import type { ThemeSetting } from '../protocol/bridge.js';
-import { isIconUrl } from '../protocol/bridge.js';
+import { isIconUrl, own } from '../protocol/bridge.js';
 import { browserLocale, normalizeLocale, type Locale } from '../locale/locales.js';
 
 export type LauncherMode = 'default' | 'custom';
@@ -45,14 +45,13 @@ export interface ConfigResult {
 /** A raw config source: anything; only plain objects are read. */
 export type ConfigSource = unknown;
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The value of `key` in the last source that sets it (own property, not undefined/null). */
 function pick(sources: readonly ConfigSource[], key: string): unknown {
   let found: unknown;
-  for (const s of sources) if (isObject(s) && hasOwn(s, key) && s[key] != null) found = s[key];
+  for (const s of sources) if (isObject(s) && own(s, key) && s[key] != null) found = s[key];
   return found;
 }
 
@@ -81,14 +80,14 @@ export function mergeConfig(...sources: readonly ConfigSource[]): Record<string,
 /** Maps the older `window.__twt__config` shape (`lang`, `position`, `icon`) onto ours. */
 export function fromLegacyConfig(legacy: unknown): Record<string, unknown> | undefined {
   if (!isObject(legacy)) return undefined;
-  const get = (k: string) => (hasOwn(legacy, k) ? legacy[k] : undefined);
+  const get = (k: string) => (own(legacy, k) ? legacy[k] : undefined);
   const out: Record<string, unknown> = {};
   for (const k of ['appid', 'language', 'theme', 'launcher', 'zIndex', 'asyncInit', 'icon']) out[k] = get(k);
   out.language ??= get('lang');
   const pos = get('position');
   if (isObject(pos)) {
-    out.right = hasOwn(pos, 'right') ? pos.right : undefined;
-    out.bottom = hasOwn(pos, 'bottom') ? pos.bottom : undefined;
+    out.right = own(pos, 'right') ? pos.right : undefined;
+    out.bottom = own(pos, 'bottom') ? pos.bottom : undefined;
   }
   return out;
 }

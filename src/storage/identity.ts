@@ -8,6 +8,7 @@
  * mode): failures make the visitor anonymous, never crash the widget.
  */
 import type { IdentityClue } from '../protocol/wire.js';
+import { own } from '../protocol/bridge.js';
 import type { StorageMode } from '../config/config.js';
 
 const MAX = 512;
@@ -64,8 +65,8 @@ export function parseClue(raw: string | null | undefined): IdentityClue | undefi
     const o = JSON.parse(raw) as unknown;
     if (typeof o !== 'object' || o === null) return undefined;
     // Own properties only: a polluted Object.prototype must not supply a clue.
-    const own = (k: string) => (Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined);
-    const [bs, bs_mm, fk_id] = [own('bs'), own('bs_mm'), own('fk_id')];
+    const field = (k: string) => (own(o, k) ? (o as Record<string, unknown>)[k] : undefined);
+    const [bs, bs_mm, fk_id] = [field('bs'), field('bs_mm'), field('fk_id')];
     const ok = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 200;
     if (!ok(bs) || !ok(bs_mm)) return undefined;
     return { bs: bs as string, bs_mm: bs_mm as string, ...(ok(fk_id) ? { fk_id: fk_id as string } : {}) };
