@@ -178,7 +178,7 @@ describe('PanelSession with a fake server', () => {
 describe('Connection: backoff, online, pagehide', () => {
   beforeEach(() => FakeWebSocket.reset());
 
-  function conn(random = () => 1) {
+  function conn(random = () => 1, options: Partial<ConstructorParameters<typeof Connection>[0]> = {}) {
     const statuses: string[] = [];
     const win = new EventTarget() as unknown as Window;
     const c = new Connection({
@@ -192,6 +192,7 @@ describe('Connection: backoff, online, pagehide', () => {
       random,
       win,
       backoff: { min: 400, max: 1000, factor: 2 },
+      ...options,
     });
     return { c, statuses, win };
   }
@@ -256,22 +257,7 @@ describe('Connection: backoff, online, pagehide', () => {
   async function liveConn(opts: { answer: boolean }) {
     let clock = 1_000_000;
     const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document & { visibilityState: string };
-    const statuses: string[] = [];
-    const c = new Connection({
-      url: 'ws://w.test/v1/ws',
-      authFrame: () => ({ type: 'auth', token: 't', lastSeq: 0 }),
-      refreshToken: async () => undefined,
-      onFrame: () => undefined,
-      onStatus: (s) => statuses.push(s),
-      onAuthClosed: () => undefined,
-      WebSocket: FakeWebSocket,
-      win: new EventTarget() as unknown as Window,
-      doc,
-      now: () => clock,
-      pingIntervalMs: 40,
-      visibleCheckMs: 60,
-      backoff: { min: 10, max: 20, factor: 2 },
-    });
+    const { c, statuses } = conn(Math.random, { doc, now: () => clock, pingIntervalMs: 40, visibleCheckMs: 60, backoff: { min: 10, max: 20, factor: 2 } });
     c.start();
     await until(() => FakeWebSocket.instances.length === 1);
     const ws = FakeWebSocket.latest;
