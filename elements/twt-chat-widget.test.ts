@@ -301,12 +301,68 @@ describe('<twt-chat-widget>', () => {
     const box = document.createElement('section');
     document.body.append(box);
     box.append(el); // remove + insert in one task
-    await sleep(300);
-    expect([destroyed, initialized]).to.deep.equal([0, 0]);
-    expect(el.initialized).to.be.true;
     // the reloaded panel re-handshakes and the widget still answers commands
     await el.setTheme('dark');
+    expect([destroyed, initialized]).to.deep.equal([0, 0]);
+    expect(el.initialized).to.be.true;
     box.remove();
+  });
+
+  it('a move spanning tasks and frames (a portal, a drag-and-drop editor) keeps the widget and its visibility', async () => {
+    const el = await bootWidget();
+    const events: string[] = [];
+    for (const n of ['destroyed', 'initialized', 'bootstrap-failed']) el.addEventListener(`twt-${n}`, () => events.push(n));
+    await el.maximize();
+    el.remove();
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+    const box = document.createElement('section');
+    document.body.append(box);
+    box.append(el);
+    // The panel iframe reloaded (it was out of the document): it reconnects over the bridge, no new bootstrap,
+    // and boots with the visibility the widget kept.
+    expect((await waitConnected('panel')).boot!.visibility).to.equal('maximized');
+    await el.minimize();
+    expect(el.visibility).to.equal('minimized');
+    expect(events).to.deep.equal([]);
+    box.remove();
+  });
+
+  it('moveBefore() keeps the iframes alive: no reload, no new handshake', async () => {
+    const el = await bootWidget();
+    const panel = frame('panel')!;
+    const box = document.createElement('section');
+    document.body.append(box);
+    let loads = 0;
+    panel.addEventListener('load', () => loads++);
+    expect(typeof (box as any).moveBefore, 'this Chromium has Element.prototype.moveBefore').to.equal('function');
+    (box as any).moveBefore(el, null);
+    expect(el.parentNode).to.equal(box);
+    await el.setTheme('dark'); // answered over the original port
+    const r = await report('panel');
+    expect(r.connects).to.equal(1);
+    expect(r.commands.some((c) => c.name === 'set_theme')).to.be.true;
+    expect(loads).to.equal(0);
+    expect(frame('panel')).to.equal(panel);
+    box.remove();
+  });
+
+  it('React 19 StrictMode-like mount, unmount, remount in one task boots once', async () => {
+    const el = document.createElement('twt-chat-widget');
+    el.setAttribute('server', W);
+    el.setAttribute('appid', 'demo');
+    const events: string[] = [];
+    for (const n of ['initialized', 'destroyed']) el.addEventListener(`twt-${n}`, () => events.push(n));
+    const ready = next(el, 'runtime_activated');
+    document.body.append(el);
+    el.remove();
+    document.body.append(el);
+    await ready;
+    el.remove();
+    document.body.append(el);
+    await el.maximize();
+    expect(events).to.deep.equal(['initialized']);
+    expect(document.querySelectorAll('iframe[data-twt-widget-surface="panel"]').length).to.equal(1);
   });
 
   it('removing the element destroys it', async () => {

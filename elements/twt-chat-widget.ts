@@ -3,6 +3,7 @@ import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from 
 import { readIdentity, writeIdentity } from '../src/storage/identity.js';
 import { normalizeLocale } from '../src/locale/locales.js';
 import { SDK_VERSION } from '../src/shim/version.js';
+import { activeWidget, announceActive, retireActive } from '../src/shim/active-widget.js';
 import { own, type CardContent, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
 import type { AppInfo, BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../src/protocol/wire.js';
 import { TwtLauncher } from './twt-launcher.js';
@@ -19,8 +20,6 @@ export interface SdkInfo {
 }
 
 const TITLES: Record<SurfaceName, string> = { launcher: 'Open chat', panel: 'Chat', card: 'Chat message preview' };
-/** Global slot for the one active widget of the page, shared by every copy of core.js. */
-const ACTIVE = Symbol.for('twt-chat-widget.active');
 type Phase = 'idle' | 'booting' | 'ready' | 'failed';
 interface Queued {
   run(): void;
@@ -85,6 +84,8 @@ export class TwtChatWidget extends HTMLElement {
   /** The snippet's script tag version (core.js sets it from its URL's `version` query). */
   static scriptTagVersion = '';
   static bootstrapTimeoutMs = BOOTSTRAP_TIMEOUT_MS;
+  /** How long a disconnected element waits to be put back (a move) before it tears itself down. */
+  static removalGraceMs = 1000;
 
   /** Config object (the shape of `window.__twt`); attributes win over it. Read when init() runs. */
   options?: Record<string, unknown>;
@@ -105,10 +106,12 @@ export class TwtChatWidget extends HTMLElement {
   private cleanups: Array<() => void> = [];
   private returnFocus: Element | null = null;
   private narrow = false;
+  private removal?: ReturnType<typeof setTimeout>;
 
   // No shadow root: the iframes must be reachable by document.querySelector.
 
   connectedCallback() {
+    clearTimeout(this.removal);
     applyStyles(this, { display: 'contents' });
     queueMicrotask(() => {
       if (this.isConnected && this.phase === 'idle' && !this.hasAttribute('async-init') && this.options?.asyncInit !== true) this.init();
@@ -116,11 +119,18 @@ export class TwtChatWidget extends HTMLElement {
   }
 
   disconnectedCallback() {
-    // Moving the element (remove + insert in one task) must not reboot it; a real removal tears it down.
-    queueMicrotask(() => {
+    // A page moves the element in steps that may span tasks and frames (Turbo's permanent elements, a portal,
+    // a drag-and-drop editor, React StrictMode's unmount/remount): only an element still out of the document
+    // after the grace period was really removed, and is torn down.
+    clearTimeout(this.removal);
+    if (this.phase === 'idle') return; // nothing to tear down (and no timer keeping a removed element alive)
+    this.removal = setTimeout(() => {
       if (!this.isConnected && this.phase !== 'idle') this.destroy();
-    });
+    }, TwtChatWidget.removalGraceMs);
   }
+
+  /** `moveBefore()` keeps the element and its iframes alive (no reload, no reconnect): nothing to do. */
+  connectedMoveCallback() {}
 
   /** A page builder changing `theme` or `language` on a running widget switches it live. */
   attributeChangedCallback(name: string, _old: string | null, value: string | null) {
@@ -167,14 +177,14 @@ export class TwtChatWidget extends HTMLElement {
       console.error(`[twt-chat-widget] ${problem}`);
       return this.fail({ reason: 'invalid_bootstrap', source: 'config', mode: 'embedded', message: problem });
     }
-    const active = (window as unknown as Record<symbol, TwtChatWidget | undefined>)[ACTIVE];
+    const active = activeWidget<TwtChatWidget>();
     if (active && active !== this && active.isConnected && (active.phase === 'booting' || active.phase === 'ready')) {
       console.warn(`[twt-chat-widget] a widget (appid "${active.cfg?.appid}") is already running on this page; this one stays inert and the first is reused.`);
       return;
     }
-    (window as unknown as Record<symbol, TwtChatWidget>)[ACTIVE] = this;
     this.phase = 'booting';
     this.cfg = config;
+    announceActive(this);
     const abort = (this.abort = new AbortController());
     requestBootstrap(server, config.appid, abort.signal, TwtChatWidget.bootstrapTimeoutMs).then(
       (r) => {
@@ -494,11 +504,15 @@ export class TwtChatWidget extends HTMLElement {
     }) as Promise<Awaited<T>>;
   }
 
-  /** Like whenReady, and also waits until the panel runtime accepts commands. */
-  private afterBridge<T>(f: () => Promise<T>): Promise<T> {
-    return this.whenReady(() =>
+  /**
+   * Like whenReady, and also waits until the panel runtime accepts commands. A command cut off because the
+   * panel iframe reloaded (the page moved the element) is sent once more, to the reconnected panel.
+   */
+  private afterBridge<T>(f: () => Promise<T>, retry = true): Promise<T> {
+    const run = this.whenReady(() =>
       this.bridge!.isConnected('panel') ? f() : new Promise<T>((resolve, reject) => this.bridgeQueue.push({ run: () => f().then(resolve, reject), fail: reject })),
     ) as Promise<T>;
+    return retry ? run.catch((e: WidgetError) => (e.reason === 'bridge_reset' ? this.afterBridge(f, false) : Promise.reject(e))) : run;
   }
 
   /** bootstrap_failed: hide, clean up, forward the payload. */
@@ -525,8 +539,7 @@ export class TwtChatWidget extends HTMLElement {
     this.queue = [];
     this.bridgeQueue = [];
     for (const c of pending) c.fail(reason);
-    const w = window as unknown as Record<symbol, unknown>;
-    if (w[ACTIVE] === this) delete w[ACTIVE];
+    retireActive(this);
   }
 
   private emit(name: string, detail?: unknown) {

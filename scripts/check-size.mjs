@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 
 const KB = 1024;
 export const budgets = [
-  { name: 'core.js (host SDK)', files: () => ['dist/install/core.js'], max: 10 * KB },
+  { name: 'core.js (host SDK)', files: () => ['dist/install/core.js'], max: 12 * KB },
   { name: 'launcher surface (page + scripts)', files: () => surfaceFiles('launcher'), max: 15 * KB },
   { name: 'panel surface at boot (page + scripts)', files: () => surfaceFiles('panel'), max: 45 * KB },
   { name: 'panel after first maximize (boot + lazy chat UI)', files: () => surfaceFiles('panel', { lazy: true }), max: 60 * KB },

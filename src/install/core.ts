@@ -41,7 +41,10 @@ function install() {
       }
       const el = document.createElement('twt-chat-widget');
       el.options = { ...readConfig(), asyncInit: true }; // the shim calls init() itself
-      (document.body ?? document.documentElement).append(el);
+      // A child of <html>, beside <body> rather than in it: single-page sites (Turbo Drive) replace <body> on every
+      // visit, and a widget in the old body would be destroyed, its conversation and open panel lost. Out of <body>,
+      // no body swap reaches it; it stays one widget with the same iframes for the whole visit.
+      document.documentElement.append(el);
       return { el, created: true };
     },
   });

@@ -5,6 +5,7 @@
  * (`twt-visibility-changed` <-> `on('visibility_changed')`).
  */
 import type { TwtChatWidget } from '../../elements/twt-chat-widget.js';
+import { activeWidget, WIDGET_ACTIVATED_EVENT } from './active-widget.js';
 
 export const EVENTS = [
   'initialized', 'iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated', 'destroyed',
@@ -75,7 +76,8 @@ function unwrap(p: unknown, key: string): unknown {
 export function createShim(deps: ShimDeps): TWTChatWidgetApi {
   const handlers = new Map<string, Array<{ h: Handler; once: boolean }>>();
   let el: TwtChatWidget | undefined;
-  let owned = false;
+  /** The element the shim created (core.js's own), removed again on destroy. */
+  let created: TwtChatWidget | undefined;
   let destroyed = false;
   let early: Array<(el: TwtChatWidget) => void> = [];
   const listeners: Array<[string, EventListener]> = [];
@@ -97,14 +99,24 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
     if (h === undefined) handlers.delete(event);
     else if (i >= 0) list.splice(i, 1);
   };
-  const detach = () => {
+  const unbind = () => {
     for (const [type, l] of listeners) el?.removeEventListener(type, l);
     listeners.length = 0;
-    if (owned) el?.remove();
     el = undefined;
   };
+  const detach = () => {
+    if (created && created === el) {
+      created.remove();
+      created = undefined;
+    }
+    unbind();
+  };
+  /** Follows `target`: its DOM events reach on() handlers, and calls queued before any widget existed run on it. */
   const attach = (target: TwtChatWidget) => {
+    if (target === el) return;
+    unbind();
     el = target;
+    destroyed = false;
     for (const name of EVENTS) {
       const l = (e: Event) => {
         const payload = (e as CustomEvent).detail ?? undefined;
@@ -118,7 +130,15 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
       target.addEventListener(type, l);
       listeners.push([type, l]);
     }
+    const q = early;
+    early = [];
+    for (const f of q) f(target);
   };
+  // Whichever element becomes the page's active widget (placed later, by a framework, in a shadow root) is followed.
+  addEventListener(WIDGET_ACTIVATED_EVENT, (e) => attach((e as CustomEvent).detail as TwtChatWidget));
+  const current = activeWidget<TwtChatWidget>();
+  if (current) attach(current);
+
   const subscribe = (event: unknown, handler: unknown, once: boolean) => {
     if (typeof event !== 'string' || !(EVENTS as readonly string[]).includes(event)) return console.warn(`[TWTChatWidget] unknown event ${JSON.stringify(event)}; events: ${EVENTS.join(', ')}`);
     if (typeof handler !== 'function') return console.warn(`[TWTChatWidget] on("${event}") needs a function`);
@@ -157,7 +177,7 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
         if (!run) return Promise.reject(new CallError('unknown_method', `unknown method ${JSON.stringify(method)}; methods: maximize, minimize, hide, show, toggle, destroy, login, set_language, set_theme`));
         if (el) return run(el, payload);
         if (destroyed) return Promise.reject(new CallError('destroyed', `the widget was destroyed; call TWTChatWidget.init() before call("${method}")`));
-        // Before init(): queued, delivered in order once the widget exists.
+        // Before any widget exists: queued, delivered in order to the element that boots (init(), or one placed later).
         return new Promise((resolve, reject) => early.push((target) => run(target, payload).then(resolve, reject)));
       } catch (e) {
         return Promise.reject(e);
@@ -173,12 +193,8 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
     init() {
       if (!el) {
         const found = deps.element();
-        owned = found.created;
-        destroyed = false;
+        if (found.created) created = found.el;
         attach(found.el);
-        const q = early;
-        early = [];
-        for (const f of q) f(found.el);
       }
       el!.init();
     },
