@@ -7,6 +7,7 @@ import { activeWidget, announceActive, retireActive } from '../src/shim/active-w
 import { own, type CardContent, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
 import type { AppInfo, BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../src/protocol/wire.js';
 import { TwtLauncher } from './twt-launcher.js';
+import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
 
 /** Lifecycle events a late subscriber still gets (see the shim's `on`). */
@@ -97,6 +98,8 @@ export class TwtChatWidget extends HTMLElement {
   private abort?: AbortController;
   private readonly frames = new Map<SurfaceName, HTMLIFrameElement>();
   private launcherHost?: TwtLauncher;
+  /** Mouse boundary events on the launcher iframe where the browser fires none (out-of-process frames). */
+  private launcherHover?: LauncherHoverRelay;
   private readonly happened = new Set<string>();
   private vis: Visibility = 'minimized';
   private unread = 0;
@@ -343,6 +346,9 @@ export class TwtChatWidget extends HTMLElement {
     if (s !== 'launcher') return this.append(f);
     // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
     let host = [...document.querySelectorAll<TwtLauncher>('twt-launcher')].find((l) => l.inline && !l.frame && typeof l.mount === 'function');
+    const hover = (this.launcherHover = new LauncherHoverRelay(f));
+    hover.hostConnected();
+    this.cleanups.push(() => (hover.hostDisconnected(), (this.launcherHover = undefined)));
     if (!host) {
       host = document.createElement('twt-launcher') as TwtLauncher;
       host.setAttribute('data-twt-owned', '');
@@ -400,6 +406,8 @@ export class TwtChatWidget extends HTMLElement {
         return void this.minimize();
       case 'request_dismiss_card':
         return this.setCard(null);
+      case 'pointer_hover':
+        return this.launcherHover?.report(p!.over as boolean);
       case 'card_content':
         return this.setCard(p!.card as CardContent | null);
       case 'unread_count_changed':
@@ -471,6 +479,7 @@ export class TwtChatWidget extends HTMLElement {
         }),
       );
       f.setAttribute('aria-hidden', String(!shown));
+      if (!shown && s === 'launcher') this.launcherHover?.end(); // a hidden launcher reports no leave
     }
   }
 

@@ -198,7 +198,7 @@ const EVENTS_FROM: Record<SurfaceName, readonly SurfaceEventName[]> = {
     'request_maximize',
     'request_minimize',
   ],
-  launcher: ['request_toggle'],
+  launcher: ['request_toggle', 'pointer_hover'],
   card: ['request_maximize', 'request_dismiss_card'],
 };
 
@@ -219,6 +219,7 @@ const PAYLOADS: Record<string, string> = {
   auth_closed: 'reason! message source closeAuthType terminal clearToken:b closeCode:n',
   bootstrap_failed: 'reason! message source mode:embedded',
   card_content: 'card!:o',
+  pointer_hover: 'over!:b',
   card: 'kind!:greeting|message text! author',
 };
 

@@ -177,6 +177,12 @@ export interface SurfaceEvents {
   request_minimize: Record<string, never>;
   /** Card close button: dismiss the card until new content arrives. */
   request_dismiss_card: Record<string, never>;
+  /**
+   * Launcher: the pointer entered (`over: true`) or left the launcher surface. The host relays it as
+   * mouse boundary events on the launcher iframe where the browser fires none there itself
+   * (out-of-process frames; see elements/launcher-hover-relay.ts).
+   */
+  pointer_hover: { over: boolean };
 }
 export type SurfaceEventName = keyof SurfaceEvents;
 export const SURFACE_EVENTS: readonly SurfaceEventName[] = [
@@ -194,6 +200,7 @@ export const SURFACE_EVENTS: readonly SurfaceEventName[] = [
   'request_maximize',
   'request_minimize',
   'request_dismiss_card',
+  'pointer_hover',
 ];
 
 /** The spec's `visitor_auth_ready` payload. */

@@ -2,7 +2,7 @@
  * The launcher surface: one button that asks the host to toggle the panel,
  * with an unread badge and a localized accessible label.
  */
-import { html, css, LitElement } from 'lit';
+import { html, css, LitElement, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { ViewState } from '../protocol/bridge.js';
 import type { SurfaceBridge } from '../bridge/surface.js';
@@ -78,11 +78,29 @@ export class TwtLauncherApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('focus', this.onWindowFocus);
+    document.addEventListener('mousemove', this.onPointerOver);
+    document.documentElement.addEventListener('mouseleave', this.onPointerLeave);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('focus', this.onWindowFocus);
+    document.removeEventListener('mousemove', this.onPointerOver);
+    document.documentElement.removeEventListener('mouseleave', this.onPointerLeave);
+  }
+
+  /**
+   * The host page relays these as mouseenter/mouseleave on our iframe where the browser does not fire
+   * them there (desktop Chrome, out-of-process frames). Every move reports `over`, not just the
+   * mouseenter: Chrome never tells an out-of-process frame that the pointer left, so a return gives
+   * this document no second mouseenter, only moves. The host drops repeats.
+   */
+  private readonly onPointerOver = () => this.bridge?.emit('pointer_hover', { over: true });
+  private readonly onPointerLeave = () => this.bridge?.emit('pointer_hover', { over: false });
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // The pointer may already rest on the launcher when the bridge connects (a reloaded iframe).
+    if (changed.has('bridge') && document.documentElement.matches(':hover')) this.onPointerOver();
   }
 
   /**

@@ -163,39 +163,58 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     }
   });
 
-  it('hover popup (the spec page): hovering the built-in launcher shows the popup; 立即咨询 opens the chat', T, async () => {
-    // In-process frames: see E2E.inProcessFramesBrowser (a headless Chromium limit, not the widget's).
-    const p = await openPage(e2e, '/demo/hover-popup.html', { inProcessFrames: true });
+  /**
+   * The spec's hover popup page, pasted unchanged, driven by the real pointer. `inProcessFrames`: a
+   * second Chromium whose cross-site frames share the page's process, where the browser fires the
+   * iframe's boundary events itself; the widget must then add none.
+   */
+  async function hoverPopup(inProcessFrames: boolean) {
+    const p = await openPage(e2e, '/demo/hover-popup.html', { inProcessFrames });
     try {
       const { page } = p;
       await waitForEvent(page, 'initialized');
       const launcher = page.locator(surfaceSelector('launcher'));
       await launcher.waitFor({ state: 'visible' });
+      // Every boundary event on the launcher iframe, and which of them bubble to the document.
+      await launcher.evaluate((iframe) => {
+        const seen: string[] = ((window as any).__boundary = []);
+        for (const type of ['mouseover', 'mouseenter', 'mouseout', 'mouseleave']) {
+          iframe.addEventListener(type, () => seen.push(type));
+          document.addEventListener(type, (e) => e.target === iframe && seen.push(`document:${type}`));
+        }
+      });
+      const boundary = () => page.evaluate(() => (window as any).__boundary as string[]);
       const popup = page.locator('#my-custom-popup');
       const shown = () => popup.evaluate((el) => el.classList.contains('show'));
       assert.equal(await shown(), false);
       const box = (await launcher.boundingBox())!;
+      const center = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
       await page.mouse.move(600, 400);
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+      await page.mouse.move(center.x, center.y, { steps: 8 });
       await waitFor(page, () => document.getElementById('my-custom-popup')!.classList.contains('show'), undefined, 'popup shown on hover');
-      // From the launcher onto the popup: it stays.
-      await popup.hover();
-      await page.waitForTimeout(400);
-      assert.equal(await shown(), true, 'stays while the pointer is on it');
-      // Away from both: hidden after the 200 ms grace.
-      await page.mouse.move(300, 300, { steps: 4 });
+      // Away from both (not across the popup): hidden after the page's 200 ms grace.
+      await page.mouse.move(center.x - 300, center.y, { steps: 4 });
       await waitFor(page, () => !document.getElementById('my-custom-popup')!.classList.contains('show'), undefined, 'popup hidden after leaving');
-      // Hover again and start the chat from the popup.
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+      // Exactly one of each, in the browser's order; mouseover/mouseout bubble, mouseenter/mouseleave do not.
+      assert.deepEqual(await boundary(), ['mouseover', 'document:mouseover', 'mouseenter', 'mouseout', 'document:mouseout', 'mouseleave']);
+
+      // Hover again, move onto the popup: it stays; then start the chat from it.
+      await page.mouse.move(center.x, center.y, { steps: 8 });
       await waitFor(page, () => document.getElementById('my-custom-popup')!.classList.contains('show'), undefined, 'popup shown again');
+      await popup.hover();
       await page.locator('#btn-start-chat').click();
       await waitForVisibility(page, 'maximized');
       assert.equal(await shown(), false, 'popup hidden after 立即咨询');
+      assert.deepEqual((await boundary()).filter((t) => t === 'mouseenter' || t === 'mouseleave'), ['mouseenter', 'mouseleave', 'mouseenter', 'mouseleave'], 'one enter and one leave per visit');
       p.assertNoUnexpectedErrors();
     } finally {
       await p.close();
     }
-  });
+  }
+
+  it('hover popup (the spec page) in Chromium with site isolation: hover shows the popup, leaving hides it, 立即咨询 opens the chat', T, () => hoverPopup(false));
+
+  it('hover popup (the spec page) with in-process frames: the browser fires the events, the widget adds no duplicate', T, () => hoverPopup(true));
 
   it('unread count in the title: agent reply while minimised -> "(1) title"; maximise clears it', T, async () => {
     const p = await openPage(e2e, '/demo/unread-title.html');
