@@ -65,7 +65,8 @@ export class LauncherHoverRelay {
     // A new document in the iframe: the old one's leave will never come.
     if (e.type === 'load') return this.end();
     if (!e.isTrusted) return;
-    if (e.type === 'mousemove') return this.end();
+    // A move the page gets over anything but our iframe (in-process frames report moves on it too).
+    if (e.type === 'mousemove') return void (e.target !== this.iframe && this.end());
     const over = e.type === 'mouseover' || e.type === 'mouseenter';
     if (this.relayed && over === this.over) e.stopImmediatePropagation();
     else this.relayed = false;

@@ -133,6 +133,9 @@ describe('host bridge', () => {
     expect(sanitizeEventPayload('card_content', { card: { kind: 'banner', text: 'hi' } })).to.equal(null);
     expect(sanitizeEventPayload('card_content', { card: { kind: 'message', text: 'x'.repeat(4001) } })).to.equal(null);
     expect(sanitizeEventPayload('__proto__', {}), 'a prototype name has no schema').to.equal(undefined);
+    expect(sanitizeEventPayload('pointer_hover', { over: true, x: 3 })).to.deep.equal({ over: true });
+    expect(sanitizeEventPayload('pointer_hover', { over: 'yes' }), 'over is a boolean').to.equal(null);
+    expect(sanitizeEventPayload('pointer_hover', {}), 'over is required').to.equal(null);
   });
 
   it('a reloaded surface re-handshakes with a new port', async () => {
