@@ -310,7 +310,7 @@ export class TwtChatWidget extends HTMLElement {
       mq.addEventListener('change', on);
       this.cleanups.push(() => mq.removeEventListener('change', on));
     };
-    watch(NARROW_QUERY, (m) => (this.narrow = m));
+    watch(NARROW_QUERY, (m) => ((this.narrow = m), this.sendView('panel')));
     watch('(prefers-color-scheme: dark)', () => {}); // theme `system` follows the OS live
     this.vis = 'minimized';
 
@@ -379,6 +379,7 @@ export class TwtChatWidget extends HTMLElement {
     };
     if (surface === 'launcher' && cfg.icon) boot.icon = cfg.icon;
     if (surface === 'panel') {
+      boot.fullScreen = this.narrow;
       boot.profile = { ...cfg.profile };
       if (cfg.login) boot.login = { ...cfg.login };
       const clue = readIdentity(cfg.appid, cfg.storage);
@@ -486,7 +487,7 @@ export class TwtChatWidget extends HTMLElement {
   private sendView(only?: SurfaceName) {
     for (const s of this.frames.keys()) {
       if ((only && s !== only) || !this.bridge?.isConnected(s)) continue;
-      this.bridge.command(s, 'set_view', { visibility: this.vis, unreadCount: this.unread, ...(s === 'card' ? { card: this.card } : {}) }).catch(() => {});
+      this.bridge.command(s, 'set_view', { visibility: this.vis, unreadCount: this.unread, ...(s === 'card' ? { card: this.card } : s === 'panel' ? { fullScreen: this.narrow } : {}) }).catch(() => {});
     }
   }
 

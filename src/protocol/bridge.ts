@@ -109,6 +109,8 @@ export interface SurfaceBoot {
   locale: string;
   theme: ThemeSetting;
   visibility: Visibility;
+  /** Panel only: it covers the whole viewport (see {@link ViewState.fullScreen}). */
+  fullScreen?: boolean;
   /** Host SDK package version and the snippet's script tag version. */
   sdkVersion: string;
   scriptTagVersion: string;
@@ -144,6 +146,12 @@ export const HOST_COMMANDS: readonly HostCommandName[] = ['login', 'set_language
 export interface ViewState {
   visibility: Visibility;
   unreadCount: number;
+  /**
+   * Panel only: the host shows it full screen (narrow viewports), covering the page, so Tab cycles
+   * inside it. Otherwise the page stays usable beside it and Tab leaves it. Only the host knows: the
+   * panel's own viewport is always narrow.
+   */
+  fullScreen?: boolean;
   /** Card only: what the marketing card shows (greeting or newest unread agent message); null hides it. */
   card?: CardContent | null;
 }

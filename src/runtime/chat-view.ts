@@ -18,13 +18,12 @@ import { dayLabel, sameDay, timeLabel } from './format.js';
 import { baseStyles } from './styles.js';
 import { minimizeIcon, sendIcon } from './icons.js';
 
-const MOBILE = '(max-width: 640px)';
-
 export class TwtChatView extends LitElement {
   static override properties = {
     session: { attribute: false },
     bridge: { attribute: false },
     visibility: { attribute: false },
+    fullScreen: { attribute: false },
     state: { state: true },
     announcement: { state: true },
   };
@@ -32,6 +31,8 @@ export class TwtChatView extends LitElement {
   session: PanelSession | null = null;
   bridge: SurfaceBridge | null = null;
   visibility: Visibility = 'minimized';
+  /** The host shows the panel full screen (narrow viewports): Tab cycles inside it. */
+  fullScreen = false;
   state: PanelState | null = null;
   announcement = '';
 
@@ -131,10 +132,13 @@ export class TwtChatView extends LitElement {
       this.bridge?.emit('request_minimize', {});
       return;
     }
-    if (e.key === 'Tab' && this.visibility === 'maximized' && window.matchMedia(MOBILE).matches) this.trapFocus(e);
+    if (e.key === 'Tab' && this.visibility === 'maximized' && this.fullScreen) this.trapFocus(e);
   };
 
-  /** On mobile the panel covers the page: Tab cycles inside it. */
+  /**
+   * Full screen, the panel covers the page: Tab cycles inside it. Beside the page (desktop), Tab
+   * leaves it for the page, as from any other part of the page.
+   */
   private trapFocus(e: KeyboardEvent): void {
     const focusables = [...this.renderRoot.querySelectorAll<HTMLElement>('button:not([disabled]), a[href], textarea:not([disabled]), [tabindex="0"]')];
     if (!focusables.length) return;

@@ -58,6 +58,6 @@ export class TwtPanelApp extends LitElement {
 
   override render() {
     if (!this.uiLoaded || !this.session) return html`<main class="loading" role="status">${msg('Loading…', { id: 'panel.loading' })}</main>`;
-    return html`<twt-chat-view .session=${this.session} .bridge=${this.bridge} .visibility=${this.view.visibility}></twt-chat-view>`;
+    return html`<twt-chat-view .session=${this.session} .bridge=${this.bridge} .visibility=${this.view.visibility} .fullScreen=${this.view.fullScreen === true}></twt-chat-view>`;
   }
 }

@@ -49,6 +49,10 @@ export function parseViewState(payload: unknown): ViewState {
   }
   const view: ViewState = { visibility: p.visibility as Visibility, unreadCount: unread };
   if ('card' in p) view.card = parseCard(p.card);
+  if ('fullScreen' in p) {
+    if (typeof p.fullScreen !== 'boolean') throw new CommandRefusal('invalid_payload', 'fullScreen must be a boolean');
+    view.fullScreen = p.fullScreen;
+  }
   return view;
 }
 

@@ -41,7 +41,7 @@ export async function startSurface(
   theme.set(bridge.boot.theme ?? 'light');
   await firstLocale;
   if (bridge.boot.locale !== fragment?.locale) await applyLocale(bridge.boot.locale);
-  app.view = { ...app.view, visibility: bridge.boot.visibility ?? 'minimized' };
+  app.view = { ...app.view, visibility: bridge.boot.visibility ?? 'minimized', fullScreen: bridge.boot.fullScreen === true };
   app.bridge = bridge;
   return { bridge, theme };
 }

@@ -139,7 +139,9 @@ describe('set_view validation', () => {
       unreadCount: 2,
       card: { kind: 'greeting', text: 'Hi' },
     });
-    for (const bad of [null, [], { visibility: 'x', unreadCount: 0 }, { visibility: 'hidden', unreadCount: -1 }, { visibility: 'hidden', unreadCount: 0, card: { kind: 'html', text: '' } }]) {
+    expect(parseViewState({ visibility: 'maximized', unreadCount: 0, fullScreen: true })).to.deep.equal({ visibility: 'maximized', unreadCount: 0, fullScreen: true });
+    expect(parseViewState({ visibility: 'maximized', unreadCount: 0, fullScreen: false })).to.deep.equal({ visibility: 'maximized', unreadCount: 0, fullScreen: false });
+    for (const bad of [null, [], { visibility: 'x', unreadCount: 0 }, { visibility: 'hidden', unreadCount: -1 }, { visibility: 'hidden', unreadCount: 0, card: { kind: 'html', text: '' } }, { visibility: 'maximized', unreadCount: 0, fullScreen: 'yes' }]) {
       expect(() => parseViewState(bad)).to.throw();
     }
   });

@@ -2,7 +2,8 @@
  * End-to-end: the widget on a phone-sized viewport (375x667, touch). The
  * launcher opens the panel full screen; keyboard focus stays inside the
  * panel (Tab and Shift+Tab cycle, never reaching the host page); Escape
- * closes it and gives focus back to the launcher's button.
+ * closes it and gives focus back to the launcher's button. For contrast, on a
+ * desktop viewport the panel sits beside the page and Tab leaves it for the page.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,6 +111,34 @@ describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
       assert.notEqual(await page.evaluate(() => document.elementFromPoint(187, 333)?.getAttribute('data-twt-widget-surface')), 'panel', 'the panel no longer covers the page');
       await page.keyboard.press('Enter');
       await waitForVisibility(page, 'maximized');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('desktop viewport: the panel does not trap focus; Tab leaves it for the page', T, async () => {
+    const p = await openPage(e2e, '/demo/install.html');
+    try {
+      const { page } = p;
+      await waitForEvent(page, 'initialized');
+      await clickLauncher(page);
+      await waitForVisibility(page, 'maximized');
+      await waitForEvent(page, 'session_connected');
+      const panel = frameOf(page, 'panel');
+      await panel.locator('textarea:not([disabled])').waitFor();
+      await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'panel', undefined, 'focus in the panel iframe');
+      // The panel holds four or five focusables (minimize, messages, composer, send…): Tab past them reaches the page.
+      const visited: string[] = [];
+      while ((await hostFocus(page)) === 'panel' && visited.length < 8) {
+        visited.push(await innerFocus(panel));
+        await page.keyboard.press('Tab');
+      }
+      assert.notEqual(await hostFocus(page), 'panel', `Tab left the panel (visited ${visited.join(' → ')})`);
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('state').visibility), 'maximized', 'the panel stays open beside the page');
+      // And Shift+Tab comes back into it.
+      await page.keyboard.press('Shift+Tab');
+      await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'panel', undefined, 'Shift+Tab back into the panel');
       p.assertNoUnexpectedErrors();
     } finally {
       await p.close();
