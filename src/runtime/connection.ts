@@ -54,6 +54,8 @@ export interface ConnectionOptions {
   win?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
   doc?: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>;
   now?: () => number;
+  /** Schedules the backoff wait before a reconnect; returns its cancel. Default: setTimeout. */
+  schedule?: (run: () => void, ms: number) => () => void;
   pingIntervalMs?: number;
   /** How long a ping sent when the page becomes visible may go unanswered. */
   visibleCheckMs?: number;
@@ -156,10 +158,10 @@ export class Connection {
     const delay = backoffDelay(attempt, this.o.random, this.o.backoff ?? DEFAULT_BACKOFF);
     if (delay > 0) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, delay);
+        const cancel = (this.o.schedule ?? scheduleTimeout)(done, delay);
         const self = this;
         function done() {
-          clearTimeout(t);
+          cancel();
           self.wakeSleep = null;
           resolve();
         }
@@ -301,4 +303,9 @@ export class Connection {
     this.statusValue = status;
     this.o.onStatus(status);
   }
+}
+
+function scheduleTimeout(run: () => void, ms: number): () => void {
+  const t = setTimeout(run, ms);
+  return () => clearTimeout(t);
 }

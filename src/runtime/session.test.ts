@@ -197,38 +197,60 @@ describe('Connection: backoff, online, pagehide', () => {
     return { c, statuses, win };
   }
 
+  /** Backoff waits the connection asked for, fired only when the test says so. */
+  function scheduler() {
+    const waits: Array<{ ms: number; run: () => void; cancelled: boolean }> = [];
+    const schedule = (run: () => void, ms: number) => {
+      const w = { ms, run, cancelled: false };
+      waits.push(w);
+      return () => void (w.cancelled = true);
+    };
+    return { waits, schedule, fire: (i: number) => waits[i]!.run() };
+  }
+
   it('waits a jittered, growing delay between failed attempts', async () => {
-    const { c } = conn(() => 1);
+    const randoms = [1, 0];
+    const { waits, schedule, fire } = scheduler();
+    const { c } = conn(() => randoms.shift() ?? 1, { schedule });
     c.start();
     await until(() => FakeWebSocket.instances.length === 1);
-    const t0 = Date.now();
     FakeWebSocket.latest.serverClose(1006);
-    await until(() => FakeWebSocket.instances.length === 2, 3000);
-    const first = Date.now() - t0;
-    expect(first).to.be.within(350, 900);
-    const t1 = Date.now();
+    await until(() => waits.length === 1);
+    // Equal jitter over min 400: half fixed, half random (random() = 1 here).
+    expect(waits.map((w) => w.ms)).to.deep.equal([400]);
+    expect(FakeWebSocket.instances.length, 'no attempt before the wait ends').to.equal(1);
+    fire(0);
+    await until(() => FakeWebSocket.instances.length === 2);
     FakeWebSocket.latest.serverClose(1006);
-    await until(() => FakeWebSocket.instances.length === 3, 3000);
-    expect(Date.now() - t1).to.be.within(700, 1400);
+    await until(() => waits.length === 2);
+    // The cap doubled (800); random() = 0 keeps only its fixed half.
+    expect(waits.map((w) => w.ms)).to.deep.equal([400, 400]);
+    expect(FakeWebSocket.instances.length).to.equal(2);
+    fire(1);
+    await until(() => FakeWebSocket.instances.length === 3);
+    FakeWebSocket.latest.serverClose(1006);
+    await until(() => waits.length === 3);
+    expect(waits[2]!.ms, 'capped at max 1000, at least half of it').to.be.within(500, 1000);
     c.stop();
   });
 
   it('reconnects at once when the browser comes back online', async () => {
-    const { c, win } = conn(() => 1);
+    const { waits, schedule } = scheduler();
+    const { c, win } = conn(() => 1, { schedule });
     c.start();
     await until(() => FakeWebSocket.instances.length === 1);
     FakeWebSocket.latest.serverClose(1006);
-    FakeWebSocket.latest.serverClose(1006);
-    await tick(20);
-    const t0 = Date.now();
+    await until(() => waits.length === 1);
     win.dispatchEvent(new Event('online'));
-    await until(() => FakeWebSocket.instances.length === 2, 300);
-    expect(Date.now() - t0).to.be.below(150);
+    await until(() => FakeWebSocket.instances.length === 2);
+    // "At once": the backoff wait never ran; `online` cut it short.
+    expect(waits[0]!.cancelled).to.equal(true);
     c.stop();
   });
 
   it('offline drops an open socket at once and reports disconnected; online reconnects at once', async () => {
-    const { c, win, statuses } = conn(() => 1);
+    const { waits, schedule } = scheduler();
+    const { c, win, statuses } = conn(() => 1, { schedule });
     c.start();
     await until(() => FakeWebSocket.instances.length === 1);
     const ws = FakeWebSocket.latest;
@@ -242,11 +264,10 @@ describe('Connection: backoff, online, pagehide', () => {
     await until(() => FakeWebSocket.instances.length === 2);
     FakeWebSocket.latest.serverClose(1006);
     expect(c.status).to.equal('disconnected');
-    await tick(20);
-    const t0 = Date.now();
+    await until(() => waits.length === 1);
     win.dispatchEvent(new Event('online'));
-    await until(() => FakeWebSocket.instances.length === 3, 300);
-    expect(Date.now() - t0).to.be.below(150);
+    await until(() => FakeWebSocket.instances.length === 3);
+    expect(waits.every((w) => w.cancelled), 'online did not wait for the backoff').to.equal(true);
     FakeWebSocket.latest.open();
     FakeWebSocket.latest.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
     expect(statuses).to.deep.equal(['connecting', 'connected', 'disconnected', 'reconnecting', 'connected']);
