@@ -2,12 +2,15 @@ import { expect } from '@open-wc/testing';
 import '../define.js';
 import { BRIDGE_TAG, BRIDGE_VERSION } from '../protocol/bridge.js';
 import { sanitizeEventPayload } from './host.js';
-import { W, frame, control, report, sleep, waitFor, bootWidget, cleanPage } from '../../test/fixtures/host/double.js';
+import { W, frame, control, report, waitFor, bootWidget, cleanPage } from '../../test/fixtures/host/double.js';
 
 const envelope = { tag: BRIDGE_TAG, v: BRIDGE_VERSION };
 const nonceOf = (f: HTMLIFrameElement) => new URLSearchParams(new URL(f.src).hash.slice(1)).get('n')!;
 
-/** Collects every twt-* event and uncaught error while `f` runs. */
+/**
+ * Collects every twt-* event and uncaught error while `f` runs. `f` ends with an ordering sentinel
+ * (see below), so whatever its bad messages could have caused has happened by then: no fixed sleep.
+ */
 async function watch(el: Element, f: () => Promise<void>) {
   const seen: string[] = [];
   const errors: unknown[] = [];
@@ -18,12 +21,42 @@ async function watch(el: Element, f: () => Promise<void>) {
   addEventListener('error', onError);
   try {
     await f();
-    await sleep(200);
   } finally {
     for (const t of types) el.removeEventListener(`twt-${t}`, onAny);
     removeEventListener('error', onError);
   }
   return { seen, errors };
+}
+
+/** Resolves once everything this window posted to itself before has been handled (window messages from one source arrive in order). */
+function afterOwnMessages(): Promise<void> {
+  const marker = `sentinel-${Math.random()}`;
+  return new Promise((resolve) => {
+    const on = (e: MessageEvent) => {
+      if (e.source !== window || e.data !== marker) return;
+      removeEventListener('message', on);
+      resolve();
+    };
+    addEventListener('message', on);
+    postMessage(marker, '*');
+  });
+}
+
+/**
+ * How many connects a surface page got, counted after everything it posted before (a hello) has been
+ * handled: its first report travels behind its hello; any connect the host sent in answer travels
+ * ahead of the second report request.
+ */
+async function connectsAfterItsMessages(s: 'panel' | HTMLIFrameElement): Promise<number> {
+  await report(s);
+  return (await report(s)).connects;
+}
+
+/** A valid event over the panel's port, after the bad ones on the same ordered channel; resolves when the element has it. */
+async function panelSentinel(el: Element, count: number): Promise<void> {
+  const got = new Promise((r) => el.addEventListener('twt-unread-count-changed', r, { once: true }));
+  control('panel', { double: 'emit', name: 'unread_count_changed', payload: { count } });
+  await got;
 }
 
 describe('host bridge', () => {
@@ -74,10 +107,11 @@ describe('host bridge', () => {
     const panel = frame('panel')!;
     const { seen, errors } = await watch(el, async () => {
       window.postMessage({ ...envelope, type: 'hello', nonce: nonceOf(panel), surface: 'panel' }, '*');
+      await afterOwnMessages();
     });
     expect(seen).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
-    expect((await report('panel')).connects).to.equal(1);
+    expect(await connectsAfterItsMessages('panel')).to.equal(1);
   });
 
   it('ignores a hello with the right nonce from another frame of the widget origin', async () => {
@@ -90,8 +124,7 @@ describe('host bridge', () => {
     const { seen } = await watch(el, async () => {
       document.body.append(rogue);
       await new Promise((r) => rogue.addEventListener('load', r, { once: true }));
-      await sleep(300);
-      rogueConnected = (await report(rogue)).connects;
+      rogueConnected = await connectsAfterItsMessages(rogue);
     });
     expect(rogueConnected).to.equal(0);
     expect(seen).to.deep.equal([]);
@@ -100,9 +133,13 @@ describe('host bridge', () => {
 
   it('ignores a hello with a wrong nonce from the panel iframe itself', async () => {
     const el = await bootWidget();
-    const { seen } = await watch(el, async () => control('panel', { double: 'hello', nonce: 'AAAAAAAAAAAAAAAAAAAAAAAA' }));
+    let connects = 0;
+    const { seen } = await watch(el, async () => {
+      control('panel', { double: 'hello', nonce: 'AAAAAAAAAAAAAAAAAAAAAAAA' });
+      connects = await connectsAfterItsMessages('panel');
+    });
     expect(seen).to.deep.equal([]);
-    expect((await report('panel')).connects).to.equal(1);
+    expect(connects).to.equal(1);
   });
 
   it('drops malformed and prototype-named port messages without throwing', async () => {
@@ -130,15 +167,14 @@ describe('host bridge', () => {
     ];
     const { seen, errors } = await watch(el, async () => {
       for (const data of bad) control('panel', { double: 'raw', data });
+      // Same port, after the bad ones: when it arrives, they have been handled (and dropped).
+      await panelSentinel(el, 2);
     });
-    expect(seen).to.deep.equal([]);
+    expect(seen, 'only the sentinel').to.deep.equal(['twt-unread-count-changed']);
     expect(errors).to.deep.equal([]);
-    expect(el.unreadCount).to.equal(0);
+    expect(el.unreadCount).to.equal(2);
     expect(el.visibility).to.equal('minimized');
     expect(({} as Record<string, unknown>).count).to.equal(undefined);
-    // still healthy
-    control('panel', { double: 'emit', name: 'unread_count_changed', payload: { count: 2 } });
-    await waitFor(() => el.unreadCount === 2, 'a valid event after the bad ones');
   });
 
   it('sanitizeEventPayload keeps only the expected fields', () => {
@@ -172,8 +208,8 @@ describe('host bridge', () => {
     const loaded = new Promise((r) => panel.addEventListener('load', r, { once: true }));
     panel.src = panel.src.replace('#', '?reload=1#');
     await loaded;
-    await sleep(300);
-    expect((await report('panel')).connects).to.equal(1); // a fresh page, connected once
+    await waitFor(async () => (await report('panel')).connects > 0, 'the reloaded panel connected');
+    expect(await connectsAfterItsMessages('panel')).to.equal(1); // a fresh page, connected once
     await el.setTheme('dark'); // commands travel over the new port
   });
 });
