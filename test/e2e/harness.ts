@@ -55,10 +55,10 @@ export interface E2E {
   browser: Browser;
   /**
    * A second Chromium with cross-site iframes kept in-process, launched on first
-   * use. Headless Chromium does not fire mouseenter/mouseleave on the <iframe>
-   * element in the parent page when the pointer enters an out-of-process iframe
-   * (checked with a two-origin page and no widget code involved), so the spec's
-   * hover demo can only be driven with a real pointer this way.
+   * use: there the browser itself fires mouseenter/mouseleave on an <iframe>
+   * element, which it never does for an out-of-process one (the default). A run
+   * here proves the widget adds no duplicate of what the browser fires; it is
+   * never the way a product bug is made to pass (the default browser is).
    */
   inProcessFramesBrowser(): Promise<Browser>;
   agent: AgentApi;
