@@ -121,7 +121,8 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     expect(api().get('unread_count')).to.equal(2);
     api().off('unread_count_changed');
     panel.contentWindow!.postMessage({ double: 'emit', name: 'unread_count_changed', payload: { count: 3 } }, W);
-    await sleep(150);
+    // The widget has the third event: a handler still attached would have run in that same dispatch.
+    await waitFor(() => api().get('unread_count') === 3, 'the third event reached the widget');
     expect(a.length).to.equal(2);
   });
 

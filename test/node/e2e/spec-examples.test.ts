@@ -296,7 +296,8 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await poll(async () => (await handlerLines('maximized')) === 2 && (await handlerLines('hidden')) === 1, 'handler saw every change');
       await page.locator('#unlisten').click();
       await click('maximize', 'maximized');
-      await page.waitForTimeout(300);
+      // The third visibility_changed (maximized) has been dispatched: a handler still attached would have logged it then.
+      await waitFor(page, () => (window as any).__e2e.events.filter((e: any) => e.name === 'visibility_changed' && e.detail?.visibility === 'maximized').length === 3, undefined, 'the third maximized event');
       assert.equal(await handlerLines('maximized'), 2, 'off() detached the handler');
       await getters.getByText('"visibility": "maximized"').waitFor();
 
