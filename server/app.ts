@@ -15,7 +15,10 @@ import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Repo } from './repo.js';
 import { DEFAULT_PRESENCE_BEAT_MS, Hub } from './hub.js';
-import { KeyedRateLimiter } from './rate-limit.js';
+import { buildLimiters, limitSettingsFromEnv, retryAfterSeconds, type LimitSettings } from './limits.js';
+import { clientAddress, parseTrustProxy } from './client-address.js';
+import { TypingGate } from './typing-gate.js';
+import { ReadReceipts } from './read-receipts.js';
 import { randomId } from './auth.js';
 import type { ServerContext } from './context.js';
 import { handleApi } from './http/api.js';
@@ -29,6 +32,8 @@ import { handleDemoRoutes } from './demo-login.js';
 
 /** Pending connections the kernel may queue for accept(). Node's default is 511. */
 const LISTEN_BACKLOG = 4096;
+/** Retry-After of an upgrade refused because the client address holds its maximum of sockets. */
+const SOCKET_CAP_RETRY_MS = 10_000;
 
 export interface StartOptions {
   /** 0 = ephemeral. Default: env PORT or 8787. */
@@ -48,8 +53,12 @@ export interface StartOptions {
   demoDir?: string;
   /** Enables /v1/test/* endpoints. Default: env TWT_TEST_MODE === '1'. */
   testMode?: boolean;
-  /** Messages per visitor per 10 s (token bucket). Default 10. */
+  /** Messages per visitor per 10 s (token bucket). Default: limits.messagesPer10s. */
   messagesPer10s?: number;
+  /** Limits on cheap requests; each defaults to its environment variable, else its default (server/limits.ts). */
+  limits?: Partial<LimitSettings>;
+  /** Reverse-proxy hops to trust in X-Forwarded-For. Default: env TWT_TRUST_PROXY, else 0 (none). */
+  trustProxyHops?: number;
   /** Interval of the protocol-level pings; a socket that answered none since the last is terminated. Default 30 s (TWT_HEARTBEAT_MS). */
   heartbeatMs?: number;
   /**
@@ -89,6 +98,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
   const dataDir = resolve(options.dataDir ?? env.TWT_DATA_DIR ?? join(root, '.twt-data'));
   const log = options.quiet ? () => {} : (...a: unknown[]) => console.log(...a);
+  // Read before anything opens, so a malformed value stops the start cleanly.
+  const limitSettings = { ...limitSettingsFromEnv(env), ...options.limits, ...(options.messagesPer10s ? { messagesPer10s: options.messagesPer10s } : {}) };
+  const trustProxyHops = options.trustProxyHops ?? parseTrustProxy(env.TWT_TRUST_PROXY);
 
   const releaseLock = databaseUrl ? () => {} : acquireDataLock(dataDir);
   let store: Store;
@@ -110,7 +122,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     hub,
     secret,
     tokenTtlSeconds: options.tokenTtlSeconds ?? (Number(env.TWT_TOKEN_TTL_SECONDS) || 3600),
-    messageLimiter: new KeyedRateLimiter(options.messagesPer10s ?? 10, 10_000),
+    limits: buildLimiters(limitSettings),
+    trustProxyHops,
+    typing: new TypingGate((e) => void hub.emit(e).catch((err) => console.error('twt: typing push failed', err))),
+    readReceipts: new ReadReceipts(repo),
     testMode: options.testMode ?? env.TWT_TEST_MODE === '1',
     distDir: resolve(options.distDir ?? join(root, 'dist')),
     demoDir: resolve(options.demoDir ?? join(root, 'demo')),
@@ -128,10 +143,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    // Sockets per client address are capped before the upgrade, so a refused one costs no WebSocket.
+    const address = clientAddress(req, ctx.trustProxyHops);
+    const release = ctx.limits.sockets.acquire(address);
+    if (!release) {
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds(SOCKET_CAP_RETRY_MS)}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       heartbeat.watch(ws);
       if (path === '/v1/ws') handleVisitorSocket(ctx, ws);
-      else handleAgentSocket(ctx, ws);
+      else handleAgentSocket(ctx, ws, address);
     });
   });
   server.on('clientError', (_err, socket) => {
@@ -175,6 +198,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close() {
       closing ??= (async () => {
         // Stops announcing (the sockets closed below go offline with the goodbye, not one by one).
+        ctx.typing.stop();
+        const receipts = ctx.readReceipts.flush().catch((err) => console.error('twt: storing read receipts at shutdown failed', err));
         const bye = hub.stop();
         heartbeat.stop();
         for (const ws of hub.allSockets()) closeSocket(ws, CLOSE.GOING_AWAY, 'server shutting down');
@@ -184,6 +209,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           server.close(() => ok());
           server.closeAllConnections();
         });
+        await receipts;
         await bye;
         await store.close();
         releaseLock();

@@ -1,6 +1,8 @@
 import type { Repo } from './repo.js';
 import type { Hub } from './hub.js';
-import type { KeyedRateLimiter } from './rate-limit.js';
+import type { Limiters } from './limits.js';
+import type { TypingGate } from './typing-gate.js';
+import type { ReadReceipts } from './read-receipts.js';
 
 /** What request handlers and sockets share within one server process. */
 export interface ServerContext {
@@ -9,7 +11,12 @@ export interface ServerContext {
   /** HMAC key for visitor tokens and identity clues; shared by all processes through the DB. */
   secret: string;
   tokenTtlSeconds: number;
-  messageLimiter: KeyedRateLimiter;
+  /** Rate and concurrency limits on cheap requests (server/limits.ts). */
+  limits: Limiters;
+  /** Reverse-proxy hops whose X-Forwarded-For is believed (TWT_TRUST_PROXY; see client-address.ts). */
+  trustProxyHops: number;
+  typing: TypingGate;
+  readReceipts: ReadReceipts;
   /** Enables /v1/test/* (app creation etc. for browser tests). Never on in production. */
   testMode: boolean;
   distDir: string;

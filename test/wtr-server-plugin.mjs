@@ -27,7 +27,9 @@ export function testServerPlugin() {
   let server = null;
   let dataDir = null;
   let startServer = null;
-  const start = (port) => startServer({ port, host: '127.0.0.1', dataDir, databaseUrl: '', testMode: true, quiet: true, seed: true });
+  let limits = null;
+  // Every browser test's visitor comes from loopback: the per-address limits are out of the way (server/limits.ts).
+  const start = (port) => startServer({ port, host: '127.0.0.1', dataDir, databaseUrl: '', testMode: true, quiet: true, seed: true, limits });
   return {
     name: 'twt-test-env',
     async serverStart() {
@@ -40,6 +42,7 @@ export function testServerPlugin() {
       const { register } = await import('tsx/esm/api');
       register();
       ({ startServer } = await import('../server/app.ts'));
+      ({ ONE_ADDRESS_MANY_VISITORS: limits } = await import('../server/limits.ts'));
       dataDir = mkdtempSync(join(tmpdir(), 'twt-wtr-'));
       server = await start(0);
       globalThis.__twtTestEnv = { ...env, server: server.url };

@@ -8,7 +8,9 @@ import { appInfo, type AgentRow } from '../repo.js';
 import { Refusal, createVisitorSession, normalizeAppid } from '../visitor-session.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { randomId } from '../auth.js';
-import { BodyError, bearer, readJsonBody, sendError, sendJson } from './respond.js';
+import { BodyError, bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
+import { clientAddress } from '../client-address.js';
+import { takeFromEach } from '../rate-limit.js';
 
 export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   try {
@@ -61,7 +63,14 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
 
   if (p === '/v1/visitor/session') {
     if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
-    return sendJson(res, 200, await createVisitorSession(ctx, await readJsonBody(req)));
+    const body = await readJsonBody(req);
+    // Every session costs a token and rows; a client minting visitors would multiply the per-visitor limits.
+    const wait = takeFromEach([
+      [ctx.limits.sessionsPerAddress, clientAddress(req, ctx.trustProxyHops)],
+      [ctx.limits.sessionsPerApp, normalizeAppid(body.appid) ?? ''],
+    ]);
+    if (wait > 0) return sendRateLimited(res, wait, 'too many visitor sessions from this address or for this app; retry later');
+    return sendJson(res, 200, await createVisitorSession(ctx, body));
   }
 
   if (p === '/v1/visitor/conversations' || p === '/v1/visitor/messages') {
@@ -100,9 +109,16 @@ function intParam(url: URL, name: string, fallback: number): number {
 }
 
 async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, rest: string, m: string): Promise<void> {
+  // An address that has used up its wrong keys: no key is even looked at until a token is back.
+  const address = clientAddress(req, ctx.trustProxyHops);
+  const wait = ctx.limits.agentAuthFailures.retryAfterMs(address);
+  if (wait > 0) return sendRateLimited(res, wait, 'too many wrong agent keys from this address; retry later');
   const key = bearer(req);
   const agent = key ? await ctx.repo.findAgentByKey(key) : null;
-  if (!agent) return sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>)', { 'www-authenticate': 'Bearer' });
+  if (!agent) {
+    ctx.limits.agentAuthFailures.take(address);
+    return sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>)', { 'www-authenticate': 'Bearer' });
+  }
   const parts = rest.split('/').map((s) => decodeURIComponentSafe(s));
 
   if (parts.length === 1 && parts[0] === 'conversations') {

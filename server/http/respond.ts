@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, type ErrorBody } from '../../src/protocol/wire.js';
+import { retryAfterSeconds } from '../limits.js';
 
 export function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -15,6 +16,11 @@ export function sendJson(res: ServerResponse, status: number, body: object, head
 export function sendError(res: ServerResponse, status: number, reason: string, message: string, headers: Record<string, string> = {}): void {
   const body: ErrorBody = { ok: false, reason, message };
   sendJson(res, status, body, headers);
+}
+
+/** 429 `rate_limited` with Retry-After (whole seconds, at least 1). */
+export function sendRateLimited(res: ServerResponse, retryAfterMs: number, message: string, headers: Record<string, string> = {}): void {
+  sendError(res, 429, 'rate_limited', message, { ...headers, 'retry-after': String(retryAfterSeconds(retryAfterMs)) });
 }
 
 export class BodyError extends Error {

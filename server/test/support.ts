@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { startServer, type RunningServer, type StartOptions } from '../app.js';
 import { openStore } from '../db/store.js';
 import { migrate } from '../db/migrations.js';
+import { ONE_ADDRESS_MANY_VISITORS } from '../limits.js';
 
 let template: string | null = null;
 
@@ -34,7 +35,8 @@ export async function freshDataDir(): Promise<string> {
 
 export async function startTestServer(opts: StartOptions = {}): Promise<RunningServer & { dataDir: string; wsUrl: string }> {
   const dataDir = opts.dataDir ?? (opts.databaseUrl ? '' : await freshDataDir());
-  const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, ...(dataDir ? { dataDir } : {}) });
+  // Every test visitor comes from loopback: per-address limits only where a test sets them.
+  const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits }, ...(dataDir ? { dataDir } : {}) });
   return Object.assign(s, { dataDir, wsUrl: s.url.replace(/^http/, 'ws') });
 }
 

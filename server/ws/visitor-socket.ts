@@ -18,6 +18,10 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
   let conn: VisitorConn | null = null;
   let authing = false;
   let strikes = 0;
+  /** Typing, read and ping frames of this socket (messages have their per-visitor limit). */
+  const frames = ctx.limits.socketFrames();
+  /** Highest seq this socket has said it read: a lower or equal one changes nothing. */
+  let readSeq = 0;
   const authTimer = setTimeout(() => closeSocket(ws, CLOSE.AUTH_TIMEOUT, 'no auth frame'), AUTH_TIMEOUT_MS);
   const send = (f: VisitorServerFrame) => sendFrame(ws, f);
   const refuse = (code: WireErrorCode, message: string, ref?: string) => {
@@ -53,6 +57,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
       if (raw !== null && isJsonObjectWithType(raw)) return refuse('unknown_type', 'unknown frame type');
       return refuse('malformed', 'frames are JSON objects with a known type');
     }
+    if (frame.type !== 'send' && !frames.take()) return refuse('rate_limited', 'too many frames; slow down');
     switch (frame.type) {
       case 'auth':
         return refuse('malformed', 'already authenticated');
@@ -62,13 +67,13 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
         return onSend(conn, frame);
       case 'typing':
         if (typeof frame.typing !== 'boolean') return refuse('malformed', 'typing must be a boolean');
-        await ctx.hub.emit({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing });
-        return;
+        return ctx.typing.offer({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing });
       case 'read': {
         if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return refuse('malformed', 'read.seq must be a non-negative integer');
-        await ctx.repo.markRead(conn.conversationId, 'visitor', frame.seq);
-        // The answer is the (batched) unread frame; the conversation event asks for it too.
-        return ctx.hub.queueUnread(conn.conversationId);
+        if (frame.seq <= readSeq) return;
+        readSeq = frame.seq;
+        // Written with the others of this window; the answer is the `unread` frame its conversation event asks for.
+        return ctx.readReceipts.mark(conn.conversationId, 'visitor', frame.seq);
       }
     }
   }
@@ -162,7 +167,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
     }
     if (typeof frame.text !== 'string' || !frame.text.trim()) return refuse('invalid_text', 'text must be a non-empty string', clientId);
     if (frame.text.length > LIMITS.messageText) return refuse('too_large', `text is longer than ${LIMITS.messageText} characters`, clientId);
-    if (!ctx.messageLimiter.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', clientId);
+    if (!ctx.limits.messages.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', clientId);
     const { message } = await ctx.repo.appendMessage({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId });
     // Committed: only now is the message acknowledged.
     send({ type: 'ack', clientId, message });

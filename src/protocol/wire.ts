@@ -92,7 +92,9 @@ export interface AppInfo {
 /**
  * POST /v1/visitor/session, called by the panel runtime. Creates or restores a
  * visitor and issues a short-lived token. Refusals: `login_failed` (401),
- * `domain_not_whitelisted` (403), `invalid_bootstrap` (400/404).
+ * `domain_not_whitelisted` (403), `invalid_bootstrap` (400/404), `rate_limited`
+ * (429, with a `Retry-After` header in seconds: too many sessions from this
+ * client address or for this app; try again after it).
  */
 export interface VisitorSessionRequest {
   appid: string;
@@ -150,7 +152,8 @@ export interface MessagesResponse {
   messages: MessageView[];
 }
 
-// Agent REST API: `Authorization: Bearer <agent key>`.
+// Agent REST API: `Authorization: Bearer <agent key>`. A wrong key is 401; an address past its wrong
+// keys gets 429 `rate_limited` with `Retry-After` (seconds), its keys not looked at until then.
 //   GET  /v1/agent/conversations                       -> AgentConversationsResponse
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
 //   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
@@ -215,7 +218,8 @@ export type AgentServerFrame =
   | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'typing'; conversationId: string; typing: boolean }
   | { type: 'pong' }
-  | { type: 'error'; code: WireErrorCode; message: string };
+  /** `retryAfter` (seconds) comes with `rate_limited` at auth: too many wrong keys from this address; the socket then closes 4008. */
+  | { type: 'error'; code: WireErrorCode; message: string; retryAfter?: number };
 
 /**
  * Close codes the server uses on visitor sockets. The runtime turns the auth

@@ -1,0 +1,42 @@
+/**
+ * Read receipts, coalesced: a `read` frame only raises the highest seq
+ * pending for its conversation; one write per conversation per window stores
+ * the highest (and its NOTIFY tells everyone). However many frames arrive,
+ * the database sees at most one UPDATE per conversation and side per window.
+ */
+import { Coalescer } from './coalescer.js';
+import type { Repo } from './repo.js';
+
+/** How long read receipts are gathered before they are written. */
+export const READ_WINDOW_MS = 250;
+
+type Side = 'visitor' | 'agent';
+
+export class ReadReceipts {
+  /** Highest seq read, per side and conversation, not yet written. */
+  private pending = new Map<string, { conversationId: string; side: Side; seq: number }>();
+  private readonly batch: Coalescer;
+
+  constructor(
+    private readonly repo: Repo,
+    windowMs = READ_WINDOW_MS,
+  ) {
+    this.batch = new Coalescer(windowMs, () => this.flush());
+  }
+
+  mark(conversationId: string, side: Side, seq: number): void {
+    const key = `${side}\n${conversationId}`;
+    const p = this.pending.get(key);
+    if (p) p.seq = Math.max(p.seq, seq);
+    else this.pending.set(key, { conversationId, side, seq });
+    this.batch.schedule();
+  }
+
+  /** Writes everything pending now (also at shutdown, so no receipt is dropped). */
+  async flush(): Promise<void> {
+    this.batch.cancel();
+    const due = [...this.pending.values()];
+    this.pending.clear();
+    for (const r of due) await this.repo.markRead(r.conversationId, r.side, r.seq);
+  }
+}
