@@ -12,6 +12,7 @@ import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
 import { SessionApi, SessionError, type FetchLike } from './session.js';
 import { UnreadTracker } from './unread.js';
+import { backoffDelay } from './backoff.js';
 
 export type Emit = <K extends SurfaceEventName>(name: K, payload: SurfaceEvents[K]) => void;
 
@@ -43,6 +44,8 @@ export interface PanelSessionOptions {
   random?: () => number;
   win?: ConnectionOptions['win'];
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /** Waits before retrying a rate-limited session request (test double: records the delay). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const BOOT_FAILURE_REASONS = ['domain_not_whitelisted', 'login_failed', 'invalid_bootstrap', 'timeout'];
@@ -61,6 +64,7 @@ export class PanelSession {
   private readonly listeners = new Set<(s: PanelState) => void>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private started: Promise<void> | undefined;
+  private disposed = false;
   state: PanelState;
 
   constructor(private readonly o: PanelSessionOptions) {
@@ -171,6 +175,7 @@ export class PanelSession {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.typingTimer);
     this.connection?.stop();
     this.connection = null;
@@ -179,17 +184,31 @@ export class PanelSession {
 
   // -------------------------------------------------------------------------
 
-  private createSession(login: LoginTriple | undefined, profile?: VisitorProfile): Promise<VisitorSessionResponse> {
+  /**
+   * Creates (or renews) the session. A `rate_limited` refusal (too many sessions from this address or for
+   * this app) is not a failure: it is asked again after the server's Retry-After, or the reconnect backoff
+   * if that is longer, until it succeeds or the panel is disposed.
+   */
+  private async createSession(login: LoginTriple | undefined, profile?: VisitorProfile): Promise<VisitorSessionResponse> {
     const b = this.o.boot;
-    return this.api.createSession({
-      appid: b.appid,
-      hostOrigin: b.hostOrigin,
-      // A business login names its own identity; the clue belongs to whoever was here before.
-      clue: login ? undefined : this.identity,
-      login,
-      profile: { ...this.profile, ...profile },
-      locale: b.locale,
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.api.createSession({
+          appid: b.appid,
+          hostOrigin: b.hostOrigin,
+          // A business login names its own identity; the clue belongs to whoever was here before.
+          clue: login ? undefined : this.identity,
+          login,
+          profile: { ...this.profile, ...profile },
+          locale: b.locale,
+        });
+      } catch (err) {
+        if (!(err instanceof SessionError) || err.reason !== 'rate_limited' || this.disposed) throw err;
+        const delay = Math.max(err.retryAfterMs, backoffDelay(attempt, this.o.random));
+        await (this.o.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(delay);
+        if (this.disposed) throw err;
+      }
+    }
   }
 
   private async activate(session: VisitorSessionResponse): Promise<void> {

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SurfaceBoot } from '../protocol/bridge.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
-import { FakeWebSocket, fakeFetch, message, tick, until } from './test-doubles.js';
+import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from './test-doubles.js';
 
 const boot: SurfaceBoot = {
   appid: 'demo',
@@ -15,7 +15,7 @@ const boot: SurfaceBoot = {
   app: { name: 'Demo', greeting: 'Hi!' },
 };
 
-function panel(opts: { session?: () => { status: number; body: unknown } } = {}) {
+function panel(opts: { session?: () => { status: number; body: unknown; headers?: Record<string, string> }; sleep?: (ms: number) => Promise<void> } = {}) {
   const events: Array<{ name: string; payload: any }> = [];
   const win = new EventTarget() as unknown as Window;
   const f = fakeFetch({ session: opts.session });
@@ -28,6 +28,7 @@ function panel(opts: { session?: () => { status: number; body: unknown } } = {})
     random: () => 0,
     win,
     storage: null,
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
   return { s, events, win, calls: f.calls, names: () => events.map((e) => e.name) };
 }
@@ -70,6 +71,26 @@ describe('PanelSession with a fake server', () => {
     await p.s.start();
     expect(p.events).to.deep.equal([{ name: 'bootstrap_failed', payload: { reason: 'domain_not_whitelisted', source: 'visitor_session', mode: 'embedded', message: 'no' } }]);
     expect(FakeWebSocket.instances).to.have.length(0);
+  });
+
+  it('waits out rate_limited session refusals (Retry-After, or the backoff when longer), then boots', async () => {
+    let refusals = 3;
+    const delays: number[] = [];
+    const p = panel({
+      session: () => (refusals-- > 0 ? { status: 429, body: { ok: false, reason: 'rate_limited', message: 'slow down' }, headers: { 'retry-after': '1' } } : { status: 200, body: sessionAnswer() }),
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+    await p.s.start();
+    // random() = 0: the backoff is half its cap, 500, 1000, 2000 ms; Retry-After is 1000 ms.
+    expect(delays).to.deep.equal([1000, 1000, 2000]);
+    expect(p.calls.filter((c) => c.url.endsWith('/v1/visitor/session'))).to.have.length(4);
+    expect(p.names()).to.not.include('bootstrap_failed');
+    expect(p.names()[0]).to.equal('visitor_auth_ready');
+    await connected(p);
+    expect(p.s.state.status).to.equal('connected');
+    p.s.dispose();
   });
 
   it('keeps unsent messages across a reconnect, resends them once, resumes after lastSeq without doubles', async () => {

@@ -18,6 +18,8 @@ export class SessionError extends Error {
     readonly reason: string,
     message: string,
     readonly status = 0,
+    /** From the answer's Retry-After (a `rate_limited` refusal): how long the server asks us to wait. */
+    readonly retryAfterMs = 0,
   ) {
     super(message);
   }
@@ -84,7 +86,13 @@ export class SessionApi {
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (!res.ok || b.ok !== true) {
       const err = b as Partial<ErrorBody>;
-      throw new SessionError(typeof err.reason === 'string' ? err.reason : `http_${res.status}`, typeof err.message === 'string' ? err.message : `${path}: HTTP ${res.status}`, res.status);
+      const retryAfterSeconds = Number(res.headers.get('retry-after'));
+      throw new SessionError(
+        typeof err.reason === 'string' ? err.reason : `http_${res.status}`,
+        typeof err.message === 'string' ? err.message : `${path}: HTTP ${res.status}`,
+        res.status,
+        Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0,
+      );
     }
     if (!valid(b)) throw new SessionError('invalid_response', `${path}: unexpected answer`, res.status);
     return body as T;

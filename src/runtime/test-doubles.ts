@@ -74,14 +74,14 @@ export function sessionAnswer(over: Record<string, unknown> = {}) {
 }
 
 /** A fetch answering /v1/visitor/session and /v1/visitor/conversations; records requests. */
-export function fakeFetch(routes: { session?: () => { status: number; body: unknown }; conversations?: () => unknown } = {}) {
+export function fakeFetch(routes: { session?: () => { status: number; body: unknown; headers?: Record<string, string> }; conversations?: () => unknown } = {}) {
   const calls: Array<{ url: string; init?: RequestInit }> = [];
   const fn = async (url: string, init?: RequestInit) => {
     calls.push({ url, init });
-    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
     if (url.endsWith('/v1/visitor/session')) {
       const r = routes.session?.() ?? { status: 200, body: sessionAnswer() };
-      return json(r.status, r.body);
+      return json(r.status, r.body, r.headers);
     }
     if (url.endsWith('/v1/visitor/conversations')) return json(200, routes.conversations?.() ?? { ok: true, conversations: [] });
     return json(404, { ok: false, reason: 'not_found', message: 'no route' });
