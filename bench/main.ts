@@ -21,7 +21,7 @@ const quick = flag('--quick');
 const STEPS = [
   { name: 'bytes', script: 'bench/steps/bytes.ts', deadlineS: 60 },
   { name: 'host', script: 'bench/steps/host.ts', deadlineS: 300 },
-  { name: 'server', script: 'bench/steps/server.ts', deadlineS: 260 },
+  { name: 'server', script: 'bench/steps/server.ts', deadlineS: 360 },
 ].filter((s) => !only || only.includes(s.name));
 
 function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {

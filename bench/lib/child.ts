@@ -102,8 +102,9 @@ export function cpuMsOf(pid: number): number | null {
 }
 
 /** Starts the widget server in its own process; resolves once it listens. */
-export async function startServerProcess({ maxSeconds = 240 } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
-  const child = spawnChild('bench/lib/server-child.ts', ['--max-seconds', String(maxSeconds)], {
+/** `oneAddressManyVisitors`: lift the per-address limits (capacity runs, where every visitor is on loopback); else the defaults hold. */
+export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
+  const child = spawnChild('bench/lib/server-child.ts', ['--max-seconds', String(maxSeconds), ...(oneAddressManyVisitors ? ['--one-address-many-visitors'] : [])], {
     nodeArgs: ['--expose-gc'],
     deadlineMs: (maxSeconds + 10) * 1000,
     label: 'server',

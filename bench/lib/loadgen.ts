@@ -12,6 +12,9 @@
  *   a2v       agent REST posts at a fixed rate; latency at the visitor sockets
  *   ping      ping/pong round trips on a sample of idle sockets
  *   closeAll  close every socket
+ *   flood     one cheap request in bulk (`kind`: idle, typing, read, sessions, agentKeys,
+ *             sockets) while a probe times GET /v1/health; returns the probe's latencies
+ *             and what the flood got through
  */
 import WebSocket from 'ws';
 import http from 'node:http';
@@ -433,7 +436,200 @@ async function closeAll() {
   return { closed: n };
 }
 
-const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, idle, closeAll };
+// ---------------------------------------------------------------------------
+// Floods: what one hostile client can do with cheap requests, each bounded in count and time.
+
+/** Its own connection, so the probe never queues behind the flood's requests in this process. */
+const healthPool = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function healthOnce(timeoutMs = 5000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = nowMs();
+    const req = http.get(`${base}/v1/health`, { agent: healthPool, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(nowMs() - t0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** GET /v1/health back to back (10 ms apart) while `fn` runs and for `settleMs` after it (coalesced work lands late). */
+async function withHealthProbe<T>(fn: () => Promise<T>, settleMs = 1000): Promise<{ health: ReturnType<typeof lat>; healthErrors: number; result: T }> {
+  let running = true;
+  const times: number[] = [];
+  let healthErrors = 0;
+  const probe = (async () => {
+    while (running) {
+      try {
+        times.push(await healthOnce());
+      } catch {
+        healthErrors++;
+      }
+      await sleep(10);
+    }
+  })();
+  const result = await fn();
+  await sleep(settleMs);
+  running = false;
+  await probe;
+  return { health: lat(times), healthErrors, result };
+}
+
+/** A fresh visitor with an open socket (its frames after `ready` go to `onFrame`). */
+async function floodVisitor(): Promise<VisitorSocket & { closedWith: Promise<number> }> {
+  const r = await createSession({});
+  if (!r.data) throw new Error(`flood: session refused (${r.status})`);
+  const v = { token: r.data.token, bs: r.data.visitor.bs, bs_mm: r.data.visitor.bs_mm, uid: r.data.visitor.visitorUid };
+  const s = await openVisitorSocket(v, 15_000);
+  return Object.assign(s, { closedWith: new Promise<number>((resolve) => s.ws.on('close', (code) => resolve(code))) });
+}
+
+/** Sends `n` frames over `seconds` on a socket, stopping if it closes; returns how many went out. */
+async function frames(ws: WebSocket, n: number, seconds: number, frame: (i: number) => object): Promise<number> {
+  let sent = 0;
+  await atRate(n / seconds, seconds, (i) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify(frame(i)));
+    sent++;
+  });
+  return sent;
+}
+
+const floods: Record<string, () => Promise<Record<string, unknown>>> = {
+  async idle() {
+    await sleep(1500);
+    return {};
+  },
+  /** 2,000 typing frames in 1.5 s from one visitor: how many typing frames reach the agent. */
+  async typing() {
+    if (!agent) await openAgent({});
+    const s = await floodVisitor();
+    let relayed = 0;
+    onAgentFrame = (f) => {
+      if (f.type === 'typing' && f.conversationId === s.conversationId) relayed++;
+    };
+    const sent = await frames(s.ws, 2000, 1.5, (i) => ({ type: 'typing', typing: i % 2 === 0 }));
+    await sleep(1500); // the last state change arrives when the coalescing window closes
+    onAgentFrame = null;
+    const closed = await Promise.race([s.closedWith, sleep(0).then(() => null)]);
+    s.ws.terminate();
+    return { sent, relayed, closedWith: closed };
+  },
+  /** 2,000 read frames in 1.5 s (seqs 1..3 over and over): how many `unread` answers (one per stored receipt) come back. */
+  async read() {
+    const s = await floodVisitor();
+    for (const text of ['one', 'two', 'three']) await postJson(`/v1/agent/conversations/${encodeURIComponent(s.conversationId!)}/messages`, { text }, { authorization: `Bearer ${agentKey}` }, 10_000);
+    let unread = 0;
+    s.onFrame = (f) => {
+      if (f.type === 'unread') unread++;
+    };
+    const sent = await frames(s.ws, 2000, 1.5, (i) => ({ type: 'read', seq: (i % 3) + 1 }));
+    await sleep(1000);
+    const closed = await Promise.race([s.closedWith, sleep(0).then(() => null)]);
+    s.ws.terminate();
+    return { sent, unread, closedWith: closed };
+  },
+  /** 200 new visitors in 1 s from one address, each then sending 10 messages: how many messages are accepted. */
+  async sessions() {
+    const socks: VisitorSocket[] = [];
+    const statuses = new Map<number, number>();
+    let acked = 0;
+    let refused = 0;
+    const pending: Promise<void>[] = [];
+    await atRate(200, 1, () => {
+      pending.push(
+        createSession({}, 10_000)
+          .then(async (r) => {
+            statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+            if (!r.data) return;
+            const s = await openVisitorSocket({ token: r.data.token, bs: r.data.visitor.bs, bs_mm: r.data.visitor.bs_mm, uid: r.data.visitor.visitorUid }, 15_000);
+            socks.push(s);
+            await new Promise<void>((done) => {
+              let answered = 0;
+              const timer = setTimeout(done, 5000);
+              s.onFrame = (f) => {
+                if (f.type === 'ack') acked++;
+                else if (f.type === 'error' && f.ref) refused++;
+                else return;
+                if (++answered === 10) {
+                  clearTimeout(timer);
+                  done();
+                }
+              };
+              for (let i = 0; i < 10; i++) s.ws.send(JSON.stringify({ type: 'send', clientId: `f${i}`, text: `flood ${i}` }));
+            });
+          })
+          .catch(() => {
+            statuses.set(0, (statuses.get(0) ?? 0) + 1);
+          }),
+      );
+    });
+    await Promise.all(pending);
+    for (const s of socks) s.ws.terminate();
+    return { sessions: Object.fromEntries(statuses), messagesAccepted: acked, messagesRefused: refused };
+  },
+  /** 200 wrong agent keys in 1 s over REST: how many are looked up (401) rather than refused unseen (429). */
+  async agentKeys() {
+    const statuses = new Map<number, number>();
+    const pending: Promise<void>[] = [];
+    await atRate(200, 1, (i) => {
+      pending.push(
+        new Promise<void>((resolve) => {
+          const req = http.get(`${base}/v1/agent/conversations`, { agent: pool, timeout: 10_000, headers: { authorization: `Bearer wrong-key-${i}` } }, (res) => {
+            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+            res.resume();
+            res.on('end', () => resolve());
+          });
+          req.on('error', () => {
+            statuses.set(0, (statuses.get(0) ?? 0) + 1);
+            resolve();
+          });
+        }),
+      );
+    });
+    await Promise.all(pending);
+    return { statuses: Object.fromEntries(statuses), looked: statuses.get(401) ?? 0 };
+  },
+  /** 300 sockets opened in 1 s from one address (the agent socket of the typing flood is one more): how many the server accepts. */
+  async sockets() {
+    const opened: WebSocket[] = [];
+    let refused = 0;
+    let failed = 0;
+    const pending: Promise<void>[] = [];
+    await atRate(300, 1, () => {
+      pending.push(
+        new Promise<void>((resolve) => {
+          const ws = new WebSocket(wsUrl('/v1/ws'), { perMessageDeflate: false });
+          ws.on('open', () => {
+            opened.push(ws);
+            resolve();
+          });
+          ws.on('unexpected-response', (_req, res) => {
+            if (res.statusCode === 429) refused++;
+            else failed++;
+            resolve();
+          });
+          ws.on('error', () => {
+            failed++;
+            resolve();
+          });
+        }),
+      );
+    });
+    await Promise.all(pending);
+    for (const ws of opened) ws.terminate();
+    return { accepted: opened.length, refused, failed };
+  },
+};
+
+async function flood({ kind }: { kind: string }) {
+  const fn = floods[kind];
+  if (!fn) throw new Error(`unknown flood ${kind}`);
+  const { health, healthErrors, result } = await withHealthProbe(fn);
+  return { kind, health, healthErrors, ...result };
+}
+
+const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, idle, closeAll, flood };
 
 process.on('message', async (m: { cmd: string; url?: string; [k: string]: unknown }) => {
   if (m.url) base = m.url;

@@ -1,6 +1,6 @@
 /**
  * Runs one real widget server in its own process, so its memory and CPU are
- * measured alone. Started by bench/lib/server-process.ts with an IPC channel:
+ * measured alone. Started by bench/lib/child.ts (startServerProcess) with an IPC channel:
  * it sends `{type:'ready', url, port}` once listening and answers
  * `{type:'mem'}` with its memory after a full GC. Exits on `{type:'stop'}`,
  * on parent disconnect, or after `--max-seconds` (a load test must stop by itself).
@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const maxSeconds = Number(process.argv[process.argv.indexOf('--max-seconds') + 1]) || 300;
+/** The capacity runs: every simulated visitor comes from loopback, so the per-address limits are lifted; the flood runs keep the defaults. */
+const oneAddressManyVisitors = process.argv.includes('--one-address-many-visitors');
 const dataDir = mkdtempSync(join(tmpdir(), 'twt-bench-db-'));
 const send = (m: unknown) => process.send?.(m);
 
@@ -17,7 +19,8 @@ async function main(): Promise<void> {
   const { startServer } = (await import('../../server/app.js')) as {
     startServer(o: Record<string, unknown>): Promise<{ url: string; port: number; close(): Promise<void> }>;
   };
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true });
+  const { ONE_ADDRESS_MANY_VISITORS } = await import('../../server/limits.js');
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true, ...(oneAddressManyVisitors ? { limits: ONE_ADDRESS_MANY_VISITORS } : {}) });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

@@ -10,6 +10,11 @@
  *  3. with all sockets still open, one agent socket; visitors -> agent at a
  *     fixed offered load; then agent -> visitors over REST at the same load;
  *     session restores (identity clue) at a low fixed rate during both
+ *  4. floods of cheap requests against a second server with the default
+ *     limits (floodRows below)
+ *
+ * Steps 1-3 run with the per-address limits lifted: all their visitors share
+ * one loopback address, which a real site never sees.
  */
 import type { Row } from '../lib/report.js';
 import { unavailableRow } from '../lib/report.js';
@@ -37,7 +42,7 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
   }
 
   const rows: Row[] = [];
-  const server = await startServerProcess({ maxSeconds: 220 });
+  const server = await startServerProcess({ maxSeconds: 220, oneAddressManyVisitors: true });
   const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '210'], { deadlineMs: 215_000, label: 'loadgen' });
   const call = <T>(msg: object, timeoutMs: number) =>
     gen.request<T & { type: string; message?: string }>({ url: server.url, ...msg }, (m) => m?.type === 'done' || m?.type === 'failed', timeoutMs).then((r) => {
@@ -106,6 +111,67 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
   } catch (err) {
     log('server', `failed: ${(err as Error).stack ?? err}`);
     rows.push(unavailableRow({ section, key: 'server.error', label: 'server bench', unit: 'count' }, String((err as Error).message ?? err).slice(0, 300)));
+  } finally {
+    gen.kill();
+    await server.stop();
+  }
+  rows.push(...(await floodRows()));
+  return rows;
+}
+
+/**
+ * 4. Floods of cheap requests, one at a time, from one loopback client against a
+ * fresh server with the default limits (docs/operating.md), while a probe times
+ * GET /v1/health. Per flood: the health p99 while it runs (budget < 50 ms), and
+ * what it got through, bounded by the limit that applies.
+ */
+export async function floodRows(): Promise<Row[]> {
+  const section = 'server' as const;
+  const healthBudget = { max: 50, kind: 'report' as const, label: 'p99 < 50 ms' };
+  const rows: Row[] = [];
+  const server = await startServerProcess({ maxSeconds: 100 });
+  const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '90'], { deadlineMs: 95_000, label: 'loadgen (floods)' });
+  const flood = async <T>(kind: string) => {
+    const r = await gen.request<{ type: string; message?: string; health: Lat; healthErrors: number } & T>({ url: server.url, cmd: 'flood', kind }, (m) => m?.type === 'done' || m?.type === 'failed', 30_000);
+    if (r.type === 'failed') throw new Error(`flood ${kind}: ${r.message}`);
+    log('server', `flood ${kind}: health p99 ${fmt(r.health.p99)} ms (n=${r.health.n}), ${JSON.stringify({ ...r, health: undefined, type: undefined })}`);
+    return r;
+  };
+  const health = (key: string, what: string, r: { health: Lat; healthErrors: number }, budget = true): Row => ({
+    section,
+    key: `server.flood.${key}.health_p99`,
+    label: `/v1/health p99 during ${what}`,
+    value: r.health.p99,
+    unit: 'ms',
+    ...(budget ? { budget: healthBudget } : {}),
+    note: `p50 ${fmt(r.health.p50)} ms, max ${fmt(r.health.max)} ms, n=${r.health.n}${r.healthErrors ? `, ${r.healthErrors} errors` : ''}`,
+  });
+  try {
+    await gen.next((m) => m?.type === 'ready', 30_000);
+    rows.push(health('idle', 'no flood (reference)', await flood('idle'), false));
+
+    const t = await flood<{ sent: number; relayed: number; closedWith: number | null }>('typing');
+    rows.push(health('typing', 'typing flood (2,000 frames in 1.5 s, one socket)', t));
+    rows.push({ section, key: 'server.flood.typing.relayed', label: 'typing flood: typing frames relayed to the agent', value: t.relayed, unit: 'count', budget: { max: 4, kind: 'report', label: '≤ 4 (one change a second)' }, note: `${t.sent} sent before the socket closed${t.closedWith ? ` (${t.closedWith})` : ''}` });
+
+    const r = await flood<{ sent: number; unread: number; closedWith: number | null }>('read');
+    rows.push(health('read', 'read-receipt flood (2,000 frames in 1.5 s)', r));
+    rows.push({ section, key: 'server.flood.read.stored', label: 'read flood: receipts stored (unread answers)', value: r.unread, unit: 'count', budget: { max: 3, kind: 'report', label: '≤ 3 (only a higher seq is written)' }, note: `${r.sent} sent before the socket closed${r.closedWith ? ` (${r.closedWith})` : ''}` });
+
+    const s = await flood<{ sessions: Record<string, number>; messagesAccepted: number; messagesRefused: number }>('sessions');
+    rows.push(health('sessions', 'new-visitor flood (200 sessions in 1 s, 10 messages each)', s));
+    rows.push({ section, key: 'server.flood.sessions.messages', label: 'new-visitor flood: messages accepted', value: s.messagesAccepted, unit: 'count', budget: { max: 650, kind: 'report', label: '≤ 650 ((60 + 1 a second) sessions × 10)' }, note: `sessions by status ${JSON.stringify(s.sessions)}; ${s.messagesRefused} messages refused` });
+
+    const k = await flood<{ statuses: Record<string, number>; looked: number }>('agentKeys');
+    rows.push(health('agent_keys', 'wrong-agent-key flood (200 in 1 s)', k));
+    rows.push({ section, key: 'server.flood.agent_keys.checked', label: 'wrong-key flood: keys looked up (401)', value: k.looked, unit: 'count', budget: { max: 10, kind: 'report', label: '≤ 10 a minute' }, note: `answers by status ${JSON.stringify(k.statuses)}` });
+
+    const o = await flood<{ accepted: number; refused: number; failed: number }>('sockets');
+    rows.push(health('sockets', 'socket flood (300 in 1 s, one address)', o));
+    rows.push({ section, key: 'server.flood.sockets.accepted', label: 'socket flood: sockets accepted', value: o.accepted, unit: 'count', budget: { max: 100, kind: 'report', label: '≤ 100 per address' }, note: `${o.refused} refused 429, ${o.failed} failed otherwise` });
+  } catch (err) {
+    log('server', `floods failed: ${(err as Error).stack ?? err}`);
+    rows.push(unavailableRow({ section, key: 'server.flood.error', label: 'flood bench', unit: 'count' }, String((err as Error).message ?? err).slice(0, 300)));
   } finally {
     gen.kill();
     await server.stop();
