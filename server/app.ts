@@ -59,6 +59,8 @@ export interface StartOptions {
   limits?: Partial<LimitSettings>;
   /** Reverse-proxy hops to trust in X-Forwarded-For. Default: env TWT_TRUST_PROXY, else 0 (none). */
   trustProxyHops?: number;
+  /** The limiters' clock (ms). Default Date.now; tests pass a stopped one so no bucket refills mid-test. */
+  limitsClock?: () => number;
   /** Interval of the protocol-level pings; a socket that answered none since the last is terminated. Default 30 s (TWT_HEARTBEAT_MS). */
   heartbeatMs?: number;
   /**
@@ -122,7 +124,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     hub,
     secret,
     tokenTtlSeconds: options.tokenTtlSeconds ?? (Number(env.TWT_TOKEN_TTL_SECONDS) || 3600),
-    limits: buildLimiters(limitSettings),
+    limits: buildLimiters(limitSettings, options.limitsClock),
     trustProxyHops,
     typing: new TypingGate((e) => void hub.emit(e).catch((err) => console.error('twt: typing push failed', err))),
     readReceipts: new ReadReceipts(repo),

@@ -10,6 +10,9 @@ import { ORIGIN, TestSocket, agentHeaders, api, newVisitor, startTestServer, vis
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
+/** The limiters' clock, stopped: no bucket refills during a test, however slow the machine. */
+const stopped = (t = Date.now()) => () => t;
+
 async function agentSocket(server: Server, key = 'demo-agent-key') {
   const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
   s.send({ type: 'auth', key });
@@ -23,7 +26,7 @@ const session = (server: Server, headers: Record<string, string> = {}, appid = '
 describe('new visitors', () => {
   let server: Server;
   before(async () => {
-    server = await startTestServer({ limits: { sessionsPerAddressPerMinute: 5, sessionsPerAppPerMinute: 8 }, trustProxyHops: 1 });
+    server = await startTestServer({ limits: { sessionsPerAddressPer10s: 5, sessionsPerAppPer10s: 8 }, trustProxyHops: 1, limitsClock: stopped() });
   });
   after(() => server.close());
 
@@ -62,7 +65,7 @@ describe('new visitors', () => {
   });
 
   test('without a trusted proxy, X-Forwarded-For is ignored: every request is the TCP peer', async () => {
-    const direct = await startTestServer({ limits: { sessionsPerAddressPerMinute: 2 } });
+    const direct = await startTestServer({ limits: { sessionsPerAddressPer10s: 2 }, limitsClock: stopped() });
     try {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await session(direct, { 'x-forwarded-for': `198.51.100.${i}` })).status);
@@ -76,7 +79,7 @@ describe('new visitors', () => {
 describe('typing and read receipts', () => {
   let server: Server;
   before(async () => {
-    server = await startTestServer({ limits: { socketFramesPer10s: 40 } });
+    server = await startTestServer({ limits: { socketFramesPer10s: 40 }, limitsClock: stopped() });
   });
   after(() => server.close());
 
@@ -158,7 +161,7 @@ describe('typing and read receipts', () => {
 describe('agent keys', () => {
   let server: Server;
   before(async () => {
-    server = await startTestServer({ limits: { agentAuthFailuresPerMinute: 3 }, trustProxyHops: 1 });
+    server = await startTestServer({ limits: { agentAuthFailuresPerMinute: 3 }, trustProxyHops: 1, limitsClock: stopped() });
   });
   after(() => server.close());
 

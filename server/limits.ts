@@ -10,10 +10,10 @@ export interface LimitSettings {
   messagesPer10s: number;
   /** Other frames (typing, read, ping) per socket per 10 s; past it they are refused, and a socket refused 20 times is closed 4008. */
   socketFramesPer10s: number;
-  /** POST /v1/visitor/session per client address per minute (burst = the same number). */
-  sessionsPerAddressPerMinute: number;
-  /** POST /v1/visitor/session per app per minute, from all addresses together. */
-  sessionsPerAppPerMinute: number;
+  /** POST /v1/visitor/session per client address per 10 s (the burst; refilled evenly, so 10 = 1 a second). */
+  sessionsPerAddressPer10s: number;
+  /** POST /v1/visitor/session per app per 10 s, from all addresses together. */
+  sessionsPerAppPer10s: number;
   /** Failed agent-key attempts (REST and agent socket) per client address per minute; past it, every attempt is refused until a token is back. */
   agentAuthFailuresPerMinute: number;
   /** Open WebSockets (visitor and agent together) per client address. */
@@ -24,8 +24,8 @@ export interface LimitSettings {
 export const LIMIT_SETTINGS: { readonly [K in keyof LimitSettings]: { env: string; default: number } } = {
   messagesPer10s: { env: 'TWT_MESSAGES_PER_10S', default: 10 },
   socketFramesPer10s: { env: 'TWT_SOCKET_FRAMES_PER_10S', default: 50 },
-  sessionsPerAddressPerMinute: { env: 'TWT_SESSIONS_PER_ADDRESS_PER_MINUTE', default: 60 },
-  sessionsPerAppPerMinute: { env: 'TWT_SESSIONS_PER_APP_PER_MINUTE', default: 6000 },
+  sessionsPerAddressPer10s: { env: 'TWT_SESSIONS_PER_ADDRESS_PER_10S', default: 10 },
+  sessionsPerAppPer10s: { env: 'TWT_SESSIONS_PER_APP_PER_10S', default: 1000 },
   agentAuthFailuresPerMinute: { env: 'TWT_AGENT_AUTH_FAILURES_PER_MINUTE', default: 10 },
   socketsPerAddress: { env: 'TWT_SOCKETS_PER_ADDRESS', default: 100 },
 };
@@ -37,8 +37,8 @@ export const LIMIT_SETTINGS: { readonly [K in keyof LimitSettings]: { env: strin
  * of a per-address limit set it explicitly.
  */
 export const ONE_ADDRESS_MANY_VISITORS: Partial<LimitSettings> = {
-  sessionsPerAddressPerMinute: 1_000_000,
-  sessionsPerAppPerMinute: 1_000_000,
+  sessionsPerAddressPer10s: 1_000_000,
+  sessionsPerAppPer10s: 1_000_000,
   agentAuthFailuresPerMinute: 1_000_000,
   socketsPerAddress: 1_000_000,
 };
@@ -73,8 +73,8 @@ export function buildLimiters(s: LimitSettings, now: Clock = Date.now): Limiters
   return {
     messages: new KeyedRateLimiter(s.messagesPer10s, 10_000, now),
     socketFrames: () => new TokenBucket(s.socketFramesPer10s, 10_000, now),
-    sessionsPerAddress: new KeyedRateLimiter(s.sessionsPerAddressPerMinute, 60_000, now),
-    sessionsPerApp: new KeyedRateLimiter(s.sessionsPerAppPerMinute, 60_000, now),
+    sessionsPerAddress: new KeyedRateLimiter(s.sessionsPerAddressPer10s, 10_000, now),
+    sessionsPerApp: new KeyedRateLimiter(s.sessionsPerAppPer10s, 10_000, now),
     agentAuthFailures: new KeyedRateLimiter(s.agentAuthFailuresPerMinute, 60_000, now),
     sockets: new ConcurrencyLimiter(s.socketsPerAddress),
   };

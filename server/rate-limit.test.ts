@@ -110,7 +110,7 @@ describe('limit settings', () => {
   test('each comes from its environment variable, else its default; a bad value is an error', () => {
     const defaults = limitSettingsFromEnv({});
     for (const [name, s] of Object.entries(LIMIT_SETTINGS)) assert.equal(defaults[name as keyof typeof defaults], s.default);
-    assert.equal(limitSettingsFromEnv({ TWT_SESSIONS_PER_ADDRESS_PER_MINUTE: '7' }).sessionsPerAddressPerMinute, 7);
+    assert.equal(limitSettingsFromEnv({ TWT_SESSIONS_PER_ADDRESS_PER_10S: '7' }).sessionsPerAddressPer10s, 7);
     assert.throws(() => limitSettingsFromEnv({ TWT_SOCKETS_PER_ADDRESS: '0' }), /TWT_SOCKETS_PER_ADDRESS/);
     assert.throws(() => limitSettingsFromEnv({ TWT_MESSAGES_PER_10S: 'lots' }), /TWT_MESSAGES_PER_10S/);
   });
