@@ -29,6 +29,7 @@ import { closeSocket } from './ws/send.js';
 import { seedDemo, type DemoSeed } from './seed.js';
 import { acquireDataLock } from './data-lock.js';
 import { handleDemoRoutes } from './demo-login.js';
+import { logFailure } from './failure-log.js';
 
 /** Pending connections the kernel may queue for accept(). Node's default is 511. */
 const LISTEN_BACKLOG = 4096;
@@ -242,7 +243,7 @@ async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerRe
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   } catch (err) {
-    console.error('twt: request failed', err);
+    logFailure('request', err);
     if (!res.headersSent) res.writeHead(500).end();
     else res.destroy();
   }

@@ -5,6 +5,7 @@
 import type { MessageView, ConversationSummary, AgentConversation, AppInfo, Author, VisitorProfile } from '../src/protocol/wire.js';
 import type { PreparedParam, Queryable, Store } from './db/store.js';
 import { randomId, sha256Hex } from './auth.js';
+import { possibleId } from './client-text.js';
 import type { ServerEvent } from './events.js';
 import { EVENTS_CHANNEL } from './events.js';
 
@@ -277,6 +278,7 @@ export class Repo {
   }
 
   async visitorByUid(uid: string): Promise<VisitorRow | null> {
+    if (possibleId(uid) === null) return null;
     const rows = await this.store.query<VisitorRow>(`SELECT ${Repo.VISITOR_COLS} FROM visitors WHERE uid = $1`, [uid]);
     return rows[0] ? normVisitor(rows[0]) : null;
   }
@@ -348,7 +350,7 @@ export class Repo {
   }
 
   async conversation(id: string): Promise<ConversationRow | null> {
-    if (typeof id !== 'string' || id.length > 100) return null;
+    if (possibleId(id) === null) return null;
     const rows = await this.store.query<ConversationRow>('SELECT * FROM conversations WHERE id = $1', [id]);
     if (!rows[0]) return null;
     const conv = normConv(rows[0]);
@@ -358,7 +360,7 @@ export class Repo {
 
   /** The app a conversation belongs to (never changes, so it is cached), or null if there is no such conversation. */
   async conversationAppid(id: string): Promise<string | null> {
-    if (typeof id !== 'string' || id.length > 100) return null;
+    if (possibleId(id) === null) return null;
     return this.convApp.get(id) ?? (await this.conversation(id))?.appid ?? null;
   }
 

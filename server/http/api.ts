@@ -11,6 +11,8 @@ import { randomId } from '../auth.js';
 import { BodyError, bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
 import { clientAddress } from '../client-address.js';
 import { takeFromEach } from '../rate-limit.js';
+import { clientIdProblem, isStorable, messageProblem, possibleId } from '../client-text.js';
+import { logFailure } from '../failure-log.js';
 
 export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   try {
@@ -18,7 +20,7 @@ export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: S
   } catch (err) {
     const cors = corsHeaders(ctx, req, url);
     if (err instanceof BodyError || err instanceof Refusal) return sendError(res, err.status, err.reason, err.message, cors);
-    console.error('twt: request failed', err);
+    logFailure('request', err);
     if (!res.headersSent) sendError(res, 500, 'internal', 'internal error', cors);
     else res.destroy();
   }
@@ -82,7 +84,8 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
       const answer: VisitorConversationsResponse = { ok: true, conversations: await ctx.repo.visitorConversations(auth.visitor.id) };
       return sendJson(res, 200, answer);
     }
-    const conv = await ctx.repo.conversation(url.searchParams.get('conversation') ?? '');
+    const named = possibleId(url.searchParams.get('conversation'));
+    const conv = named === null ? null : await ctx.repo.conversation(named);
     if (!conv || conv.visitor_id !== auth.visitor.id) return sendError(res, 404, 'not_found', 'no such conversation');
     const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
     return sendJson(res, 200, answer);
@@ -132,23 +135,23 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
 
   if (parts[0] === 'conversations' && parts.length === 3 && parts[2] === 'messages' && m === 'POST') {
     // The hot path of agent replies: only the (cached, immutable) appid of the conversation is needed.
-    const convId = parts[1] ?? '';
-    const appid = await ctx.repo.conversationAppid(convId);
-    if (!appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
+    const convId = possibleId(parts[1]);
+    const appid = convId === null ? null : await ctx.repo.conversationAppid(convId);
+    if (!convId || !appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
     const body = await readJsonBody(req);
-    if (typeof body.text !== 'string' || !body.text.trim()) return sendError(res, 400, 'invalid_text', 'text must be a non-empty string');
-    if (body.text.length > LIMITS.messageText) return sendError(res, 413, 'too_large', `text is longer than ${LIMITS.messageText} characters`);
-    if (body.clientId !== undefined && (typeof body.clientId !== 'string' || !body.clientId || body.clientId.length > LIMITS.clientId)) {
-      return sendError(res, 400, 'malformed', `clientId must be a string of 1..${LIMITS.clientId} characters`);
-    }
+    const badText = messageProblem(body.text, LIMITS.messageText);
+    if (badText) return sendError(res, badText.code === 'too_large' ? 413 : 400, badText.code, badText.message);
+    const badId = body.clientId === undefined ? null : clientIdProblem(body.clientId, LIMITS.clientId);
+    if (badId) return sendError(res, 400, 'malformed', badId);
     // Agent client ids share the column with visitor ones: namespace them.
     const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
-    const { message } = await ctx.repo.appendMessage({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text, clientId });
+    const { message } = await ctx.repo.appendMessage({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text as string, clientId });
     return sendJson(res, 200, { ok: true, message });
   }
 
   if (parts[0] === 'conversations' && parts.length === 3) {
-    const conv = await ctx.repo.conversation(parts[1] ?? '');
+    const convId = possibleId(parts[1]);
+    const conv = convId === null ? null : await ctx.repo.conversation(convId);
     if (!conv || !canSee(agent, conv.appid)) return sendError(res, 404, 'not_found', 'no such conversation');
     if (parts[2] === 'messages' && m === 'GET') {
       const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
@@ -167,7 +170,8 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
   // Moderation: POST /v1/agent/visitors/:uid/ban {banned?: boolean}, POST /v1/agent/visitors/:uid/revoke
   if (parts[0] === 'visitors' && parts.length === 3 && (parts[2] === 'ban' || parts[2] === 'revoke')) {
     if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
-    const visitor = await ctx.repo.visitorByUid(parts[1] ?? '');
+    const uid = possibleId(parts[1]);
+    const visitor = uid === null ? null : await ctx.repo.visitorByUid(uid);
     if (!visitor || !canSee(agent, visitor.appid)) return sendError(res, 404, 'not_found', 'no such visitor');
     if (parts[2] === 'ban') {
       const body = await readJsonBody(req).catch(() => ({}) as Record<string, unknown>);
@@ -210,6 +214,9 @@ async function testRoute(ctx: ServerContext, req: IncomingMessage, res: ServerRe
       const n = typeof d === 'string' ? normalizeTrustedDomain(d) : null;
       if (!n) return sendError(res, 400, 'malformed', `not a valid trusted domain: ${String(d)}`);
       domains.push(n);
+    }
+    for (const field of ['name', 'greeting', 'secret'] as const) {
+      if (typeof body[field] === 'string' && !isStorable(body[field])) return sendError(res, 400, 'malformed', `${field} must not contain U+0000 (NUL)`);
     }
     const secret = typeof body.secret === 'string' && body.secret ? body.secret : randomId(18);
     const name = typeof body.name === 'string' && body.name ? body.name.slice(0, 100) : appid;

@@ -5,6 +5,8 @@ import type { ServerContext } from '../context.js';
 import type { AgentConn } from '../hub.js';
 import { retryAfterSeconds } from '../limits.js';
 import { closeSocket, sendFrame } from './send.js';
+import { possibleId } from '../client-text.js';
+import { logFailure } from '../failure-log.js';
 
 /** `address`: the client's limit key (server/client-address.ts), for the throttle on wrong keys. */
 export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: string): void {
@@ -27,7 +29,7 @@ export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: st
   ws.on('error', () => {});
   ws.on('message', (data: RawData, isBinary: boolean) => {
     onFrame(isBinary ? null : data.toString()).catch((err) => {
-      console.error('twt: agent frame failed', err);
+      logFailure('agent frame', err);
       send({ type: 'error', code: 'internal', message: 'internal error' });
     });
   });
@@ -66,10 +68,11 @@ export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: st
       case 'auth':
         return refuse('malformed', 'already authenticated');
       case 'typing': {
+        const conversationId = possibleId(frame.conversationId);
         if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') return refuse('malformed', 'typing needs conversationId and typing');
-        const appid = await ctx.repo.conversationAppid(frame.conversationId);
+        const appid = conversationId === null ? null : await ctx.repo.conversationAppid(conversationId);
         if (!appid || (conn.agent.appid !== null && conn.agent.appid !== appid)) return refuse('malformed', 'unknown conversation');
-        return ctx.typing.offer({ kind: 'typing', conversationId: frame.conversationId, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
+        return ctx.typing.offer({ kind: 'typing', conversationId: conversationId!, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
       }
     }
   }

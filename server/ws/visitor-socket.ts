@@ -8,7 +8,9 @@ import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type
 import type { ServerContext } from '../context.js';
 import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';
+import { clientIdProblem, messageProblem, possibleId } from '../client-text.js';
 import { closeSocket, sendFrame, sendText } from './send.js';
+import { logFailure } from '../failure-log.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
 /** Refusals (rate-limited or malformed frames) tolerated before the socket is closed. */
@@ -33,7 +35,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     chain = chain.then(() => onFrame(data, isBinary)).catch((err) => {
-      console.error('twt: visitor frame failed', err);
+      logFailure('visitor frame', err);
       send({ type: 'error', code: 'internal', message: 'internal error' });
     });
   });
@@ -85,7 +87,9 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
     if (ws.readyState !== ws.OPEN) return;
     const { visitor, app } = auth;
     // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
-    let conv = typeof frame.conversationId === 'string' ? await ctx.repo.conversation(frame.conversationId) : null;
+    // One that cannot exist (see client-text.ts) is not looked up.
+    const named = possibleId(frame.conversationId);
+    let conv = named === null ? null : await ctx.repo.conversation(named);
     const resumed = conv !== null && conv.visitor_id === visitor.id;
     if (!resumed) conv = await ctx.repo.ensureConversation(visitor);
     const conversationId = conv!.id;
@@ -118,7 +122,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
           }
         } while (again && ws.readyState === ws.OPEN);
       })()
-        .catch((err) => console.error('twt: delivery failed', err))
+        .catch((err) => logFailure('delivery', err))
         .finally(() => {
           pumping = null;
         });
@@ -162,15 +166,23 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
 
   async function onSend(c: VisitorConn, frame: Extract<VisitorClientFrame, { type: 'send' }>): Promise<void> {
     const clientId = frame.clientId;
-    if (typeof clientId !== 'string' || !clientId || clientId.length > LIMITS.clientId) {
-      return refuse('malformed', `send.clientId must be a string of 1..${LIMITS.clientId} characters`);
+    // Every refusal of a send carries the clientId it was given (when it is a
+    // string at all), so the widget can mark that message "Not sent".
+    const ref = typeof clientId === 'string' ? clientId : undefined;
+    const badId = clientIdProblem(clientId, LIMITS.clientId);
+    if (badId) return refuse('malformed', `send.${badId}`, ref);
+    const badText = messageProblem(frame.text, LIMITS.messageText);
+    if (badText) return refuse(badText.code, badText.message, ref);
+    if (!ctx.limits.messages.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', ref);
+    let message: MessageView;
+    try {
+      ({ message } = await ctx.repo.appendMessage({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string }));
+    } catch (err) {
+      logFailure('visitor send', err);
+      return send({ type: 'error', code: 'internal', message: 'internal error', ref });
     }
-    if (typeof frame.text !== 'string' || !frame.text.trim()) return refuse('invalid_text', 'text must be a non-empty string', clientId);
-    if (frame.text.length > LIMITS.messageText) return refuse('too_large', `text is longer than ${LIMITS.messageText} characters`, clientId);
-    if (!ctx.limits.messages.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', clientId);
-    const { message } = await ctx.repo.appendMessage({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId });
     // Committed: only now is the message acknowledged.
-    send({ type: 'ack', clientId, message });
+    send({ type: 'ack', clientId: clientId as string, message });
   }
 }
 
