@@ -51,6 +51,21 @@ describe('visitor socket auth', () => {
       await short.close();
     }
   });
+  test('the handshake ends even when the store fails mid-auth: closed 1011, on both sockets', async () => {
+    const broken = await startTestServer();
+    try {
+      const v = await newVisitor(broken.url);
+      await broken.store.close(); // a store outage: every query now fails
+      const s = await TestSocket.open(broken.wsUrl + '/v1/ws');
+      s.send({ type: 'auth', token: v.token });
+      assert.equal((await s.waitClose()).code, CLOSE.INTERNAL_ERROR);
+      const a = await TestSocket.open(broken.wsUrl + '/v1/agent/ws');
+      a.send({ type: 'auth', key: 'a key nobody cached' });
+      assert.equal((await a.waitClose()).code, CLOSE.INTERNAL_ERROR);
+    } finally {
+      await broken.close();
+    }
+  });
   test('ban closes live sockets 4005 and refuses new ones', async () => {
     const v = await newVisitor(server.url);
     const { socket } = await visitorSocket(server.wsUrl, v.token);

@@ -48,8 +48,16 @@ export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: st
         send({ type: 'error', code: 'rate_limited', message: `too many wrong agent keys from this address; retry after ${seconds} s`, retryAfter: seconds });
         return closeSocket(ws, CLOSE.RATE_LIMITED, `too many wrong agent keys; retry after ${seconds} s`);
       }
-      const agent = typeof frame.key === 'string' ? await ctx.repo.findAgentByKey(frame.key) : null;
-      clearTimeout(authTimer);
+      let agent: Awaited<ReturnType<typeof ctx.repo.findAgentByKey>>;
+      try {
+        agent = typeof frame.key === 'string' ? await ctx.repo.findAgentByKey(frame.key) : null;
+      } catch (err) {
+        // The handshake has one outcome whatever happens: `ready` or a close code.
+        logFailure('agent auth', err);
+        return closeSocket(ws, CLOSE.INTERNAL_ERROR, 'internal error');
+      } finally {
+        clearTimeout(authTimer);
+      }
       if (!agent) {
         ctx.limits.agentAuthFailures.take(address);
         return closeSocket(ws, CLOSE.TOKEN_REVOKED, 'unknown agent key');

@@ -53,7 +53,11 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
       if (authing) return;
       if (!frame || frame.type !== 'auth') return closeSocket(ws, CLOSE.PROTOCOL_ERROR, 'first frame must be auth');
       authing = true;
-      return authenticate(frame);
+      // The handshake has one outcome whatever happens: `ready` or a close code.
+      return authenticate(frame).catch((err) => {
+        logFailure('visitor auth', err);
+        closeSocket(ws, CLOSE.INTERNAL_ERROR, 'internal error');
+      });
     }
     if (!frame) {
       if (raw !== null && isJsonObjectWithType(raw)) return refuse('unknown_type', 'unknown frame type');

@@ -245,6 +245,8 @@ export const CLOSE = {
   PROTOCOL_ERROR: 4400,
   /** Server shutting down: reconnect. */
   GOING_AWAY: 1001,
+  /** The server failed (its store is down) before it could answer the auth frame: reconnect after backoff. */
+  INTERNAL_ERROR: 1011,
   /** Frame too large. */
   TOO_BIG: 1009,
 } as const;
