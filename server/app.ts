@@ -52,6 +52,8 @@ export interface StartOptions {
   /** Where the built bundles are. Default <repo>/dist. */
   distDir?: string;
   demoDir?: string;
+  /** Serve the demo pages (/demo/) and the redirect of / to them. Default: on unless NODE_ENV is `production`. */
+  serveDemo?: boolean;
   /** Enables /v1/test/* endpoints. Default: env TWT_TEST_MODE === '1'. */
   testMode?: boolean;
   /** Messages per visitor per 10 s (token bucket). Default: limits.messagesPer10s. */
@@ -132,6 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     testMode: options.testMode ?? env.TWT_TEST_MODE === '1',
     distDir: resolve(options.distDir ?? join(root, 'dist')),
     demoDir: resolve(options.demoDir ?? join(root, 'demo')),
+    serveDemo: options.serveDemo ?? env.NODE_ENV !== 'production',
   };
 
   const server = createServer((req, res) => void onRequest(ctx, req, res));
@@ -230,16 +233,22 @@ async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerRe
     res.writeHead(400).end();
     return;
   }
+  // Every answer, whichever route or refusal writes it: no content sniffing.
+  res.setHeader('x-content-type-options', 'nosniff');
   try {
     if (url.pathname.startsWith('/v1/')) return await handleApi(ctx, req, res, url);
-    if (url.pathname === '/') {
-      res.writeHead(302, { location: '/demo/' });
-      res.end();
-      return;
+    // The demo pages (and / redirecting to them) are not served in production.
+    const demo = url.pathname === '/' || url.pathname === '/demo' || url.pathname.startsWith('/demo/');
+    if (!demo || ctx.serveDemo) {
+      if (url.pathname === '/') {
+        res.writeHead(302, { location: '/demo/' });
+        res.end();
+        return;
+      }
+      // Demo-only helpers (login signer, Vue for the framework page).
+      if (url.pathname.startsWith('/demo/') && (await handleDemoRoutes(ctx, req, res, url))) return;
+      if (await serveStatic(ctx, req, res, url)) return;
     }
-    // Demo-only helpers (login signer, Vue for the framework page); off in production.
-    if (url.pathname.startsWith('/demo/') && (await handleDemoRoutes(ctx, req, res, url))) return;
-    if (await serveStatic(ctx, req, res, url)) return;
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
   } catch (err) {

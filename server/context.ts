@@ -21,4 +21,6 @@ export interface ServerContext {
   testMode: boolean;
   distDir: string;
   demoDir: string;
+  /** Serve /demo/ (and redirect / there); off in production. */
+  serveDemo: boolean;
 }

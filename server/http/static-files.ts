@@ -12,9 +12,8 @@ import { extname, join, resolve, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
-import { frameAncestors } from '../domains.js';
 import type { ServerContext } from '../context.js';
-import { normalizeAppid } from '../visitor-session.js';
+import { consoleCsp, demoCsp, widgetCsp } from './content-security-policy.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -73,7 +72,7 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
     const index = join(file, 'index.html');
     const indexStat = await fs.stat(index).catch(() => null);
     if (indexStat?.isFile()) [file, stat] = [index, indexStat];
-    else if (kind === 'demo') return listDirectory(res, file, p);
+    else if (kind === 'demo') return listDirectory(res, file, p, demoCsp(req, p));
     else return notFound(res);
   }
   if (!stat?.isFile()) return notFound(res);
@@ -95,7 +94,8 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
   if (variants) headers.vary = 'Accept-Encoding';
   if (kind === 'install') headers['access-control-allow-origin'] = '*';
   if (kind === 'widget' && ext === '.html') headers['content-security-policy'] = await widgetCsp(ctx, req, url);
-  if (kind === 'console' && ext === '.html') headers['content-security-policy'] = `default-src 'self'; connect-src 'self' ${wsSources(req)}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+  if (kind === 'console' && ext === '.html') headers['content-security-policy'] = consoleCsp(req);
+  if (kind === 'demo' && ext === '.html') headers['content-security-policy'] = demoCsp(req, p);
   if (etagMatches(req.headers['if-none-match'], etag)) {
     res.writeHead(304, headers);
     res.end();
@@ -199,30 +199,6 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => bare(t) === bare(etag));
 }
 
-function wsSources(req: IncomingMessage): string {
-  const host = typeof req.headers.host === 'string' && /^[a-zA-Z0-9.\-:[\]]+$/.test(req.headers.host) ? req.headers.host : null;
-  return host ? `ws://${host} wss://${host}` : '';
-}
-
-async function widgetCsp(ctx: ServerContext, req: IncomingMessage, url: URL): Promise<string> {
-  const appid = normalizeAppid(url.searchParams.get('appid'));
-  const app = appid ? await ctx.repo.getApp(appid) : null;
-  const ancestors = app && !app.disabled ? frameAncestors(app.domains) : "'none'";
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    // The launcher may show the site's own icon (config `icon`), hosted anywhere.
-    `img-src 'self' data: blob:${url.pathname.endsWith('/launcher.html') ? ' https: http:' : ''}`,
-    "font-src 'self' data:",
-    `connect-src 'self' ${wsSources(req)}`.trim(),
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    `frame-ancestors ${ancestors}`,
-  ].join('; ');
-}
-
 function notFound(res: ServerResponse): true {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
   res.end('Not found');
@@ -231,14 +207,14 @@ function notFound(res: ServerResponse): true {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-async function listDirectory(res: ServerResponse, dir: string, urlPath: string): Promise<true> {
+async function listDirectory(res: ServerResponse, dir: string, urlPath: string, csp: string): Promise<true> {
   const entries = (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
   const items = entries.map((e) => {
     const name = e.isDirectory() ? e.name + '/' : e.name;
     return `<li><a href="${escapeHtml(encodeURIComponent(e.name) + (e.isDirectory() ? '/' : ''))}">${escapeHtml(name)}</a></li>`;
   });
   const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escapeHtml(urlPath)}</title><h1>${escapeHtml(urlPath)}</h1><ul>${items.join('')}</ul></html>`;
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'content-security-policy': csp });
   res.end(html);
   return true;
 }
