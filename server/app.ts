@@ -159,7 +159,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       heartbeat.watch(ws);
-      if (path === '/v1/ws') handleVisitorSocket(ctx, ws);
+      if (path === '/v1/ws') handleVisitorSocket(ctx, ws, { origin: req.headers.origin, host: req.headers.host });
       else handleAgentSocket(ctx, ws, address);
     });
   });

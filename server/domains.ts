@@ -54,6 +54,21 @@ export function originIsTrusted(origin: string | undefined | null, trusted: read
   return false;
 }
 
+/**
+ * May a browser request carrying this Origin act for an app with these trusted
+ * domains? Yes from our own origin (the widget surfaces, served by this server:
+ * the Origin's host is the request's Host, whatever the scheme a proxy ended),
+ * or from a trusted domain. A request without Origin is not from a page (a
+ * server, a CLI) and stays allowed; `null` and anything unparsable are refused.
+ */
+export function requestOriginAllowed(origin: string | undefined, host: string | undefined, trusted: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  const parsed = parseOrigin(origin);
+  if (!parsed) return false;
+  if (host && new URL(parsed.origin).host === host.toLowerCase()) return true;
+  return originIsTrusted(origin, trusted);
+}
+
 /** The CSP frame-ancestors source list for an app's trusted domains ('none' when there are none). */
 export function frameAncestors(trusted: readonly string[]): string {
   const sources: string[] = [];

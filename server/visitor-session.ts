@@ -5,7 +5,7 @@
 import type { VisitorSessionResponse, VisitorProfile } from '../src/protocol/wire.js';
 import { LIMITS } from '../src/protocol/wire.js';
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
-import { originIsTrusted } from './domains.js';
+import { originIsTrusted, requestOriginAllowed } from './domains.js';
 import { isStorable } from './client-text.js';
 import { appInfo, type VisitorRow } from './repo.js';
 import type { ServerContext } from './context.js';
@@ -48,13 +48,23 @@ export function normalizeAppid(v: unknown): string | null {
   return /^[a-z0-9][a-z0-9_-]{0,63}$/.test(id) ? id : null;
 }
 
-export async function createVisitorSession(ctx: ServerContext, body: Record<string, unknown>): Promise<VisitorSessionResponse> {
+/** Where a request came from: its Origin and Host headers. */
+export interface RequestPlace {
+  origin: string | undefined;
+  host: string | undefined;
+}
+
+export async function createVisitorSession(ctx: ServerContext, body: Record<string, unknown>, from: RequestPlace): Promise<VisitorSessionResponse> {
   const appid = normalizeAppid(body.appid);
   if (!appid) throw new Refusal(400, 'invalid_bootstrap', 'appid is missing or malformed');
   const app = await ctx.repo.getApp(appid);
   if (!app || app.disabled) throw new Refusal(404, 'invalid_bootstrap', 'unknown or disabled appid');
   if (!originIsTrusted(typeof body.hostOrigin === 'string' ? body.hostOrigin : null, app.domains)) {
     throw new Refusal(403, 'domain_not_whitelisted', 'the host page origin is not a trusted domain of this app');
+  }
+  // The body's hostOrigin is what the panel was told; the browser's Origin header says who is asking.
+  if (!requestOriginAllowed(from.origin, from.host, app.domains)) {
+    throw new Refusal(403, 'domain_not_whitelisted', 'the requesting page is neither the widget nor a trusted domain of this app');
   }
 
   // A claimed login must verify; there is no fall-back to the claimed identity.

@@ -72,7 +72,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
       [ctx.limits.sessionsPerApp, normalizeAppid(body.appid) ?? ''],
     ]);
     if (wait > 0) return sendRateLimited(res, wait, 'too many visitor sessions from this address or for this app; retry later');
-    return sendJson(res, 200, await createVisitorSession(ctx, body));
+    return sendJson(res, 200, await createVisitorSession(ctx, body, { origin: req.headers.origin, host: req.headers.host }));
   }
 
   if (p === '/v1/visitor/conversations' || p === '/v1/visitor/messages') {

@@ -8,6 +8,8 @@ import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type
 import type { ServerContext } from '../context.js';
 import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';
+import { requestOriginAllowed } from '../domains.js';
+import type { RequestPlace } from '../visitor-session.js';
 import { clientIdProblem, messageProblem, possibleId } from '../client-text.js';
 import { closeSocket, sendFrame, sendText } from './send.js';
 import { logFailure } from '../failure-log.js';
@@ -16,7 +18,8 @@ const AUTH_TIMEOUT_MS = 10_000;
 /** Refusals (rate-limited or malformed frames) tolerated before the socket is closed. */
 const MAX_STRIKES = 20;
 
-export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
+/** `from`: the upgrade request's Origin and Host, checked against the app once the auth frame names it. */
+export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: RequestPlace): void {
   let conn: VisitorConn | null = null;
   let authing = false;
   let strikes = 0;
@@ -90,6 +93,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket): void {
     if (!auth.ok) return closeSocket(ws, auth.closeCode, auth.reason);
     if (ws.readyState !== ws.OPEN) return;
     const { visitor, app } = auth;
+    if (!requestOriginAllowed(from.origin, from.host, app.domains)) return closeSocket(ws, CLOSE.ORIGIN_REFUSED, 'origin not trusted');
     // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
     // One that cannot exist (see client-text.ts) is not looked up.
     const named = possibleId(frame.conversationId);

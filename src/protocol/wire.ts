@@ -239,6 +239,8 @@ export const CLOSE = {
   APP_DISABLED: 4004,
   /** Visitor banned: auth_closed. */
   VISITOR_BANNED: 4005,
+  /** The socket was opened from a page that is neither the widget nor a trusted domain of the app. */
+  ORIGIN_REFUSED: 4006,
   /** Rate limit exceeded repeatedly: reconnect after backoff. */
   RATE_LIMITED: 4008,
   /** Protocol violation (first frame not auth, unparseable frames): reconnect after backoff. */
