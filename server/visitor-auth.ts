@@ -5,7 +5,8 @@ import type { ServerContext } from './context.js';
 import type { AppRow, VisitorRow } from './repo.js';
 
 export type VisitorAuth =
-  | { ok: true; visitor: VisitorRow; app: AppRow }
+  /** expiresAtMs: when the token stops being valid (an open socket is closed then). */
+  | { ok: true; visitor: VisitorRow; app: AppRow; expiresAtMs: number }
   | { ok: false; closeCode: number; status: number; reason: string; message: string };
 
 export async function authenticateVisitor(ctx: ServerContext, token: unknown): Promise<VisitorAuth> {
@@ -22,5 +23,5 @@ export async function authenticateVisitor(ctx: ServerContext, token: unknown): P
   const app = await ctx.repo.getApp(visitor.appid);
   if (!app || app.disabled) return { ok: false, closeCode: CLOSE.APP_DISABLED, status: 403, reason: 'app_disabled', message: 'the app is disabled' };
   if (visitor.banned) return { ok: false, closeCode: CLOSE.VISITOR_BANNED, status: 403, reason: 'visitor_banned', message: 'the visitor is banned' };
-  return { ok: true, visitor, app };
+  return { ok: true, visitor, app, expiresAtMs: check.claims.x * 1000 };
 }

@@ -66,6 +66,16 @@ describe('visitor socket auth', () => {
       await broken.close();
     }
   });
+  test('a socket authenticated before its token expired is closed 4001 at expiry', async () => {
+    const short = await startTestServer({ tokenTtlSeconds: 1 });
+    try {
+      const v = await newVisitor(short.url);
+      const { socket } = await visitorSocket(short.wsUrl, v.token);
+      assert.equal((await socket.waitClose()).code, CLOSE.TOKEN_EXPIRED);
+    } finally {
+      await short.close();
+    }
+  });
   test('ban closes live sockets 4005 and refuses new ones', async () => {
     const v = await newVisitor(server.url);
     const { socket } = await visitorSocket(server.wsUrl, v.token);

@@ -15,6 +15,8 @@ import { closeSocket, sendFrame, sendText } from './send.js';
 import { logFailure } from '../failure-log.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
+/** The longest delay setTimeout honours (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Refusals (rate-limited or malformed frames) tolerated before the socket is closed. */
 const MAX_STRIKES = 20;
 
@@ -42,8 +44,10 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
       send({ type: 'error', code: 'internal', message: 'internal error' });
     });
   });
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   ws.on('close', () => {
     clearTimeout(authTimer);
+    clearTimeout(expiryTimer);
     if (conn) ctx.hub.removeVisitor(conn);
   });
   ws.on('error', () => {});
@@ -93,6 +97,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
     if (!auth.ok) return closeSocket(ws, auth.closeCode, auth.reason);
     if (ws.readyState !== ws.OPEN) return;
     const { visitor, app } = auth;
+    closeAtExpiry(auth.expiresAtMs);
     if (!requestOriginAllowed(from.origin, from.host, app.domains)) return closeSocket(ws, CLOSE.ORIGIN_REFUSED, 'origin not trusted');
     // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
     // One that cannot exist (see client-text.ts) is not looked up.
@@ -170,6 +175,17 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
     });
     started = true;
     pump();
+  }
+
+  /**
+   * A token is checked once, at auth; the socket it opened lives no longer
+   * than the token: closed with TOKEN_EXPIRED then (the widget gets a fresh
+   * token and resumes). Re-armed in steps, as timers cannot wait past ~24 days.
+   */
+  function closeAtExpiry(expiresAtMs: number): void {
+    const left = expiresAtMs - Date.now();
+    if (left <= 0) return closeSocket(ws, CLOSE.TOKEN_EXPIRED, 'token expired');
+    expiryTimer = setTimeout(() => closeAtExpiry(expiresAtMs), Math.min(left, MAX_TIMER_MS));
   }
 
   async function onSend(c: VisitorConn, frame: Extract<VisitorClientFrame, { type: 'send' }>): Promise<void> {
