@@ -69,13 +69,14 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+/** `serverOptions`: more options of the widget server (e.g. `tokenTtlSeconds`). */
+export async function startE2E(serverOptions: Record<string, unknown> = {}): Promise<E2E> {
   const dataDir = await mkdtemp(join(tmpdir(), 'twt-e2e-'));
   // Imported lazily so a missing/broken server part fails the tests with its own error, not the file's import.
   const { startServer } = (await import('../../server/app.js')) as { startServer(o: Record<string, unknown>): Promise<WidgetServer> };
   const { ONE_ADDRESS_MANY_VISITORS } = await import('../../server/limits.js');
   // Every visitor of the e2e browser comes from loopback: the per-address limits are out of the way.
-  const options = { port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true, testMode: true, limits: ONE_ADDRESS_MANY_VISITORS };
+  const options = { port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true, testMode: true, limits: ONE_ADDRESS_MANY_VISITORS, ...serverOptions };
   let server = await startServer(options);
   const widgetUrl = server.url;
   // The host site and createApp() reach the current server through this, across restarts.
