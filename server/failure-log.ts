@@ -1,7 +1,7 @@
 /**
  * The log of requests and frames that failed inside the server (a 500, an
  * `internal` socket error). Client input is refused before it gets here (see
- * client-text.ts); what remains is our bug or a store outage, and a client
+ * storable-input.ts); what remains is our bug or a store outage, and a client
  * that keeps hitting it must not be able to flood the log: at most
  * FAILURE_LOG_BURST lines (with the stack) per FAILURE_LOG_WINDOW_MS, then one
  * line saying how many were left out.

@@ -5,7 +5,7 @@
 import type { MessageView, ConversationSummary, AgentConversation, AppInfo, Author, VisitorProfile } from '../src/protocol/wire.js';
 import type { PreparedParam, Queryable, Store } from './db/store.js';
 import { randomId, sha256Hex } from './auth.js';
-import { possibleId } from './client-text.js';
+import { possibleId } from './storable-input.js';
 import type { ServerEvent } from './events.js';
 import { EVENTS_CHANNEL } from './events.js';
 

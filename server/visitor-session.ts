@@ -6,7 +6,7 @@ import type { VisitorSessionResponse, VisitorProfile } from '../src/protocol/wir
 import { LIMITS } from '../src/protocol/wire.js';
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
 import { originIsTrusted, requestOriginAllowed } from './domains.js';
-import { isStorable } from './client-text.js';
+import { isStorable } from './storable-input.js';
 import { appInfo, type VisitorRow } from './repo.js';
 import type { ServerContext } from './context.js';
 
@@ -72,7 +72,7 @@ export async function createVisitorSession(ctx: ServerContext, body: Record<stri
   if (body.login !== undefined && body.login !== null) {
     const check = verifyLogin(body.login, app.secret);
     if (!check.ok) throw new Refusal(401, 'login_failed', check.message);
-    // Signed by the business, yet not an id we can store (see client-text.ts).
+    // Signed by the business, yet not an id we can store (see storable-input.ts).
     if (!isStorable(check.sbs)) throw new Refusal(401, 'login_failed', 'login.sbs must not contain U+0000 (NUL)');
     sbs = check.sbs;
   }

@@ -11,7 +11,7 @@ import { randomId } from '../auth.js';
 import { BodyError, bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
 import { clientAddress } from '../client-address.js';
 import { takeFromEach } from '../rate-limit.js';
-import { clientIdProblem, isStorable, messageProblem, possibleId } from '../client-text.js';
+import { clientIdProblem, isStorable, messageProblem, possibleId, storableSeq } from '../storable-input.js';
 import { logFailure } from '../failure-log.js';
 
 export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -161,7 +161,7 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
       const body = await readJsonBody(req);
       const seq = body.seq === undefined ? conv.last_seq : body.seq;
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return sendError(res, 400, 'malformed', 'seq must be a non-negative integer');
-      const agentReadSeq = await ctx.repo.markRead(conv.id, 'agent', seq);
+      const agentReadSeq = await ctx.repo.markRead(conv.id, 'agent', storableSeq(seq));
       return sendJson(res, 200, { ok: true, agentReadSeq });
     }
     return sendError(res, 405, 'method_not_allowed', 'unsupported method for this endpoint');

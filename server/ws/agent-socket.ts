@@ -5,7 +5,7 @@ import type { ServerContext } from '../context.js';
 import type { AgentConn } from '../hub.js';
 import { retryAfterSeconds } from '../limits.js';
 import { closeSocket, sendFrame } from './send.js';
-import { possibleId } from '../client-text.js';
+import { possibleId } from '../storable-input.js';
 import { logFailure } from '../failure-log.js';
 
 /** `address`: the client's limit key (server/client-address.ts), for the throttle on wrong keys. */

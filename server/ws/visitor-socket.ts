@@ -10,7 +10,7 @@ import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { requestOriginAllowed } from '../domains.js';
 import type { RequestPlace } from '../visitor-session.js';
-import { clientIdProblem, messageProblem, possibleId } from '../client-text.js';
+import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../storable-input.js';
 import { closeSocket, sendFrame, sendText } from './send.js';
 import { logFailure } from '../failure-log.js';
 
@@ -83,10 +83,11 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
         return ctx.typing.offer({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing });
       case 'read': {
         if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return refuse('malformed', 'read.seq must be a non-negative integer');
-        if (frame.seq <= readSeq) return;
-        readSeq = frame.seq;
+        const seq = storableSeq(frame.seq);
+        if (seq <= readSeq) return;
+        readSeq = seq;
         // Written with the others of this window; the answer is the `unread` frame its conversation event asks for.
-        return ctx.readReceipts.mark(conn.conversationId, 'visitor', frame.seq);
+        return ctx.readReceipts.mark(conn.conversationId, 'visitor', seq);
       }
     }
   }
@@ -100,13 +101,13 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
     closeAtExpiry(auth.expiresAtMs);
     if (!requestOriginAllowed(from.origin, from.host, app.domains)) return closeSocket(ws, CLOSE.ORIGIN_REFUSED, 'origin not trusted');
     // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
-    // One that cannot exist (see client-text.ts) is not looked up.
+    // One that cannot exist (see storable-input.ts) is not looked up.
     const named = possibleId(frame.conversationId);
     let conv = named === null ? null : await ctx.repo.conversation(named);
     const resumed = conv !== null && conv.visitor_id === visitor.id;
     if (!resumed) conv = await ctx.repo.ensureConversation(visitor);
     const conversationId = conv!.id;
-    const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? frame.lastSeq! : 0;
+    const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? storableSeq(frame.lastSeq!) : 0;
 
     // Everything up to sentSeq has been sent on this socket, in seq order and
     // without gaps: live messages go straight out when they are the next one,

@@ -1,6 +1,7 @@
 /**
- * What text from a client is, decided once at the edge (HTTP routes and both
- * sockets call these before anything reaches a query).
+ * What client input the store can hold, decided once at the edge (HTTP routes
+ * and both sockets call these before anything reaches a query): text, ids and
+ * sequence numbers.
  *
  * The stores keep text as UTF-8 in PostgreSQL (PGlite or a server), which
  * refuses U+0000 in `text` (error 22021) and has no other gap: lone surrogates
@@ -15,17 +16,25 @@
  *   (see cleanProfile), because they are metadata the visitor never sees refused.
  */
 
+/** The largest sequence number a column can hold (PostgreSQL `integer`). */
+export const MAX_SEQ = 2 ** 31 - 1;
+
+/**
+ * A client's seq (read mark, resume point), already checked to be a
+ * non-negative safe integer, brought within what the store holds. Beyond
+ * MAX_SEQ means the same as MAX_SEQ (past the last message), so it is clamped
+ * rather than refused.
+ */
+export function storableSeq(seq: number): number {
+  return Math.min(seq, MAX_SEQ);
+}
+
 /** Longer than any id the server issues (`c_` / `v_` + 16 characters), with room to spare. */
 export const MAX_ID_LENGTH = 100;
 
 /** True when PostgreSQL can store the string as text. */
 export function isStorable(s: string): boolean {
   return !s.includes('\u0000');
-}
-
-/** The string with what PostgreSQL cannot store removed (for fields that are cleaned, not refused). */
-export function storable(s: string): string {
-  return s.replaceAll('\u0000', '');
 }
 
 /**

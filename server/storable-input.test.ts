@@ -74,6 +74,29 @@ for (const store of ['pglite', 'postgresql'] as const) {
       sock.close();
     });
 
+    test('visitor socket: seqs past what an integer column holds mean "past the end", not an internal error', async (t) => {
+      const s = up(t);
+      if (!server) return;
+      const v = await newVisitor(s.url);
+      const first = await visitorSocket(s.wsUrl, v.token);
+      first.socket.send({ type: 'send', clientId: 'one', text: 'one' });
+      await first.socket.waitFor((f) => f.type === 'ack');
+      first.socket.close();
+      const { socket, ready } = await visitorSocket(s.wsUrl, v.token, { conversationId: first.ready.conversationId, lastSeq: 2 ** 40 });
+      assert.equal(ready.lastSeq, 1);
+      socket.send({ type: 'read', seq: 2 ** 40 });
+      socket.send({ type: 'ping' });
+      await socket.waitFor((f) => f.type === 'pong');
+      await socket.waitFor((f) => f.type === 'unread');
+      assert.deepEqual(
+        socket.frames.filter((f) => f.type === 'error' || f.type === 'message'),
+        [],
+      );
+      const r = await api(s.url, `/v1/agent/conversations/${ready.conversationId}/read`, { headers: agentHeaders(), body: { seq: 2 ** 40 } });
+      assert.deepEqual([r.status, r.json?.agentReadSeq], [200, 1]);
+      socket.close();
+    });
+
     test('visitor HTTP: a conversation id that cannot exist is 404 not_found', async (t) => {
       const s = up(t);
       if (!server) return;
