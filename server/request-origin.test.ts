@@ -3,7 +3,6 @@
 // domains; no Origin at all (a server, not a browser) stays allowed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import WebSocket from 'ws';
 import { CLOSE } from '../src/protocol/wire.js';
 import { ORIGIN, TestSocket, api, newVisitor, startTestServer } from './test/support.js';
 
@@ -17,11 +16,7 @@ const session = (origin?: string) =>
   api(server.url, '/v1/visitor/session', { body: { appid: 'demo', hostOrigin: ORIGIN }, headers: origin ? { origin } : {} });
 
 async function socketFrom(origin: string | undefined, token: string): Promise<TestSocket> {
-  const s = new TestSocket(new WebSocket(server.wsUrl + '/v1/ws', origin ? { origin } : {}));
-  await new Promise<void>((ok, fail) => {
-    s.ws.once('open', () => ok());
-    s.ws.once('error', fail);
-  });
+  const s = await TestSocket.open(server.wsUrl + '/v1/ws', origin ? { origin } : {});
   s.send({ type: 'auth', token });
   return s;
 }

@@ -87,8 +87,9 @@ export class TestSocket {
     ws.on('error', () => {});
   }
 
-  static async open(url: string): Promise<TestSocket> {
-    const ws = new WebSocket(url);
+  /** `options`: e.g. `{origin}`, the Origin header a browser page would send. */
+  static async open(url: string, options: WebSocket.ClientOptions = {}): Promise<TestSocket> {
+    const ws = new WebSocket(url, options);
     const s = new TestSocket(ws);
     await new Promise<void>((ok, fail) => {
       ws.once('open', () => ok());
