@@ -1,20 +1,12 @@
-// Rollup entries of the agent console: dist/console/console.js + index.html.
-import { readFileSync } from 'node:fs';
+// Rollup entries of the agent console: dist/console/console-<hash>.js and the
+// index.html that loads it (hashed names: see pages.mjs).
 import { browserPlugins } from './shared.mjs';
-
-function copyHtml() {
-  return {
-    name: 'twt-console-html',
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'index.html', source: readFileSync('server/console/index.html', 'utf8') });
-    },
-  };
-}
+import { hashedEntryPages, hashedOutput } from './pages.mjs';
 
 export const consoleConfigs = [
   {
-    input: 'server/console/main.ts',
-    output: { file: 'dist/console/console.js', format: 'es' },
-    plugins: [...browserPlugins(), copyHtml()],
+    input: { console: 'server/console/main.ts' },
+    output: { dir: 'dist/console', format: 'es', ...hashedOutput },
+    plugins: [...browserPlugins(), hashedEntryPages([{ fileName: 'index.html', source: 'server/console/index.html' }])],
   },
 ];

@@ -2,36 +2,17 @@
 // bundles in dist/widget/. One build with three entries, so lit and the
 // bridge land in shared chunks; the chat UI and each locale are separate
 // lazy chunks (dynamic imports in panel-app.ts and localization.ts). lit is
-// bundled here, never shared with the host page.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// bundled here, never shared with the host page. Every script name carries
+// its content hash; the pages name this build's entry files (pages.mjs).
 import { browserPlugins } from './shared.mjs';
+import { hashedEntryPages, hashedOutput } from './pages.mjs';
 
 const SURFACES = ['launcher', 'panel', 'card'];
-
-/** Copies src/runtime/pages/<surface>.html next to the bundles. */
-function copyPages() {
-  return {
-    name: 'twt-surface-pages',
-    buildStart() {
-      for (const s of SURFACES) this.addWatchFile(`src/runtime/pages/${s}.html`);
-    },
-    writeBundle() {
-      mkdirSync('dist/widget', { recursive: true });
-      for (const s of SURFACES) copyFileSync(`src/runtime/pages/${s}.html`, `dist/widget/${s}.html`);
-    },
-  };
-}
 
 export const runtimeConfigs = [
   {
     input: Object.fromEntries(SURFACES.map((s) => [s, `src/runtime/${s}.ts`])),
-    output: {
-      dir: 'dist/widget',
-      format: 'es',
-      entryFileNames: '[name].js',
-      chunkFileNames: '[name]-[hash].js',
-      sourcemap: false,
-    },
-    plugins: [...browserPlugins(), copyPages()],
+    output: { dir: 'dist/widget', format: 'es', ...hashedOutput, sourcemap: false },
+    plugins: [...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html` })))],
   },
 ];

@@ -1,4 +1,4 @@
-/** Entry of the marketing card surface page (dist/widget/card.js). */
+/** Entry of the marketing card surface page (dist/widget/card-<hash>.js). */
 import { TwtCardApp } from './card-app.js';
 import { startSurface } from './surface-entry.js';
 

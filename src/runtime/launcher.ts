@@ -1,4 +1,4 @@
-/** Entry of the launcher surface page (dist/widget/launcher.js). */
+/** Entry of the launcher surface page (dist/widget/launcher-<hash>.js). */
 import { TwtLauncherApp } from './launcher-app.js';
 import { startSurface } from './surface-entry.js';
 import { isIconUrl } from '../protocol/bridge.js';

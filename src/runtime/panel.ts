@@ -1,5 +1,5 @@
 /**
- * Entry of the panel surface page (dist/widget/panel.js). Boot order: the
+ * Entry of the panel surface page (dist/widget/panel-<hash>.js). Boot order: the
  * shell mounts, the handshake completes (handlers registered before the
  * hello), `runtime_mounted`, then the session boots and reports the rest of
  * the lifecycle. The chat UI loads on first maximize (panel-app.ts).
