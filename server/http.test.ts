@@ -20,6 +20,8 @@ before(async () => {
   writeFileSync(join(dist, 'widget', 'panel.html'), '<!doctype html><title>panel</title>');
   writeFileSync(join(dist, 'widget', 'launcher.html'), '<!doctype html><title>launcher</title>');
   writeFileSync(join(dist, 'widget', 'panel.js'), 'export {}');
+  writeFileSync(join(dist, 'widget', 'panel-Ab3_x-9Z.js'), 'export {}');
+  writeFileSync(join(dist, 'console', 'console-Zz0_ab-C.js'), 'export {}');
   writeFileSync(join(dist, 'console', 'index.html'), '<!doctype html><title>console</title>');
   writeFileSync(join(demoDir, 'basic.html'), '<!doctype html><title>basic</title>');
   writeFileSync(join(tmpdir(), 'twt-secret.txt'), 'secret');
@@ -210,16 +212,27 @@ describe('agent API', () => {
 });
 
 describe('static files', () => {
-  test('core.js with short cache, ETag and 304', async () => {
+  test('core.js revalidates every time: no-cache, ETag and 304', async () => {
     const r = await api(base, '/install/core.js');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type')!, /javascript/);
     assert.equal(r.headers.get('access-control-allow-origin'), '*');
-    assert.match(r.headers.get('cache-control')!, /max-age=300/);
+    assert.equal(r.headers.get('cache-control'), 'no-cache');
     const etag = r.headers.get('etag')!;
     assert.ok(etag);
     const again = await api(base, '/install/core.js', { headers: { 'if-none-match': etag } });
     assert.equal(again.status, 304);
+  });
+  test('content-hashed widget and console scripts are immutable for a year; everything else revalidates', async () => {
+    for (const path of ['/widget/panel-Ab3_x-9Z.js', '/console/console-Zz0_ab-C.js']) {
+      assert.equal((await api(base, path)).headers.get('cache-control'), 'public, max-age=31536000, immutable', path);
+    }
+    // A name without a hash could change under the same URL.
+    for (const path of ['/widget/panel.js', '/widget/panel.html?appid=demo', '/console/', '/demo/basic.html']) {
+      const r = await api(base, path);
+      assert.equal(r.headers.get('cache-control'), 'no-cache', path);
+      assert.equal((await api(base, path, { headers: { 'if-none-match': r.headers.get('etag')! } })).status, 304, path);
+    }
   });
   test('widget HTML is framed only by the app trusted origins', async () => {
     const r = await api(base, '/widget/panel.html?appid=demo');

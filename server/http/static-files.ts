@@ -88,7 +88,7 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
     etag,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': ext === '.html' ? 'no-cache' : 'public, max-age=300',
+    'cache-control': cacheControl(kind, file),
   };
   // Caches must key compressible responses by Accept-Encoding, even the identity one.
   if (variants) headers.vary = 'Accept-Encoding';
@@ -111,6 +111,22 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
   if (body) res.end(body);
   else createReadStream(file).on('error', () => res.destroy()).pipe(res);
   return true;
+}
+
+// --- caching ----------------------------------------------------------------
+
+/** Rollup's output names for widget and console scripts (scripts/rollup/pages.mjs): `<name>-<8-char content hash>.js`. */
+const HASHED_BUILD_FILE = /-[A-Za-z0-9_-]{8}\.js$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * A built script whose name carries its content hash never changes: a repeat
+ * view takes it from the cache without asking. Everything else (the pages,
+ * /install/core.js whose URL sites embed, demo files) revalidates every time
+ * against its ETag, so a deploy is seen at once and an unchanged file costs a 304.
+ */
+function cacheControl(kind: 'install' | 'widget' | 'console' | 'demo', file: string): string {
+  return (kind === 'widget' || kind === 'console') && HASHED_BUILD_FILE.test(file) ? IMMUTABLE : 'no-cache';
 }
 
 // --- compression ----------------------------------------------------------
