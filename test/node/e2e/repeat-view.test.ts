@@ -1,0 +1,111 @@
+/**
+ * End-to-end: a repeat page view downloads no JS again. Every script a
+ * surface page (or the agent console) loads carries its content hash in its
+ * name and is served immutable for a year; only the pages and core.js
+ * revalidate (a 304 when unchanged). In Chromium, a second view of a demo
+ * page in the same browser context takes every widget script from the cache.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { relative } from 'node:path';
+// @ts-expect-error: plain ESM script without declarations
+import { surfaceFiles } from '../../../scripts/check-size.mjs';
+import { CORE_PATH, ROOT, openPage, waitForEvent, type E2E, startE2E } from '../../e2e/harness.js';
+
+const T = { timeout: 90_000 };
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Rollup's `[name]-[hash].js` (scripts/rollup/pages.mjs). */
+const HASHED_NAME = /\/[\w-]+-[A-Za-z0-9_-]{8}\.js$/;
+const SURFACES = ['launcher', 'panel', 'card'];
+let e2e: E2E;
+
+/** The page, then every script it loads, boot and lazy (the same walk as the byte budgets), as widget URLs. */
+function surfaceScriptPaths(surface: string): string[] {
+  const files: string[] = surfaceFiles(surface, { lazy: true });
+  return files.filter((f) => f.endsWith('.js')).map((f) => '/' + relative(`${ROOT}/dist`, `${ROOT}/${f}`));
+}
+
+describe('e2e: repeat views', { timeout: 300_000 }, () => {
+  before(async () => {
+    e2e = await startE2E();
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('every script a surface page loads has a hashed name and is served immutable', T, async () => {
+    for (const surface of SURFACES) {
+      const scripts = surfaceScriptPaths(surface);
+      assert.ok(scripts.length >= 2, `${surface}: its entry and at least one chunk (${scripts})`);
+      for (const path of scripts) {
+        assert.match(path, HASHED_NAME);
+        const r = await fetch(e2e.widgetUrl + path);
+        assert.equal(r.status, 200, path);
+        assert.equal(r.headers.get('cache-control'), IMMUTABLE, path);
+        await r.arrayBuffer();
+      }
+    }
+    const consolePage = await (await fetch(`${e2e.widgetUrl}/console/`)).text();
+    const consoleScripts = [...consolePage.matchAll(/<script[^>]*\bsrc="\.\/([^"]+)"/g)].map((m) => `/console/${m[1]}`);
+    assert.equal(consoleScripts.length, 1, consolePage);
+    for (const path of consoleScripts) {
+      assert.match(path, HASHED_NAME);
+      const r = await fetch(e2e.widgetUrl + path);
+      assert.equal(r.headers.get('cache-control'), IMMUTABLE, path);
+      await r.arrayBuffer();
+    }
+  });
+
+  it('the pages and core.js revalidate: no-cache, and 304 to a conditional request', T, async () => {
+    for (const path of [CORE_PATH, ...SURFACES.map((s) => `/widget/${s}.html?appid=demo`), '/console/']) {
+      const r = await fetch(e2e.widgetUrl + path, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(r.status, 200, path);
+      await r.arrayBuffer();
+      assert.equal(r.headers.get('cache-control'), 'no-cache', path);
+      const etag = r.headers.get('etag');
+      assert.ok(etag, path);
+      const again = await fetch(e2e.widgetUrl + path, { headers: { 'accept-encoding': 'br', 'if-none-match': etag } });
+      assert.equal(again.status, 304, path);
+    }
+  });
+
+  it('Chromium: the second view of a page downloads no widget script (all from the cache)', T, async () => {
+    const p = await openPage(e2e, '/demo/element.html');
+    try {
+      const { page } = p;
+      /**
+       * Each widget frame's scripts with the bytes that came over the network
+       * (Resource Timing: transferSize is 0 when the HTTP cache answered; the
+       * frame's scripts are same-origin to it, so the figure is exposed).
+       */
+      const widgetScripts = async () => {
+        const out: { url: string; transferSize: number }[] = [];
+        for (const frame of page.frames()) {
+          if (!/\/widget\/\w+\.html/.test(frame.url())) continue;
+          const entries = await frame.evaluate(() =>
+            (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+              .filter((e) => e.initiatorType === 'script' || /\.js(\?|$)/.test(e.name))
+              .map((e) => ({ url: e.name, transferSize: e.transferSize })),
+          );
+          out.push(...entries);
+        }
+        return out;
+      };
+
+      await waitForEvent(page, 'session_connected');
+      const first = await widgetScripts();
+      assert.ok(first.length >= 4, `launcher and panel scripts seen on the first view: ${JSON.stringify(first)}`);
+      assert.ok(first.some((e) => e.transferSize > 0), `the first view downloaded its scripts: ${JSON.stringify(first)}`);
+
+      await page.goto(e2e.hostUrl + '/demo/element.html', { waitUntil: 'load' });
+      await waitForEvent(page, 'session_connected');
+      const second = await widgetScripts();
+      assert.ok(second.length >= 4, `launcher and panel scripts seen on the second view: ${JSON.stringify(second)}`);
+      const downloaded = second.filter((e) => e.transferSize > 0);
+      assert.deepEqual(downloaded, [], 'scripts that went over the network on the second view');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+});
