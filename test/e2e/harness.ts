@@ -69,8 +69,16 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** `serverOptions`: more options of the widget server (e.g. `tokenTtlSeconds`). */
-export async function startE2E(serverOptions: Record<string, unknown> = {}): Promise<E2E> {
+export interface HostSiteOptions {
+  /**
+   * More folders the host site serves, by URL prefix (e.g. `{ '/integrations/': dir }`), with the same
+   * core.js rewriting as demo/: their pages write `/install/core.js?version=v1.2` and get the widget server's.
+   */
+  mounts?: Record<string, string>;
+}
+
+/** `serverOptions`: more options of the widget server (e.g. `tokenTtlSeconds`); `site`: what the host site serves besides demo/. */
+export async function startE2E(serverOptions: Record<string, unknown> = {}, site: HostSiteOptions = {}): Promise<E2E> {
   const dataDir = await mkdtemp(join(tmpdir(), 'twt-e2e-'));
   // Imported lazily so a missing/broken server part fails the tests with its own error, not the file's import.
   const { startServer } = (await import('../../server/app.js')) as { startServer(o: Record<string, unknown>): Promise<WidgetServer> };
@@ -88,7 +96,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}): Pro
   let host: Server | undefined;
   let browser: Browser | undefined;
   try {
-    host = await startHostSite(widgetUrl, current);
+    host = await startHostSite(widgetUrl, current, { '/demo/': DEMO_DIR, ...site.mounts });
     const addr = host.address();
     const hostUrl = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
     browser = await launchChromium();
@@ -150,12 +158,14 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * The host site: demo/ under /demo/ with core.js pointing at the widget server
+ * The host site: demo/ under /demo/ (and any other `mounts`) with core.js pointing at the widget server
  * (absolute URL, so the host page and the widget are different origins), the
  * demo routes (login signer, vue), and `/as/<appid>/demo/...`, the same pages
  * with the appid swapped (to embed an app that does not trust this origin).
  */
-async function startHostSite(widgetUrl: string, server: WidgetServer): Promise<Server> {
+async function startHostSite(widgetUrl: string, server: WidgetServer, mounts: Record<string, string>): Promise<Server> {
+  // Longest prefix first, so a mount inside another one wins.
+  const byPrefix = Object.entries(mounts).sort(([a], [b]) => b.length - a.length);
   const site = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -165,9 +175,11 @@ async function startHostSite(widgetUrl: string, server: WidgetServer): Promise<S
       let appid: string | null = null;
       const as = /^\/as\/([a-z0-9_-]{1,64})(\/demo\/.*)$/.exec(path);
       if (as) [appid, path] = [as[1]!, as[2]!];
-      if (!path.startsWith('/demo/')) return void res.writeHead(404).end('not found');
-      const file = resolve(DEMO_DIR, '.' + decodeURIComponent(path.slice('/demo'.length)).replace(/\/$/, '/index.html'));
-      if (!file.startsWith(DEMO_DIR + sep)) return void res.writeHead(404).end('not found');
+      const mount = byPrefix.find(([prefix]) => path.startsWith(prefix));
+      if (!mount) return void res.writeHead(404).end('not found');
+      const [prefix, dir] = mount;
+      const file = resolve(dir, '.' + decodeURIComponent(path.slice(prefix.length - 1)).replace(/\/$/, '/index.html'));
+      if (!file.startsWith(resolve(dir) + sep)) return void res.writeHead(404).end('not found');
       const st = await stat(file).catch(() => null);
       if (!st?.isFile()) return void res.writeHead(404).end('not found');
       let body: string | Buffer = await readFile(file);

@@ -11,25 +11,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ROOT, installPackedTarball, pkg, type PackedInstall } from './packed-package.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-let dir = '';
+let packed: PackedInstall | undefined;
 let app = '';
 let installed = '';
-
-function npm(args: string[], cwd: string): string {
-  const r = spawnSync(NPM, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' } });
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}\n${r.stdout}`);
-  return r.stdout;
-}
 
 /** Runs a small ES module inside the fresh project (so resolution starts from its node_modules). */
 function runInApp(name: string, source: string): string {
@@ -39,22 +28,12 @@ function runInApp(name: string, source: string): string {
 
 describe('npm package (packed tarball installed into a fresh project)', { timeout: 180_000 }, () => {
   before(() => {
-    for (const f of ['dist/esm/index.js', 'dist/install/core.js', 'custom-elements.json']) {
-      assert.ok(existsSync(join(ROOT, f)), `${f} is missing: run "npm run build" first`);
-    }
-    dir = mkdtempSync(join(tmpdir(), 'twt-pack-'));
-    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as Array<{ filename: string }>;
-    const tarball = join(dir, packed[0].filename.replace(/^@[^/]+\//, '').replace('/', '-'));
-    assert.ok(existsSync(tarball), `npm pack produced no ${tarball}`);
-    app = join(dir, 'fresh-app');
-    execFileSync('mkdir', [app]);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', version: '0.0.0', private: true, type: 'module' }, null, 2));
-    npm(['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app);
-    installed = join(app, 'node_modules', pkg.name);
+    packed = installPackedTarball();
+    ({ app, installed } = packed);
   });
 
   after(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    packed?.remove();
   });
 
   it('ships every file that package.json points to', () => {
