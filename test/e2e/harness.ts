@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { handleDemoRoutes } from '../../server/demo-login.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -301,8 +301,8 @@ export async function waitForEvent(page: Page, name: SpecEvent, match: Record<st
   }
 }
 
-/** Waits until `fn` (run in the page) returns something truthy; returns it. */
-export async function waitFor<T>(page: Page, fn: (arg: any) => T, arg?: unknown, what = 'condition', timeout = TIMEOUT): Promise<T> {
+/** Waits until `fn` (run in the page, or in one of its frames) returns something truthy; returns it. */
+export async function waitFor<T>(page: Page | Frame, fn: (arg: any) => T, arg?: unknown, what = 'condition', timeout = TIMEOUT): Promise<T> {
   try {
     const handle = await page.waitForFunction(fn as any, arg, { timeout, polling: 50 });
     return (await handle.jsonValue()) as T;
@@ -313,12 +313,31 @@ export async function waitFor<T>(page: Page, fn: (arg: any) => T, arg?: unknown,
 
 export const surfaceSelector = (surface: 'launcher' | 'panel' | 'card') => `iframe[data-twt-widget-surface="${surface}"]`;
 
-export function surface(page: Page, name: 'launcher' | 'panel' | 'card'): FrameLocator {
+/**
+ * Where the widget lives is `page`, or a FrameLocator when the widget is inside a frame of the page
+ * (a page builder's canvas); the same holds for the visitor helpers below.
+ */
+export type WidgetHost = Page | FrameLocator;
+
+export function surface(page: WidgetHost, name: 'launcher' | 'panel' | 'card'): FrameLocator {
   return page.frameLocator(surfaceSelector(name));
 }
 
 export async function surfaceCount(page: Page, name?: 'launcher' | 'panel' | 'card'): Promise<number> {
   return page.locator(name ? surfaceSelector(name) : 'iframe[data-twt-widget-surface]').count();
+}
+
+/**
+ * The theme the panel renders, as the visitor sees it: its document's `data-theme`, else its color-scheme.
+ * Takes a FrameLocator, so a panel nested deeper (a page builder's canvas frame) works too.
+ */
+export function panelTheme(panel: FrameLocator): Promise<string> {
+  return panel.locator('html').evaluate((html) => html.getAttribute('data-theme') || getComputedStyle(html).colorScheme);
+}
+
+/** The panel document's language (`<html lang>`, lower case). */
+export function panelLanguage(panel: FrameLocator): Promise<string> {
+  return panel.locator('html').evaluate((html) => (html as HTMLElement).lang.toLowerCase());
 }
 
 /** The widget's visibility as `window.TWTChatWidget.get('state')` reports it. */
@@ -342,12 +361,12 @@ export async function waitForVisibility(page: Page, v: 'maximized' | 'minimized'
 }
 
 /** Clicks the built-in launcher like a visitor (inside its cross-origin iframe). */
-export async function clickLauncher(page: Page): Promise<void> {
+export async function clickLauncher(page: WidgetHost): Promise<void> {
   await surface(page, 'launcher').locator('button').first().click();
 }
 
 /** Types into the panel's composer and presses Enter, like a visitor. */
-export async function visitorSend(page: Page, text: string): Promise<void> {
+export async function visitorSend(page: WidgetHost, text: string): Promise<void> {
   const composer = surface(page, 'panel').locator('textarea').first();
   await composer.waitFor({ state: 'visible' });
   await composer.fill(text);
@@ -355,7 +374,7 @@ export async function visitorSend(page: Page, text: string): Promise<void> {
 }
 
 /** Waits until the panel shows `text` (a visitor or agent message). */
-export async function panelShows(page: Page, text: string, timeout = TIMEOUT): Promise<void> {
+export async function panelShows(page: WidgetHost, text: string, timeout = TIMEOUT): Promise<void> {
   await surface(page, 'panel').getByText(text, { exact: false }).first().waitFor({ state: 'visible', timeout });
 }
 

@@ -14,6 +14,8 @@ import {
   visitorSend,
   panelShows,
   surface,
+  panelLanguage,
+  panelTheme,
   surfaceCount,
   surfaceSelector,
   poll,
@@ -26,10 +28,7 @@ let e2e: E2E;
 
 /** The element's own state (no window.TWTChatWidget needed). */
 const elementVisibility = (page: import('playwright-core').Page) => page.evaluate(() => (document.querySelector('twt-chat-widget') as any)?.visibility);
-const panelAttr = (page: import('playwright-core').Page, what: 'lang' | 'theme') =>
-  surface(page, 'panel')
-    .locator('html')
-    .evaluate((html, w) => (w === "lang" ? (html as HTMLElement).lang.toLowerCase() : html.getAttribute('data-theme') || getComputedStyle(html).colorScheme), what);
+const panelAttr = (page: import('playwright-core').Page, what: 'lang' | 'theme') => (what === 'lang' ? panelLanguage : panelTheme)(surface(page, 'panel'));
 
 describe('e2e: embeddings', { timeout: 600_000 }, () => {
   before(async () => {

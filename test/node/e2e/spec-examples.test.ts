@@ -17,6 +17,7 @@ import {
   visitorSend,
   panelShows,
   surface,
+  panelTheme,
   surfaceCount,
   surfaceSelector,
   events,
@@ -391,10 +392,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       const { page } = p;
       await waitForEvent(page, 'bridge_ready');
       await waitFor(page, () => (window as any).TWTChatWidget.get('theme') === 'dark', undefined, 'theme dark');
-      const panelScheme = () =>
-        surface(page, 'panel')
-          .locator('html')
-          .evaluate((html) => html.getAttribute('data-theme') || getComputedStyle(html).colorScheme);
+      const panelScheme = () => panelTheme(surface(page, 'panel'));
       await poll(async () => (await panelScheme()).includes('dark'), 'panel in dark theme');
       await page.locator('button[data-theme="light"]').click();
       await page.locator('#log').getByText('set_theme light ok').waitFor();

@@ -1,0 +1,321 @@
+/**
+ * Real clients: the integrations real sites use, installed from npm (this repo's devDependencies: React 19,
+ * Vue 3, GrapesJS, Turbo Drive, lit), against the packed tarball and the real server, in Chromium with its
+ * default settings. The pages and their sources are in test/integrations/, one per integration; they are
+ * copied into a fresh project that has the tarball installed, and esbuild bundles them there in one step,
+ * so `twt-chat-widget` resolves to the installed package exactly as in a user's project. Pages that load
+ * core.js load it from the widget server, which serves the same file the tarball ships (checked below).
+ *
+ * Each test asserts what a visitor or the site's code sees: the launcher iframe, the panel opening, a
+ * message reaching the agent REST API and the agent's reply reaching the panel, the events the integration
+ * received, and no second bootstrap where the widget must survive.
+ *
+ * Needs `npm run build` (npm test builds first when dist/ is stale).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import type { Frame, Page } from 'playwright-core';
+import { ROOT, installPackedTarball, pkg, type PackedInstall } from './packed-package.js';
+import {
+  startE2E,
+  openPage,
+  events,
+  waitFor,
+  waitForEvent,
+  waitForVisibility,
+  visibility,
+  clickLauncher,
+  visitorSend,
+  panelShows,
+  panelTheme,
+  poll,
+  surface,
+  surfaceCount,
+  surfaceSelector,
+  unique,
+  type E2E,
+} from '../e2e/harness.js';
+
+const INTEGRATIONS = join(ROOT, 'test', 'integrations');
+/** The bundled entry of each page that has one (output name -> source in test/integrations/). */
+const ENTRIES = { react: 'react.jsx', vue: 'vue.js', grapesjs: 'grapesjs.js', turbo: 'turbo.js', 'lit-host': 'lit-host.js' };
+/** The bundles that import the widget from the npm package. */
+const USE_THE_PACKAGE = ['react', 'vue', 'lit-host'];
+
+const T = { timeout: 120_000 };
+let packed: PackedInstall | undefined;
+let e2e: E2E | undefined;
+let metafile: Metafile;
+
+/** The integration page `name` on the host site, told the widget server when it needs it (no core.js). */
+const pageUrl = (name: string, query = '') => `/integrations/${name}?server=${encodeURIComponent(e2e!.widgetUrl)}${query}`;
+
+/** Bootstrap requests this document made (resource timing survives Turbo visits, which keep the document). */
+function bootstraps(where: Page | Frame): Promise<number> {
+  return where.evaluate(() => performance.getEntriesByType('resource').filter((r) => new URL(r.name).pathname === '/v1/bootstrap').length);
+}
+
+/** `window.TWTChatWidget.call(method)` in `where`; waits until it settles and fails unless it resolved. */
+async function callGlobalApi(where: Page | Frame, method: string): Promise<void> {
+  await where.evaluate((m) => {
+    const w = window as any;
+    const calls: Record<string, string> = (w.__integrationCalls ??= {});
+    calls[m] = 'pending';
+    w.TWTChatWidget.call(m).then(
+      () => (calls[m] = 'resolved'),
+      (e: any) => (calls[m] = `rejected: ${e?.reason ?? e}`),
+    );
+  }, method);
+  const outcome = await waitFor(where, (m: string) => ((window as any).__integrationCalls[m] === 'pending' ? false : (window as any).__integrationCalls[m]), method, `window.TWTChatWidget.call("${method}") to settle`);
+  assert.equal(outcome, 'resolved', `TWTChatWidget.call("${method}")`);
+}
+
+/** Clicks a Turbo link and waits until Turbo rendered that page in the same document, with a new <body>. */
+async function turboVisit(page: Page, link: string): Promise<void> {
+  await page.evaluate(() => ((window as any).__bodyBeforeVisit = document.body));
+  await page.getByRole('link', { name: link, exact: true }).click();
+  const heading = link.toLowerCase();
+  await waitFor(page, (want: string) => (window as any).__bodyBeforeVisit !== document.body && document.querySelector('#page')?.textContent === want, heading, `Turbo to render "${heading}" with a new body in the same document`);
+}
+
+const panelIsDark = async (where: Parameters<typeof surface>[0]) => (await panelTheme(surface(where, 'panel'))).includes('dark');
+
+describe('real integrations (npm packages, the packed tarball, the real server, Chromium)', { timeout: 900_000 }, () => {
+  before(async () => {
+    packed = installPackedTarball('integrations-app');
+    cpSync(INTEGRATIONS, packed.app, { recursive: true });
+    const result = await build({
+      entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([out, src]) => [out, join(packed!.app, src)])),
+      outdir: join(packed.app, 'build'),
+      absWorkingDir: packed.app,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      // The frameworks are this repo's devDependencies; the package (and its lit) come from the fresh project.
+      nodePaths: [join(ROOT, 'node_modules')],
+      jsx: 'automatic',
+      // Development builds: React's StrictMode double-invokes effects only there.
+      define: { 'process.env.NODE_ENV': '"development"', __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+      metafile: true,
+      logLevel: 'silent',
+    });
+    metafile = result.metafile;
+    e2e = await startE2E({ mounts: { '/integrations/': packed.app } });
+  });
+
+  after(async () => {
+    await e2e?.close();
+    packed?.remove();
+  });
+
+  it('the pages use the packed package: bundles take the widget from the installed tarball, whose core.js the server serves', async () => {
+    for (const name of USE_THE_PACKAGE) {
+      const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith(`build/${name}.js`));
+      assert.ok(output, `no bundle for ${name}`);
+      const inputs = Object.keys(output[1].inputs);
+      assert.ok(
+        inputs.some((f) => f.startsWith(`node_modules/${pkg.name}/dist/esm/`)),
+        `${name}.js does not bundle the installed package:\n  ${inputs.filter((f) => !f.includes('node_modules/') || f.includes(pkg.name)).join('\n  ')}`,
+      );
+    }
+    const served = await (await fetch(`${e2e!.widgetUrl}/install/core.js?version=v1.2`)).text();
+    assert.equal(served, readFileSync(join(packed!.installed, 'dist', 'install', 'core.js'), 'utf8'), 'the server serves the core.js the tarball ships');
+  });
+
+  it('React 19: JSX in <StrictMode> boots one widget; a theme set while booting holds; ontwt- event props; unmount and mount again', T, async () => {
+    const p = await openPage(e2e!, pageUrl('react.html'));
+    try {
+      const { page } = p;
+      const log = page.locator('#log li');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
+      assert.ok((await log.filter({ hasText: 'theme set to dark; widget initialized: false' }).count()) > 0, 'the app changed the theme while the widget was booting (else this test would not check that case)');
+      await poll(() => panelIsDark(page), 'the panel in the dark theme React set while the widget booted');
+      assert.equal(await surfaceCount(page, 'launcher'), 1, 'StrictMode: one launcher');
+      assert.equal(await surfaceCount(page, 'panel'), 1, 'StrictMode: one panel');
+
+      await page.locator('#open').click();
+      await page.locator('#visibility').getByText('maximized', { exact: true }).waitFor();
+      const text = unique('hi from React');
+      await visitorSend(page, text);
+      const conv = await e2e!.agent.waitForVisitorMessage(text);
+      const reply = unique('hello React visitor');
+      await e2e!.agent.reply(conv.id, reply);
+      await panelShows(page, reply);
+      assert.equal(await bootstraps(page), 1, "StrictMode's double effects boot the widget once");
+
+      await page.locator('#toggle').click();
+      await poll(async () => (await surfaceCount(page)) === 0, 'no surface left once React unmounted the chat');
+      await page.locator('#toggle').click();
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await page.locator('#open').click();
+      await panelShows(page, reply);
+      assert.equal(await surfaceCount(page, 'launcher'), 1, 'mounted again: one launcher');
+      assert.equal(await surfaceCount(page, 'panel'), 1, 'mounted again: one panel');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('Vue 3: the element in a template (isCustomElement), :theme and @twt- events, v-if takes it out and puts it back', T, async () => {
+    const p = await openPage(e2e!, pageUrl('vue.html'));
+    try {
+      const { page } = p;
+      const log = page.locator('#log li');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
+      await page.locator('#open').click();
+      await page.locator('#visibility').getByText('maximized', { exact: true }).waitFor();
+      const text = unique('hi from Vue');
+      await visitorSend(page, text);
+      const conv = await e2e!.agent.waitForVisitorMessage(text);
+      const reply = unique('hello Vue visitor');
+      await e2e!.agent.reply(conv.id, reply);
+      await panelShows(page, reply);
+      await page.locator('#theme').click();
+      await poll(() => panelIsDark(page), 'the panel dark after :theme changed');
+
+      await page.locator('#toggle').click();
+      await poll(async () => (await surfaceCount(page)) === 0, 'no surface left once v-if removed the chat');
+      await page.locator('#toggle').click();
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await page.locator('#open').click();
+      await panelShows(page, reply);
+      assert.equal(await surfaceCount(page, 'launcher'), 1, 'back again: one launcher');
+      await poll(() => panelIsDark(page), 'back again: the panel keeps the bound theme');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('GrapesJS: core.js through canvas.scripts, a chat block by attributes, window.TWTChatWidget in the canvas drives it', T, async () => {
+    const p = await openPage(e2e!, pageUrl('grapesjs.html'));
+    try {
+      const { page } = p;
+      const canvasElement = page.locator('iframe.gjs-frame');
+      await canvasElement.waitFor();
+      const canvas = (await (await canvasElement.elementHandle())!.contentFrame())!;
+      const inCanvas = page.frameLocator('iframe.gjs-frame');
+      await canvas.locator('h1').getByText('Our landing page').waitFor();
+      await waitFor(canvas, () => typeof (window as any).TWTChatWidget?.call === 'function', undefined, 'core.js (from canvas.scripts) to run in the canvas');
+      // The site's code subscribes before any chat block exists.
+      await canvas.evaluate(() => {
+        const w = window as any;
+        w.__seen = [];
+        w.TWTChatWidget.on('initialized', () => w.__seen.push('initialized'));
+        w.TWTChatWidget.on('visibility_changed', (p: any) => w.__seen.push(`visibility_changed ${p.visibility}`));
+      });
+      assert.equal(await canvas.locator('twt-chat-widget').count(), 0, 'no chat element before the block is added');
+
+      await page.locator('#add-chat').click();
+      await inCanvas.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await waitFor(canvas, () => (window as any).__seen.includes('initialized'), undefined, 'on("initialized") in the canvas, registered before the block existed, to fire');
+      await callGlobalApi(canvas, 'maximize');
+      await waitFor(canvas, () => (window as any).__seen.includes('visibility_changed maximized'), undefined, 'on("visibility_changed") in the canvas to report maximized');
+      assert.equal(await canvas.evaluate(() => (window as any).TWTChatWidget.get('state').visibility), 'maximized');
+      await surface(inCanvas, 'panel').locator('textarea').first().waitFor({ state: 'visible' });
+      const text = unique('hi from a GrapesJS canvas');
+      await visitorSend(inCanvas, text);
+      const conv = await e2e!.agent.waitForVisitorMessage(text);
+      const reply = unique('hello GrapesJS visitor');
+      await e2e!.agent.reply(conv.id, reply);
+      await panelShows(inCanvas, reply);
+      assert.equal(await bootstraps(canvas), 1, 'one bootstrap in the canvas');
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  for (const variant of ['turbo-snippet.html', 'turbo-permanent.html']) {
+    const how = variant === 'turbo-snippet.html' ? 'the legacy snippet in <head>' : 'a data-turbo-permanent <twt-chat-widget>';
+    it(`Turbo Drive, ${how}: across visits one widget, no new bootstrap, the open panel stays open, the conversation continues`, T, async () => {
+      const p = await openPage(e2e!, pageUrl(variant, '&page=home'));
+      try {
+        const { page } = p;
+        await page.locator('#page').getByText('home', { exact: true }).waitFor();
+        await waitForEvent(page, 'initialized');
+        await page.evaluate(() => ((window as any).__widgetBeforeVisits = document.querySelector('twt-chat-widget')));
+        await clickLauncher(page);
+        await waitForVisibility(page, 'maximized');
+        const first = unique('hi before the Turbo visits');
+        await visitorSend(page, first);
+        const conv = await e2e!.agent.waitForVisitorMessage(first);
+
+        for (const link of ['Pricing', 'About', 'Home']) {
+          await turboVisit(page, link);
+          await poll(async () => (await surfaceCount(page, 'launcher')) === 1 && (await surfaceCount(page, 'panel')) === 1, `one launcher and one panel after the Turbo visit to ${link}`);
+          assert.equal(await page.locator('twt-chat-widget').count(), 1, `one widget element after the visit to ${link}`);
+          assert.equal(await visibility(page), 'maximized', `the panel stays open after the visit to ${link}`);
+          await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
+        }
+        const reply = unique('the agent answers after the visits');
+        await e2e!.agent.reply(conv.id, reply);
+        await panelShows(page, reply);
+        const second = unique('hi after the Turbo visits');
+        await visitorSend(page, second);
+        assert.equal((await e2e!.agent.waitForVisitorMessage(second)).id, conv.id, 'the same conversation continues');
+
+        assert.equal(await bootstraps(page), 1, 'no new bootstrap after the visits');
+        assert.equal((await events(page, 'initialized')).length, 1, 'initialized once');
+        assert.ok(await page.evaluate(() => document.querySelector('twt-chat-widget') === (window as any).__widgetBeforeVisits), 'the same widget element is on the page after the visits');
+        p.assertNoUnexpectedErrors();
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
+  it('LitElement host: the widget in its shadow root follows the host property and its events reach the host; window.TWTChatWidget drives it', T, async () => {
+    const p = await openPage(e2e!, '/integrations/lit.html');
+    try {
+      const { page } = p;
+      const log = page.locator('support-chat #log li');
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
+      await callGlobalApi(page, 'maximize');
+      await log.filter({ hasText: 'twt-visibility-changed {"visibility":"maximized"}' }).first().waitFor();
+      assert.equal(await visibility(page), 'maximized', 'TWTChatWidget.get("state")');
+      const text = unique('hi from a Lit host');
+      await visitorSend(page, text);
+      const conv = await e2e!.agent.waitForVisitorMessage(text);
+      const reply = unique('hello Lit visitor');
+      await e2e!.agent.reply(conv.id, reply);
+      await panelShows(page, reply);
+      await page.evaluate(() => ((document.querySelector('support-chat') as any).theme = 'dark'));
+      await poll(() => panelIsDark(page), "the panel dark after the host's theme property changed");
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('innerHTML page builder: the element written after core.js ran boots; on() registered before it fires; call() and get() drive it', T, async () => {
+    const p = await openPage(e2e!, '/integrations/innerhtml.html');
+    try {
+      const { page } = p;
+      const log = page.locator('#log li');
+      await waitFor(page, () => !!customElements.get('twt-chat-widget'), undefined, 'core.js to define the element');
+      await page.locator('#insert').click();
+      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      await log.getByText('initialized', { exact: true }).waitFor();
+      await callGlobalApi(page, 'maximize');
+      await log.getByText('visibility_changed maximized', { exact: true }).waitFor();
+      assert.equal(await visibility(page), 'maximized', 'TWTChatWidget.get("state")');
+      const text = unique('hi from a page-builder block');
+      await visitorSend(page, text);
+      const conv = await e2e!.agent.waitForVisitorMessage(text);
+      const reply = unique('hello page-builder visitor');
+      await e2e!.agent.reply(conv.id, reply);
+      await panelShows(page, reply);
+      p.assertNoUnexpectedErrors();
+    } finally {
+      await p.close();
+    }
+  });
+});
