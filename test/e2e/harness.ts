@@ -380,6 +380,20 @@ export async function panelShows(page: WidgetHost, text: string, timeout = TIMEO
 
 export const unique = (prefix: string) => `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
 
+/**
+ * A whole exchange as the two people see it: the visitor sends a message from the panel, the agent REST API
+ * receives it and answers, the panel shows the answer. Returns the conversation and the answer's text.
+ */
+export async function chatRoundTrip(e2e: E2E, where: WidgetHost, who: string): Promise<{ conversation: any; reply: string }> {
+  const text = unique(`hi from ${who}`);
+  await visitorSend(where, text);
+  const conversation = await e2e.agent.waitForVisitorMessage(text);
+  const reply = unique(`hello ${who} visitor`);
+  await e2e.agent.reply(conversation.id, reply);
+  await panelShows(where, reply);
+  return { conversation, reply };
+}
+
 // ---------------------------------------------------------------------------
 // Agent REST API
 

@@ -26,16 +26,14 @@ import {
   waitFor,
   waitForEvent,
   waitForVisibility,
-  visibility,
+  chatRoundTrip,
   clickLauncher,
-  visitorSend,
   panelShows,
   panelTheme,
   poll,
   surface,
   surfaceCount,
   surfaceSelector,
-  unique,
   type E2E,
 } from '../e2e/harness.js';
 
@@ -58,8 +56,8 @@ function bootstraps(where: Page | Frame): Promise<number> {
   return where.evaluate(() => performance.getEntriesByType('resource').filter((r) => new URL(r.name).pathname === '/v1/bootstrap').length);
 }
 
-/** `window.TWTChatWidget.call(method)` in `where`; waits until it settles and fails unless it resolved. */
-async function callGlobalApi(where: Page | Frame, method: string): Promise<void> {
+/** Starts `window.TWTChatWidget.call(method)` in `where` and records how it settles (see `globalCallSettled`). */
+async function startGlobalCall(where: Page | Frame, method: string): Promise<void> {
   await where.evaluate((m) => {
     const w = window as any;
     const calls: Record<string, string> = (w.__integrationCalls ??= {});
@@ -69,8 +67,29 @@ async function callGlobalApi(where: Page | Frame, method: string): Promise<void>
       (e: any) => (calls[m] = `rejected: ${e?.reason ?? e}`),
     );
   }, method);
+}
+
+/** Waits until the call started by `startGlobalCall` settles; fails unless it resolved. */
+async function globalCallSettled(where: Page | Frame, method: string): Promise<void> {
   const outcome = await waitFor(where, (m: string) => ((window as any).__integrationCalls[m] === 'pending' ? false : (window as any).__integrationCalls[m]), method, `window.TWTChatWidget.call("${method}") to settle`);
   assert.equal(outcome, 'resolved', `TWTChatWidget.call("${method}")`);
+}
+
+/** `window.TWTChatWidget.call(method)` in `where`, waited for. */
+async function callGlobalApi(where: Page | Frame, method: string): Promise<void> {
+  await startGlobalCall(where, method);
+  await globalCallSettled(where, method);
+}
+
+/** `window.TWTChatWidget.get('state').visibility`, or what get() threw (so an assertion shows it). */
+function globalVisibility(where: Page | Frame): Promise<string> {
+  return where.evaluate(() => {
+    try {
+      return (window as any).TWTChatWidget.get('state').visibility;
+    } catch (e) {
+      return `get("state") threw: ${(e as Error).message}`;
+    }
+  });
 }
 
 /** Clicks a Turbo link and waits until Turbo rendered that page in the same document, with a new <body>. */
@@ -139,12 +158,7 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
 
       await page.locator('#open').click();
       await page.locator('#visibility').getByText('maximized', { exact: true }).waitFor();
-      const text = unique('hi from React');
-      await visitorSend(page, text);
-      const conv = await e2e!.agent.waitForVisitorMessage(text);
-      const reply = unique('hello React visitor');
-      await e2e!.agent.reply(conv.id, reply);
-      await panelShows(page, reply);
+      const { reply } = await chatRoundTrip(e2e!, page, 'React');
       assert.equal(await bootstraps(page), 1, "StrictMode's double effects boot the widget once");
 
       await page.locator('#toggle').click();
@@ -170,12 +184,7 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
       await page.locator('#open').click();
       await page.locator('#visibility').getByText('maximized', { exact: true }).waitFor();
-      const text = unique('hi from Vue');
-      await visitorSend(page, text);
-      const conv = await e2e!.agent.waitForVisitorMessage(text);
-      const reply = unique('hello Vue visitor');
-      await e2e!.agent.reply(conv.id, reply);
-      await panelShows(page, reply);
+      const { reply } = await chatRoundTrip(e2e!, page, 'Vue');
       await page.locator('#theme').click();
       await poll(() => panelIsDark(page), 'the panel dark after :theme changed');
 
@@ -217,14 +226,9 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       await waitFor(canvas, () => (window as any).__seen.includes('initialized'), undefined, 'on("initialized") in the canvas, registered before the block existed, to fire');
       await callGlobalApi(canvas, 'maximize');
       await waitFor(canvas, () => (window as any).__seen.includes('visibility_changed maximized'), undefined, 'on("visibility_changed") in the canvas to report maximized');
-      assert.equal(await canvas.evaluate(() => (window as any).TWTChatWidget.get('state').visibility), 'maximized');
+      assert.equal(await globalVisibility(canvas), 'maximized', 'TWTChatWidget.get("state") in the canvas');
       await surface(inCanvas, 'panel').locator('textarea').first().waitFor({ state: 'visible' });
-      const text = unique('hi from a GrapesJS canvas');
-      await visitorSend(inCanvas, text);
-      const conv = await e2e!.agent.waitForVisitorMessage(text);
-      const reply = unique('hello GrapesJS visitor');
-      await e2e!.agent.reply(conv.id, reply);
-      await panelShows(inCanvas, reply);
+      await chatRoundTrip(e2e!, inCanvas, 'GrapesJS canvas');
       assert.equal(await bootstraps(canvas), 1, 'one bootstrap in the canvas');
       p.assertNoUnexpectedErrors();
     } finally {
@@ -243,24 +247,18 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
         await page.evaluate(() => ((window as any).__widgetBeforeVisits = document.querySelector('twt-chat-widget')));
         await clickLauncher(page);
         await waitForVisibility(page, 'maximized');
-        const first = unique('hi before the Turbo visits');
-        await visitorSend(page, first);
-        const conv = await e2e!.agent.waitForVisitorMessage(first);
+        const earlier = await chatRoundTrip(e2e!, page, 'before the Turbo visits');
 
         for (const link of ['Pricing', 'About', 'Home']) {
           await turboVisit(page, link);
           await poll(async () => (await surfaceCount(page, 'launcher')) === 1 && (await surfaceCount(page, 'panel')) === 1, `one launcher and one panel after the Turbo visit to ${link}`);
           assert.equal(await page.locator('twt-chat-widget').count(), 1, `one widget element after the visit to ${link}`);
-          assert.equal(await visibility(page), 'maximized', `the panel stays open after the visit to ${link}`);
+          assert.equal(await globalVisibility(page), 'maximized', `the panel stays open after the visit to ${link}`);
           await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
         }
-        const reply = unique('the agent answers after the visits');
-        await e2e!.agent.reply(conv.id, reply);
-        await panelShows(page, reply);
-        const second = unique('hi after the Turbo visits');
-        await visitorSend(page, second);
-        assert.equal((await e2e!.agent.waitForVisitorMessage(second)).id, conv.id, 'the same conversation continues');
-
+        await panelShows(page, earlier.reply);
+        const later = await chatRoundTrip(e2e!, page, 'after the Turbo visits');
+        assert.equal(later.conversation.id, earlier.conversation.id, 'the same conversation continues');
         assert.equal(await bootstraps(page), 1, 'no new bootstrap after the visits');
         assert.equal((await events(page, 'initialized')).length, 1, 'initialized once');
         assert.ok(await page.evaluate(() => document.querySelector('twt-chat-widget') === (window as any).__widgetBeforeVisits), 'the same widget element is on the page after the visits');
@@ -280,13 +278,8 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
       await callGlobalApi(page, 'maximize');
       await log.filter({ hasText: 'twt-visibility-changed {"visibility":"maximized"}' }).first().waitFor();
-      assert.equal(await visibility(page), 'maximized', 'TWTChatWidget.get("state")');
-      const text = unique('hi from a Lit host');
-      await visitorSend(page, text);
-      const conv = await e2e!.agent.waitForVisitorMessage(text);
-      const reply = unique('hello Lit visitor');
-      await e2e!.agent.reply(conv.id, reply);
-      await panelShows(page, reply);
+      assert.equal(await globalVisibility(page), 'maximized', 'TWTChatWidget.get("state")');
+      await chatRoundTrip(e2e!, page, 'Lit host');
       await page.evaluate(() => ((document.querySelector('support-chat') as any).theme = 'dark'));
       await poll(() => panelIsDark(page), "the panel dark after the host's theme property changed");
       p.assertNoUnexpectedErrors();
@@ -295,24 +288,21 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
     }
   });
 
-  it('innerHTML page builder: the element written after core.js ran boots; on() registered before it fires; call() and get() drive it', T, async () => {
+  it('innerHTML page builder: the element written after core.js ran boots; on() and call() made before it existed reach it; get() reads it', T, async () => {
     const p = await openPage(e2e!, '/integrations/innerhtml.html');
     try {
       const { page } = p;
       const log = page.locator('#log li');
       await waitFor(page, () => !!customElements.get('twt-chat-widget'), undefined, 'core.js to define the element');
+      // The page asks for the panel before the block exists: the call waits for the widget, then opens it.
+      await startGlobalCall(page, 'maximize');
       await page.locator('#insert').click();
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       await log.getByText('initialized', { exact: true }).waitFor();
-      await callGlobalApi(page, 'maximize');
+      await globalCallSettled(page, 'maximize');
       await log.getByText('visibility_changed maximized', { exact: true }).waitFor();
-      assert.equal(await visibility(page), 'maximized', 'TWTChatWidget.get("state")');
-      const text = unique('hi from a page-builder block');
-      await visitorSend(page, text);
-      const conv = await e2e!.agent.waitForVisitorMessage(text);
-      const reply = unique('hello page-builder visitor');
-      await e2e!.agent.reply(conv.id, reply);
-      await panelShows(page, reply);
+      assert.equal(await globalVisibility(page), 'maximized', 'TWTChatWidget.get("state")');
+      await chatRoundTrip(e2e!, page, 'page-builder block');
       p.assertNoUnexpectedErrors();
     } finally {
       await p.close();
