@@ -14,6 +14,8 @@ const editor = grapesjs.init({
   container: '#gjs',
   height: '100%',
   storageManager: false,
+  // No icon font from a CDN: the test machine is offline, and the panel buttons do not matter here.
+  cssIcons: '',
   components: '<h1>Our landing page</h1>',
   canvas: { scripts: [`${server}/install/core.js?version=v1.2`] },
   blockManager: {
