@@ -92,11 +92,15 @@ function globalVisibility(where: Page | Frame): Promise<string> {
   });
 }
 
-/** Clicks a Turbo link and waits until Turbo rendered that page in the same document, with a new <body>. */
-async function turboVisit(page: Page, link: string): Promise<void> {
+/**
+ * A Turbo visit: clicks the link named `link`, or with `'Back'` goes back in history (a restoration visit,
+ * rendered from Turbo's snapshot cache); waits until Turbo rendered `heading`'s page in the same document,
+ * with a new <body>.
+ */
+async function turboVisit(page: Page, link: string, heading = link.toLowerCase()): Promise<void> {
   await page.evaluate(() => ((window as any).__bodyBeforeVisit = document.body));
-  await page.getByRole('link', { name: link, exact: true }).click();
-  const heading = link.toLowerCase();
+  if (link === 'Back') await page.goBack({ waitUntil: 'commit' });
+  else await page.getByRole('link', { name: link, exact: true }).click();
   await waitFor(page, (want: string) => (window as any).__bodyBeforeVisit !== document.body && document.querySelector('#page')?.textContent === want, heading, `Turbo to render "${heading}" with a new body in the same document`);
 }
 
@@ -249,8 +253,8 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
         await waitForVisibility(page, 'maximized');
         const earlier = await chatRoundTrip(e2e!, page, 'before the Turbo visits');
 
-        for (const link of ['Pricing', 'About', 'Home']) {
-          await turboVisit(page, link);
+        for (const [link, heading] of [['Pricing', 'pricing'], ['About', 'about'], ['Home', 'home'], ['Back', 'about']]) {
+          await turboVisit(page, link, heading);
           await poll(async () => (await surfaceCount(page, 'launcher')) === 1 && (await surfaceCount(page, 'panel')) === 1, `one launcher and one panel after the Turbo visit to ${link}`);
           assert.equal(await page.locator('twt-chat-widget').count(), 1, `one widget element after the visit to ${link}`);
           assert.equal(await globalVisibility(page), 'maximized', `the panel stays open after the visit to ${link}`);
