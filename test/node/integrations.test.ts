@@ -35,6 +35,7 @@ import {
   surfaceCount,
   surfaceSelector,
   type E2E,
+  type WidgetHost,
 } from '../e2e/harness.js';
 
 const INTEGRATIONS = join(ROOT, 'test', 'integrations');
@@ -104,7 +105,7 @@ async function turboVisit(page: Page, link: string, heading = link.toLowerCase()
   await waitFor(page, (want: string) => (window as any).__bodyBeforeVisit !== document.body && document.querySelector('#page')?.textContent === want, heading, `Turbo to render "${heading}" with a new body in the same document`);
 }
 
-const panelIsDark = async (where: Parameters<typeof surface>[0]) => (await panelTheme(surface(where, 'panel'))).includes('dark');
+const panelIsDark = async (where: WidgetHost) => (await panelTheme(surface(where, 'panel'))).includes('dark');
 
 describe('real integrations (npm packages, the packed tarball, the real server, Chromium)', { timeout: 900_000 }, () => {
   before(async () => {
@@ -278,7 +279,11 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
     try {
       const { page } = p;
       const log = page.locator('support-chat #log li');
-      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+      const launcher = page.locator(surfaceSelector('launcher'));
+      await launcher.waitFor({ state: 'visible' });
+      // From inside the shadow root, the launcher still sits in the page's bottom-right corner (default offsets, 20 px).
+      const box = (await launcher.boundingBox())!;
+      assert.deepEqual([Math.round(1280 - box.x - box.width), Math.round(900 - box.y - box.height)], [20, 20], 'launcher offsets from the right and bottom edges');
       await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
       await callGlobalApi(page, 'maximize');
       await log.filter({ hasText: 'twt-visibility-changed {"visibility":"maximized"}' }).first().waitFor();
