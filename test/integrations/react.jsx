@@ -15,10 +15,11 @@ const describe = (e) => `${e.type} ${JSON.stringify(e.detail ?? null)}`;
 
 function Chat({ record, onVisibility }) {
   const widget = useRef(null);
+  const initialized = useRef(false);
   // A stored preference or a settings request settles right after mount: the widget is still booting then.
   const [theme, setTheme] = useState('light');
   useEffect(() => {
-    record(`theme set to dark; widget initialized: ${widget.current.initialized}`);
+    record(`theme set to dark; widget initialized: ${initialized.current}`);
     setTheme('dark');
   }, []);
   return (
@@ -30,7 +31,10 @@ function Chat({ record, onVisibility }) {
         server={server}
         language="en"
         theme={theme}
-        ontwt-initialized={(e) => record(describe(e))}
+        ontwt-initialized={(e) => {
+          initialized.current = true;
+          record(describe(e));
+        }}
         ontwt-session-connected={(e) => record(describe(e))}
         ontwt-visibility-changed={(e) => {
           record(describe(e));
