@@ -127,7 +127,7 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       logLevel: 'silent',
     });
     metafile = result.metafile;
-    e2e = await startE2E({ mounts: { '/integrations/': packed.app } });
+    e2e = await startE2E({}, { mounts: { '/integrations/': packed.app } });
   });
 
   after(async () => {
