@@ -394,7 +394,7 @@ describe('<twt-chat-widget>', () => {
         await waitFor(() => !!frame('card'), 'the card iframe');
         for (const f of el.querySelectorAll('iframe')) keep(`cycle ${i}: ${f.dataset.twtWidgetSurface} iframe`, f);
         keep(`cycle ${i}: launcher`, document.querySelector('twt-launcher'));
-        keep(`cycle ${i}: bridge`, (el as unknown as { bridge?: object }).bridge);
+        keep(`cycle ${i}: bridge`, (el as unknown as { _bridge?: object })._bridge);
         el.destroy();
         const ready = next(el, 'bridge_ready');
         el.init();
@@ -454,6 +454,9 @@ describe('<twt-chat-widget>', () => {
       el.destroy();
       expect(document.querySelectorAll('iframe, twt-launcher').length).to.equal(0);
       expect(live).to.equal(0);
+      // The media-query controllers follow the element's connection (hostConnected/hostDisconnected).
+      expect(mqLive).to.equal(2);
+      el.remove();
       expect(mqLive).to.equal(0);
     } finally {
       MediaQueryList.prototype.addEventListener = mqAdd;

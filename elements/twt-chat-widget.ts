@@ -1,11 +1,14 @@
-import { resolveConfig, type WidgetConfig } from '../src/config/config.js';
+import { ReactiveElement, type PropertyDeclaration, type PropertyDeclarations } from '@lit/reactive-element';
+import { resolveConfig, type ConfigResult, type WidgetConfig } from '../src/config/config.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey } from '../src/config/fields.js';
 import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from '../src/bridge/host.js';
-import { readIdentity, writeIdentity } from '../src/storage/identity.js';
-import { normalizeLocale } from '../src/locale/locales.js';
+import { MediaQueryController } from './controllers/media-query.js';
+import { IdentityStorageController } from './controllers/identity-storage.js';
+import { LOCALES, normalizeLocale } from '../src/locale/locales.js';
 import { SDK_VERSION } from '../src/shim/version.js';
 import { activeWidget, announceActive, retireActive } from '../src/shim/active-widget.js';
-import { own, type CardContent, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
-import type { AppInfo, BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../src/protocol/wire.js';
+import { own, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
+import type { AppInfo, BootstrapFailedPayload, IdentityClue, LoginTriple, VisitorProfile } from '../src/protocol/wire.js';
 import { TwtLauncher } from './twt-launcher.js';
 import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
@@ -20,8 +23,37 @@ export interface SdkInfo {
   transport: 'mixed';
 }
 
+/** How long a disconnected element waits to be put back (a move) before it tears itself down. */
+const REMOVAL_GRACE_MS = 1000;
+const DARK_QUERY = '(prefers-color-scheme: dark)';
+
+/** A number attribute becomes a number; anything else stays the raw string, so config validation can name it. */
+const numberConverter = (v: string | null) => (v === null ? undefined : Number.isFinite(parseNumber(v)) ? parseNumber(v) : v);
+
+/** lit property declarations for every config field. */
+function configProperties(): PropertyDeclarations {
+  const out: Record<string, PropertyDeclaration> = {};
+  for (const key of CONFIG_KEYS) {
+    const f: ConfigField = CONFIG_FIELDS[key];
+    out[propertyOf(key)] = { attribute: attributeOf(key), ...(f.type === 'boolean' ? { type: Boolean } : f.type === 'number' ? { converter: numberConverter } : {}) };
+  }
+  return out;
+}
+
+type Fields = typeof CONFIG_FIELDS;
+type PropertyName<K extends ConfigKey> = Fields[K] extends { property: infer P extends string } ? P : K;
+type FieldValue<F> = F extends { type: 'number' } ? number | string : F extends { type: 'boolean' } ? boolean : F extends { values: readonly (infer V)[] } ? V : string;
+/** The config fields as element properties (`zIndex`, `offsetRight`, `sourceTitle`, …), typed from the table. */
+export type WidgetConfigProperties = { -readonly [K in ConfigKey as PropertyName<K>]?: FieldValue<Fields[K]> };
+
 const TITLES: Record<SurfaceName, string> = { launcher: 'Open chat', panel: 'Chat', card: 'Chat message preview' };
-type Phase = 'idle' | 'booting' | 'ready' | 'failed';
+/** Where the widget is in its life (a number: core.js stays small; not readable across copies, see init()). */
+const enum Phase {
+  Idle,
+  Booting,
+  Ready,
+  Failed,
+}
 interface Queued {
   run(): void;
   fail(e: Error): void;
@@ -77,91 +109,90 @@ interface Queued {
  * @fires twt-auth-closed - The server closed visitor auth; the widget is hidden.
  * @fires twt-bootstrap-failed - Embedded boot failed; the widget is hidden and cleaned up.
  */
-export class TwtChatWidget extends HTMLElement {
-  static observedAttributes = ['theme', 'language'];
+export class TwtChatWidget extends ReactiveElement {
+  /** Every config field as a reactive property with its attribute (from the one table, src/config/fields.ts). */
+  static override properties = configProperties();
 
   /** Widget origin used when neither `server` nor `options.server` is set (core.js sets its own origin). */
   static defaultServer = '';
   /** The snippet's script tag version (core.js sets it from its URL's `version` query). */
   static scriptTagVersion = '';
   static bootstrapTimeoutMs = BOOTSTRAP_TIMEOUT_MS;
-  /** How long a disconnected element waits to be put back (a move) before it tears itself down. */
-  static removalGraceMs = 1000;
 
-  /** Config object (the shape of `window.__twt`); attributes win over it. Read when init() runs. */
+  /** Config object (the shape of `window.__twt`); attributes and properties win over it. */
   options?: Record<string, unknown>;
 
-  private phase: Phase = 'idle';
-  private cfg?: WidgetConfig;
-  private app?: AppInfo;
-  private bridge?: HostBridge;
-  private abort?: AbortController;
-  private readonly frames = new Map<SurfaceName, HTMLIFrameElement>();
-  private launcherHost?: TwtLauncher;
+  private _phase = Phase.Idle;
+  private _cfg?: WidgetConfig;
+  private _app?: AppInfo;
+  private _bridge?: HostBridge;
+  private _abort?: AbortController;
+  private readonly _frames = new Map<SurfaceName, HTMLIFrameElement>();
+  private _launcherHost?: TwtLauncher;
   /** Mouse boundary events on the launcher iframe where the browser fires none (out-of-process frames). */
-  private launcherHover?: LauncherHoverRelay;
-  private readonly happened = new Set<string>();
-  private vis: Visibility = 'minimized';
-  private unread = 0;
-  private card: CardContent | null = null;
-  private queue: Queued[] = [];
-  private bridgeQueue: Queued[] = [];
-  private cleanups: Array<() => void> = [];
-  private returnFocus: Element | null = null;
-  private narrow = false;
-  private removal?: ReturnType<typeof setTimeout>;
+  private _launcherHover?: LauncherHoverRelay;
+  private readonly _happened = new Set<string>();
+  private _vis: Visibility = 'minimized';
+  private _unread = 0;
+  private _card: CardContent | null = null;
+  private _queue: Queued[] = [];
+  private _bridgeQueue: Queued[] = [];
+  private _returnFocus: Element | null = null;
+  private _removal?: ReturnType<typeof setTimeout>;
+  private readonly _narrowViewport = new MediaQueryController(this, NARROW_QUERY, () => (this._layout(), this._sendView('panel')));
+  // theme `system` follows the OS live
+  private readonly _systemDark = new MediaQueryController(this, DARK_QUERY, () => this._layout());
+  private readonly _identity = new IdentityStorageController(this);
 
-  // No shadow root: the iframes must be reachable by document.querySelector.
-
-  connectedCallback() {
-    clearTimeout(this.removal);
+  override connectedCallback() {
+    super.connectedCallback();
+    clearTimeout(this._removal);
     applyStyles(this, { display: 'contents' });
     queueMicrotask(() => {
-      if (this.isConnected && this.phase === 'idle' && !this.hasAttribute('async-init') && this.options?.asyncInit !== true) this.init();
+      if (this.isConnected && this._phase === Phase.Idle && !this._resolve().config.asyncInit) this.init();
     });
   }
 
-  disconnectedCallback() {
+  override disconnectedCallback() {
+    super.disconnectedCallback();
     // A page moves the element in steps that may span tasks and frames (Turbo's permanent elements, a portal,
     // a drag-and-drop editor, React StrictMode's unmount/remount): only an element still out of the document
-    // after the grace period was really removed, and is torn down.
-    clearTimeout(this.removal);
-    if (this.phase === 'idle') return; // nothing to tear down (and no timer keeping a removed element alive)
-    this.removal = setTimeout(() => {
-      if (!this.isConnected && this.phase !== 'idle') this.destroy();
-    }, TwtChatWidget.removalGraceMs);
+    // after the grace period was really removed, and is torn down. A `moveBefore()` lands here too (then
+    // connectedCallback at once); it keeps the iframes loaded, so nothing reconnects.
+    clearTimeout(this._removal);
+    if (this._phase === Phase.Idle) return; // nothing to tear down (and no timer keeping a removed element alive)
+    this._removal = setTimeout(() => this.isConnected || this.destroy(), REMOVAL_GRACE_MS);
   }
 
-  /** `moveBefore()` keeps the element and its iframes alive (no reload, no reconnect): nothing to do. */
-  connectedMoveCallback() {}
+  /** No shadow root: the iframes must be reachable by document.querySelector, and the host renders no template. */
+  protected override createRenderRoot() {
+    return this;
+  }
 
-  /** A page builder changing `theme` or `language` on a running widget switches it live. */
-  attributeChangedCallback(name: string, _old: string | null, value: string | null) {
-    if (this.phase !== 'ready' || !value) return;
-    const warn = (e: Error) => console.warn('[twt-chat-widget]', e.message);
-    if (name === 'theme' && value !== this.cfg!.theme) this.setTheme(value).catch(warn);
-    if (name === 'language' && normalizeLocale(value) !== this.cfg!.language) this.setLanguage(value).catch(warn);
+  /** A property or attribute changed (a page builder's settings panel, React state): applied live, also while booting. */
+  protected override updated() {
+    if (this._phase === Phase.Booting || this._phase === Phase.Ready) this._applyLive();
   }
 
   // ---------------------------------------------------------------- state
 
   /** True once init() has completed (bootstrap accepted, surfaces created), until destroy(). */
   get initialized(): boolean {
-    return this.happened.has('initialized');
+    return this._happened.has('initialized');
   }
   /** Lifecycle events that already happened in this instance. */
   get lifecycle(): ReadonlySet<string> {
-    return this.happened;
+    return this._happened;
   }
   get visibility(): Visibility {
-    return this.vis;
+    return this._vis;
   }
   get unreadCount(): number {
-    return this.unread;
+    return this._unread;
   }
   /** The theme setting in effect (`light` | `dark` | `system`). */
   get themeSetting(): ThemeSetting {
-    return this.cfg?.theme ?? 'light';
+    return this._cfg?.theme ?? 'light';
   }
   get sdkInfo(): SdkInfo {
     return { version: SDK_VERSION, scriptTagVersion: TwtChatWidget.scriptTagVersion, compatibilityMode: 'off', transport: 'mixed' };
@@ -171,29 +202,30 @@ export class TwtChatWidget extends HTMLElement {
 
   /** Boots the widget. Idempotent: a booting or running widget is left alone. */
   init(): void {
-    if (this.phase === 'booting' || this.phase === 'ready') return;
-    const { config, warnings, error } = resolveConfig([this.options, this.attributeConfig()]);
+    if (this._phase === Phase.Booting || this._phase === Phase.Ready) return;
+    const { config, warnings, error } = this._resolve();
     for (const w of warnings) console.warn(`[twt-chat-widget] ${w}`);
     const server = config.server || TwtChatWidget.defaultServer;
     const problem = error ?? (server ? '' : 'no widget server: load core.js from the widget server, or set the server attribute / window.__twt.server.');
     if (problem) {
       console.error(`[twt-chat-widget] ${problem}`);
-      return this.fail({ reason: 'invalid_bootstrap', source: 'config', mode: 'embedded', message: problem });
+      return this._fail({ reason: 'invalid_bootstrap', source: 'config', mode: 'embedded', message: problem });
     }
     const active = activeWidget<TwtChatWidget>();
-    if (active && active !== this && active.isConnected && (active.phase === 'booting' || active.phase === 'ready')) {
-      console.warn(`[twt-chat-widget] a widget (appid "${active.cfg?.appid}") is already running on this page; this one stays inert and the first is reused.`);
+    // The slot holds a widget only while it boots or runs (teardown empties it); of any copy of our code, so only its public side is read.
+    if (active && active !== this && active.isConnected) {
+      console.warn(`[twt-chat-widget] a widget is already running on this page; this one stays inert and the first is reused.`);
       return;
     }
-    this.phase = 'booting';
-    this.cfg = config;
+    this._phase = Phase.Booting;
+    this._cfg = config;
     announceActive(this);
-    const abort = (this.abort = new AbortController());
+    const abort = (this._abort = new AbortController());
     requestBootstrap(server, config.appid, abort.signal, TwtChatWidget.bootstrapTimeoutMs).then(
       (r) => {
         if (abort.signal.aborted) return;
-        if ('failed' in r) this.fail(r.failed);
-        else this.mount(server, r.app);
+        if ('failed' in r) this._fail(r.failed);
+        else this._mount(server, r.app);
       },
       () => {},
     );
@@ -201,61 +233,55 @@ export class TwtChatWidget extends HTMLElement {
 
   /** Removes every iframe, listener, observer, timer and port, then fires `destroyed`. Host-side: no runtime confirmation. */
   destroy(): void {
-    if (this.phase === 'idle') return;
-    this.teardown(new WidgetError('destroyed', 'the widget was destroyed'));
-    this.phase = 'idle';
-    this.happened.clear();
-    this.vis = 'minimized';
-    this.unread = 0;
-    this.emit('destroyed');
+    if (this._phase === Phase.Idle) return;
+    this._teardown(new WidgetError('destroyed', 'the widget was destroyed'));
+    this._phase = Phase.Idle;
+    this._happened.clear();
+    this._vis = 'minimized';
+    this._unread = 0;
+    this._reflectState();
+    this._emit('destroyed');
   }
 
   // ---------------------------------------------------------------- methods (spec: call(...))
 
   maximize(): Promise<void> {
-    return this.whenReady(() => this.setVisibility('maximized'));
+    return this._whenReady(() => this._setVisibility('maximized'));
   }
   minimize(): Promise<void> {
-    return this.whenReady(() => this.setVisibility('minimized'));
+    return this._whenReady(() => this._setVisibility('minimized'));
   }
   /** Hides everything; the iframes stay mounted. */
   hide(): Promise<void> {
-    return this.whenReady(() => this.setVisibility('hidden'));
+    return this._whenReady(() => this._setVisibility('hidden'));
   }
   /** From hidden back to minimized. */
   show(): Promise<void> {
-    return this.whenReady(() => {
-      if (this.vis === 'hidden') this.setVisibility('minimized');
+    return this._whenReady(() => {
+      if (this._vis === 'hidden') this._setVisibility('minimized');
     });
   }
   /** maximized <-> minimized. */
   toggle(): Promise<void> {
-    return this.whenReady(() => this.setVisibility(this.vis === 'maximized' ? 'minimized' : 'maximized'));
+    return this._whenReady(() => this._setVisibility(this._vis === 'maximized' ? 'minimized' : 'maximized'));
   }
 
-  /** Switches the runtime language; `locale` is normalised first (rejects `unsupported_locale`). */
+  /** Switches the runtime language; `locale` is normalised first (rejects `unsupported_locale`). Same as setting `language`. */
   setLanguage(locale: unknown): Promise<unknown> {
     const n = normalizeLocale(locale);
-    if (!n) return Promise.reject(new WidgetError('unsupported_locale', `${JSON.stringify(locale)} is not a supported language (en, zh-cn, zh-tw, ja, ko, de, fr, pt, ru)`));
-    return this.afterBridge(async () => {
-      const answer = await this.bridge!.command('panel', 'set_language', { locale: n });
-      this.cfg!.language = n;
-      this.toOthers((s) => this.bridge!.command(s, 'set_language', { locale: n }));
-      return answer;
-    });
+    if (!n) return Promise.reject(new WidgetError('unsupported_locale', `${JSON.stringify(locale)} is not a supported language (${LOCALES.join(', ')})`));
+    // The property follows (a later property change re-reads it); the config already has it, so it is sent once.
+    if (this._cfg) this._cfg.language = n;
+    this.language = n;
+    return this._switch('set_language', { locale: n });
   }
 
-  /** Switches the theme (`light` | `dark` | `system`). */
+  /** Switches the theme (`light` | `dark` | `system`). Same as setting `theme`. */
   setTheme(theme: unknown): Promise<unknown> {
     if (theme !== 'light' && theme !== 'dark' && theme !== 'system') return Promise.reject(new WidgetError('invalid_payload', `theme must be "light", "dark" or "system"; got ${JSON.stringify(theme)}`));
-    return this.whenReady(() => {
-      this.cfg!.theme = theme;
-      this.layout();
-      return this.afterBridge(() => {
-        this.toOthers((s) => this.bridge!.command(s, 'set_theme', { theme }));
-        return this.bridge!.command('panel', 'set_theme', { theme });
-      });
-    });
+    if (this._cfg) this._cfg.theme = theme;
+    this.theme = theme;
+    return this._switch('set_theme', { theme });
   }
 
   /** Reloads the session as a business user. Needs sbs, sbs_mm and ranstr (rejects `login_failed` otherwise). */
@@ -266,138 +292,143 @@ export class TwtChatWidget extends HTMLElement {
     if (!login.sbs || !login.sbs_mm || !login.ranstr) return Promise.reject(new WidgetError('login_failed', 'login needs sbs, sbs_mm and ranstr (non-empty strings)'));
     const profile: VisitorProfile = {};
     for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (str(k) !== undefined) profile[k] = str(k)!.slice(0, 200);
-    return this.afterBridge(async () => {
-      const answer = await this.bridge!.command('panel', 'login', { ...(login as LoginTriple), ...profile });
+    return this._afterBridge(async () => {
+      const answer = await this._bridge!.command('panel', 'login', { ...(login as LoginTriple), ...profile });
       // A reloaded panel (element moved) boots as this user too.
-      this.cfg!.login = login as LoginTriple;
-      Object.assign(this.cfg!.profile, profile);
+      this._cfg!.login = login as LoginTriple;
+      Object.assign(this._cfg!.profile, profile);
       return answer;
     });
   }
 
   // ---------------------------------------------------------------- internals
 
-  private attributeConfig(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const map: Record<string, string> = {
-      appid: 'appid', language: 'language', theme: 'theme', launcher: 'launcher', zIndex: 'z-index', server: 'server', storage: 'storage',
-      name: 'name', nickname: 'nickname', email: 'email', phone: 'phone', referer: 'referer', source_title: 'source-title',
-      sbs: 'sbs', sbs_mm: 'sbs-mm', ranstr: 'ranstr', right: 'offset-right', bottom: 'offset-bottom', icon: 'icon',
-    };
-    for (const k in map) {
-      const v = this.getAttribute(map[k]);
-      if (v) out[k] = v;
+  /** The config: `options` (the shape of window.__twt, own property only) below the element's properties. */
+  private _resolve(): ConfigResult {
+    const props: Record<string, unknown> = {};
+    for (const key of CONFIG_KEYS) {
+      const v = (this as unknown as Record<string, unknown>)[propertyOf(key)];
+      if (v != null && v !== '' && v !== false) props[key] = v;
     }
-    if (this.hasAttribute('async-init')) out.asyncInit = true;
-    return out;
+    return resolveConfig([own(this, 'options') ? this.options : undefined, props]);
   }
 
-  private async mount(server: string, app: AppInfo) {
-    const cfg = this.cfg!;
-    const signal = this.abort!.signal;
-    this.app = app;
-    this.bridge = new HostBridge({
+  /** Applies what changed in the config to the running (or booting) widget. */
+  private _applyLive() {
+    const prev = this._cfg!;
+    const next = this._resolve().config;
+    // Another app or server (or no valid appid any more): that config boots instead, or fails as it would at boot.
+    if (next.appid !== prev.appid || next.server !== prev.server) return this.destroy(), this.init();
+    next.login ??= prev.login; // a login() made through the API holds until the page sets another one
+    this._cfg = next;
+    if (next.theme !== prev.theme) this._switch('set_theme', { theme: next.theme }).catch(() => {});
+    if (next.language !== prev.language) this._switch('set_language', { locale: next.language }).catch(() => {});
+    this._identity.use(next.appid, next.storage);
+    // The launcher comes or goes with the mode; a new icon is in its boot data, so it gets a fresh launcher.
+    if ((next.launcher !== prev.launcher || next.icon !== prev.icon) && this._phase === Phase.Ready) {
+      this._removeLauncher();
+      if (next.launcher === 'default') this._addFrame('launcher');
+    }
+    this._layout();
+  }
+
+  private async _mount(server: string, app: AppInfo) {
+    const cfg = this._cfg!;
+    const signal = this._abort!.signal;
+    this._app = app;
+    this._bridge = new HostBridge({
       origin: server,
       appid: cfg.appid,
-      boot: (s) => this.bootFor(s),
-      onConnect: (s) => this.later(() => this.onConnect(s)),
-      onEvent: (_s, n, p) => this.later(() => this.onSurfaceEvent(n, p)),
+      boot: (s) => this._bootFor(s),
+      onConnect: (s) => this._later(() => this._onConnect(s)),
+      onEvent: (_s, n, p) => this._later(() => this._onSurfaceEvent(n, p)),
     });
-    const watch = (query: string, f: (m: boolean) => void) => {
-      const mq = matchMedia(query);
-      const on = () => (f(mq.matches), this.layout());
-      f(mq.matches);
-      mq.addEventListener('change', on);
-      this.cleanups.push(() => mq.removeEventListener('change', on));
-    };
-    watch(NARROW_QUERY, (m) => ((this.narrow = m), this.sendView('panel')));
-    watch('(prefers-color-scheme: dark)', () => {}); // theme `system` follows the OS live
-    this.vis = 'minimized';
+    this._identity.use(cfg.appid, cfg.storage);
+    this._vis = 'minimized';
 
     // The card iframe is created only once there is a card to show (see setCard).
     for (const s of ['panel', 'launcher'] as const) {
       if (s === 'launcher' && cfg.launcher === 'custom') continue;
-      this.addFrame(s);
+      this._addFrame(s);
       // One iframe per task: creating browsing contexts is the costly part of booting; never block the page with it.
       await new Promise((r) => setTimeout(r));
       if (signal.aborted) return;
     }
-    this.phase = 'ready';
-    this.emit('initialized');
-    const q = this.queue;
-    this.queue = [];
+    this._phase = Phase.Ready;
+    this._reflectState();
+    this._emit('initialized');
+    const q = this._queue;
+    this._queue = [];
     for (const c of q) c.run();
   }
 
-  private addFrame(s: SurfaceName) {
-    const bridge = this.bridge!;
+  private _addFrame(s: SurfaceName) {
+    const bridge = this._bridge!;
     const f = document.createElement('iframe');
     f.dataset.twtWidgetSurface = s;
     f.title = TITLES[s];
-    f.src = bridge.attach(s, f, this.cfg!.language, this.resolvedTheme());
+    f.src = bridge.attach(s, f, this._cfg!.language, this._resolvedTheme());
     f.addEventListener('load', () =>
-      this.later(() => {
-        this.emit('iframe_loaded', { surface: s });
+      this._later(() => {
+        this._emit('iframe_loaded', { surface: s });
         bridge.loaded(s);
       }),
     );
-    this.frames.set(s, f);
-    this.layout();
+    this._frames.set(s, f);
+    this._layout();
     if (s !== 'launcher') return this.append(f);
     // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
     let host = [...document.querySelectorAll<TwtLauncher>('twt-launcher')].find((l) => l.inline && !l.frame && typeof l.mount === 'function');
-    const hover = (this.launcherHover = new LauncherHoverRelay(f));
-    hover.hostConnected();
-    this.cleanups.push(() => (hover.hostDisconnected(), (this.launcherHover = undefined)));
+    (this._launcherHover = new LauncherHoverRelay(f)).hostConnected();
     if (!host) {
       host = document.createElement('twt-launcher') as TwtLauncher;
       host.setAttribute('data-twt-owned', '');
       this.append(host);
     }
-    this.launcherHost = host;
+    this._launcherHost = host;
     host.mount(f);
-    this.layout();
+    this._layout();
   }
 
   /** Bridge traffic that arrives before init() completes is handled right after `initialized`, in order. */
-  private later(f: () => void) {
-    if (this.phase === 'ready') f();
-    else this.queue.push({ run: f, fail() {} });
+  private _later(f: () => void) {
+    if (this._phase === Phase.Ready) f();
+    else this._queue.push({ run: f, fail() {} });
   }
 
-  private bootFor(surface: SurfaceName): SurfaceBoot {
-    const cfg = this.cfg!;
+  private _bootFor(surface: SurfaceName): SurfaceBoot {
+    const cfg = this._cfg!;
     const boot: SurfaceBoot = {
       appid: cfg.appid,
       hostOrigin: self.origin,
       locale: cfg.language,
       theme: cfg.theme,
-      visibility: this.vis,
+      visibility: this._vis,
       sdkVersion: SDK_VERSION,
       scriptTagVersion: TwtChatWidget.scriptTagVersion,
-      app: { name: this.app?.name ?? '', greeting: this.app?.greeting ?? '' },
+      app: { name: this._app?.name ?? '', greeting: this._app?.greeting ?? '' },
     };
     if (surface === 'launcher' && cfg.icon) boot.icon = cfg.icon;
     if (surface === 'panel') {
-      boot.fullScreen = this.narrow;
+      boot.fullScreen = this._narrowViewport.matches;
       boot.profile = { ...cfg.profile };
       if (cfg.login) boot.login = { ...cfg.login };
-      const clue = readIdentity(cfg.appid, cfg.storage);
+      const clue = this._identity.read();
       if (clue) boot.clue = clue;
     }
     return boot;
   }
 
-  private onConnect(surface: SurfaceName) {
-    this.sendView(surface);
+  private _onConnect(surface: SurfaceName) {
+    this._sendView(surface);
     if (surface !== 'panel') return;
-    if (!this.happened.has('bridge_ready')) this.emit('bridge_ready');
-    const q = this.bridgeQueue;
-    this.bridgeQueue = [];
+    if (!this._happened.has('bridge_ready')) this._emit('bridge_ready');
+    const q = this._bridgeQueue;
+    this._bridgeQueue = [];
     for (const c of q) c.run();
   }
 
-  private onSurfaceEvent(name: SurfaceEventName, p: Record<string, unknown> | undefined) {
+  private _onSurfaceEvent(name: SurfaceEventName, p: Record<string, unknown> | undefined) {
     switch (name) {
       case 'request_toggle':
         return void this.toggle();
@@ -406,66 +437,97 @@ export class TwtChatWidget extends HTMLElement {
       case 'request_minimize':
         return void this.minimize();
       case 'request_dismiss_card':
-        return this.setCard(null);
+        return this._setCard(null);
       case 'pointer_hover':
-        return this.launcherHover?.report(p!.over as boolean);
+        return this._launcherHover?.report(p!.over as boolean);
       case 'card_content':
-        return this.setCard(p!.card as CardContent | null);
+        return this._setCard(p!.card as CardContent | null);
       case 'unread_count_changed':
-        this.unread = p!.count as number;
-        this.sendView();
+        this._unread = p!.count as number;
+        this._reflectState();
+        this._sendView();
         break;
       case 'visitor_auth_ready':
-        if (p!.bs && p!.bs_mm) writeIdentity(this.cfg!.appid, { bs: p!.bs as string, bs_mm: p!.bs_mm as string, fk_id: p!.fk_id as string }, this.cfg!.storage);
+        // sanitized: bs and bs_mm are strings; writeIdentity keeps only bs, bs_mm and fk_id
+        if (p!.bs && p!.bs_mm) this._identity.write(p as unknown as IdentityClue);
         break;
       case 'auth_closed':
-        this.setVisibility('hidden');
+        this._setVisibility('hidden');
         break;
       case 'bootstrap_failed':
-        return this.fail(p as unknown as BootstrapFailedPayload);
+        return this._fail(p as unknown as BootstrapFailedPayload);
     }
-    this.emit(name, p);
+    this._emit(name, p);
   }
 
-  private setCard(card: CardContent | null) {
-    this.card = card;
+  private _removeLauncher() {
+    this._launcherHover?.hostDisconnected();
+    this._launcherHover = undefined;
+    if (this._frames.has('launcher')) this._bridge?.detach('launcher');
+    this._frames.get('launcher')?.remove();
+    this._frames.delete('launcher');
+    if (this._launcherHost?.inline) this._launcherHost.unmount();
+    else this._launcherHost?.remove();
+    this._launcherHost = undefined;
+  }
+
+  private _setCard(card: CardContent | null) {
+    this._card = card;
     // The card surface (about 12 KB, a browsing context) is created only once there is something to show.
-    if (card && !this.frames.has('card')) this.addFrame('card');
-    this.layout();
-    this.sendView('card');
+    if (card && !this._frames.has('card')) this._addFrame('card');
+    this._layout();
+    this._sendView('card');
   }
 
-  private setVisibility(v: Visibility) {
-    if (v === this.vis || this.phase !== 'ready') return;
-    const panel = this.frames.get('panel');
+  private _setVisibility(v: Visibility) {
+    if (v === this._vis || this._phase !== Phase.Ready) return;
+    const panel = this._frames.get('panel');
     const had = document.activeElement;
-    if (v === 'maximized' && had !== panel) this.returnFocus = had;
-    this.vis = v;
-    this.layout();
-    this.sendView();
-    this.emit('visibility_changed', { visibility: v });
+    if (v === 'maximized' && had !== panel) this._returnFocus = had;
+    this._vis = v;
+    this._reflectState();
+    this._layout();
+    this._sendView();
+    this._emit('visibility_changed', { visibility: v });
     if (v === 'maximized') panel?.focus();
     else if (had === panel) {
       // A click into the cross-process launcher may not have moved the host's focus yet (it reads
       // <body>): then the launcher, which opened the panel, gets focus back.
-      const back = this.returnFocus as HTMLElement | null;
-      const target = back && back !== document.body && back.isConnected && typeof back.focus === 'function' ? back : this.frames.get('launcher');
+      const back = this._returnFocus as HTMLElement | null;
+      const target = back && back !== document.body && back.isConnected && typeof back.focus === 'function' ? back : this._frames.get('launcher');
       if (target) target.focus();
       else panel?.blur();
     }
   }
 
-  private resolvedTheme(): 'light' | 'dark' {
-    const t = this.cfg?.theme;
-    return t === 'dark' || (t === 'system' && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light';
+  /** A theme or language switch for every connected surface; settles with the panel's answer (waiting for the panel). */
+  private _switch<K extends 'set_theme' | 'set_language'>(name: K, payload: HostCommands[K]): Promise<unknown> {
+    return this._afterBridge(() => {
+      for (const s of this._frames.keys()) if (s !== 'panel' && this._bridge!.isConnected(s)) this._bridge!.command(s, name, payload).catch(() => {});
+      return this._bridge!.command('panel', name, payload);
+    });
   }
 
-  private layout() {
-    const cfg = this.cfg;
+  /** `visibility` and `unread-count` attributes, for page CSS and page builders; only while the widget runs. */
+  private _reflectState() {
+    const running = this._phase === Phase.Ready;
+    for (const [name, value] of [['visibility', this._vis], ['unread-count', String(this._unread)]]) {
+      if (running) this.setAttribute(name, value);
+      else this.removeAttribute(name);
+    }
+  }
+
+  private _resolvedTheme(): 'light' | 'dark' {
+    const t = this._cfg?.theme;
+    return t === 'dark' || (t === 'system' && this._systemDark.matches) ? 'dark' : 'light';
+  }
+
+  private _layout() {
+    const cfg = this._cfg;
     if (!cfg) return;
-    const v = this.vis;
-    for (const [s, f] of this.frames) {
-      const shown = v !== 'hidden' && (s === 'panel' ? v === 'maximized' : s === 'card' ? v === 'minimized' && !!this.card : !(v === 'maximized' && this.narrow));
+    const v = this._vis;
+    for (const [s, f] of this._frames) {
+      const shown = v !== 'hidden' && (s === 'panel' ? v === 'maximized' : s === 'card' ? v === 'minimized' && !!this._card : !(v === 'maximized' && this._narrowViewport.matches));
       applyStyles(
         f,
         surfaceStyles({
@@ -474,30 +536,26 @@ export class TwtChatWidget extends HTMLElement {
           zIndex: cfg.zIndex ?? DEFAULT_Z_INDEX,
           right: cfg.position.right,
           bottom: cfg.position.bottom,
-          narrow: this.narrow,
-          colorScheme: this.resolvedTheme(),
-          inline: s === 'launcher' && this.launcherHost?.inline,
+          narrow: this._narrowViewport.matches,
+          colorScheme: this._resolvedTheme(),
+          inline: s === 'launcher' && this._launcherHost?.inline,
         }),
       );
       f.setAttribute('aria-hidden', String(!shown));
-      if (!shown && s === 'launcher') this.launcherHover?.end(); // a hidden launcher reports no leave
+      if (!shown && s === 'launcher') this._launcherHover?.end(); // a hidden launcher reports no leave
     }
   }
 
-  private sendView(only?: SurfaceName) {
-    for (const s of this.frames.keys()) {
-      if ((only && s !== only) || !this.bridge?.isConnected(s)) continue;
-      this.bridge.command(s, 'set_view', { visibility: this.vis, unreadCount: this.unread, ...(s === 'card' ? { card: this.card } : s === 'panel' ? { fullScreen: this.narrow } : {}) }).catch(() => {});
+  private _sendView(only?: SurfaceName) {
+    for (const s of this._frames.keys()) {
+      if ((only && s !== only) || !this._bridge?.isConnected(s)) continue;
+      this._bridge.command(s, 'set_view', { visibility: this._vis, unreadCount: this._unread, ...(s === 'card' ? { card: this._card } : s === 'panel' ? { fullScreen: this._narrowViewport.matches } : {}) }).catch(() => {});
     }
-  }
-
-  private toOthers(f: (s: SurfaceName) => Promise<unknown>) {
-    for (const s of this.frames.keys()) if (s !== 'panel' && this.bridge?.isConnected(s)) f(s).catch(() => {});
   }
 
   /** Runs `f` now when ready, queues it (in order) while booting, rejects after a failure. */
-  private whenReady<T>(f: () => T | Promise<T>): Promise<Awaited<T>> {
-    if (this.phase === 'failed') return Promise.reject(new WidgetError('bootstrap_failed', 'the widget failed to boot; see the bootstrap_failed event'));
+  private _whenReady<T>(f: () => T | Promise<T>): Promise<Awaited<T>> {
+    if (this._phase === Phase.Failed) return Promise.reject(new WidgetError('bootstrap_failed', 'the widget failed to boot; see the bootstrap_failed event'));
     return new Promise<Awaited<T>>((resolve, reject) => {
       const c: Queued = {
         run: () => {
@@ -509,8 +567,8 @@ export class TwtChatWidget extends HTMLElement {
         },
         fail: reject,
       };
-      if (this.phase === 'ready') c.run();
-      else this.queue.push(c);
+      if (this._phase === Phase.Ready) c.run();
+      else this._queue.push(c);
     }) as Promise<Awaited<T>>;
   }
 
@@ -518,42 +576,43 @@ export class TwtChatWidget extends HTMLElement {
    * Like whenReady, and also waits until the panel runtime accepts commands. A command cut off because the
    * panel iframe reloaded (the page moved the element) is sent once more, to the reconnected panel.
    */
-  private afterBridge<T>(f: () => Promise<T>, retry = true): Promise<T> {
-    const run = this.whenReady(() =>
-      this.bridge!.isConnected('panel') ? f() : new Promise<T>((resolve, reject) => this.bridgeQueue.push({ run: () => f().then(resolve, reject), fail: reject })),
+  private _afterBridge<T>(f: () => Promise<T>, retry = true): Promise<T> {
+    const run = this._whenReady(() =>
+      this._bridge!.isConnected('panel') ? f() : new Promise<T>((resolve, reject) => this._bridgeQueue.push({ run: () => f().then(resolve, reject), fail: reject })),
     ) as Promise<T>;
-    return retry ? run.catch((e: WidgetError) => (e.reason === 'bridge_reset' ? this.afterBridge(f, false) : Promise.reject(e))) : run;
+    return retry ? run.catch((e: WidgetError) => (e.reason === 'bridge_reset' ? this._afterBridge(f, false) : Promise.reject(e))) : run;
   }
 
   /** bootstrap_failed: hide, clean up, forward the payload. */
-  private fail(payload: BootstrapFailedPayload) {
-    if (this.phase === 'ready') this.setVisibility('hidden');
-    this.teardown(new WidgetError(payload.reason, payload.message ?? `bootstrap failed: ${payload.reason}`));
-    this.phase = 'failed';
-    this.emit('bootstrap_failed', payload);
+  private _fail(payload: BootstrapFailedPayload) {
+    if (this._phase === Phase.Ready) this._setVisibility('hidden');
+    this._teardown(new WidgetError(payload.reason, payload.message ?? `bootstrap failed: ${payload.reason}`));
+    this._phase = Phase.Failed;
+    this._reflectState();
+    this._emit('bootstrap_failed', payload);
   }
 
-  private teardown(reason: Error) {
-    this.abort?.abort();
-    this.bridge?.dispose();
-    this.bridge = undefined;
-    for (const f of this.frames.values()) f.remove();
-    this.frames.clear();
-    if (this.launcherHost?.inline) this.launcherHost.unmount();
-    else this.launcherHost?.remove();
-    this.launcherHost = undefined;
-    for (const c of this.cleanups) c();
-    this.cleanups = [];
-    this.card = null;
-    const pending = [...this.queue, ...this.bridgeQueue];
-    this.queue = [];
-    this.bridgeQueue = [];
+  private _teardown(reason: Error) {
+    this._abort?.abort();
+    this._bridge?.dispose();
+    this._bridge = undefined;
+    for (const f of this._frames.values()) f.remove();
+    this._frames.clear();
+    this._removeLauncher();
+    this._card = null;
+    const pending = [...this._queue, ...this._bridgeQueue];
+    this._queue = [];
+    this._bridgeQueue = [];
     for (const c of pending) c.fail(reason);
     retireActive(this);
   }
 
-  private emit(name: string, detail?: unknown) {
-    if ((LIFECYCLE_EVENTS as readonly string[]).includes(name)) this.happened.add(name);
+  private _emit(name: string, detail?: unknown) {
+    if ((LIFECYCLE_EVENTS as readonly string[]).includes(name)) this._happened.add(name);
     this.dispatchEvent(new CustomEvent(`twt-${name.replace(/_/g, '-')}`, { detail, bubbles: true, composed: true }));
   }
 }
+
+// The config properties lit declares from the table (configProperties()), typed from the same table.
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
+export interface TwtChatWidget extends WidgetConfigProperties {}

@@ -1,3 +1,5 @@
+import { ReactiveElement } from '@lit/reactive-element';
+
 /**
  * The launcher surface: holds the launcher iframe (light DOM, so
  * `iframe[data-twt-widget-surface="launcher"]` finds it).
@@ -10,7 +12,12 @@
  * @summary The chat launcher button surface.
  * @tag twt-launcher
  */
-export class TwtLauncher extends HTMLElement {
+export class TwtLauncher extends ReactiveElement {
+  /** Light DOM: the launcher iframe must be reachable by document.querySelector. */
+  protected override createRenderRoot() {
+    return this;
+  }
+
   /** The launcher iframe currently mounted here, if any. */
   get frame(): HTMLIFrameElement | null {
     return this.querySelector('iframe[data-twt-widget-surface="launcher"]');

@@ -8,7 +8,8 @@ import { TwtChatWidget } from '../elements/twt-chat-widget.js';
 import { TwtLauncher } from '../elements/twt-launcher.js';
 import { SDK_VERSION } from './shim/version.js';
 import type { TWTChatWidgetApi } from './shim/shim.js';
-import type { LoginTriple, VisitorProfile } from './protocol/wire.js';
+import type { BootstrapFailedPayload, LoginTriple, VisitorProfile } from './protocol/wire.js';
+import type { SurfaceName, Visibility } from './protocol/bridge.js';
 
 const VERSIONS = Symbol.for('twt-chat-widget.versions');
 
@@ -28,9 +29,34 @@ export function defineElements(): void {
   }
 }
 
-defineElements();
+// Registration needs a browser: importing this module during server-side rendering (Next.js, Nuxt, Astro) is a no-op.
+if (typeof window !== 'undefined' && typeof customElements !== 'undefined') defineElements();
+
+/** The `detail` of each `twt-…` event of `<twt-chat-widget>` (undefined for events without one). */
+export interface WidgetEventDetails {
+  'twt-initialized': undefined;
+  'twt-iframe-loaded': { surface: SurfaceName };
+  'twt-bridge-ready': undefined;
+  'twt-runtime-mounted': undefined;
+  'twt-visitor-auth-ready': { bs: string; bs_mm: string; fk_id?: string; fkid?: string; visitorUid?: string; hasToken?: boolean; source?: 'initial' | 'resolved' };
+  'twt-runtime-activated': undefined;
+  'twt-destroyed': undefined;
+  'twt-visibility-changed': { visibility: Visibility };
+  'twt-connection-state-changed': { status: ConnectionStatus };
+  'twt-session-connected': { status: 'connected' };
+  'twt-session-disconnected': { status: ConnectionStatus };
+  'twt-unread-count-changed': { count: number };
+  'twt-auth-closed': { reason: string; message?: string; source?: string; closeAuthType?: string; terminal?: string; clearToken?: boolean; closeCode?: number };
+  'twt-bootstrap-failed': BootstrapFailedPayload;
+}
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+/** Typed `addEventListener('twt-visibility-changed', (e) => e.detail.visibility)` on the element, document and window. */
+export type WidgetEventMap = { [K in keyof WidgetEventDetails]: CustomEvent<WidgetEventDetails[K]> };
 
 declare global {
+  // The events bubble and are composed: typed wherever a listener may sit.
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface GlobalEventHandlersEventMap extends WidgetEventMap {}
   interface HTMLElementTagNameMap {
     'twt-chat-widget': TwtChatWidget;
     'twt-launcher': TwtLauncher;

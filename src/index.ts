@@ -2,11 +2,11 @@
  * Side-effect-free exports for bundlers. Register the tags with
  * `import 'twt-chat-widget/define.js'`.
  */
-export { TwtChatWidget, LIFECYCLE_EVENTS, type SdkInfo } from '../elements/twt-chat-widget.js';
+export { TwtChatWidget, LIFECYCLE_EVENTS, type SdkInfo, type WidgetConfigProperties } from '../elements/twt-chat-widget.js';
 export { TwtLauncher } from '../elements/twt-launcher.js';
 export { createShim, replayStubQueue, EVENTS, type TWTChatWidgetApi, type WidgetEventName, type MethodName, type GetterName, type Handler } from './shim/shim.js';
 export { resolveConfig, mergeConfig, fromLegacyConfig, type WidgetConfig, type ConfigResult } from './config/config.js';
 export { WidgetError } from './bridge/host.js';
 export { SDK_VERSION } from './shim/version.js';
 /** `window.__twt`'s shape; importing it also brings the `Window.TWTChatWidget` / `Window.__twt` declarations. */
-export type { TwtConfig } from './define.js';
+export type { TwtConfig, WidgetEventDetails, WidgetEventMap, ConnectionStatus } from './define.js';

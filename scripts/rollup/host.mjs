@@ -17,13 +17,44 @@ const injectVersion = {
   },
 };
 
+// core.js only: lit's style helpers (css-tag.js) replaced by the two functions ReactiveElement calls. Our
+// elements render into their light DOM (createRenderRoot returns the element) and declare no `static styles`,
+// so lit never adopts a stylesheet for them; the real helpers would cost core.js about 0.5 KB gzip for nothing.
+// The ESM build keeps lit external and untouched.
+const withoutLitStyles = {
+  name: 'twt-without-lit-styles',
+  resolveId(source, importer) {
+    if (source === './css-tag.js' && importer && /[\\/]@lit[\\/]reactive-element[\\/]/.test(importer)) return '\0twt-lit-css-tag';
+  },
+  load(id) {
+    if (id !== '\0twt-lit-css-tag') return;
+    return [
+      'export const getCompatibleStyle = (s) => s;',
+      'export const adoptStyles = () => {};',
+      // re-exported by reactive-element.js, unused here (tree-shaken)
+      'export class CSSResult {}',
+      'export const css = () => new CSSResult(), unsafeCSS = css, supportsAdoptingStyleSheets = false;',
+    ].join('\n');
+  },
+};
+
 const plugins = ({ minify }) =>
   [
+    minify && withoutLitStyles,
     injectVersion,
     nodeResolve({ browser: true, exportConditions: ['production'] }),
     esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', minify: false }),
-    // No property mangling here: `window.__twt`, `__twt__config` and `__proto__` must keep their names.
-    minify && terser({ ecma: 2021, module: false, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
+    // Property mangling for our `_`-prefixed private members only (readable source, short core.js). Names that
+    // other code on the page shares keep theirs: `_q` (the snippet stub's queue), `__twt`, `__twt__config`,
+    // `__proto__` and any `__x`, and lit's `_$…` members (its copies talk through them).
+    minify &&
+      terser({
+        ecma: 2021,
+        module: false,
+        compress: { passes: 3, unsafe_arrows: true },
+        mangle: { properties: { regex: /^_(?![_$])/, reserved: ["_q"] } },
+        format: { comments: false },
+      }),
   ].filter(Boolean);
 
 export const hostConfigs = [

@@ -15,6 +15,7 @@ import {
   parsePortMessage,
   isPlainObject,
   own,
+  SURFACE_EVENTS,
   type HostCommandName,
   type HostCommands,
   type SurfaceBoot,
@@ -45,41 +46,41 @@ export interface HostBridgeOptions {
 }
 
 interface Frame {
-  iframe: HTMLIFrameElement;
+  _iframe: HTMLIFrameElement;
   nonce: string;
-  port?: MessagePort;
+  _port?: MessagePort;
   /** The iframe's load event has been reported ({@link HostBridge.loaded}). */
-  loaded?: boolean;
+  _loaded?: boolean;
   /** A valid hello that came before the load event: answered once loaded. */
-  early?: Window;
+  _early?: Window;
 }
 
 interface Pending {
   surface: SurfaceName;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  _timer: ReturnType<typeof setTimeout>;
 }
 
 const COMMAND_TIMEOUT_MS = 15000;
 
 export class HostBridge {
-  private readonly frames = new Map<SurfaceName, Frame>();
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private disposed = false;
+  private readonly _frames = new Map<SurfaceName, Frame>();
+  private readonly _pending = new Map<number, Pending>();
+  private _nextId = 1;
+  private _disposed = false;
 
-  constructor(private readonly o: HostBridgeOptions) {
-    addEventListener('message', this.onWindowMessage);
+  constructor(private readonly _o: HostBridgeOptions) {
+    addEventListener('message', this._onWindowMessage);
   }
 
   /** Registers the iframe of a surface and returns the URL to load in it (nonce and host origin in the fragment). */
   attach(surface: SurfaceName, iframe: HTMLIFrameElement, locale: string, theme: 'light' | 'dark'): string {
     const nonce = randomNonce();
-    this.frames.set(surface, { iframe, nonce });
+    this._frames.set(surface, { _iframe: iframe, nonce });
     // self.origin, not location.origin: the latter is "null" in about:srcdoc / about:blank documents that inherit an origin.
     const fragment = encodeSurfaceFragment({ nonce, host: self.origin, surface, locale, theme });
-    return `${this.o.origin}/widget/${surface}.html?appid=${encodeURIComponent(this.o.appid)}#${fragment}`;
+    return `${this._o.origin}/widget/${surface}.html?appid=${encodeURIComponent(this._o.appid)}#${fragment}`;
   }
 
   /**
@@ -88,93 +89,100 @@ export class HostBridge {
    * before `bridge_ready` and everything the surface sends after it.
    */
   loaded(surface: SurfaceName): void {
-    const frame = this.frames.get(surface);
-    if (!frame || this.disposed) return;
-    frame.loaded = true;
-    const win = frame.early;
-    frame.early = undefined;
-    if (win && win === frame.iframe.contentWindow) this.connect(surface, frame, win);
+    const frame = this._frames.get(surface);
+    if (!frame || this._disposed) return;
+    frame._loaded = true;
+    const win = frame._early;
+    frame._early = undefined;
+    if (win && win === frame._iframe.contentWindow) this._connect(surface, frame, win);
+  }
+
+  /** Forgets a surface whose iframe is gone (the launcher of a widget switched to `custom`): closes its port. */
+  detach(surface: SurfaceName): void {
+    this._frames.get(surface)?._port?.close();
+    this._frames.delete(surface);
+    for (const [id, p] of this._pending) if (p.surface === surface) this._settle(id, new WidgetError('not_connected', `the ${surface} surface was removed`));
   }
 
   isConnected(surface: SurfaceName): boolean {
-    return !!this.frames.get(surface)?.port;
+    return !!this._frames.get(surface)?._port;
   }
 
   /** Sends a command; settles with the surface's answer, rejects with a {@link WidgetError} on refusal. */
   command<K extends HostCommandName>(surface: SurfaceName, name: K, payload: HostCommands[K]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const port = this.frames.get(surface)?.port;
-      if (!port || this.disposed) return reject(new WidgetError('not_connected', `the ${surface} surface is not connected`));
-      const id = this.nextId++;
-      const timer = setTimeout(() => this.settle(id, new WidgetError('timeout', `${name} got no answer from the ${surface} surface`)), COMMAND_TIMEOUT_MS);
-      this.pending.set(id, { surface, resolve, reject, timer });
+      const port = this._frames.get(surface)?._port;
+      if (!port || this._disposed) return reject(new WidgetError('not_connected', `the ${surface} surface is not connected`));
+      const id = this._nextId++;
+      const timer = setTimeout(() => this._settle(id, new WidgetError('timeout', `${name} got no answer from the ${surface} surface`)), COMMAND_TIMEOUT_MS);
+      this._pending.set(id, { surface, resolve, reject, _timer: timer });
       try {
         port.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'command', id, name, payload });
       } catch (e) {
-        this.settle(id, new WidgetError('invalid_payload', String(e)));
+        this._settle(id, new WidgetError('invalid_payload', String(e)));
       }
     });
   }
 
   /** Closes every port, stops listening, rejects what is still pending. */
   dispose(): void {
-    this.disposed = true;
-    removeEventListener('message', this.onWindowMessage);
-    for (const f of this.frames.values()) f.port?.close();
-    this.frames.clear();
-    for (const id of [...this.pending.keys()]) this.settle(id, new WidgetError('destroyed', 'the widget was destroyed'));
+    this._disposed = true;
+    removeEventListener('message', this._onWindowMessage);
+    for (const f of this._frames.values()) f._port?.close();
+    this._frames.clear();
+    for (const id of [...this._pending.keys()]) this._settle(id, new WidgetError('destroyed', 'the widget was destroyed'));
   }
 
-  private settle(id: number, error: Error | null, value?: unknown) {
-    const p = this.pending.get(id);
+  private _settle(id: number, error: Error | null, value?: unknown) {
+    const p = this._pending.get(id);
     if (!p) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
+    this._pending.delete(id);
+    clearTimeout(p._timer);
     if (error) p.reject(error);
     else p.resolve(value);
   }
 
-  private readonly onWindowMessage = (e: MessageEvent) => {
+  private readonly _onWindowMessage = (e: MessageEvent) => {
     try {
       // Exact comparisons only: origin, the very iframe's window, the nonce we put in its URL.
-      if (this.disposed || e.origin !== this.o.origin) return;
+      if (this._disposed || e.origin !== this._o.origin) return;
       const hello = parseHello(e.data);
-      const frame = hello && this.frames.get(hello.surface);
-      const win = frame && frame.iframe.contentWindow;
+      const frame = hello && this._frames.get(hello.surface);
+      const win = frame && frame._iframe.contentWindow;
       if (!hello || !frame || !win || e.source !== win || hello.nonce !== frame.nonce) return;
-      if (frame.loaded) this.connect(hello.surface, frame, win);
-      else frame.early = win;
+      if (frame._loaded) this._connect(hello.surface, frame, win);
+      else frame._early = win;
     } catch {
       /* dropped */
     }
   };
 
-  private connect(surface: SurfaceName, frame: Frame, win: Window) {
+  private _connect(surface: SurfaceName, frame: Frame, win: Window) {
     // A reloaded iframe (e.g. the element moved in the DOM) says hello again: replace its port.
-    if (frame.port) {
-      frame.port.close();
-      for (const [id, p] of this.pending) if (p.surface === surface) this.settle(id, new WidgetError('bridge_reset', `the ${surface} surface reloaded`));
+    if (frame._port) {
+      frame._port.close();
+      for (const [id, p] of this._pending) if (p.surface === surface) this._settle(id, new WidgetError('bridge_reset', `the ${surface} surface reloaded`));
     }
     const { port1, port2 } = new MessageChannel();
-    frame.port = port1;
-    port1.onmessage = (m) => this.onPortMessage(surface, m.data);
-    win.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'connect', nonce: frame.nonce, boot: this.o.boot(surface) }, this.o.origin, [port2]);
-    this.o.onConnect(surface);
+    frame._port = port1;
+    port1.onmessage = (m) => this._onPortMessage(surface, m.data);
+    win.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'connect', nonce: frame.nonce, boot: this._o.boot(surface) }, this._o.origin, [port2]);
+    this._o.onConnect(surface);
   }
 
-  private onPortMessage(surface: SurfaceName, data: unknown) {
+  private _onPortMessage(surface: SurfaceName, data: unknown) {
     try {
       const m = parsePortMessage(data);
-      if (!m || this.disposed) return;
+      if (!m || this._disposed) return;
       if (m.type === 'result') {
-        const p = this.pending.get(m.id);
+        const p = this._pending.get(m.id);
         if (!p || p.surface !== surface) return;
-        if (m.ok) this.settle(m.id, null, m.value);
-        else this.settle(m.id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by the ${surface} surface`));
+        if (m.ok) this._settle(m.id, null, m.value);
+        else this._settle(m.id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by the ${surface} surface`));
       } else if (m.type === 'event') {
         if (!EVENTS_FROM[surface].includes(m.name)) return;
         const payload = sanitizeEventPayload(m.name, (m as { payload?: unknown }).payload);
-        if (payload !== null) this.o.onEvent(surface, m.name, payload);
+        if (payload !== null) this._o.onEvent(surface, m.name, payload);
       }
     } catch {
       /* dropped */
@@ -184,22 +192,10 @@ export class HostBridge {
 
 /** Which surface may send which event. */
 const EVENTS_FROM: Record<SurfaceName, readonly SurfaceEventName[]> = {
-  panel: [
-    'runtime_mounted',
-    'visitor_auth_ready',
-    'runtime_activated',
-    'connection_state_changed',
-    'session_connected',
-    'session_disconnected',
-    'unread_count_changed',
-    'auth_closed',
-    'bootstrap_failed',
-    'card_content',
-    'request_maximize',
-    'request_minimize',
-  ],
   launcher: ['request_toggle', 'pointer_hover'],
   card: ['request_maximize', 'request_dismiss_card'],
+  // every other event of the protocol, and maximize/minimize requests
+  panel: SURFACE_EVENTS.filter((e) => e !== 'request_toggle' && e !== 'request_dismiss_card' && e !== 'pointer_hover'),
 };
 
 const STATUS = 'status!:disconnected|connecting|connected|reconnecting';

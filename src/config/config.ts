@@ -9,7 +9,8 @@
 import type { LoginTriple, VisitorProfile } from '../protocol/wire.js';
 import type { ThemeSetting } from '../protocol/bridge.js';
 import { isIconUrl, own } from '../protocol/bridge.js';
-import { browserLocale, normalizeLocale, type Locale } from '../locale/locales.js';
+import { LOCALES, browserLocale, normalizeLocale, type Locale } from '../locale/locales.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, parseNumber, type ConfigField, type ConfigKey } from './fields.js';
 
 export type LauncherMode = 'default' | 'custom';
 /** Where the visitor's identity clue is kept first-party: `local` (localStorage, cookie fallback), `cookie`, or `none`. */
@@ -55,17 +56,7 @@ function pick(sources: readonly ConfigSource[], key: string): unknown {
   return found;
 }
 
-const ICON_MAX = 100000;
 const APPID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const THEMES: readonly string[] = ['light', 'dark', 'system'];
-const LAUNCHERS: readonly string[] = ['default', 'custom'];
-const STORAGES: readonly string[] = ['local', 'cookie', 'none'];
-
-/** Every key a config source may set (legacy keys are mapped by {@link fromLegacyConfig}). */
-export const CONFIG_KEYS = [
-  'appid', 'asyncInit', 'language', 'theme', 'launcher', 'zIndex', 'server', 'storage', 'right', 'bottom', 'icon',
-  'name', 'nickname', 'email', 'phone', 'referer', 'source_title', 'sbs', 'sbs_mm', 'ranstr',
-] as const;
 
 /** One plain object holding, per known key, the value of the last source that sets it. Nothing else is copied. */
 export function mergeConfig(...sources: readonly ConfigSource[]): Record<string, unknown> {
@@ -101,12 +92,15 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   const warnings: string[] = [];
   const get = (k: string) => pick(sources, k);
 
-  const oneOf = <T extends string>(key: string, allowed: readonly string[], fallback: T): T => {
+  const field = (key: ConfigKey): ConfigField => CONFIG_FIELDS[key];
+  const oneOf = <T extends string>(key: ConfigKey): T => {
+    const { values = [] } = field(key);
+    const fallback = values[0];
     const v = get(key);
-    if (v === undefined) return fallback;
-    if (typeof v === 'string' && allowed.includes(v)) return v as T;
-    warnings.push(`${key} must be one of ${allowed.join(', ')}; got ${describe(v)}, using "${fallback}"`);
-    return fallback;
+    if (v === undefined) return fallback as T;
+    if (typeof v === 'string' && values.includes(v)) return v as T;
+    warnings.push(`${key} must be one of ${values.join(', ')}; got ${describe(v)}, using "${fallback}"`);
+    return fallback as T;
   };
   const bool = (key: string): boolean => {
     const v = get(key);
@@ -116,18 +110,20 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     warnings.push(`${key} must be a boolean; got ${describe(v)}, using false`);
     return false;
   };
-  const num = (key: string, min: number, max: number): number | null => {
+  const num = (key: ConfigKey): number | null => {
+    const { min = -Infinity, max = Infinity } = field(key);
     const v = get(key);
     if (v === undefined) return null;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?(px)?$/.test(v.trim()) ? parseFloat(v) : NaN;
+    const n = parseNumber(v);
     if (Number.isFinite(n) && n >= min && n <= max) return Math.round(n);
     warnings.push(`${key} must be a number between ${min} and ${max}; got ${describe(v)}, using the default`);
     return null;
   };
-  const text = (key: string, max = 200): string | undefined => {
+  const text = (key: ConfigKey): string | undefined => {
+    const { max } = field(key);
     const v = get(key);
     if (v === undefined) return undefined;
-    if (typeof v === 'string') return v.slice(0, max);
+    if (typeof v === 'string') return v.slice(0, max ?? 200);
     warnings.push(`${key} must be a string; got ${describe(v)}, ignored`);
     return undefined;
   };
@@ -152,12 +148,12 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   if (rawLang !== undefined) {
     const n = normalizeLocale(rawLang);
     if (n) language = n;
-    else warnings.push(`language ${describe(rawLang)} is not supported (en, zh-cn, zh-tw, ja, ko, de, fr, pt, ru); using "${language}"`);
+    else warnings.push(`language ${describe(rawLang)} is not supported (${LOCALES.join(', ')}); using "${language}"`);
   }
 
   // server: an http(s) origin; a path is dropped
   let server = '';
-  const rawServer = text('server', 2000);
+  const rawServer = text('server');
   if (rawServer) {
     server = httpOrigin(rawServer);
     if (!server) warnings.push(`server must be an http(s) URL; got ${describe(rawServer)}, using the origin core.js came from`);
@@ -165,7 +161,8 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
 
   // icon (as in the legacy __twt__config): the launcher's image; a longer string is a truncated one
   let icon = '';
-  const rawIcon = text('icon', ICON_MAX);
+  const rawIcon = text('icon');
+  const ICON_MAX = CONFIG_FIELDS.icon.max;
   if (rawIcon) {
     if (rawIcon.length < ICON_MAX && isIconUrl(rawIcon)) icon = rawIcon;
     else warnings.push(`icon must be an http(s) or data:image URL; got ${describe(rawIcon)}, using the chat icon`);
@@ -176,13 +173,13 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     const v = text(k);
     if (v !== undefined) profile[k] = v;
   }
-  const referer = text('referer', 2000);
+  const referer = text('referer');
   profile.referer = referer !== undefined && httpOrigin(referer) ? referer : env.href.slice(0, 2000);
   profile.source_title = text('source_title') ?? env.title.slice(0, 200);
 
-  const sbs = text('sbs', 2000);
-  const sbs_mm = text('sbs_mm', 200);
-  const ranstr = text('ranstr', 200);
+  const sbs = text('sbs');
+  const sbs_mm = text('sbs_mm');
+  const ranstr = text('ranstr');
   const login = sbs && sbs_mm && ranstr ? { sbs, sbs_mm, ranstr } : undefined;
   if (!login && (sbs || sbs_mm || ranstr)) warnings.push('login needs all of sbs, sbs_mm and ranstr; starting as an anonymous visitor');
 
@@ -190,11 +187,11 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     appid,
     asyncInit: bool('asyncInit'),
     language,
-    theme: oneOf('theme', THEMES, 'light'),
-    launcher: oneOf('launcher', LAUNCHERS, 'default'),
-    zIndex: num('zIndex', -2147483648, 2147483647),
-    position: { right: num('right', 0, 2000) ?? 20, bottom: num('bottom', 0, 2000) ?? 20 },
-    storage: oneOf('storage', STORAGES, 'local'),
+    theme: oneOf('theme'),
+    launcher: oneOf('launcher'),
+    zIndex: num('zIndex'),
+    position: { right: num('right') ?? CONFIG_FIELDS.right.fallback, bottom: num('bottom') ?? CONFIG_FIELDS.bottom.fallback },
+    storage: oneOf('storage'),
     server,
     icon,
     profile,

@@ -7,14 +7,17 @@ import '../define.js';
 import { TwtChatWidget } from '../../elements/twt-chat-widget.js';
 import { createShim, replayStubQueue, SHIM_MARK, type TWTChatWidgetApi } from '../shim/shim.js';
 import { fromLegacyConfig, mergeConfig, httpOrigin } from '../config/config.js';
+import { own } from '../protocol/bridge.js';
 
 // Captured now: currentScript is only set while core.js first runs.
 const script = document.currentScript as HTMLScriptElement | null;
 
 function install() {
-  const w = window as unknown as { TWTChatWidget?: unknown; __twt?: unknown; __twt__config?: unknown };
-  const existing = w.TWTChatWidget as Record<symbol, unknown> | undefined;
-  if (existing && typeof existing === 'object' && existing[SHIM_MARK]) {
+  // Own properties only, here as everywhere: a page whose Object.prototype carries `__twt`, `appid`, `asyncInit`…
+  // boots with its own config, not with what the prototype supplies.
+  const global = (key: string): unknown => (own(window, key) ? (window as unknown as Record<string, unknown>)[key] : undefined);
+  const existing = global('TWTChatWidget');
+  if (existing && typeof existing === 'object' && own(existing, SHIM_MARK)) {
     console.warn('[twt-chat-widget] core.js is loaded more than once; the first copy keeps running.');
     return;
   }
@@ -27,7 +30,7 @@ function install() {
     Widget.defaultServer ||= httpOrigin(url.href);
   }
   Widget.scriptTagVersion ||= scriptTagVersion;
-  const readConfig = () => mergeConfig(fromLegacyConfig(w.__twt__config), w.__twt);
+  const readConfig = () => mergeConfig(fromLegacyConfig(global('__twt__config')), global('__twt'));
 
   const api: TWTChatWidgetApi = createShim({
     scriptTagVersion,
@@ -36,7 +39,7 @@ function install() {
       const found = document.querySelector('twt-chat-widget');
       if (found) {
         // A framework may have set `.options` itself (demo/vue.html): never overwrite it.
-        if (!found.hasAttribute('appid') && !found.options) found.options = readConfig();
+        if (!found.hasAttribute('appid') && !own(found, 'options')) found.options = readConfig();
         return { el: found, created: false };
       }
       const el = document.createElement('twt-chat-widget');
@@ -49,14 +52,14 @@ function install() {
     },
   });
   replayStubQueue(existing, api);
-  w.TWTChatWidget = api;
+  (window as unknown as { TWTChatWidget: unknown }).TWTChatWidget = api;
   // While the page is still parsing, a <twt-chat-widget> placed after the script may not exist yet:
   // boot once the DOM is complete so that element is adopted instead of a second one being created.
   // Without any config nor element (a page builder inserts `<twt-chat-widget appid>` later, and that element
   // boots itself), there is nothing to boot yet: no error, no empty widget. An explicit init() still reports it.
   const boot = () => {
     const c = readConfig();
-    if (c.asyncInit !== true && (c.appid !== undefined || document.querySelector('twt-chat-widget'))) api.init();
+    if (!(own(c, 'asyncInit') && c.asyncInit === true) && (own(c, 'appid') || document.querySelector('twt-chat-widget'))) api.init();
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot, { once: true });
   else boot();

@@ -258,7 +258,7 @@ export type PortMessage = CommandMessage | ResultMessage | EventMessage;
 // these; anything else is dropped without throwing.
 
 /** Own property: a polluted Object.prototype never supplies a field. */
-export const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+export const own = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** A plain object (`{}` or null-prototype): not null, an array, a Blob, a Date or another class instance. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

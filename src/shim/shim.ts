@@ -4,7 +4,9 @@
  * the shim reaches it only through its public methods and its DOM events
  * (`twt-visibility-changed` <-> `on('visibility_changed')`).
  */
-import type { TwtChatWidget } from '../../elements/twt-chat-widget.js';
+import { LIFECYCLE_EVENTS, type TwtChatWidget } from '../../elements/twt-chat-widget.js';
+import { WidgetError } from '../bridge/host.js';
+import { own } from '../protocol/bridge.js';
 import { activeWidget, WIDGET_ACTIVATED_EVENT } from './active-widget.js';
 
 export const EVENTS = [
@@ -13,7 +15,7 @@ export const EVENTS = [
 ] as const;
 export type WidgetEventName = (typeof EVENTS)[number];
 /** Lifecycle events a late subscriber still receives once. */
-const REPLAYED: readonly string[] = ['initialized', 'bridge_ready', 'runtime_mounted', 'runtime_activated'];
+const REPLAYED: readonly string[] = LIFECYCLE_EVENTS;
 
 export type Handler = (payload?: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type MethodName = 'maximize' | 'minimize' | 'hide' | 'show' | 'toggle' | 'destroy' | 'login' | 'set_language' | 'set_theme';
@@ -48,15 +50,6 @@ export interface ShimDeps {
 /** Marks a real API object, so a second core.js leaves it alone. */
 export const SHIM_MARK = Symbol.for('twt-chat-widget.shim');
 
-class CallError extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const METHODS = new Map<string, (el: TwtChatWidget, payload: unknown) => Promise<unknown>>([
   ['maximize', (el) => el.maximize()],
   ['minimize', (el) => el.minimize()],
@@ -70,7 +63,7 @@ const METHODS = new Map<string, (el: TwtChatWidget, payload: unknown) => Promise
 
 /** `call('set_theme', 'dark')` is the spec's form; `{theme: 'dark'}` is accepted too. */
 function unwrap(p: unknown, key: string): unknown {
-  return typeof p === 'object' && p !== null && Object.prototype.hasOwnProperty.call(p, key) ? (p as Record<string, unknown>)[key] : p;
+  return typeof p === 'object' && p !== null && own(p, key) ? (p as Record<string, unknown>)[key] : p;
 }
 
 export function createShim(deps: ShimDeps): TWTChatWidgetApi {
@@ -174,9 +167,9 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
           return Promise.resolve();
         }
         const run = typeof method === 'string' ? METHODS.get(method) : undefined;
-        if (!run) return Promise.reject(new CallError('unknown_method', `unknown method ${JSON.stringify(method)}; methods: maximize, minimize, hide, show, toggle, destroy, login, set_language, set_theme`));
+        if (!run) return Promise.reject(new WidgetError('unknown_method', `unknown method ${JSON.stringify(method)}; methods: maximize, minimize, hide, show, toggle, destroy, login, set_language, set_theme`));
         if (el) return run(el, payload);
-        if (destroyed) return Promise.reject(new CallError('destroyed', `the widget was destroyed; call TWTChatWidget.init() before call("${method}")`));
+        if (destroyed) return Promise.reject(new WidgetError('destroyed', `the widget was destroyed; call TWTChatWidget.init() before call("${method}")`));
         // Before any widget exists: queued, delivered in order to the element that boots (init(), or one placed later).
         return new Promise((resolve, reject) => early.push((target) => run(target, payload).then(resolve, reject)));
       } catch (e) {
@@ -210,7 +203,7 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
  * `once`/`off`/`call` if a richer stub queued them) onto the real API.
  */
 export function replayStubQueue(stub: unknown, api: TWTChatWidgetApi): void {
-  const q = typeof stub === 'object' && stub !== null && Object.prototype.hasOwnProperty.call(stub, '_q') ? (stub as { _q: unknown })._q : undefined;
+  const q = typeof stub === 'object' && stub !== null && own(stub, '_q') ? (stub as { _q: unknown })._q : undefined;
   if (!Array.isArray(q)) return;
   for (const item of q) {
     if (!Array.isArray(item) || !Array.isArray(item[1])) continue;

@@ -1,0 +1,34 @@
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import type { IdentityClue } from '../../src/protocol/wire.js';
+import type { StorageMode } from '../../src/config/config.js';
+import { readIdentity, writeIdentity } from '../../src/storage/identity.js';
+
+/**
+ * The visitor's first-party identity clue (see src/storage/identity.ts) for the widget's app and
+ * storage mode, bound by `use()` when the widget boots and whenever the page changes `storage`
+ * (a visitor withdrawing consent: `none` stops every write at once). It holds no listener or
+ * timer, so there is nothing to undo when the host leaves the document (a moved widget keeps it).
+ */
+export class IdentityStorageController implements ReactiveController {
+  private _app?: { appid: string; mode: StorageMode };
+
+  constructor(host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  use(appid: string, mode: StorageMode): void {
+    this._app = { appid, mode };
+  }
+
+  read(): IdentityClue | undefined {
+    return this._app && readIdentity(this._app.appid, this._app.mode);
+  }
+
+  write(clue: IdentityClue): void {
+    if (this._app) writeIdentity(this._app.appid, clue, this._app.mode);
+  }
+
+  hostDisconnected(): void {
+    // nothing to undo: no listener, no timer (see above)
+  }
+}
