@@ -59,6 +59,14 @@ function literalsOf(file, name) {
   return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
 }
 
+/** The keys of an object literal `export const NAME = { key: …, … }` (one key per line, as in src/config/fields.ts). */
+function objectKeysOf(file, name) {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const m = text.match(new RegExp(`export const ${name}\\s*=\\s*\\{\\n([\\s\\S]*?)\\n\\}`));
+  if (!m) throw new Error(`${file}: cannot find "export const ${name} = {"; update scripts/api-docs.mjs`);
+  return [...m[1].matchAll(/^\s+(\w+):/gm)].map((x) => x[1]);
+}
+
 // ------------------------------------------------------------------ the global API (mirrors the spec's tables)
 
 const CORE_FUNCTIONS = [
@@ -161,7 +169,7 @@ function crossCheck() {
   same('events (src/shim/shim.ts EVENTS)', [...LIFECYCLE_EVENTS, ...STATE_EVENTS].map((r) => r[0]), literalsOf('src/shim/shim.ts', 'EVENTS'));
   same('methods (src/shim/shim.ts MethodName)', METHODS.map((r) => r[0]), literalsOf('src/shim/shim.ts', 'MethodName'));
   same('getters (src/shim/shim.ts GetterName)', GETTERS.map((r) => r[0]), literalsOf('src/shim/shim.ts', 'GetterName'));
-  same('config keys (src/config/config.ts CONFIG_KEYS)', CONFIG.map((r) => r[0]), literalsOf('src/config/config.ts', 'CONFIG_KEYS'));
+  same('config keys (src/config/fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), objectKeysOf('src/config/fields.ts', 'CONFIG_FIELDS'));
   same('languages (src/locale/locales.ts SOURCE_LOCALE + TARGET_LOCALES)', LANGUAGES.map((r) => r[0]), [...literalsOf('src/locale/locales.ts', 'SOURCE_LOCALE'), ...literalsOf('src/locale/locales.ts', 'TARGET_LOCALES')]);
 }
 

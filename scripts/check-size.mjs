@@ -47,7 +47,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const size = files.reduce((n, f) => n + gz(f), 0);
     const ok = size <= b.max;
     if (!ok) over++;
-    console.log(`size: ${ok ? 'ok  ' : 'OVER'} ${b.name}: ${(size / KB).toFixed(2)} KB gzip (budget ${(b.max / KB).toFixed(0)} KB, ${files.length} files)`);
+    console.log(`size: ${ok ? 'ok  ' : 'OVER'} ${b.name}: ${(size / KB).toFixed(2)} KB gzip (budget ${(b.max / KB).toFixed(b.max % KB ? 1 : 0)} KB, ${files.length} files)`);
   }
   if (over) {
     console.error(`size: ${over} budget(s) exceeded`);
