@@ -2,7 +2,7 @@
 // (simulated the way Turbo does it: document.body.replaceWith(newBody)). One widget must survive every
 // visit: no new bootstrap, the open panel stays open, the same iframes (never reloaded), the same bridge.
 import { expect } from '@open-wc/testing';
-import { W, report, waitConnected } from '../../test/fixtures/host/double.js';
+import { W, report, waitConnected, loadCore } from '../../test/fixtures/host/double.js';
 
 const api = () => (window as any).TWTChatWidget;
 const frames = () => [...document.querySelectorAll<HTMLIFrameElement>('iframe[data-twt-widget-surface]')];
@@ -22,13 +22,7 @@ describe('core.js across Turbo-style body swaps', () => {
       const lifecycle: string[] = [];
       for (const e of ['initialized', 'destroyed', 'bootstrap_failed']) api().on(e, () => lifecycle.push(e));
       const ready = new Promise((r) => api().on('runtime_activated', r));
-      await new Promise<void>((resolve, reject) => {
-        const s = document.createElement('script');
-        s.src = '/dist/install/core.js?version=v1.2';
-        s.onload = () => resolve();
-        s.onerror = () => reject(new Error('dist/install/core.js is missing: run `npm run build` first'));
-        document.head.append(s);
-      });
+      await loadCore();
       await ready;
       await waitConnected('launcher');
       await api().call('maximize');

@@ -1,7 +1,7 @@
 // A host page whose Object.prototype carries the widget's option names, polluted before the real
 // dist/install/core.js runs: the widget boots with the page's own config (own-property reads everywhere).
 import { expect } from '@open-wc/testing';
-import { W, frame, report, waitConnected } from '../../test/fixtures/host/double.js';
+import { W, frame, report, waitConnected, loadCore } from '../../test/fixtures/host/double.js';
 
 const POLLUTION: Record<string, unknown> = {
   asyncInit: true, launcher: 'custom', theme: 'dark', appid: 'evil', server: 'https://evil.example', zIndex: 5,
@@ -23,13 +23,7 @@ describe('core.js on a page with a polluted Object.prototype', () => {
       (window as any).TWTChatWidget = { _q: [], on(...a: unknown[]) { this._q.push(['on', a]); } };
       (window as any).__twt = { appid: 'demo', server: W };
       const activated = new Promise((r) => (window as any).TWTChatWidget.on('runtime_activated', r));
-      await new Promise<void>((resolve, reject) => {
-        const s = document.createElement('script');
-        s.src = '/dist/install/core.js?version=v1.2';
-        s.onload = () => resolve();
-        s.onerror = () => reject(new Error('dist/install/core.js is missing: run `npm run build` first'));
-        document.head.append(s);
-      });
+      await loadCore();
       await activated;
       expect(bootstraps).to.deep.equal([`${W}/v1/bootstrap {"appid":"demo"}`]);
       const api = (window as any).TWTChatWidget;

@@ -2,21 +2,11 @@
 // widgets placed after it ran: a page builder's innerHTML, an element inside a LitElement-like shadow root,
 // a framework's element. The tests share one page and run in order.
 import { expect } from '@open-wc/testing';
-import { W, next, sleep } from '../../test/fixtures/host/double.js';
+import { W, next, sleep, loadCore } from '../../test/fixtures/host/double.js';
 import type { TwtChatWidget } from '../../elements/twt-chat-widget.js';
 
 const api = () => (window as any).TWTChatWidget;
 
-function loadCore(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const n = document.createElement('script');
-    n.async = true;
-    n.src = '/dist/install/core.js?version=v1.2';
-    n.onload = () => resolve();
-    n.onerror = () => reject(new Error('dist/install/core.js is missing: run `npm run build` first'));
-    document.head.appendChild(n);
-  });
-}
 
 describe('window.TWTChatWidget follows the widget however it was placed', () => {
   const seen: string[] = [];
