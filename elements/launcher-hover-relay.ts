@@ -22,38 +22,38 @@ const BOUNDARY_EVENTS = ['mouseover', 'mouseenter', 'mouseout', 'mouseleave'] as
 
 export class LauncherHoverRelay {
   /** The browser fires boundary events on this iframe itself. */
-  private native = false;
+  private _native = false;
   /** What the page was last told: the pointer is over the launcher. */
-  private over = false;
+  private _over = false;
   /** `over` comes from the relay, and the browser has not fired that transition (yet). */
-  private relayed = false;
+  private _relayed = false;
 
-  constructor(private readonly iframe: HTMLIFrameElement) {}
+  constructor(private readonly _iframe: HTMLIFrameElement) {}
 
   hostConnected(): void {
-    for (const type of BOUNDARY_EVENTS) this.iframe.addEventListener(type, this, true);
-    this.iframe.addEventListener('load', this);
+    for (const type of BOUNDARY_EVENTS) this._iframe.addEventListener(type, this, true);
+    this._iframe.addEventListener('load', this);
   }
 
   /** A removed launcher reports no leave: the page is told the pointer left. */
   hostDisconnected(): void {
     this.end();
-    for (const type of BOUNDARY_EVENTS) this.iframe.removeEventListener(type, this, true);
-    this.iframe.removeEventListener('load', this);
+    for (const type of BOUNDARY_EVENTS) this._iframe.removeEventListener(type, this, true);
+    this._iframe.removeEventListener('load', this);
   }
 
   /** The launcher surface says the pointer entered (`true`) or left it. */
   report(over: boolean): void {
-    if (this.native || over === this.over) return;
-    this.over = over;
-    this.relayed = true;
+    if (this._native || over === this._over) return;
+    this._over = over;
+    this._relayed = true;
     // While the pointer is over an out-of-process launcher the page's document gets no mouse events.
     if (over) document.addEventListener('mousemove', this, true);
     else document.removeEventListener('mousemove', this, true);
     const [outer, inner] = over ? ['mouseover', 'mouseenter'] : ['mouseout', 'mouseleave'];
     // mouseover/mouseout bubble and can be cancelled, mouseenter/mouseleave do neither (UI Events).
-    this.iframe.dispatchEvent(new MouseEvent(outer, { bubbles: true, cancelable: true, composed: true, view: window }));
-    this.iframe.dispatchEvent(new MouseEvent(inner, { view: window }));
+    this._iframe.dispatchEvent(new MouseEvent(outer, { bubbles: true, cancelable: true, composed: true, view: window }));
+    this._iframe.dispatchEvent(new MouseEvent(inner, { view: window }));
   }
 
   /** The launcher can no longer report a leave (hidden, reloaded, removed): end a relayed hover. */
@@ -66,12 +66,12 @@ export class LauncherHoverRelay {
     if (e.type === 'load') return this.end();
     if (!e.isTrusted) return;
     // A move the page gets over anything but our iframe (in-process frames report moves on it too).
-    if (e.type === 'mousemove') return void (e.target !== this.iframe && this.end());
+    if (e.type === 'mousemove') return void (e.target !== this._iframe && this.end());
     const over = e.type === 'mouseover' || e.type === 'mouseenter';
-    if (this.relayed && over === this.over) e.stopImmediatePropagation();
-    else this.relayed = false;
-    this.native = true;
-    this.over = over;
+    if (this._relayed && over === this._over) e.stopImmediatePropagation();
+    else this._relayed = false;
+    this._native = true;
+    this._over = over;
     document.removeEventListener('mousemove', this, true);
   }
 }

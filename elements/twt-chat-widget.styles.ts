@@ -18,26 +18,12 @@ export function applyStyles(el: HTMLElement, styles: Styles): void {
   for (const k in styles) el.style.setProperty(k, styles[k], 'important');
 }
 
-/** Neutralises whatever a host rule could set on an iframe or `*`. */
-const RESET: Styles = {
-  border: '0 none',
-  margin: '0',
-  padding: '0',
-  'min-width': '0',
-  'min-height': '0',
-  'max-width': 'none',
-  'max-height': 'none',
-  'box-sizing': 'border-box',
-  background: 'transparent',
-  opacity: '1',
-  transform: 'none',
-  filter: 'none',
-  float: 'none',
-  'clip-path': 'none',
-  display: 'block',
-  overflow: 'hidden',
-  inset: 'auto',
-};
+/**
+ * Neutralises whatever a host rule could set on an iframe or `*` (borders, margins, transforms, filters,
+ * opacity, clipping, inherited cursors and fonts…): `all: initial` first, then the few values that differ
+ * from the initial ones. Set as one shorthand, so no host property is forgotten in a list.
+ */
+const RESET: Styles = { all: 'initial', display: 'block', overflow: 'hidden', 'box-sizing': 'border-box' };
 
 export interface LayoutInput {
   surface: SurfaceName;

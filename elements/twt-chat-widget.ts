@@ -1,5 +1,5 @@
 import { ReactiveElement, type PropertyDeclaration, type PropertyDeclarations } from '@lit/reactive-element';
-import { resolveConfig, type ConfigResult, type WidgetConfig } from '../src/config/config.js';
+import { LOGIN_NEEDS, invalidValue, oneOfText, resolveConfig, type ConfigResult, type WidgetConfig } from '../src/config/config.js';
 import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey } from '../src/config/fields.js';
 import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from '../src/bridge/host.js';
 import { MediaQueryController } from './controllers/media-query.js';
@@ -8,7 +8,7 @@ import { LOCALES, normalizeLocale } from '../src/locale/locales.js';
 import { SDK_VERSION } from '../src/shim/version.js';
 import { activeWidget, announceActive, retireActive } from '../src/shim/active-widget.js';
 import { own, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
-import type { AppInfo, BootstrapFailedPayload, IdentityClue, LoginTriple, VisitorProfile } from '../src/protocol/wire.js';
+import type { AppInfo, BootstrapFailedPayload, IdentityClue, VisitorProfile } from '../src/protocol/wire.js';
 import { TwtLauncher } from './twt-launcher.js';
 import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
@@ -28,7 +28,10 @@ const REMOVAL_GRACE_MS = 1000;
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 /** A number attribute becomes a number; anything else stays the raw string, so config validation can name it. */
-const numberConverter = (v: string | null) => (v === null ? undefined : Number.isFinite(parseNumber(v)) ? parseNumber(v) : v);
+const numberConverter = (v: string | null) => {
+  const n = parseNumber(v);
+  return v === null ? undefined : Number.isFinite(n) ? n : v;
+};
 
 /** lit property declarations for every config field. */
 function configProperties(): PropertyDeclarations {
@@ -46,7 +49,7 @@ type FieldValue<F> = F extends { type: 'number' } ? number | string : F extends 
 /** The config fields as element properties (`zIndex`, `offsetRight`, `sourceTitle`, …), typed from the table. */
 export type WidgetConfigProperties = { -readonly [K in ConfigKey as PropertyName<K>]?: FieldValue<Fields[K]> };
 
-const TITLES: Record<SurfaceName, string> = { launcher: 'Open chat', panel: 'Chat', card: 'Chat message preview' };
+const TITLES: Record<SurfaceName, string> = { launcher: 'Open chat', panel: 'Chat', card: 'Message preview' };
 /** Where the widget is in its life (a number: core.js stays small; not readable across copies, see init()). */
 const enum Phase {
   Idle,
@@ -206,7 +209,7 @@ export class TwtChatWidget extends ReactiveElement {
     const { config, warnings, error } = this._resolve();
     for (const w of warnings) console.warn(`[twt-chat-widget] ${w}`);
     const server = config.server || TwtChatWidget.defaultServer;
-    const problem = error ?? (server ? '' : 'no widget server: load core.js from the widget server, or set the server attribute / window.__twt.server.');
+    const problem = error ?? (server ? '' : 'no widget server: set the server option or attribute.');
     if (problem) {
       console.error(`[twt-chat-widget] ${problem}`);
       return this._fail({ reason: 'invalid_bootstrap', source: 'config', mode: 'embedded', message: problem });
@@ -214,7 +217,7 @@ export class TwtChatWidget extends ReactiveElement {
     const active = activeWidget<TwtChatWidget>();
     // The slot holds a widget only while it boots or runs (teardown empties it); of any copy of our code, so only its public side is read.
     if (active && active !== this && active.isConnected) {
-      console.warn(`[twt-chat-widget] a widget is already running on this page; this one stays inert and the first is reused.`);
+      console.warn('[twt-chat-widget] a widget is already running; this one stays inert.');
       return;
     }
     this._phase = Phase.Booting;
@@ -269,7 +272,7 @@ export class TwtChatWidget extends ReactiveElement {
   /** Switches the runtime language; `locale` is normalised first (rejects `unsupported_locale`). Same as setting `language`. */
   setLanguage(locale: unknown): Promise<unknown> {
     const n = normalizeLocale(locale);
-    if (!n) return Promise.reject(new WidgetError('unsupported_locale', `${JSON.stringify(locale)} is not a supported language (${LOCALES.join(', ')})`));
+    if (!n) return Promise.reject(new WidgetError('unsupported_locale', invalidValue('language', oneOfText(LOCALES), locale)));
     // The property follows (a later property change re-reads it); the config already has it, so it is sent once.
     if (this._cfg) this._cfg.language = n;
     this.language = n;
@@ -278,24 +281,24 @@ export class TwtChatWidget extends ReactiveElement {
 
   /** Switches the theme (`light` | `dark` | `system`). Same as setting `theme`. */
   setTheme(theme: unknown): Promise<unknown> {
-    if (theme !== 'light' && theme !== 'dark' && theme !== 'system') return Promise.reject(new WidgetError('invalid_payload', `theme must be "light", "dark" or "system"; got ${JSON.stringify(theme)}`));
-    if (this._cfg) this._cfg.theme = theme;
-    this.theme = theme;
-    return this._switch('set_theme', { theme });
+    const themes: readonly unknown[] = CONFIG_FIELDS.theme.values;
+    if (!themes.includes(theme)) return Promise.reject(new WidgetError('invalid_payload', invalidValue('theme', oneOfText(CONFIG_FIELDS.theme.values), theme)));
+    if (this._cfg) this._cfg.theme = theme as ThemeSetting;
+    this.theme = theme as ThemeSetting;
+    return this._switch('set_theme', { theme: theme as ThemeSetting });
   }
 
   /** Reloads the session as a business user. Needs sbs, sbs_mm and ranstr (rejects `login_failed` otherwise). */
   login(payload: unknown): Promise<unknown> {
-    const p = (payload ?? {}) as Record<string, unknown>;
-    const str = (k: string) => (typeof p === 'object' && own(p, k) && typeof p[k] === 'string' ? (p[k] as string).slice(0, 2000) : undefined);
-    const login = { sbs: str('sbs'), sbs_mm: str('sbs_mm'), ranstr: str('ranstr') };
-    if (!login.sbs || !login.sbs_mm || !login.ranstr) return Promise.reject(new WidgetError('login_failed', 'login needs sbs, sbs_mm and ranstr (non-empty strings)'));
+    // Read by the config rules (own properties, strings, the same caps): one set of rules for the triple and profile.
+    const { login, profile: read } = resolveConfig([payload], { href: '', title: '' }).config;
+    if (!login) return Promise.reject(new WidgetError('login_failed', LOGIN_NEEDS));
     const profile: VisitorProfile = {};
-    for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (str(k) !== undefined) profile[k] = str(k)!.slice(0, 200);
+    for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (read[k] !== undefined) profile[k] = read[k];
     return this._afterBridge(async () => {
-      const answer = await this._bridge!.command('panel', 'login', { ...(login as LoginTriple), ...profile });
+      const answer = await this._bridge!.command('panel', 'login', { ...login, ...profile });
       // A reloaded panel (element moved) boots as this user too.
-      this._cfg!.login = login as LoginTriple;
+      this._cfg!.login = login;
       Object.assign(this._cfg!.profile, profile);
       return answer;
     });
@@ -406,7 +409,7 @@ export class TwtChatWidget extends ReactiveElement {
       visibility: this._vis,
       sdkVersion: SDK_VERSION,
       scriptTagVersion: TwtChatWidget.scriptTagVersion,
-      app: { name: this._app?.name ?? '', greeting: this._app?.greeting ?? '' },
+      app: { name: this._app!.name, greeting: this._app!.greeting }, // set before any surface exists
     };
     if (surface === 'launcher' && cfg.icon) boot.icon = cfg.icon;
     if (surface === 'panel') {
@@ -555,7 +558,7 @@ export class TwtChatWidget extends ReactiveElement {
 
   /** Runs `f` now when ready, queues it (in order) while booting, rejects after a failure. */
   private _whenReady<T>(f: () => T | Promise<T>): Promise<Awaited<T>> {
-    if (this._phase === Phase.Failed) return Promise.reject(new WidgetError('bootstrap_failed', 'the widget failed to boot; see the bootstrap_failed event'));
+    if (this._phase === Phase.Failed) return Promise.reject(new WidgetError('bootstrap_failed', 'the widget failed to boot'));
     return new Promise<Awaited<T>>((resolve, reject) => {
       const c: Queued = {
         run: () => {
@@ -586,7 +589,7 @@ export class TwtChatWidget extends ReactiveElement {
   /** bootstrap_failed: hide, clean up, forward the payload. */
   private _fail(payload: BootstrapFailedPayload) {
     if (this._phase === Phase.Ready) this._setVisibility('hidden');
-    this._teardown(new WidgetError(payload.reason, payload.message ?? `bootstrap failed: ${payload.reason}`));
+    this._teardown(new WidgetError(payload.reason, payload.message ?? payload.reason));
     this._phase = Phase.Failed;
     this._reflectState();
     this._emit('bootstrap_failed', payload);

@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
 
 const KB = 1024;
 export const budgets = [
-  // core.js: 10 KB until the hosts became lit elements. lit's ReactiveElement costs about 2.2 KB gzip (its style
-  // helpers left out), the launcher hover relay about 0.3 KB; mangling our private members pays for the live config
-  // and the active-widget tracking. Measured 12.42 KB: issue 10 set 12 KB before the relay landed.
-  { name: 'core.js (host SDK, lit ReactiveElement)', files: () => ['dist/install/core.js'], max: 12.5 * KB },
+  // core.js: 10 KB until the hosts became lit elements. The 2 KB over pay for lit's ReactiveElement (about 2.2 KB
+  // gzip, its style helpers left out) and the launcher hover relay (about 0.3 KB); mangling our private members,
+  // shorter console messages and one `all: initial` reset pay for the live config and the active-widget tracking.
+  { name: 'core.js (host SDK, lit ReactiveElement)', files: () => ['dist/install/core.js'], max: 12 * KB },
   { name: 'launcher surface (page + scripts)', files: () => surfaceFiles('launcher'), max: 15 * KB },
   { name: 'panel surface at boot (page + scripts)', files: () => surfaceFiles('panel'), max: 45 * KB },
   { name: 'panel after first maximize (boot + lazy chat UI)', files: () => surfaceFiles('panel', { lazy: true }), max: 60 * KB },

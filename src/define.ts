@@ -24,7 +24,7 @@ export function defineElements(): void {
       customElements.define(tag, ctor);
       seen[tag] = SDK_VERSION;
     } else if (seen[tag] !== SDK_VERSION) {
-      console.warn(`[twt-chat-widget] <${tag}> is already defined by version ${seen[tag] ?? 'unknown'}; this copy (${SDK_VERSION}) is not used.`);
+      console.warn(`[twt-chat-widget] <${tag}> ${seen[tag] ?? '?'} is already defined; this copy (${SDK_VERSION}) is unused.`);
     }
   }
 }

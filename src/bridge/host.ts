@@ -101,7 +101,7 @@ export class HostBridge {
   detach(surface: SurfaceName): void {
     this._frames.get(surface)?._port?.close();
     this._frames.delete(surface);
-    for (const [id, p] of this._pending) if (p.surface === surface) this._settle(id, new WidgetError('not_connected', `the ${surface} surface was removed`));
+    for (const [id, p] of this._pending) if (p.surface === surface) this._settle(id, new WidgetError('not_connected', `${surface} removed`));
   }
 
   isConnected(surface: SurfaceName): boolean {
@@ -112,9 +112,9 @@ export class HostBridge {
   command<K extends HostCommandName>(surface: SurfaceName, name: K, payload: HostCommands[K]): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const port = this._frames.get(surface)?._port;
-      if (!port || this._disposed) return reject(new WidgetError('not_connected', `the ${surface} surface is not connected`));
+      if (!port || this._disposed) return reject(new WidgetError('not_connected', `${surface} not connected`));
       const id = this._nextId++;
-      const timer = setTimeout(() => this._settle(id, new WidgetError('timeout', `${name} got no answer from the ${surface} surface`)), COMMAND_TIMEOUT_MS);
+      const timer = setTimeout(() => this._settle(id, new WidgetError('timeout', `${name}: no answer from ${surface}`)), COMMAND_TIMEOUT_MS);
       this._pending.set(id, { surface, resolve, reject, _timer: timer });
       try {
         port.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'command', id, name, payload });
@@ -161,7 +161,7 @@ export class HostBridge {
     // A reloaded iframe (e.g. the element moved in the DOM) says hello again: replace its port.
     if (frame._port) {
       frame._port.close();
-      for (const [id, p] of this._pending) if (p.surface === surface) this._settle(id, new WidgetError('bridge_reset', `the ${surface} surface reloaded`));
+      for (const [id, p] of this._pending) if (p.surface === surface) this._settle(id, new WidgetError('bridge_reset', `${surface} reloaded`));
     }
     const { port1, port2 } = new MessageChannel();
     frame._port = port1;
@@ -178,7 +178,7 @@ export class HostBridge {
         const p = this._pending.get(m.id);
         if (!p || p.surface !== surface) return;
         if (m.ok) this._settle(m.id, null, m.value);
-        else this._settle(m.id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by the ${surface} surface`));
+        else this._settle(m.id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by ${surface}`));
       } else if (m.type === 'event') {
         if (!EVENTS_FROM[surface].includes(m.name)) return;
         const payload = sanitizeEventPayload(m.name, (m as { payload?: unknown }).payload);
@@ -269,7 +269,7 @@ export async function requestBootstrap(origin: string, appid: string, signal: Ab
   try {
     const res = await fetch(`${origin}/v1/bootstrap`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      // A string body is sent as text/plain;charset=UTF-8, a CORS-safelisted type: no preflight.
       body: JSON.stringify({ appid }),
       credentials: 'omit',
       signal: timeout.signal,
@@ -278,14 +278,15 @@ export async function requestBootstrap(origin: string, appid: string, signal: Ab
     if (timeout.signal.aborted && !signal.aborted) throw new Error('timeout'); // the body never finished
     const app = body && body.ok === true && typeof body.app === 'object' && body.app ? (body.app as Record<string, unknown>) : null;
     if (res.ok && app) {
-      const s = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : '');
-      return { app: { appid: s(app.appid) || appid, name: s(app.name), greeting: s(app.greeting) } };
+      // Our own server's answer (it serves this script too): typed, not distrusted.
+      const s = (v: unknown) => (typeof v === 'string' ? v : '');
+      return { app: { appid, name: s(app.name), greeting: s(app.greeting) } };
     }
-    const reason = body && typeof body.reason === 'string' ? body.reason.slice(0, 100) : 'invalid_bootstrap';
-    return fail(reason, body && typeof body.message === 'string' ? body.message.slice(0, 500) : `bootstrap refused (HTTP ${res.status})`);
+    const reason = body && typeof body.reason === 'string' ? body.reason : 'invalid_bootstrap';
+    return fail(reason, body && typeof body.message === 'string' ? body.message : `HTTP ${res.status}`);
   } catch (e) {
     if (signal.aborted) throw e;
-    return timeout.signal.aborted ? fail('timeout', `no bootstrap answer from ${origin} in ${timeoutMs} ms`) : fail('invalid_bootstrap', `bootstrap request to ${origin} failed: ${String(e)}`);
+    return timeout.signal.aborted ? fail('timeout', `no bootstrap answer in ${timeoutMs} ms`) : fail('invalid_bootstrap', `bootstrap failed: ${e}`);
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', abort);

@@ -91,6 +91,7 @@ export function fromLegacyConfig(legacy: unknown): Record<string, unknown> | und
 export function resolveConfig(sources: readonly ConfigSource[], env: { href: string; title: string } = pageEnv()): ConfigResult {
   const warnings: string[] = [];
   const get = (k: string) => pick(sources, k);
+  const warn = (key: string, expected: string, v: unknown, outcome: string) => warnings.push(`${invalidValue(key, expected, v)}, ${outcome}`);
 
   const field = (key: ConfigKey): ConfigField => CONFIG_FIELDS[key];
   const oneOf = <T extends string>(key: ConfigKey): T => {
@@ -99,7 +100,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     const v = get(key);
     if (v === undefined) return fallback as T;
     if (typeof v === 'string' && values.includes(v)) return v as T;
-    warnings.push(`${key} must be one of ${values.join(', ')}; got ${describe(v)}, using "${fallback}"`);
+    warn(key, oneOfText(values), v, `using "${fallback}"`);
     return fallback as T;
   };
   const bool = (key: string): boolean => {
@@ -107,7 +108,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     if (v === undefined || typeof v === 'boolean') return v === true;
     if (v === '' || v === 'true') return true;
     if (v === 'false') return false;
-    warnings.push(`${key} must be a boolean; got ${describe(v)}, using false`);
+    warn(key, 'a boolean', v, 'using false');
     return false;
   };
   const num = (key: ConfigKey): number | null => {
@@ -116,7 +117,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     if (v === undefined) return null;
     const n = parseNumber(v);
     if (Number.isFinite(n) && n >= min && n <= max) return Math.round(n);
-    warnings.push(`${key} must be a number between ${min} and ${max}; got ${describe(v)}, using the default`);
+    warn(key, `a number from ${min} to ${max}`, v, 'ignored');
     return null;
   };
   const text = (key: ConfigKey): string | undefined => {
@@ -124,7 +125,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     const v = get(key);
     if (v === undefined) return undefined;
     if (typeof v === 'string') return v.slice(0, max ?? 200);
-    warnings.push(`${key} must be a string; got ${describe(v)}, ignored`);
+    warn(key, 'a string', v, 'ignored');
     return undefined;
   };
 
@@ -134,12 +135,12 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   const rawAppid = get('appid');
   if (typeof rawAppid === 'string' && APPID.test(rawAppid.trim().toLowerCase())) {
     appid = rawAppid.trim().toLowerCase();
-    if (appid !== rawAppid) warnings.push(`appid should be lowercase without spaces; using "${appid}"`);
+    if (appid !== rawAppid) warnings.push(`appid must be lowercase; using "${appid}"`);
   } else {
     error =
       rawAppid === undefined
-        ? 'appid is missing. Set window.__twt = { appid: "YOUR_APPID" } before loading core.js, or <twt-chat-widget appid="YOUR_APPID">.'
-        : `appid ${describe(rawAppid)} is malformed. Use your project's lowercase appid (letters, digits, "-" and "_", at most 64), e.g. window.__twt = { appid: "YOUR_APPID" }.`;
+        ? 'appid is missing: set window.__twt = { appid: "YOUR_APPID" } or the appid attribute.'
+        : `appid ${describe(rawAppid)} is malformed: use your lowercase appid (a-z 0-9 - _, at most 64)`;
   }
 
   // language: explicit and supported, else the browser's first supported, else en
@@ -148,7 +149,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   if (rawLang !== undefined) {
     const n = normalizeLocale(rawLang);
     if (n) language = n;
-    else warnings.push(`language ${describe(rawLang)} is not supported (${LOCALES.join(', ')}); using "${language}"`);
+    else warn('language', oneOfText(LOCALES), rawLang, `using "${language}"`);
   }
 
   // server: an http(s) origin; a path is dropped
@@ -156,7 +157,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   const rawServer = text('server');
   if (rawServer) {
     server = httpOrigin(rawServer);
-    if (!server) warnings.push(`server must be an http(s) URL; got ${describe(rawServer)}, using the origin core.js came from`);
+    if (!server) warn('server', 'an http(s) URL', rawServer, "using core.js's origin");
   }
 
   // icon (as in the legacy __twt__config): the launcher's image; a longer string is a truncated one
@@ -165,7 +166,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   const ICON_MAX = CONFIG_FIELDS.icon.max;
   if (rawIcon) {
     if (rawIcon.length < ICON_MAX && isIconUrl(rawIcon)) icon = rawIcon;
-    else warnings.push(`icon must be an http(s) or data:image URL; got ${describe(rawIcon)}, using the chat icon`);
+    else warn('icon', 'an http(s) or data:image URL', rawIcon, 'ignored');
   }
 
   const profile: VisitorProfile = {};
@@ -181,7 +182,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   const sbs_mm = text('sbs_mm');
   const ranstr = text('ranstr');
   const login = sbs && sbs_mm && ranstr ? { sbs, sbs_mm, ranstr } : undefined;
-  if (!login && (sbs || sbs_mm || ranstr)) warnings.push('login needs all of sbs, sbs_mm and ranstr; starting as an anonymous visitor');
+  if (!login && (sbs || sbs_mm || ranstr)) warnings.push(`${LOGIN_NEEDS}; starting anonymous`);
 
   const config: WidgetConfig = {
     appid,
@@ -199,6 +200,17 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   };
   return { config, warnings, error };
 }
+
+/** What a login needs (config and `login()` say it alike). */
+export const LOGIN_NEEDS = 'login needs sbs, sbs_mm and ranstr';
+
+/** "`key` must be `expected`; got `v`": every config and API refusal of a value says it this way. */
+export function invalidValue(key: string, expected: string, v: unknown): string {
+  return `${key} must be ${expected}; got ${describe(v)}`;
+}
+
+/** `one of a, b, c` for a list of allowed values. */
+export const oneOfText = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
 /** The origin of an http(s) URL, or '' when it is not one. */
 export function httpOrigin(value: string): string {

@@ -18,7 +18,7 @@ function install() {
   const global = (key: string): unknown => (own(window, key) ? (window as unknown as Record<string, unknown>)[key] : undefined);
   const existing = global('TWTChatWidget');
   if (existing && typeof existing === 'object' && own(existing, SHIM_MARK)) {
-    console.warn('[twt-chat-widget] core.js is loaded more than once; the first copy keeps running.');
+    console.warn('[twt-chat-widget] core.js is loaded more than once; the first copy runs.');
     return;
   }
   // The registered class may come from another copy (a page builder's ESM build): configure that one.

@@ -7,6 +7,7 @@
 import { LIFECYCLE_EVENTS, type TwtChatWidget } from '../../elements/twt-chat-widget.js';
 import { WidgetError } from '../bridge/host.js';
 import { own } from '../protocol/bridge.js';
+import { invalidValue, oneOfText } from '../config/config.js';
 import { activeWidget, WIDGET_ACTIVATED_EVENT } from './active-widget.js';
 
 export const EVENTS = [
@@ -61,6 +62,23 @@ const METHODS = new Map<string, (el: TwtChatWidget, payload: unknown) => Promise
   ['set_theme', (el, p) => el.setTheme(unwrap(p, 'theme'))],
 ]);
 
+/** The getters (spec: Getters), read from the element. */
+const GETTERS = new Map<string, (el: TwtChatWidget) => unknown>([
+  ['state', (el) => ({ visibility: el.visibility })],
+  ['sdk_info', (el) => el.sdkInfo],
+  ['unread_count', (el) => el.unreadCount],
+  ['theme', (el) => el.themeSetting],
+]);
+
+/** Calls a page's handler; one that throws is reported and does not stop the others. */
+function notify(event: string, handler: Handler, payload: unknown): void {
+  try {
+    handler(payload);
+  } catch (e) {
+    console.error(`[twt-chat-widget] a "${event}" handler threw:`, e);
+  }
+}
+
 /** `call('set_theme', 'dark')` is the spec's form; `{theme: 'dark'}` is accepted too. */
 function unwrap(p: unknown, key: string): unknown {
   return typeof p === 'object' && p !== null && own(p, key) ? (p as Record<string, unknown>)[key] : p;
@@ -78,11 +96,7 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
   const deliver = (event: string, payload: unknown) => {
     for (const entry of [...(handlers.get(event) ?? [])]) {
       if (entry.once) remove(event, entry.h, true);
-      try {
-        entry.h(payload);
-      } catch (e) {
-        console.error(`[TWTChatWidget] a "${event}" handler threw:`, e);
-      }
+      notify(event, entry.h, payload);
     }
   };
   const remove = (event: string, h: Handler | undefined, onceOnly = false) => {
@@ -133,8 +147,8 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
   if (current) attach(current);
 
   const subscribe = (event: unknown, handler: unknown, once: boolean) => {
-    if (typeof event !== 'string' || !(EVENTS as readonly string[]).includes(event)) return console.warn(`[TWTChatWidget] unknown event ${JSON.stringify(event)}; events: ${EVENTS.join(', ')}`);
-    if (typeof handler !== 'function') return console.warn(`[TWTChatWidget] on("${event}") needs a function`);
+    if (typeof event !== 'string' || !(EVENTS as readonly string[]).includes(event)) return console.warn(`[twt-chat-widget] ${invalidValue('event', oneOfText(EVENTS), event)}`);
+    if (typeof handler !== 'function') return console.warn(`[twt-chat-widget] on("${event}") needs a function`);
     const list = handlers.get(event) ?? [];
     handlers.set(event, list);
     const entry = { h: handler as Handler, once };
@@ -144,11 +158,7 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
       queueMicrotask(() => {
         if (!list.includes(entry)) return;
         if (once) list.splice(list.indexOf(entry), 1);
-        try {
-          entry.h(undefined);
-        } catch (e) {
-          console.error(`[TWTChatWidget] a "${event}" handler threw:`, e);
-        }
+        notify(event, entry.h, undefined);
       });
     }
   };
@@ -167,9 +177,9 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
           return Promise.resolve();
         }
         const run = typeof method === 'string' ? METHODS.get(method) : undefined;
-        if (!run) return Promise.reject(new WidgetError('unknown_method', `unknown method ${JSON.stringify(method)}; methods: maximize, minimize, hide, show, toggle, destroy, login, set_language, set_theme`));
+        if (!run) return Promise.reject(new WidgetError('unknown_method', invalidValue('method', oneOfText([...METHODS.keys(), 'destroy']), method)));
         if (el) return run(el, payload);
-        if (destroyed) return Promise.reject(new WidgetError('destroyed', `the widget was destroyed; call TWTChatWidget.init() before call("${method}")`));
+        if (destroyed) return Promise.reject(new WidgetError('destroyed', `destroyed: call TWTChatWidget.init() before call("${method}")`));
         // Before any widget exists: queued, delivered in order to the element that boots (init(), or one placed later).
         return new Promise((resolve, reject) => early.push((target) => run(target, payload).then(resolve, reject)));
       } catch (e) {
@@ -177,11 +187,10 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
       }
     },
     get(getter: GetterName): never {
-      const valid = ['state', 'sdk_info', 'unread_count', 'theme'];
-      if (!valid.includes(getter)) throw new Error(`TWTChatWidget.get(): unknown getter ${JSON.stringify(getter)}; valid getters: ${valid.join(', ')}`);
-      if (!el?.initialized) throw new Error(`TWTChatWidget.get("${getter}") is only available after init() has completed; wait for the "initialized" event`);
-      const value = getter === 'state' ? { visibility: el.visibility } : getter === 'sdk_info' ? el.sdkInfo : getter === 'unread_count' ? el.unreadCount : el.themeSetting;
-      return value as never;
+      const read = typeof getter === 'string' ? GETTERS.get(getter) : undefined;
+      if (!read) throw new Error(`TWTChatWidget.get(): ${invalidValue('getter', oneOfText([...GETTERS.keys()]), getter)}`);
+      if (!el?.initialized) throw new Error(`TWTChatWidget.get("${getter}") is only available after init() has completed`);
+      return read(el) as never;
     },
     init() {
       if (!el) {
@@ -209,6 +218,6 @@ export function replayStubQueue(stub: unknown, api: TWTChatWidgetApi): void {
     if (!Array.isArray(item) || !Array.isArray(item[1])) continue;
     const [name, args] = item as [unknown, unknown[]];
     if (name === 'on' || name === 'once' || name === 'off') (api[name] as (...a: unknown[]) => void)(...args);
-    else if (name === 'call') (api.call as (...a: unknown[]) => Promise<unknown>)(...args).catch((e: Error) => console.warn(`[TWTChatWidget] queued call failed: ${e.message}`));
+    else if (name === 'call') (api.call as (...a: unknown[]) => Promise<unknown>)(...args).catch((e: Error) => console.warn(`[twt-chat-widget] queued call failed: ${e.message}`));
   }
 }
