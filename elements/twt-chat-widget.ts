@@ -492,7 +492,9 @@ export class TwtChatWidget extends ReactiveElement {
     this._layout();
     this._sendView();
     this._emit('visibility_changed', { visibility: v });
-    if (v === 'maximized') panel?.focus();
+    // Focus moves into the panel once its document is there: focused while still loading, Chromium can hand
+    // the focus to the cross-site document that replaces about:blank without routing keys to it.
+    if (v === 'maximized') this._afterBridge(async () => document.activeElement === had && panel!.focus()).catch(() => {});
     else if (had === panel) {
       // A click into the cross-process launcher may not have moved the host's focus yet (it reads
       // <body>): then the launcher, which opened the panel, gets focus back.
@@ -529,8 +531,9 @@ export class TwtChatWidget extends ReactiveElement {
     const cfg = this._cfg;
     if (!cfg) return;
     const v = this._vis;
+    const narrow = this._narrowViewport.matches;
     for (const [s, f] of this._frames) {
-      const shown = v !== 'hidden' && (s === 'panel' ? v === 'maximized' : s === 'card' ? v === 'minimized' && !!this._card : !(v === 'maximized' && this._narrowViewport.matches));
+      const shown = v !== 'hidden' && (s === 'panel' ? v === 'maximized' : s === 'card' ? v === 'minimized' && !!this._card : !(v === 'maximized' && narrow));
       applyStyles(
         f,
         surfaceStyles({
@@ -539,7 +542,7 @@ export class TwtChatWidget extends ReactiveElement {
           zIndex: cfg.zIndex ?? DEFAULT_Z_INDEX,
           right: cfg.position.right,
           bottom: cfg.position.bottom,
-          narrow: this._narrowViewport.matches,
+          narrow,
           colorScheme: this._resolvedTheme(),
           inline: s === 'launcher' && this._launcherHost?.inline,
         }),
@@ -561,13 +564,8 @@ export class TwtChatWidget extends ReactiveElement {
     if (this._phase === Phase.Failed) return Promise.reject(new WidgetError('bootstrap_failed', 'the widget failed to boot'));
     return new Promise<Awaited<T>>((resolve, reject) => {
       const c: Queued = {
-        run: () => {
-          try {
-            Promise.resolve(f()).then(resolve as (v: unknown) => void, reject);
-          } catch (e) {
-            reject(e);
-          }
-        },
+        // A throwing f rejects like a rejected promise.
+        run: () => void new Promise<T>((r) => r(f() as T)).then(resolve as (v: unknown) => void, reject),
         fail: reject,
       };
       if (this._phase === Phase.Ready) c.run();

@@ -42,6 +42,7 @@ export class TwtChatView extends LitElement {
   private stickToBottom = true;
   private announcedSeq = Number.POSITIVE_INFINITY;
   private lastCount = 0;
+  private wasUsable = false;
 
   constructor() {
     super();
@@ -52,12 +53,14 @@ export class TwtChatView extends LitElement {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKeyDown);
     document.addEventListener('visibilitychange', this.onDocVisibility);
+    window.addEventListener('focus', this.onWindowFocus);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKeyDown);
     document.removeEventListener('visibilitychange', this.onDocVisibility);
+    window.removeEventListener('focus', this.onWindowFocus);
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.observer?.disconnect();
@@ -91,7 +94,21 @@ export class TwtChatView extends LitElement {
       }
       this.markSeen();
     }
+    // The composer is disabled until the session is active: a panel opened before that gets the focus now.
+    const usable = this.state?.phase === 'active';
+    if (usable && !this.wasUsable) this.focusComposer();
+    this.wasUsable = usable;
   }
+
+  /**
+   * The open panel's keyboard focus belongs in the composer unless a control in it already has it, so a
+   * visitor can type at once: when the composer becomes usable, and when the host focuses this frame.
+   */
+  private focusComposer(): void {
+    if (this.visibility === 'maximized' && !(this.renderRoot as ShadowRoot).activeElement) this.textarea?.focus();
+  }
+
+  private readonly onWindowFocus = () => this.focusComposer();
 
   // ---------------------------------------------------------------------------
   // State and events

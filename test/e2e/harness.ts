@@ -365,11 +365,29 @@ export async function clickLauncher(page: WidgetHost): Promise<void> {
   await surface(page, 'launcher').locator('button').first().click();
 }
 
+/**
+ * True when keys typed on the page reach the panel's composer: the page's focus is on the panel iframe and
+ * the panel document's is on its composer (a real keyboard path, unlike a locator's fill, which focuses the
+ * element itself first).
+ */
+export async function composerHasFocus(page: Page): Promise<boolean> {
+  const panel = page.locator(surfaceSelector('panel'));
+  if (!(await panel.evaluate((el) => document.activeElement === el))) return false;
+  const frame = await (await panel.elementHandle())!.contentFrame();
+  return frame!.evaluate(() => {
+    let a = document.activeElement;
+    while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+    return a?.tagName === 'TEXTAREA';
+  });
+}
+
 /** Types into the panel's composer and presses Enter, like a visitor. */
 export async function visitorSend(page: WidgetHost, text: string): Promise<void> {
   const composer = surface(page, 'panel').locator('textarea').first();
   await composer.waitFor({ state: 'visible' });
   await composer.fill(text);
+  const typed = await composer.inputValue();
+  if (typed !== text) throw new Error(`the composer did not take the typed text (it holds ${JSON.stringify(typed)}): the keyboard focus is not in the panel`);
   await composer.press('Enter');
 }
 
@@ -387,7 +405,17 @@ export const unique = (prefix: string) => `${prefix} ${Math.random().toString(36
 export async function chatRoundTrip(e2e: E2E, where: WidgetHost, who: string): Promise<{ conversation: any; reply: string }> {
   const text = unique(`hi from ${who}`);
   await visitorSend(where, text);
-  const conversation = await e2e.agent.waitForVisitorMessage(text);
+  const conversation = await e2e.agent.waitForVisitorMessage(text).catch(async (err: Error) => {
+    // Say what the visitor saw: the message pending, refused, or nowhere (the composer lost it).
+    const panel = surface(where, 'panel');
+    const seen = await panel.locator('.list').innerText({ timeout: 2000 }).catch((e: Error) => `(panel unreadable: ${e.message.split('\n')[0]})`);
+    const pending = await panel.locator('.msg.pending').count().catch(() => -1);
+    const draft = await panel.locator('textarea').first().inputValue({ timeout: 2000 }).catch(() => '(no composer)');
+    err.message += `\n  the panel showed (${pending} pending, composer holds ${JSON.stringify(draft)}):\n    ${seen.replace(/\n+/g, ' | ')}`;
+    const convs = await e2e.agent.conversations().catch(() => []);
+    err.message += `\n  agent sees ${convs.length} conversations: ${JSON.stringify(convs.map((c: any) => [c.id, c.lastSeq, c.lastMessage?.text]))}`;
+    throw err;
+  });
   const reply = unique(`hello ${who} visitor`);
   await e2e.agent.reply(conversation.id, reply);
   await panelShows(where, reply);

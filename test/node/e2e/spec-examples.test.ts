@@ -15,6 +15,7 @@ import {
   visibility,
   clickLauncher,
   visitorSend,
+  composerHasFocus,
   panelShows,
   surface,
   panelTheme,
@@ -113,15 +114,19 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     }
   });
 
-  it('open on initialized: the panel opens by itself and the visitor can chat', T, async () => {
+  it('open on initialized: the panel opens by itself with the keyboard in its composer; the visitor types at once and chats', T, async () => {
     const p = await openPage(e2e, '/demo/open-on-initialized.html');
     try {
       const { page } = p;
       await waitForVisibility(page, 'maximized');
       await page.locator('#log').getByText('visibility: maximized').waitFor();
       await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
+      // The panel opened while its document was still loading: the focus must still reach its composer, and
+      // the keys typed on the page with it (no click first, as a keyboard user would).
+      await poll(() => composerHasFocus(page), 'the keyboard focus in the composer of the panel that opened by itself');
       const text = unique('opened by itself');
-      await visitorSend(page, text);
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
       await e2e.agent.waitForVisitorMessage(text);
       p.assertNoUnexpectedErrors();
     } finally {
