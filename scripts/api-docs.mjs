@@ -43,7 +43,7 @@ function loadManifest() {
   const bin = join(ROOT, 'node_modules', '@custom-elements-manifest', 'analyzer', 'cem.js');
   const r = spawnSync(
     process.execPath,
-    [bin, 'analyze', '--litelement', '--quiet', '--outdir', 'out', '--globs', 'elements/twt-*.ts', '--exclude', 'elements/*.test.ts', 'elements/*.styles.ts'],
+    [bin, 'analyze', '--litelement', '--quiet', '--config', join(ROOT, 'custom-elements-manifest.config.mjs'), '--outdir', 'out', '--globs', 'elements/twt-*.ts', '--exclude', 'elements/*.test.ts', 'elements/*.styles.ts'],
     { cwd: work, encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`custom-elements-manifest analyze failed:\n${r.stderr || r.stdout}`);
@@ -272,11 +272,19 @@ function elementSection(decl, modulePath) {
   out.push('#### Attributes', '');
   if (attrs.length) {
     const byName = [...attrs].sort((a, b) => a.name.localeCompare(b.name));
-    out.push(table(['Attribute', 'Type', 'Description'], byName.map((a) => [code(a.name), describeType(a.type), text(a.description)])), '');
+    const withProperty = byName.some((a) => a.fieldName);
+    out.push(
+      withProperty
+        ? table(['Attribute', 'Property', 'Type', 'Description'], byName.map((a) => [code(a.name), a.fieldName ? code(a.fieldName) : '—', describeType(a.type), text(a.description)]))
+        : table(['Attribute', 'Type', 'Description'], byName.map((a) => [code(a.name), describeType(a.type), text(a.description)])),
+      '',
+    );
+    if (withProperty) out.push('Each attribute has its property (set either; a property set from script wins over the attribute until the attribute changes again). Changes apply live, also while the widget boots; a new `appid` or `server` boots it again.', '');
   } else out.push('None.', '');
 
   const publicMembers = (decl.members ?? []).filter((m) => m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('#') && !m.name.startsWith('_'));
-  const fields = publicMembers.filter((m) => m.kind === 'field' && !m.static);
+  // The option properties are in the attribute table above.
+  const fields = publicMembers.filter((m) => m.kind === 'field' && !m.static && !m.attribute);
   const statics = publicMembers.filter((m) => m.kind === 'field' && m.static);
   const methods = publicMembers.filter((m) => m.kind === 'method' && !m.static);
 

@@ -87,17 +87,29 @@ describe('npm package (packed tarball installed into a fresh project)', { timeou
     assert.ok(Number(out) > 1000, `core.js is suspiciously small (${out.trim()} bytes)`);
   });
 
-  it('ships a custom-elements.json that lists both tags', () => {
+  it('ships a custom-elements.json that lists both tags, and every option of the widget as attribute and property', async () => {
     const out = runInApp(
       'manifest.mjs',
       `import { readFileSync } from 'node:fs';
        import { createRequire } from 'node:module';
        const file = createRequire(import.meta.url).resolve(${JSON.stringify(`${pkg.name}/custom-elements.json`)});
        const m = JSON.parse(readFileSync(file, 'utf8'));
-       const tags = m.modules.flatMap((mod) => (mod.declarations || []).filter((d) => d.customElement || d.tagName).map((d) => d.tagName));
-       console.log(JSON.stringify(tags.sort()));`,
+       const decls = m.modules.flatMap((mod) => (mod.declarations || []).filter((d) => d.customElement || d.tagName));
+       const widget = decls.find((d) => d.tagName === 'twt-chat-widget');
+       const fields = new Set(widget.members.filter((x) => x.kind === 'field').map((x) => x.name));
+       console.log(JSON.stringify({
+         tags: decls.map((d) => d.tagName).sort(),
+         links: widget.attributes.map((a) => [a.name, a.fieldName, fields.has(a.fieldName)]),
+       }));`,
     );
-    assert.deepEqual(JSON.parse(out), ['twt-chat-widget', 'twt-launcher']);
+    const { tags, links } = JSON.parse(out);
+    assert.deepEqual(tags, ['twt-chat-widget', 'twt-launcher']);
+    // The element's reactive properties come from the option table: each attribute names its property, which is listed.
+    const { CONFIG_KEYS, propertyOf, attributeOf } = await import('../../src/config/fields.js');
+    assert.deepEqual(
+      links.sort(),
+      CONFIG_KEYS.map((k) => [attributeOf(k), propertyOf(k), true]).sort(),
+    );
   });
 
   it('ships type declarations that typecheck a consumer', () => {
