@@ -3,25 +3,34 @@
  * process with a deadline, prints one table, and writes the figures to
  * bench/results/<date>.json and bench/results/latest.json.
  *
- * Flags: --only bytes,host,server   --quick (smaller counts, for smoke runs)
+ * Flags: --only bytes,host,server,floods   --quick (smaller counts, for smoke runs)
+ *        --runs N (each step N times; every figure is the median, with min–max;
+ *        docs/performance.md quotes such runs)
  *        --no-build   --strict (exit 1 when a report budget is missed)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { renderTable, summarize, unavailableRow, type Row } from './lib/report.js';
+import { mergeRuns, renderTable, summarize, unavailableRow, type Row } from './lib/report.js';
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : null;
 const quick = flag('--quick');
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
+if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
+  console.error('bench: --runs takes a whole number from 1 to 20');
+  process.exit(2);
+}
 
 const STEPS = [
   { name: 'bytes', script: 'bench/steps/bytes.ts', deadlineS: 60 },
   { name: 'host', script: 'bench/steps/host.ts', deadlineS: 300 },
   { name: 'server', script: 'bench/steps/server.ts', deadlineS: 360 },
+  { name: 'floods', script: 'bench/steps/floods.ts', deadlineS: 150 },
 ].filter((s) => !only || only.includes(s.name));
 
 function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {
@@ -59,6 +68,7 @@ async function main(): Promise<void> {
     node: process.version,
     chromium: chromiumVersion(),
     quick,
+    runs,
   };
   if (!flag('--no-build')) {
     process.stderr.write('[bench] building (npm run build)…\n');
@@ -67,34 +77,39 @@ async function main(): Promise<void> {
     if (b.status !== 0) process.stderr.write('[bench] build failed (see above); measuring whatever dist/ holds\n');
   }
   const tmp = mkdtempSync(join(tmpdir(), 'twt-bench-'));
-  const rows: Row[] = [];
+  const everyRun: Row[][] = [];
   const steps: Record<string, { ms: number; code: number | null }> = {};
   try {
-    for (const step of STEPS) {
-      const out = join(tmp, `${step.name}.json`);
-      process.stderr.write(`[bench] step ${step.name}…\n`);
-      const r = await runStep(step, out);
-      steps[step.name] = r;
-      if (existsSync(out)) rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
-      else rows.push(unavailableRow({ section: step.name === 'bytes' ? 'bytes' : step.name === 'host' ? 'host' : 'server', key: `${step.name}.error`, label: `${step.name} step`, unit: 'count' }, `step exited with code ${r.code} after ${(r.ms / 1000).toFixed(0)} s (see log above)`));
+    for (let run = 1; run <= runs; run++) {
+      const rowsOfRun: Row[] = [];
+      for (const step of STEPS) {
+        const out = join(tmp, `${step.name}-${run}.json`);
+        process.stderr.write(`[bench] step ${step.name}${runs > 1 ? ` (run ${run} of ${runs})` : ''}…\n`);
+        const r = await runStep(step, out);
+        steps[runs > 1 ? `${step.name} #${run}` : step.name] = r;
+        if (existsSync(out)) rowsOfRun.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
+        else rowsOfRun.push(unavailableRow({ section: step.name === 'bytes' ? 'bytes' : step.name === 'host' ? 'host' : 'server', key: `${step.name}.error`, label: `${step.name} step`, unit: 'count' }, `step exited with code ${r.code} after ${(r.ms / 1000).toFixed(0)} s (see log above)`));
+      }
+      everyRun.push(rowsOfRun);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  const rows = mergeRuns(everyRun);
   // With --only, the figures of the steps not run are carried over from the previous latest.json.
   const latestPath = `bench/results/latest${quick ? '-quick' : ''}.json`;
   if (only && existsSync(latestPath)) {
     const prev = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; rows: Row[] };
-    const stepOf = (r: Row) => (r.section === 'bytes' ? 'bytes' : r.section === 'server' ? 'server' : 'host');
+    const stepOf = (r: Row) => (r.key.startsWith('server.flood.') ? 'floods' : r.section === 'bytes' ? 'bytes' : r.section === 'server' ? 'server' : 'host');
     const carried = prev.rows.filter((r) => !only.includes(stepOf(r))).map((r) => ({ ...r, note: [r.note, `carried over from the run of ${prev.date}`].filter(Boolean).join('; ') }));
-    const order = ['bytes', 'host', 'server'];
+    const order = ['bytes', 'host', 'server', 'floods'];
     rows.push(...carried);
     rows.sort((a, b) => order.indexOf(stepOf(a)) - order.indexOf(stepOf(b)));
   }
   conditions.loadavgAtStart += ` (at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')})`;
 
   const summary = summarize(rows);
-  console.log(`\ntwt-chat-widget benchmark, ${started.toISOString()}, commit ${gitCommit()}${quick ? ' (QUICK run: reduced counts)' : ''}`);
+  console.log(`\ntwt-chat-widget benchmark, ${started.toISOString()}, commit ${gitCommit()}${quick ? ' (QUICK run: reduced counts)' : ''}${runs > 1 ? `, median of ${runs} runs per figure` : ''}`);
   console.log(`machine: ${conditions.cpus}, ${conditions.memory}, node ${conditions.node}, ${conditions.chromium}; load average ${conditions.loadavgAtStart}\n`);
   console.log(renderTable(rows));
   console.log(`\nbudgets met: ${summary.met.length}, missed: ${summary.missed.length}, not judged: ${summary.notJudged.length}`);

@@ -112,3 +112,33 @@ export function summarize(rows: Row[]): { met: string[]; missed: string[]; notJu
 export function unavailableRow(base: Omit<Row, 'value' | 'unavailable'>, why: string): Row {
   return { ...base, value: null, unavailable: `not available: ${why}` };
 }
+
+/**
+ * One row per figure from several runs of the same steps: the median, with the
+ * min–max and the count in the note (a single run's figure can be a lucky or an
+ * unlucky one). The note of the run that gave the median is kept after it.
+ * A figure missing in some runs is the median of the runs that have it; missing
+ * in all, the first run's row (with its reason) stands.
+ */
+export function mergeRuns(runs: Row[][]): Row[] {
+  if (runs.length <= 1) return runs[0] ?? [];
+  const keys: string[] = [];
+  const byKey = new Map<string, Row[]>();
+  for (const rows of runs) {
+    for (const r of rows) {
+      if (!byKey.has(r.key)) (keys.push(r.key), byKey.set(r.key, []));
+      byKey.get(r.key)!.push(r);
+    }
+  }
+  return keys.map((key) => {
+    const all = byKey.get(key)!;
+    const taken = all.filter((r) => r.value !== null && Number.isFinite(r.value)).sort((a, b) => a.value! - b.value!);
+    if (!taken.length) return all[0];
+    // The lower median for an even count: a figure one run really produced, with its own note.
+    const mid = taken[Math.floor((taken.length - 1) / 2)];
+    const min = taken[0].value!;
+    const max = taken[taken.length - 1].value!;
+    const spread = `median of ${taken.length} runs${taken.length < all.length ? ` (${all.length - taken.length} without a figure)` : ''}, min–max ${formatValue(min, mid.unit)} – ${formatValue(max, mid.unit)}`;
+    return { ...mid, note: [spread, mid.note].filter(Boolean).join('; ') };
+  });
+}

@@ -11,7 +11,7 @@
  *     fixed offered load; then agent -> visitors over REST at the same load;
  *     session restores (identity clue) at a low fixed rate during both
  *  4. floods of cheap requests against a second server with the default
- *     limits (floodRows below)
+ *     limits (floodRows below; run as the bench step `floods`, floods.ts)
  *
  * Steps 1-3 run with the per-address limits lifted: all their visitors share
  * one loopback address, which a real site never sees.
@@ -115,7 +115,6 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     gen.kill();
     await server.stop();
   }
-  rows.push(...(await floodRows()));
   return rows;
 }
 
