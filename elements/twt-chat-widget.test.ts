@@ -159,6 +159,61 @@ describe('<twt-chat-widget>', () => {
     expect(panel.commands.filter((c) => c.name !== 'set_view').map((c) => c.name)).to.deep.equal(['set_language', 'set_theme']);
   });
 
+  it('calls queued while booting run right after the initialized listeners (a call made in one goes first), in call order', async () => {
+    const el = document.createElement('twt-chat-widget');
+    el.setAttribute('appid', 'demo');
+    el.setAttribute('server', W);
+    const seen: string[] = [];
+    el.addEventListener('twt-visibility-changed', (e) => seen.push((e as CustomEvent).detail.visibility));
+    el.addEventListener('twt-initialized', () => void el.hide(), { once: true });
+    const initialized = next(el, 'initialized');
+    document.body.append(el);
+    const calls = [el.maximize(), el.minimize(), el.toggle()];
+    await initialized;
+    // Already run: an await on `initialized` sees their effects.
+    expect(seen).to.deep.equal(['hidden', 'maximized', 'minimized', 'maximized']);
+    await Promise.all(calls);
+    expect(el.visibility).to.equal('maximized');
+  });
+
+  it('calls waiting for the widget or for the panel reject with the teardown error; later calls wait for the next boot', async () => {
+    const el = document.createElement('twt-chat-widget');
+    el.setAttribute('appid', 'demo');
+    el.setAttribute('server', W);
+    document.body.append(el);
+    el.init(); // booting now (connecting boots it a microtask later)
+    const booting = [el.maximize(), el.setTheme('dark'), el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c' })];
+    el.destroy();
+    const errors = await Promise.all(booting.map((p) => p.then(() => null, (e) => e)));
+    expect(errors.map((e) => e?.reason)).to.deep.equal(['destroyed', 'destroyed', 'destroyed']);
+    expect(errors[1]).to.equal(errors[0]); // the one teardown error
+    // Destroyed, not failed: a call waits for the next init().
+    const next1 = el.maximize();
+    el.init();
+    await next1;
+    expect(el.visibility).to.equal('maximized');
+    // Ready, the panel not connected yet: the command waits for it, and fails on teardown like the rest.
+    el.destroy();
+    const ready = next(el, 'initialized');
+    el.init();
+    await ready;
+    const waiting = el.setLanguage('de').then(() => null, (e) => e);
+    el.destroy();
+    expect((await waiting)?.reason).to.equal('destroyed');
+  });
+
+  it('a call queued while booting rejects with the bootstrap failure; calls after it with bootstrap_failed', async () => {
+    const el = document.createElement('twt-chat-widget');
+    el.setAttribute('appid', 'refused-app');
+    el.setAttribute('server', W);
+    const failed = next(el, 'bootstrap_failed');
+    document.body.append(el);
+    const queued = el.maximize().then(() => null, (e) => e);
+    await failed;
+    expect((await queued)?.reason).to.equal('domain_not_whitelisted');
+    expect((await el.maximize().then(() => null, (e) => e))?.reason).to.equal('bootstrap_failed');
+  });
+
   it('visitor_auth_ready writes the clue first-party; the next boot hands it back over the bridge', async () => {
     const el = await bootWidget();
     expect(JSON.parse(localStorage.getItem('twt:identity:demo')!)).to.deep.equal({ bs: 'bs-new', bs_mm: 'bsmm-new', fk_id: 'fk-new' });
