@@ -57,10 +57,20 @@ const enum Phase {
   Ready,
   Failed,
 }
-interface Queued {
-  run(): void;
-  fail(e: Error): void;
-}
+/**
+ * The calls waiting for something (the widget to be ready, the panel to connect), each the settling function of
+ * its promise: called without an error when that thing comes (synchronously, in order), with one on teardown.
+ */
+type Waiting = Array<(e?: Error) => void>;
+/** Settles every waiting call (see {@link Waiting}); calls that start waiting meanwhile wait for the next time. */
+const settle = (waiting: Waiting, e?: Error) => {
+  for (const w of waiting.splice(0))
+    try {
+      w(e);
+    } catch (x) {
+      w(x as Error); // a throwing call rejects like a rejected promise
+    }
+};
 
 /**
  * The visitor chat widget. Owns the widget state (visibility, unread count,
@@ -138,8 +148,10 @@ export class TwtChatWidget extends ReactiveElement {
   private _vis: Visibility = 'minimized';
   private _unread = 0;
   private _card: CardContent | null = null;
-  private _queue: Queued[] = [];
-  private _bridgeQueue: Queued[] = [];
+  /** Waiting for `initialized` (see _whenReady). */
+  private readonly _booting: Waiting = [];
+  /** Waiting for the panel runtime to accept commands (see _afterBridge). */
+  private readonly _panelWaits: Waiting = [];
   private _returnFocus: Element | null = null;
   private _removal?: ReturnType<typeof setTimeout>;
   private readonly _narrowViewport = new MediaQueryController(this, NARROW_QUERY, () => (this._layout(), this._sendView('panel')));
@@ -360,9 +372,7 @@ export class TwtChatWidget extends ReactiveElement {
     this._phase = Phase.Ready;
     this._reflectState();
     this._emit('initialized');
-    const q = this._queue;
-    this._queue = [];
-    for (const c of q) c.run();
+    settle(this._booting);
   }
 
   private _addFrame(s: SurfaceName) {
@@ -393,10 +403,9 @@ export class TwtChatWidget extends ReactiveElement {
     this._layout();
   }
 
-  /** Bridge traffic that arrives before init() completes is handled right after `initialized`, in order. */
+  /** Bridge traffic that arrives before init() completes is handled right after `initialized`, in order (dropped on teardown). */
   private _later(f: () => void) {
-    if (this._phase === Phase.Ready) f();
-    else this._queue.push({ run: f, fail() {} });
+    this._whenReady(f).catch(() => {});
   }
 
   private _bootFor(surface: SurfaceName): SurfaceBoot {
@@ -426,9 +435,7 @@ export class TwtChatWidget extends ReactiveElement {
     this._sendView(surface);
     if (surface !== 'panel') return;
     if (!this._happened.has('bridge_ready')) this._emit('bridge_ready');
-    const q = this._bridgeQueue;
-    this._bridgeQueue = [];
-    for (const c of q) c.run();
+    settle(this._panelWaits);
   }
 
   private _onSurfaceEvent(name: SurfaceEventName, p: Record<string, unknown> | undefined) {
@@ -559,27 +566,28 @@ export class TwtChatWidget extends ReactiveElement {
     }
   }
 
-  /** Runs `f` now when ready, queues it (in order) while booting, rejects after a failure. */
+  /**
+   * The promise of f's result. Ready: f runs now, synchronously. Before: it waits for `initialized` and runs
+   * right after its listeners, in call order (see settle), or rejects with the teardown error. Failed: rejects.
+   */
   private _whenReady<T>(f: () => T | Promise<T>): Promise<Awaited<T>> {
     if (this._phase === Phase.Failed) return Promise.reject(new WidgetError('bootstrap_failed', 'the widget failed to boot'));
     return new Promise<Awaited<T>>((resolve, reject) => {
-      const c: Queued = {
-        // A throwing f rejects like a rejected promise.
-        run: () => void new Promise<T>((r) => r(f() as T)).then(resolve as (v: unknown) => void, reject),
-        fail: reject,
-      };
-      if (this._phase === Phase.Ready) c.run();
-      else this._queue.push(c);
-    }) as Promise<Awaited<T>>;
+      // A throwing f rejects like a rejected promise (now: thrown in this executor; later: see settle).
+      const run = (e?: Error) => (e ? reject(e) : resolve(f() as Awaited<T>));
+      if (this._phase === Phase.Ready) run();
+      else this._booting.push(run);
+    });
   }
 
   /**
-   * Like whenReady, and also waits until the panel runtime accepts commands. A command cut off because the
+   * Like whenReady, and also waits until the panel runtime accepts commands: run synchronously, in order, when it
+   * connects, before anything that comes after the connection (rejected on teardown). A command cut off because the
    * panel iframe reloaded (the page moved the element) is sent once more, to the reconnected panel.
    */
   private _afterBridge<T>(f: () => Promise<T>, retry = true): Promise<T> {
     const run = this._whenReady(() =>
-      this._bridge!.isConnected('panel') ? f() : new Promise<T>((resolve, reject) => this._bridgeQueue.push({ run: () => f().then(resolve, reject), fail: reject })),
+      this._bridge!.isConnected('panel') ? f() : new Promise<T>((resolve, reject) => this._panelWaits.push((e) => (e ? reject(e) : resolve(f())))),
     ) as Promise<T>;
     return retry ? run.catch((e: WidgetError) => (e.reason === 'bridge_reset' ? this._afterBridge(f, false) : Promise.reject(e))) : run;
   }
@@ -601,10 +609,8 @@ export class TwtChatWidget extends ReactiveElement {
     this._frames.clear();
     this._removeLauncher();
     this._card = null;
-    const pending = [...this._queue, ...this._bridgeQueue];
-    this._queue = [];
-    this._bridgeQueue = [];
-    for (const c of pending) c.fail(reason);
+    settle(this._booting, reason);
+    settle(this._panelWaits, reason);
     retireActive(this);
   }
 
