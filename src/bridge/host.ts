@@ -11,8 +11,7 @@ import {
   BRIDGE_TAG,
   BRIDGE_VERSION,
   encodeSurfaceFragment,
-  parseHello,
-  parsePortMessage,
+  isEnvelope,
   isPlainObject,
   own,
   SURFACE_EVENTS,
@@ -90,7 +89,7 @@ export class HostBridge {
    */
   loaded(surface: SurfaceName): void {
     const frame = this._frames.get(surface);
-    if (!frame || this._disposed) return;
+    if (!frame) return; // none once disposed
     frame._loaded = true;
     const win = frame._early;
     frame._early = undefined;
@@ -111,8 +110,8 @@ export class HostBridge {
   /** Sends a command; settles with the surface's answer, rejects with a {@link WidgetError} on refusal. */
   command<K extends HostCommandName>(surface: SurfaceName, name: K, payload: HostCommands[K]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const port = this._frames.get(surface)?._port;
-      if (!port || this._disposed) return reject(new WidgetError('not_connected', `${surface} not connected`));
+      const port = this._frames.get(surface)?._port; // none once disposed: dispose() forgets every frame
+      if (!port) return reject(new WidgetError('not_connected', `${surface} not connected`));
       const id = this._nextId++;
       const timer = setTimeout(() => this._settle(id, new WidgetError('timeout', `${name}: no answer from ${surface}`)), COMMAND_TIMEOUT_MS);
       this._pending.set(id, { surface, resolve, reject, _timer: timer });
@@ -130,7 +129,7 @@ export class HostBridge {
     removeEventListener('message', this._onWindowMessage);
     for (const f of this._frames.values()) f._port?.close();
     this._frames.clear();
-    for (const id of [...this._pending.keys()]) this._settle(id, new WidgetError('destroyed', 'the widget was destroyed'));
+    for (const id of this._pending.keys()) this._settle(id, new WidgetError('destroyed', 'the widget was destroyed'));
   }
 
   private _settle(id: number, error: Error | null, value?: unknown) {
@@ -144,13 +143,16 @@ export class HostBridge {
 
   private readonly _onWindowMessage = (e: MessageEvent) => {
     try {
-      // Exact comparisons only: origin, the very iframe's window, the nonce we put in its URL.
-      if (this._disposed || e.origin !== this._o.origin) return;
-      const hello = parseHello(e.data);
-      const frame = hello && this._frames.get(hello.surface);
+      // Exact comparisons only: origin, the very iframe's window, the nonce we put in its URL. (parseHello's
+      // checks, less what these make redundant: only a known surface has a frame, only a string equals a nonce;
+      // once disposed, no surface has one.)
+      const hello = e.data;
+      if (e.origin !== this._o.origin || !isEnvelope(hello) || hello.type !== 'hello') return;
+      const surface = hello.surface as SurfaceName;
+      const frame = this._frames.get(surface);
       const win = frame && frame._iframe.contentWindow;
-      if (!hello || !frame || !win || e.source !== win || hello.nonce !== frame.nonce) return;
-      if (frame._loaded) this._connect(hello.surface, frame, win);
+      if (!win || e.source !== win || hello.nonce !== frame.nonce) return;
+      if (frame._loaded) this._connect(surface, frame, win);
       else frame._early = win;
     } catch {
       /* dropped */
@@ -170,19 +172,24 @@ export class HostBridge {
     this._o.onConnect(surface);
   }
 
-  private _onPortMessage(surface: SurfaceName, data: unknown) {
+  /**
+   * A surface sends results and events only (parsePortMessage's checks, less what the lookups below make
+   * redundant: an id that is a pending one is an integer, an event this surface may send is a known one).
+   */
+  private _onPortMessage(surface: SurfaceName, m: unknown) {
     try {
-      const m = parsePortMessage(data);
-      if (!m || this._disposed) return;
+      if (!isEnvelope(m) || this._disposed) return;
       if (m.type === 'result') {
-        const p = this._pending.get(m.id);
-        if (!p || p.surface !== surface) return;
-        if (m.ok) this._settle(m.id, null, m.value);
-        else this._settle(m.id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by ${surface}`));
+        const id = m.id as number;
+        const p = this._pending.get(id);
+        if (!p || p.surface !== surface || typeof m.ok !== 'boolean') return;
+        if (m.ok) this._settle(id, null, m.value);
+        else this._settle(id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by ${surface}`));
       } else if (m.type === 'event') {
-        if (!EVENTS_FROM[surface].includes(m.name)) return;
-        const payload = sanitizeEventPayload(m.name, (m as { payload?: unknown }).payload);
-        if (payload !== null) this._o.onEvent(surface, m.name, payload);
+        const name = m.name as SurfaceEventName;
+        if (!EVENTS_FROM[surface].includes(name)) return;
+        const payload = sanitizeEventPayload(name, m.payload);
+        if (payload !== null) this._o.onEvent(surface, name, payload);
       }
     } catch {
       /* dropped */

@@ -268,7 +268,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** A plain object with our tag and version. */
-function isEnvelope(d: unknown): d is Record<string, unknown> {
+export function isEnvelope(d: unknown): d is Record<string, unknown> {
   return isPlainObject(d) && own(d, 'tag') && d.tag === BRIDGE_TAG && own(d, 'v') && d.v === BRIDGE_VERSION && own(d, 'type') && typeof d.type === 'string';
 }
 
