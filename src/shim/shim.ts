@@ -52,11 +52,7 @@ export interface ShimDeps {
 export const SHIM_MARK = Symbol.for('twt-chat-widget.shim');
 
 const METHODS = new Map<string, (el: TwtChatWidget, payload: unknown) => Promise<unknown>>([
-  ['maximize', (el) => el.maximize()],
-  ['minimize', (el) => el.minimize()],
-  ['hide', (el) => el.hide()],
-  ['show', (el) => el.show()],
-  ['toggle', (el) => el.toggle()],
+  ...(['maximize', 'minimize', 'hide', 'show', 'toggle'] as const).map((m) => [m, (el: TwtChatWidget) => el[m]()] as const),
   ['login', (el, p) => el.login(p)],
   ['set_language', (el, p) => el.setLanguage(unwrap(p, 'locale'))],
   ['set_theme', (el, p) => el.setTheme(unwrap(p, 'theme'))],
