@@ -38,13 +38,14 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('hands the panel its boot data over the bridge, not in the URL', async () => {
-    await bootWidget({ language: 'zh-Hans', theme: 'dark', sbs: 's1', 'sbs-mm': 'm1', ranstr: 'r1', name: 'Ann' });
+    // Values long enough that the URL's random nonce cannot contain them by chance (it once held "s1").
+    await bootWidget({ language: 'zh-Hans', theme: 'dark', sbs: 'business-user-4711', 'sbs-mm': 'signature-of-4711', ranstr: 'nonce-of-4711', name: 'Ann Visitorname' });
     const r = await report('panel');
     expect(r.boot).to.include({ appid: 'demo', hostOrigin: location.origin, locale: 'zh-cn', theme: 'dark', visibility: 'minimized', sdkVersion: '1.2.0' });
-    expect(r.boot!.login).to.deep.equal({ sbs: 's1', sbs_mm: 'm1', ranstr: 'r1' });
-    expect(r.boot!.profile).to.include({ name: 'Ann', referer: location.href, source_title: document.title });
+    expect(r.boot!.login).to.deep.equal({ sbs: 'business-user-4711', sbs_mm: 'signature-of-4711', ranstr: 'nonce-of-4711' });
+    expect(r.boot!.profile).to.include({ name: 'Ann Visitorname', referer: location.href, source_title: document.title });
     expect(r.boot!.app).to.deep.equal({ name: 'Double App', greeting: 'Hello from the double' });
-    expect(frame('panel')!.src).to.not.contain('s1').and.not.contain('m1');
+    expect(frame('panel')!.src).to.not.contain('business-user').and.not.contain('signature-of').and.not.contain('Visitorname');
     // the surface got the current view right after connecting
     expect(r.commands.some((c) => c.name === 'set_view' && c.payload.visibility === 'minimized')).to.be.true;
   });
