@@ -403,6 +403,26 @@ describe('<twt-chat-widget>', () => {
     box.remove();
   });
 
+  it('a move reloads the iframes: what their old documents still send while unloading is not heard (issue 10)', async () => {
+    // Turbo Drive swaps <body> and puts a data-turbo-permanent element back into the new one: its iframes reload.
+    // The panel's old document, cut off mid-request, reported bootstrap_failed as it went, which tore the widget down.
+    const el = await bootWidget({ appid: 'demo-dying-words' });
+    await el.maximize();
+    const events: string[] = [];
+    for (const n of ['destroyed', 'bootstrap-failed', 'visibility-changed', 'initialized']) el.addEventListener(`twt-${n}`, () => events.push(n));
+    const box = document.createElement('section');
+    document.body.append(box);
+    box.append(el);
+    await Promise.race([waitConnected('panel'), next(el, 'bootstrap_failed')]);
+    await sleep(300);
+    expect(events).to.deep.equal([]);
+    expect((await waitConnected('panel')).boot!.visibility).to.equal('maximized');
+    expect(el.visibility).to.equal('maximized');
+    expect(getComputedStyle(frame('panel')!).visibility).to.equal('visible');
+    await el.setTheme('dark'); // the reloaded panel answers
+    box.remove();
+  });
+
   it('React 19 StrictMode-like mount, unmount, remount in one task boots once', async () => {
     const el = document.createElement('twt-chat-widget');
     el.setAttribute('server', W);

@@ -167,7 +167,10 @@ export class HostBridge {
     }
     const { port1, port2 } = new MessageChannel();
     frame._port = port1;
-    port1.onmessage = (m) => this._onPortMessage(surface, m.data);
+    // Only while the iframe still holds the document that connected. An iframe taken out of the document reloads
+    // (Turbo's body swap moves a permanent element out and back): its old document, being unloaded, still posts
+    // what its cut-off requests report (a `bootstrap_failed` that would tear the widget down), and is not heard.
+    port1.onmessage = (m) => win === frame._iframe.contentWindow && this._onPortMessage(surface, m.data);
     win.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'connect', nonce: frame.nonce, boot: this._o.boot(surface) }, this._o.origin, [port2]);
     this._o.onConnect(surface);
   }
