@@ -423,6 +423,40 @@ describe('<twt-chat-widget>', () => {
     box.remove();
   });
 
+  it('a clone of a running widget (cloneNode(true): Turbo snapshots, Bardo) renders no second surfaces and leaves the live panel open', async () => {
+    const el = await bootWidget();
+    await el.maximize();
+    const count = (s: string) => document.querySelectorAll(`iframe[data-twt-widget-surface="${s}"]`).length;
+    const copy = el.cloneNode(true) as TwtChatWidget;
+    expect(copy.querySelectorAll('iframe[data-twt-widget-surface]').length, 'cloneNode(true) copies the surface iframes').to.equal(2);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      document.body.append(copy); // while the widget runs: inert, and without the copied iframes
+      await sleep(300);
+    } finally {
+      console.warn = warn;
+    }
+    expect([count('panel'), count('launcher')]).to.deep.equal([1, 1]);
+    expect(copy.querySelector('iframe, twt-launcher')).to.equal(null);
+    expect(frame('panel')!.closest('twt-chat-widget')).to.equal(el);
+    expect(el.visibility).to.equal('maximized');
+    expect(getComputedStyle(frame('panel')!).visibility).to.equal('visible');
+    copy.remove();
+
+    // Another clone, put on the page once the widget is gone (a snapshot restored without it): boots with fresh surfaces only.
+    const later = el.cloneNode(true) as TwtChatWidget;
+    el.remove();
+    el.destroy();
+    const ready = next(later, 'runtime_activated');
+    document.body.append(later);
+    await ready;
+    expect([count('panel'), count('launcher')]).to.deep.equal([1, 1]);
+    expect(frame('panel')!.closest('twt-chat-widget')).to.equal(later);
+    await later.maximize();
+    await waitConnected('panel');
+  });
+
   it('React 19 StrictMode-like mount, unmount, remount in one task boots once', async () => {
     const el = document.createElement('twt-chat-widget');
     el.setAttribute('server', W);

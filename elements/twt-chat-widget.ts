@@ -163,6 +163,9 @@ export class TwtChatWidget extends ReactiveElement {
     super.connectedCallback();
     clearTimeout(this._removal);
     applyStyles(this, { display: 'contents' });
+    // Surfaces in an element that runs none are copies: cloneNode(true) of a running widget (Turbo clones the page
+    // for its snapshot cache, and the permanent element when it swaps <body>). Never loaded, shown or counted twice.
+    if (!this._bridge) for (const n of this.querySelectorAll(':scope>[data-twt-widget-surface],:scope>[data-twt-owned]')) n.remove();
     queueMicrotask(() => {
       if (this.isConnected && this._phase === Phase.Idle && !this._resolve().config.asyncInit) this.init();
     });
