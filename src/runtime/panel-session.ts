@@ -110,12 +110,16 @@ export class PanelSession {
     try {
       session = await this.createSession(this.login);
     } catch (err) {
+      // A document being unloaded (its iframe taken out of the page) sees its requests cut off: that is no
+      // failure of the widget, and the host may already be talking to the reloaded panel.
+      if (this.disposed) return;
       const e = err instanceof SessionError ? err : new SessionError('invalid_bootstrap', String(err));
       const reason = BOOT_FAILURE_REASONS.includes(e.reason) ? e.reason : 'invalid_bootstrap';
       this.update({ phase: 'failed' });
       this.o.emit('bootstrap_failed', { reason, source: 'visitor_session', mode: 'embedded', message: e.message });
       return;
     }
+    if (this.disposed) return;
     await this.activate(session);
   }
 

@@ -66,6 +66,18 @@ describe('PanelSession with a fake server', () => {
     p.s.dispose();
   });
 
+  it('a panel disposed while its session request is out (its document unloading) reports nothing and opens no socket', async () => {
+    for (const answer of [{ status: 503, body: { ok: false, reason: 'internal', message: 'cut off' } }, undefined]) {
+      FakeWebSocket.reset();
+      const p = panel(answer ? { session: () => answer } : {});
+      const started = p.s.start();
+      p.s.dispose();
+      await started;
+      expect(p.names(), answer ? 'a failed request' : 'an answered request').to.deep.equal([]);
+      expect(FakeWebSocket.instances.length).to.equal(0);
+    }
+  });
+
   it('maps a refused session to bootstrap_failed and opens no socket', async () => {
     const p = panel({ session: () => ({ status: 403, body: { ok: false, reason: 'domain_not_whitelisted', message: 'no' } }) });
     await p.s.start();
