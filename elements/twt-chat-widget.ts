@@ -361,6 +361,7 @@ export class TwtChatWidget extends ReactiveElement {
       onConnect: (s) => this._later(() => this._onConnect(s)),
       onEvent: (_s, n, p) => this._later(() => this._onSurfaceEvent(n, p)),
     });
+    this.addController(this._bridge);
     this._identity.use(cfg.appid, cfg.storage);
     this._vis = 'minimized';
 
@@ -606,7 +607,7 @@ export class TwtChatWidget extends ReactiveElement {
 
   private _teardown(reason: Error) {
     this._abort?.abort();
-    this._bridge?.dispose();
+    if (this._bridge) this.removeController(this._bridge), this._bridge.dispose();
     this._bridge = undefined;
     for (const f of this._frames.values()) f.remove();
     this._frames.clear();

@@ -22,6 +22,7 @@ import {
   type SurfaceName,
 } from '../protocol/bridge.js';
 import type { AppInfo, BootstrapFailedPayload } from '../protocol/wire.js';
+import type { ReactiveController } from '@lit/reactive-element';
 
 /** A refusal from the runtime (or the host); `reason` is machine-readable. */
 export class WidgetError extends Error {
@@ -63,14 +64,25 @@ interface Pending {
 
 const COMMAND_TIMEOUT_MS = 15000;
 
-export class HostBridge {
+/**
+ * A reactive controller of the element that owns the surfaces: it hears the surfaces' hellos while that
+ * element is in the document (a surface iframe loads, and says hello, only while it is in the document too).
+ * Ports and pending commands outlive a move; dispose() ends them (the element's teardown).
+ */
+export class HostBridge implements ReactiveController {
   private readonly _frames = new Map<SurfaceName, Frame>();
   private readonly _pending = new Map<number, Pending>();
   private _nextId = 1;
   private _disposed = false;
 
-  constructor(private readonly _o: HostBridgeOptions) {
+  constructor(private readonly _o: HostBridgeOptions) {}
+
+  hostConnected(): void {
     addEventListener('message', this._onWindowMessage);
+  }
+
+  hostDisconnected(): void {
+    removeEventListener('message', this._onWindowMessage);
   }
 
   /** Registers the iframe of a surface and returns the URL to load in it (nonce and host origin in the fragment). */
@@ -126,7 +138,7 @@ export class HostBridge {
   /** Closes every port, stops listening, rejects what is still pending. */
   dispose(): void {
     this._disposed = true;
-    removeEventListener('message', this._onWindowMessage);
+    this.hostDisconnected();
     for (const f of this._frames.values()) f._port?.close();
     this._frames.clear();
     for (const id of this._pending.keys()) this._settle(id, new WidgetError('destroyed', 'the widget was destroyed'));
