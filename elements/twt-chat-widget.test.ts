@@ -94,7 +94,9 @@ describe('<twt-chat-widget>', () => {
     let forged = false;
     el.addEventListener('twt-unread-count-changed', () => (forged = true));
     control('launcher', { double: 'emit', name: 'unread_count_changed', payload: { count: 9 } });
-    await sleep(150);
+    // Ordering sentinel: a request the launcher may send, after the forged event on the same port.
+    control('launcher', { double: 'emit', name: 'request_toggle' });
+    expect((await next(el, 'visibility_changed')).visibility).to.equal('minimized');
     expect(forged).to.be.false;
   });
 
@@ -104,7 +106,9 @@ describe('<twt-chat-widget>', () => {
     expect(await next(el, 'unread_count_changed')).to.deep.equal({ count: 3 });
     expect(el.unreadCount).to.equal(3);
     control('panel', { double: 'emit', name: 'card_content', payload: { card: null } });
-    await sleep(100);
+    // Ordering sentinel: the next event on the same port has been handled, so the empty card was too.
+    control('panel', { double: 'emit', name: 'unread_count_changed', payload: { count: 3 } });
+    expect(await next(el, 'unread_count_changed')).to.deep.equal({ count: 3 });
     expect(frame('card'), 'no card iframe without a card').to.equal(null);
     control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
     await waitFor(() => !!frame('card'), 'the card iframe, created for its first card');
@@ -339,7 +343,8 @@ describe('<twt-chat-widget>', () => {
       second.setAttribute('appid', 'demo');
       second.setAttribute('server', W);
       document.body.append(second);
-      await sleep(300);
+      // Its init() ran (and stopped) when it warns.
+      await waitFor(() => warnings.join().includes('already running'), 'the second element to warn');
       expect(second.initialized).to.be.false;
       expect(document.querySelectorAll('iframe[data-twt-widget-surface="panel"]').length).to.equal(1);
       expect(warnings.join()).to.contain('already running');
@@ -430,10 +435,12 @@ describe('<twt-chat-widget>', () => {
     const copy = el.cloneNode(true) as TwtChatWidget;
     expect(copy.querySelectorAll('iframe[data-twt-widget-surface]').length, 'cloneNode(true) copies the surface iframes').to.equal(2);
     const warn = console.warn;
-    console.warn = () => {};
+    const warnings: string[] = [];
+    console.warn = (m: string) => warnings.push(String(m));
     try {
       document.body.append(copy); // while the widget runs: inert, and without the copied iframes
-      await sleep(300);
+      // Its init() ran (and stopped) when it warns.
+      await waitFor(() => warnings.join().includes('already running'), 'the copy to warn');
     } finally {
       console.warn = warn;
     }

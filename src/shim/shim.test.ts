@@ -134,7 +134,8 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     try {
       snippet({ appid: 'demo' });
       await loadCore();
-      await sleep(300);
+      // The second core.js stops where it warns (synchronously, while it runs), before creating anything.
+      await waitFor(() => warnings.join().includes('more than once'), 'the second core.js to warn');
     } finally {
       console.warn = warn;
     }
