@@ -63,11 +63,15 @@ async function assertDeliveredOnce(page: Page, conversationId: string, [a, b]: [
   await sentBubble(page, a).waitFor();
   await poll(async () => (await surface(page, 'panel').locator('li.msg.pending').count()) === 0, 'no pending bubble left');
   for (const t of [a, b]) assert.equal(await bubble(page, t).count(), 1, `"${t}" shown once`);
-  await page.waitForTimeout(1000); // room for a duplicate resend to land, if there were one
+  // Ordering sentinel: a message sent now goes over the same socket as any duplicate resend would, so once the
+  // server has it, a duplicate would have been stored before it.
+  const sentinel = unique('after the resends');
+  await visitorSend(page, sentinel);
+  await e2e.agent.waitForVisitorMessage(sentinel);
   const visitorTexts = (await e2e.agent.messages(conversationId)).filter((m) => m.author === 'visitor').map((m) => m.text);
   assert.equal(visitorTexts.filter((t) => t === a).length, 1, `"${a}" stored once`);
   assert.equal(visitorTexts.filter((t) => t === b).length, 1, `"${b}" stored once`);
-  assert.deepEqual(visitorTexts.slice(-2), [a, b], 'stored in the order typed, after the earlier messages');
+  assert.deepEqual(visitorTexts.slice(-3), [a, b, sentinel], 'stored in the order typed, after the earlier messages');
 }
 
 describe('e2e: offline and back', { timeout: 180_000 }, () => {
@@ -97,8 +101,8 @@ describe('e2e: offline and back', { timeout: 180_000 }, () => {
       await banner(page).waitFor({ state: 'detached' });
       const after = await statuses(page, tOnline);
       assert.equal(after.filter((s) => s === 'connected').length, 1, `one reconnect after online (statuses ${after.join(' → ')})`);
-      const connectedAt = (await events(page, 'session_connected')).at(-1)!.t;
-      assert.ok(connectedAt - tOnline < 3_000, `reconnected at once when back online (${connectedAt - tOnline} ms), not after a backoff wait`);
+      // That `online` cuts the backoff wait short is checked with an injectable clock in src/runtime/session.test.ts,
+      // not by wall-clock time here.
       p.assertNoUnexpectedErrors(OFFLINE_NOISE);
     } finally {
       await context.setOffline(false).catch(() => {});
