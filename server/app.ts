@@ -22,6 +22,7 @@ import { ReadReceipts } from './read-receipts.js';
 import { randomId } from './auth.js';
 import type { ServerContext } from './context.js';
 import { handleApi } from './http/api.js';
+import { writeRawError } from './http/raw-answer.js';
 import { serveStatic } from './http/static-files.js';
 import { handleVisitorSocket } from './ws/visitor-socket.js';
 import { handleAgentSocket } from './ws/agent-socket.js';
@@ -145,16 +146,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     const path = (req.url ?? '').split('?')[0];
-    if (path !== '/v1/ws' && path !== '/v1/agent/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if (path !== '/v1/ws' && path !== '/v1/agent/ws') return writeRawError(socket, 404, 'not_found', 'no WebSocket endpoint here');
     // Sockets per client address are capped before the upgrade, so a refused one costs no WebSocket.
     const address = clientAddress(req, ctx.trustProxyHops);
     const release = ctx.limits.sockets.acquire(address);
     if (!release) {
-      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds(SOCKET_CAP_RETRY_MS)}\r\nConnection: close\r\n\r\n`);
-      return;
+      return writeRawError(socket, 429, 'rate_limited', 'too many sockets from this address', { 'retry-after': String(retryAfterSeconds(SOCKET_CAP_RETRY_MS)) });
     }
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -163,9 +160,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       else handleAgentSocket(ctx, ws, address);
     });
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  // A handshake ws refuses (wrong method, no key, unknown version) gets our answer, not ws's bare text/html one.
+  wss.on('wsClientError', (err: Error, socket: Duplex) => {
+    const method = err.message === 'Invalid HTTP method';
+    writeRawError(socket, method ? 405 : 400, method ? 'method_not_allowed' : 'malformed', err.message, /Version/.test(err.message) ? { 'sec-websocket-version': '13, 8' } : {});
   });
+  server.on('clientError', (_err, socket) => writeRawError(socket, 400, 'malformed', 'the request could not be parsed'));
 
   const host = options.host ?? env.HOST ?? '127.0.0.1';
   const wantPort = options.port ?? (env.PORT !== undefined ? Number(env.PORT) : 8787);

@@ -3,6 +3,7 @@
 // are not served in production.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { api, startTestServer } from './test/support.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -31,6 +32,41 @@ describe('every answer', () => {
       [404, 404, 301, 301, 302, 405, 404, 200, 200].map((status) => [status, 'nosniff']),
     );
   });
+});
+
+/** Sends raw bytes on a fresh connection; resolves with the whole answer once the server closes it. */
+function rawRequest(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => (answer += d));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('answers written straight to the socket', () => {
+  const upgrade = (path: string, extra = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n') =>
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${extra}\r\n`;
+  const cases: Array<[string, string, number, string]> = [
+    ['an upgrade to a path with no WebSocket', upgrade('/v1/nowhere'), 404, 'not_found'],
+    ['an upgrade without a key', upgrade('/v1/ws', 'Sec-WebSocket-Version: 13\r\n'), 400, 'malformed'],
+    ['an upgrade with an unknown version', upgrade('/v1/ws', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 7\r\n'), 400, 'malformed'],
+    ['an upgrade by POST', upgrade('/v1/ws').replace(/^GET/, 'POST'), 405, 'method_not_allowed'],
+    ['a request the parser refuses', 'NOT A REQUEST\r\n\r\n', 400, 'malformed'],
+  ];
+  for (const [what, request, status, reason] of cases) {
+    test(`${what}: ${status} ${reason}, JSON, nosniff, closed`, async () => {
+      const answer = await rawRequest(server.url, request);
+      const [head, body] = answer.split('\r\n\r\n');
+      assert.match(head, new RegExp(`^HTTP/1.1 ${status} `));
+      assert.match(head, /\r\nx-content-type-options: nosniff\r\n/i);
+      assert.match(head, /\r\nconnection: close(\r\n|$)/i);
+      assert.equal(JSON.parse(body).reason, reason);
+    });
+  }
 });
 
 describe('Content-Security-Policy', () => {
