@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
-import { W, frame, control, report, next, sleep, waitFor, bootWidget, cleanPage, waitConnected } from '../test/fixtures/host/double.js';
+import { W, frame, control, report, next, sleep, waitFor, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/fixtures/host/double.js';
 
 describe('<twt-chat-widget>', () => {
   afterEach(() => {
@@ -11,9 +11,7 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('boots from attributes alone: bootstrap, three light-DOM surfaces, the lifecycle in order', async () => {
-    const el = document.createElement('twt-chat-widget');
-    el.setAttribute('appid', 'demo');
-    el.setAttribute('server', W);
+    const el = widgetElement();
     const seen: string[] = [];
     for (const n of ['initialized', 'iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated', 'session_connected'])
       el.addEventListener(`twt-${n.replace(/_/g, '-')}`, () => seen.push(n));
@@ -152,9 +150,7 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('queues calls made while booting and delivers them in order', async () => {
-    const el = document.createElement('twt-chat-widget');
-    el.setAttribute('appid', 'demo');
-    el.setAttribute('server', W);
+    const el = widgetElement();
     document.body.append(el);
     const done = Promise.all([el.setLanguage('de'), el.maximize(), el.setTheme('dark')]);
     expect(el.initialized).to.be.false;
@@ -165,9 +161,7 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('calls queued while booting run right after the initialized listeners (a call made in one goes first), in call order', async () => {
-    const el = document.createElement('twt-chat-widget');
-    el.setAttribute('appid', 'demo');
-    el.setAttribute('server', W);
+    const el = widgetElement();
     const seen: string[] = [];
     el.addEventListener('twt-visibility-changed', (e) => seen.push((e as CustomEvent).detail.visibility));
     el.addEventListener('twt-initialized', () => void el.hide(), { once: true });
@@ -182,9 +176,7 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('calls waiting for the widget or for the panel reject with the teardown error; later calls wait for the next boot', async () => {
-    const el = document.createElement('twt-chat-widget');
-    el.setAttribute('appid', 'demo');
-    el.setAttribute('server', W);
+    const el = widgetElement();
     document.body.append(el);
     el.init(); // booting now (connecting boots it a microtask later)
     const booting = [el.maximize(), el.setTheme('dark'), el.login({ sbs: 'a', sbs_mm: 'b', ranstr: 'c' })];
@@ -208,9 +200,7 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('a call queued while booting rejects with the bootstrap failure; calls after it with bootstrap_failed', async () => {
-    const el = document.createElement('twt-chat-widget');
-    el.setAttribute('appid', 'refused-app');
-    el.setAttribute('server', W);
+    const el = widgetElement('refused-app');
     const failed = next(el, 'bootstrap_failed');
     document.body.append(el);
     const queued = el.maximize().then(() => null, (e) => e);
@@ -262,9 +252,7 @@ describe('<twt-chat-widget>', () => {
       ['Bad AppId!', {}, 'invalid_bootstrap'],
     ];
     for (const [appid, , reason] of cases) {
-      const el = document.createElement('twt-chat-widget');
-      el.setAttribute('appid', appid);
-      el.setAttribute('server', W);
+      const el = widgetElement(appid);
       const failed = next(el, 'bootstrap_failed');
       document.body.append(el);
       const p = await failed;
@@ -276,9 +264,7 @@ describe('<twt-chat-widget>', () => {
     const saved = TwtChatWidget.bootstrapTimeoutMs;
     TwtChatWidget.bootstrapTimeoutMs = 300;
     try {
-      const el = document.createElement('twt-chat-widget');
-      el.setAttribute('appid', 'slow-app');
-      el.setAttribute('server', W);
+      const el = widgetElement('slow-app');
       const failed = next(el, 'bootstrap_failed');
       document.body.append(el);
       expect((await failed).reason).to.equal('timeout');
@@ -339,9 +325,7 @@ describe('<twt-chat-widget>', () => {
     const warnings: string[] = [];
     console.warn = (m: string) => warnings.push(String(m));
     try {
-      const second = document.createElement('twt-chat-widget');
-      second.setAttribute('appid', 'demo');
-      second.setAttribute('server', W);
+      const second = widgetElement();
       document.body.append(second);
       // Its init() ran (and stopped) when it warns.
       await waitFor(() => warnings.join().includes('already running'), 'the second element to warn');
@@ -465,9 +449,7 @@ describe('<twt-chat-widget>', () => {
   });
 
   it('React 19 StrictMode-like mount, unmount, remount in one task boots once', async () => {
-    const el = document.createElement('twt-chat-widget');
-    el.setAttribute('server', W);
-    el.setAttribute('appid', 'demo');
+    const el = widgetElement();
     const events: string[] = [];
     for (const n of ['initialized', 'destroyed']) el.addEventListener(`twt-${n}`, () => events.push(n));
     const ready = next(el, 'runtime_activated');
