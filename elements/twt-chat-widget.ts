@@ -505,7 +505,8 @@ export class TwtChatWidget extends ReactiveElement {
     this._emit('visibility_changed', { visibility: v });
     // Focus moves into the panel once its document is there: focused while still loading, Chromium can hand
     // the focus to the cross-site document that replaces about:blank without routing keys to it.
-    if (v === 'maximized') this._afterBridge(async () => document.activeElement === had && panel!.focus()).catch(() => {});
+    // Only if it is still open, and focus is still where it was then (the visitor has not moved it meanwhile).
+    if (v === 'maximized') this._afterBridge(async () => this._vis === 'maximized' && document.activeElement === had && panel!.focus()).catch(() => {});
     else if (had === panel) {
       // A click into the cross-process launcher may not have moved the host's focus yet (it reads
       // <body>): then the launcher, which opened the panel, gets focus back.
