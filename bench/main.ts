@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   const latestPath = `bench/results/latest${quick ? '-quick' : ''}.json`;
   if (only && existsSync(latestPath)) {
     const prev = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; rows: Row[] };
-    const stepOf = (r: Row) => (r.key.startsWith('server.flood.') ? 'floods' : r.section === 'bytes' ? 'bytes' : r.section === 'server' ? 'server' : 'host');
+    // The floods' rows share the server section: their keys tell them apart (`floods.error` when the step itself failed).
+    const stepOf = (r: Row) => (r.key.startsWith('server.flood.') || r.key.startsWith('floods.') ? 'floods' : r.section === 'bytes' ? 'bytes' : r.section === 'server' ? 'server' : 'host');
     const carried = prev.rows.filter((r) => !only.includes(stepOf(r))).map((r) => ({ ...r, note: [r.note, `carried over from the run of ${prev.date}`].filter(Boolean).join('; ') }));
     const order = ['bytes', 'host', 'server', 'floods'];
     rows.push(...carried);
