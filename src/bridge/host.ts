@@ -73,7 +73,6 @@ export class HostBridge implements ReactiveController {
   private readonly _frames = new Map<SurfaceName, Frame>();
   private readonly _pending = new Map<number, Pending>();
   private _nextId = 1;
-  private _disposed = false;
 
   constructor(private readonly _o: HostBridgeOptions) {}
 
@@ -137,7 +136,6 @@ export class HostBridge implements ReactiveController {
 
   /** Closes every port, stops listening, rejects what is still pending. */
   dispose(): void {
-    this._disposed = true;
     this.hostDisconnected();
     for (const f of this._frames.values()) f._port?.close();
     this._frames.clear();
@@ -193,7 +191,8 @@ export class HostBridge implements ReactiveController {
    */
   private _onPortMessage(surface: SurfaceName, m: unknown) {
     try {
-      if (!isEnvelope(m) || this._disposed) return;
+      // Nothing arrives once disposed: the ports are closed, and a removed iframe's window is not the one that connected.
+      if (!isEnvelope(m)) return;
       if (m.type === 'result') {
         const id = m.id as number;
         const p = this._pending.get(id);
