@@ -1,7 +1,7 @@
 // Configuration of the custom-elements-manifest analyzer (`npm run build` and scripts/api-docs.mjs).
 //
 // <twt-chat-widget>'s attributes are documented by JSDoc @attr tags, but its reactive
-// properties are declared at run time from the one option table, src/config/fields.ts,
+// properties are declared at run time from the one option table, src/shared/config-fields.ts,
 // which the analyzer cannot see. This plugin reads that table and, for each option,
 // links the attribute to its camelCase property (`fieldName`) and lists the property as
 // a public field, so editors and the API docs show both `z-index` and `zIndex`. It fails
@@ -9,13 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const FIELDS_FILE = fileURLToPath(new URL('./src/config/fields.ts', import.meta.url));
+const FIELDS_FILE = fileURLToPath(new URL('./src/shared/config-fields.ts', import.meta.url));
 
 /** [property, attribute] of every option, as the element declares them (see configProperties()). */
 function optionProperties() {
   const text = readFileSync(FIELDS_FILE, 'utf8');
   const body = text.match(/export const CONFIG_FIELDS = \{([\s\S]*?)\n\}/);
-  if (!body) throw new Error('custom-elements-manifest.config.mjs: cannot find CONFIG_FIELDS in src/config/fields.ts');
+  if (!body) throw new Error('custom-elements-manifest.config.mjs: cannot find CONFIG_FIELDS in src/shared/config-fields.ts');
   return [...body[1].matchAll(/^\s+(\w+): \{(.*)\},?$/gm)].map(([, key, rest]) => {
     const property = rest.match(/property: '(\w+)'/)?.[1] ?? key;
     return [property, property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)];
@@ -34,7 +34,7 @@ function linkOptionProperties() {
           const documented = [...attrs.keys()].sort().join(' ');
           const declared = options.map(([, a]) => a).sort().join(' ');
           if (documented !== declared) {
-            throw new Error(`<twt-chat-widget>: the @attr tags (${documented}) differ from src/config/fields.ts (${declared})`);
+            throw new Error(`<twt-chat-widget>: the @attr tags (${documented}) differ from src/shared/config-fields.ts (${declared})`);
           }
           decl.members ??= [];
           for (const [property, attribute] of options) {

@@ -3,7 +3,7 @@
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fileURLToPath } from 'node:url';
-import { testServerPlugin } from './test/wtr-server-plugin.mjs';
+import { testServerPlugin } from './test/helpers/wtr/server-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -18,7 +18,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)), target: 'es2021' }),
     testServerPlugin(),
-    (await import('./test/host-double-plugin.mjs')).hostDoublePlugin(),
+    (await import('./test/helpers/wtr/host-double-plugin.mjs')).hostDoublePlugin(),
   ],
   browsers: [
     playwrightLauncher({

@@ -2,8 +2,8 @@
 // prefers-color-scheme live, a strict CSP host page, a polluted Object.prototype.
 import { expect } from '@open-wc/testing';
 import { setViewport, emulateMedia } from '@web/test-runner-commands';
-import '../src/define.js';
-import { W, frame, next, bootWidget, cleanPage } from '../test/fixtures/host/double.js';
+import '../src/host/define.js';
+import { W, frame, next, bootWidget, cleanPage } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget> layout and host environment', () => {
   afterEach(async () => {

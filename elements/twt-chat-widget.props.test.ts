@@ -1,8 +1,8 @@
 // <twt-chat-widget> as a lit ReactiveElement: every config field a reactive property with its attribute,
 // changes applied live (also while booting), reflected state attributes, typed events, updateComplete.
 import { expect } from '@open-wc/testing';
-import '../src/define.js';
-import { W, frame, next, report, waitFor, bootWidget, cleanPage, waitConnected } from '../test/fixtures/host/double.js';
+import '../src/host/define.js';
+import { W, frame, next, report, waitFor, bootWidget, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget> reactive properties', () => {
   afterEach(() => {
@@ -90,7 +90,7 @@ describe('<twt-chat-widget> reactive properties', () => {
   it('typed events: the detail of twt-visibility-changed is known to TypeScript', async () => {
     const el = await bootWidget();
     const seen: string[] = [];
-    // Compiles only with the GlobalEventHandlersEventMap entries from src/define.ts (the build typechecks tests).
+    // Compiles only with the GlobalEventHandlersEventMap entries from src/host/define.ts (the build typechecks tests).
     el.addEventListener('twt-visibility-changed', (e) => seen.push(e.detail.visibility));
     document.addEventListener('twt-unread-count-changed', (e) => seen.push(String(e.detail.count)), { once: true });
     await el.toggle();

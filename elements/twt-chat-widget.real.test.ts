@@ -1,9 +1,9 @@
 // Smoke test against the real server and the real runtime surfaces (dist/ must be built).
 import { expect } from '@open-wc/testing';
-import '../src/define.js';
-// @ts-ignore served by test/wtr-server-plugin.mjs
+import '../src/host/define.js';
+// @ts-ignore served by test/helpers/wtr/server-plugin.mjs
 import env from '/__twt_env.js';
-import { next } from '../test/fixtures/host/double.js';
+import { next } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget> with the real server and runtime', () => {
   it('boots to runtime_activated, stores the identity clue, maximizes and answers set_language', async () => {

@@ -4,7 +4,7 @@
  * `iframe { width: 100% !important }`), and CSSOM writes are allowed under a
  * strict CSP without `'unsafe-inline'`, so no `<style>` text is injected.
  */
-import type { SurfaceName } from '../src/protocol/bridge.js';
+import type { SurfaceName } from '../src/shared/bridge-protocol.js';
 
 /** Our default stacking level: high, but below 2147483647 so host overlays (the spec's hover demo) can sit above. */
 export const DEFAULT_Z_INDEX = 2147483000;

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../src/define.js';
+import '../src/host/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
-import { W, frame, control, report, next, sleep, waitFor, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/fixtures/host/double.js';
+import { W, frame, control, report, next, sleep, waitFor, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget>', () => {
   afterEach(() => {

@@ -1,14 +1,14 @@
 import { ReactiveElement, type PropertyDeclaration, type PropertyDeclarations } from '@lit/reactive-element';
-import { LOGIN_NEEDS, invalidValue, oneOfText, resolveConfig, type ConfigResult, type WidgetConfig } from '../src/config/config.js';
-import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey } from '../src/config/fields.js';
-import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from '../src/bridge/host.js';
+import { LOGIN_NEEDS, invalidValue, oneOfText, resolveConfig, type ConfigResult, type WidgetConfig } from '../src/host/config.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey } from '../src/shared/config-fields.js';
+import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from '../src/host/bridge.js';
 import { MediaQueryController } from './controllers/media-query.js';
 import { IdentityStorageController } from './controllers/identity-storage.js';
-import { LOCALES, normalizeLocale } from '../src/locale/locales.js';
-import { SDK_VERSION } from '../src/shim/version.js';
-import { activeWidget, announceActive, retireActive } from '../src/shim/active-widget.js';
-import { own, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/protocol/bridge.js';
-import type { AppInfo, BootstrapFailedPayload, IdentityClue, VisitorProfile } from '../src/protocol/wire.js';
+import { LOCALES, normalizeLocale } from '../src/shared/locales.js';
+import { SDK_VERSION } from '../src/host/version.js';
+import { activeWidget, announceActive, retireActive } from '../src/host/active-widget.js';
+import { own, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/shared/bridge-protocol.js';
+import type { AppInfo, BootstrapFailedPayload, IdentityClue, VisitorProfile } from '../src/shared/wire-protocol.js';
 import { TwtLauncher } from './twt-launcher.js';
 import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
@@ -123,7 +123,7 @@ const settle = (waiting: Waiting, e?: Error) => {
  * @fires twt-bootstrap-failed - Embedded boot failed; the widget is hidden and cleaned up.
  */
 export class TwtChatWidget extends ReactiveElement {
-  /** Every config field as a reactive property with its attribute (from the one table, src/config/fields.ts). */
+  /** Every config field as a reactive property with its attribute (from the one table, src/shared/config-fields.ts). */
   static override properties = configProperties();
 
   /** Widget origin used when neither `server` nor `options.server` is set (core.js sets its own origin). */

@@ -1,7 +1,7 @@
 // Generates docs/api.md, the API reference:
 //   - the global API (window.TWTChatWidget, window.__twt): hand-written tables
 //     that mirror the spec (shared/spec/js-api.zh.md), cross-checked against the
-//     names the code really accepts (src/shim/shim.ts, src/config/config.ts),
+//     names the code really accepts (src/host/shim.ts, src/host/config.ts),
 //   - the elements: generated from custom-elements.json (the elements' JSDoc),
 //   - the package entry points: from package.json `exports`.
 //
@@ -59,7 +59,7 @@ function literalsOf(file, name) {
   return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
 }
 
-/** The keys of an object literal `export const NAME = { key: …, … }` (one key per line, as in src/config/fields.ts). */
+/** The keys of an object literal `export const NAME = { key: …, … }` (one key per line, as in src/shared/config-fields.ts). */
 function objectKeysOf(file, name) {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const m = text.match(new RegExp(`export const ${name}\\s*=\\s*\\{\\n([\\s\\S]*?)\\n\\}`));
@@ -166,11 +166,11 @@ function crossCheck() {
       throw new Error(`${what}: the code and scripts/api-docs.mjs disagree` + (missing.length ? `; undocumented: ${missing.join(', ')}` : '') + (extra.length ? `; documented but not in the code: ${extra.join(', ')}` : '') + '. Update the tables in scripts/api-docs.mjs.');
     }
   };
-  same('events (src/shim/shim.ts EVENTS)', [...LIFECYCLE_EVENTS, ...STATE_EVENTS].map((r) => r[0]), literalsOf('src/shim/shim.ts', 'EVENTS'));
-  same('methods (src/shim/shim.ts MethodName)', METHODS.map((r) => r[0]), literalsOf('src/shim/shim.ts', 'MethodName'));
-  same('getters (src/shim/shim.ts GetterName)', GETTERS.map((r) => r[0]), literalsOf('src/shim/shim.ts', 'GetterName'));
-  same('config keys (src/config/fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), objectKeysOf('src/config/fields.ts', 'CONFIG_FIELDS'));
-  same('languages (src/locale/locales.ts SOURCE_LOCALE + TARGET_LOCALES)', LANGUAGES.map((r) => r[0]), [...literalsOf('src/locale/locales.ts', 'SOURCE_LOCALE'), ...literalsOf('src/locale/locales.ts', 'TARGET_LOCALES')]);
+  same('events (src/host/shim.ts EVENTS)', [...LIFECYCLE_EVENTS, ...STATE_EVENTS].map((r) => r[0]), literalsOf('src/host/shim.ts', 'EVENTS'));
+  same('methods (src/host/shim.ts MethodName)', METHODS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'MethodName'));
+  same('getters (src/host/shim.ts GetterName)', GETTERS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'GetterName'));
+  same('config keys (src/shared/config-fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), objectKeysOf('src/shared/config-fields.ts', 'CONFIG_FIELDS'));
+  same('languages (src/shared/locales.ts SOURCE_LOCALE + TARGET_LOCALES)', LANGUAGES.map((r) => r[0]), [...literalsOf('src/shared/locales.ts', 'SOURCE_LOCALE'), ...literalsOf('src/shared/locales.ts', 'TARGET_LOCALES')]);
 }
 
 // ------------------------------------------------------------------ markdown

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { CLOSE } from '../src/protocol/wire.js';
-import { testDatabase } from './test/postgres.js';
-import { TestSocket, agentHeaders, api, newVisitor, spawnServer, startTestServer, visitorSocket } from './test/support.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
+import { testDatabase } from '../test/helpers/node/postgres.js';
+import { TestSocket, agentHeaders, api, newVisitor, spawnServer, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 import { openStore } from './db/store.js';
 import { Repo } from './repo.js';
 

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { startHeartbeat, DEFAULT_HEARTBEAT_MS } from './ws/heartbeat.js';
-import { CLOSE, LIMITS } from '../src/protocol/wire.js';
+import { CLOSE, LIMITS } from '../src/shared/wire-protocol.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Repo } from './repo.js';

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVENTS_CHANNEL } from './events.js';
-import { TestSocket, newVisitor, startTestServer, visitorSocket } from './test/support.js';
+import { TestSocket, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 import { openStore } from './db/store.js';
 import { sqlLiteral } from './db/pglite-store.js';
 

@@ -5,8 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { CLOSE } from '../src/protocol/wire.js';
-import { ORIGIN, TestSocket, agentHeaders, api, newVisitor, startTestServer, visitorSocket } from './test/support.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
+import { ORIGIN, TestSocket, agentHeaders, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 

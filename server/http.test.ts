@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loginSignature } from './auth.js';
-import { ORIGIN, agentHeaders, api, newVisitor, startTestServer } from './test/support.js';
+import { ORIGIN, agentHeaders, api, newVisitor, startTestServer } from '../test/helpers/node/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;

@@ -14,8 +14,8 @@
  * RemotePresence; what to do after a lost LISTEN, by ListenCatchUp.
  */
 import type { WebSocket } from 'ws';
-import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/protocol/wire.js';
-import { CLOSE } from '../src/protocol/wire.js';
+import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/shared/wire-protocol.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
 import { EVENTS_CHANNEL, parseEvent, type ServerEvent } from './events.js';
 import { publish, toMessageView, type AgentRow, type MessageRow, type Repo } from './repo.js';
 import { randomId } from './auth.js';

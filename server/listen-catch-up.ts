@@ -9,7 +9,7 @@
  * is remembered), live message pushes to agents wait until that is done, and
  * every process is asked for its presence state again.
  */
-import type { MessageView } from '../src/protocol/wire.js';
+import type { MessageView } from '../src/shared/wire-protocol.js';
 import type { ServerEvent } from './events.js';
 import { toMessageView, type MessageRow, type Repo } from './repo.js';
 

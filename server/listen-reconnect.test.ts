@@ -5,8 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPostgresStore, reconnectDelay, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './db/pg-store.js';
-import { testDatabase } from './test/postgres.js';
-import { TestSocket, agentHeaders, api, newVisitor, sleep, spawnServer, visitorSocket } from './test/support.js';
+import { testDatabase } from '../test/helpers/node/postgres.js';
+import { TestSocket, agentHeaders, api, newVisitor, sleep, spawnServer, visitorSocket } from '../test/helpers/node/server.js';
 
 // A database of our own: the tests close it to new connections for a while.
 const db = testDatabase({ prefix: 'twt_test_listen', ownOnly: true });

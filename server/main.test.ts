@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { api, freshDataDir, ORIGIN } from './test/support.js';
+import { api, freshDataDir, ORIGIN } from '../test/helpers/node/server.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 

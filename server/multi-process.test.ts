@@ -3,8 +3,8 @@
 // PostgreSQL comes from DATABASE_URL_TEST, or the URL .ci/install-postgres wrote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDatabase } from './test/postgres.js';
-import { TestSocket, agentHeaders, api, newVisitor, spawnServer, visitorSocket } from './test/support.js';
+import { testDatabase } from '../test/helpers/node/postgres.js';
+import { TestSocket, agentHeaders, api, newVisitor, spawnServer, visitorSocket } from '../test/helpers/node/server.js';
 import { openStore } from './db/store.js';
 import { Repo } from './repo.js';
 

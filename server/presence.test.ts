@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVENTS_CHANNEL, type ServerEvent } from './events.js';
-import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from './test/support.js';
+import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 const BEAT_MS = 100;
 let server: Awaited<ReturnType<typeof startTestServer>>;

@@ -1,8 +1,8 @@
 /**
  * Data access: every SQL statement of the server lives here, written once for
- * both stores. Rows are mapped to the wire shapes of src/protocol/wire.ts.
+ * both stores. Rows are mapped to the wire shapes of src/shared/wire-protocol.ts.
  */
-import type { MessageView, ConversationSummary, AgentConversation, AppInfo, Author, VisitorProfile } from '../src/protocol/wire.js';
+import type { MessageView, ConversationSummary, AgentConversation, AppInfo, Author, VisitorProfile } from '../src/shared/wire-protocol.js';
 import type { PreparedParam, Queryable, Store } from './db/store.js';
 import { randomId, sha256Hex } from './auth.js';
 import { possibleId } from './storable-input.js';

@@ -3,8 +3,8 @@
 // domains; no Origin at all (a server, not a browser) stays allowed.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLOSE } from '../src/protocol/wire.js';
-import { ORIGIN, TestSocket, api, newVisitor, startTestServer } from './test/support.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
+import { ORIGIN, TestSocket, api, newVisitor, startTestServer } from '../test/helpers/node/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 before(async () => {

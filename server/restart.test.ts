@@ -1,7 +1,7 @@
 // Restart and crash: every acknowledged message survives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentHeaders, api, freshDataDir, newVisitor, spawnServer, startTestServer, visitorSocket } from './test/support.js';
+import { agentHeaders, api, freshDataDir, newVisitor, spawnServer, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 test('a clean restart keeps visitors, clues, tokens and messages', async () => {
   const dataDir = await freshDataDir();

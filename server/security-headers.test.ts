@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { api, startTestServer } from './test/support.js';
+import { api, startTestServer } from '../test/helpers/node/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 before(async () => {

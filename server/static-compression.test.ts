@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { startTestServer } from './test/support.js';
+import { startTestServer } from '../test/helpers/node/server.js';
 import { chooseEncoding, etagMatches } from './http/static-files.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;

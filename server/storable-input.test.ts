@@ -6,8 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loginSignature } from './auth.js';
-import { TestSocket, agentHeaders, api, newVisitor, startTestServer, visitorSocket } from './test/support.js';
-import { testDatabase } from './test/postgres.js';
+import { TestSocket, agentHeaders, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { testDatabase } from '../test/helpers/node/postgres.js';
 
 const NUL = '\u0000';
 const db = testDatabase({ prefix: 'twt_text' });

@@ -1,5 +1,5 @@
 /** Checks a visitor token against its signature, expiry, and the DB (revocation, ban, app state). */
-import { CLOSE } from '../src/protocol/wire.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
 import { verifyToken } from './auth.js';
 import type { ServerContext } from './context.js';
 import type { AppRow, VisitorRow } from './repo.js';

@@ -2,8 +2,8 @@
  * POST /v1/visitor/session: resolve or create the visitor, verify the
  * business-user login if one is claimed, store the profile, issue a token.
  */
-import type { VisitorSessionResponse, VisitorProfile } from '../src/protocol/wire.js';
-import { LIMITS } from '../src/protocol/wire.js';
+import type { VisitorSessionResponse, VisitorProfile } from '../src/shared/wire-protocol.js';
+import { LIMITS } from '../src/shared/wire-protocol.js';
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
 import { originIsTrusted, requestOriginAllowed } from './domains.js';
 import { isStorable } from './storable-input.js';

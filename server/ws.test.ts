@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { CLOSE } from '../src/protocol/wire.js';
-import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from './test/support.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
+import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 

@@ -18,7 +18,7 @@
  */
 import WebSocket from 'ws';
 import http from 'node:http';
-import type { VisitorServerFrame, AgentServerFrame, VisitorSessionResponse } from '../../src/protocol/wire.js';
+import type { VisitorServerFrame, AgentServerFrame, VisitorSessionResponse } from '../../src/shared/wire-protocol.js';
 import { max, nowMs, percentile, sleep } from './stats.js';
 
 interface Visitor {

@@ -1,10 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
-import type { IdentityClue } from '../../src/protocol/wire.js';
-import type { StorageMode } from '../../src/config/config.js';
-import { readIdentity, writeIdentity } from '../../src/storage/identity.js';
+import type { IdentityClue } from '../../src/shared/wire-protocol.js';
+import type { StorageMode } from '../../src/host/config.js';
+import { readIdentity, writeIdentity } from '../../src/host/identity-storage.js';
 
 /**
- * The visitor's first-party identity clue (see src/storage/identity.ts) for the widget's app and
+ * The visitor's first-party identity clue (see src/host/identity-storage.ts) for the widget's app and
  * storage mode, bound by `use()` when the widget boots and whenever the page changes `storage`
  * (a visitor withdrawing consent: `none` stops every write at once). It holds no listener or
  * timer, so there is nothing to undo when the host leaves the document (a moved widget keeps it).

@@ -5,8 +5,8 @@ import { hashedEntryPages, hashedOutput } from './pages.mjs';
 
 export const consoleConfigs = [
   {
-    input: { console: 'server/console/main.ts' },
+    input: { console: 'src/console/main.ts' },
     output: { dir: 'dist/console', format: 'es', ...hashedOutput },
-    plugins: [...browserPlugins(), hashedEntryPages([{ fileName: 'index.html', source: 'server/console/index.html' }])],
+    plugins: [...browserPlugins(), hashedEntryPages([{ fileName: 'index.html', source: 'src/console/index.html' }])],
   },
 ];

@@ -2,7 +2,7 @@
 //  - dist/install/core.js: one minified IIFE for the legacy snippet (lit bundled in).
 //  - dist/esm/**: ESM for bundlers, one file per source module (preserveModules),
 //    lit external, element classes free of side effects, define.js registers the tags.
-// The SDK version is injected from package.json (src/shim/version.ts).
+// The SDK version is injected from package.json (src/host/version.ts).
 import { readFileSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -13,7 +13,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const injectVersion = {
   name: 'twt-sdk-version',
   transform(code, id) {
-    if (id.replace(/\\/g, '/').endsWith('src/shim/version.ts')) return { code: code.replace(/SDK_VERSION = '[^']*'/, `SDK_VERSION = ${JSON.stringify(version)}`), map: null };
+    if (id.replace(/\\/g, '/').endsWith('src/host/version.ts')) return { code: code.replace(/SDK_VERSION = '[^']*'/, `SDK_VERSION = ${JSON.stringify(version)}`), map: null };
   },
 };
 
@@ -61,12 +61,12 @@ const plugins = ({ minify }) =>
 
 export const hostConfigs = [
   {
-    input: 'src/install/core.ts',
+    input: 'src/host/core.ts',
     output: { file: 'dist/install/core.js', format: 'iife', sourcemap: false },
     plugins: plugins({ minify: true }),
   },
   {
-    input: { index: 'src/index.ts', define: 'src/define.ts' },
+    input: { index: 'src/host/index.ts', define: 'src/host/define.ts' },
     external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
     output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: '.', entryFileNames: '[name].js', sourcemap: true },
     plugins: plugins({ minify: false }),

@@ -14,12 +14,12 @@ const SURFACES = ['launcher', 'panel', 'card'];
  * instead of costing the launcher a request of their own.
  */
 function sharedChunk(id) {
-  if (/src\/runtime\/(surface-entry|icons)\.ts$/.test(id)) return 'surface-entry';
+  if (/src\/runtime\/(start-surface|icons)\.ts$/.test(id)) return 'start-surface';
 }
 
 export const runtimeConfigs = [
   {
-    input: Object.fromEntries(SURFACES.map((s) => [s, `src/runtime/${s}.ts`])),
+    input: Object.fromEntries(SURFACES.map((s) => [s, `src/runtime/${s}-entry.ts`])),
     output: { dir: 'dist/widget', format: 'es', ...hashedOutput, sourcemap: false, manualChunks: sharedChunk },
     plugins: [...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html` })))],
   },

@@ -1,7 +1,7 @@
-/** The JSON API under /v1 (see src/protocol/wire.ts for every shape). */
+/** The JSON API under /v1 (see src/shared/wire-protocol.ts for every shape). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentConversationsResponse, BootstrapResponse, MessagesResponse, VisitorConversationsResponse } from '../../src/protocol/wire.js';
-import { LIMITS } from '../../src/protocol/wire.js';
+import type { AgentConversationsResponse, BootstrapResponse, MessagesResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
+import { LIMITS } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin, normalizeTrustedDomain } from '../domains.js';
 import { appInfo, type AgentRow } from '../repo.js';

@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorBody } from '../../src/protocol/wire.js';
+import type { ErrorBody } from '../../src/shared/wire-protocol.js';
 
 export function writeRawError(socket: Duplex, status: number, reason: string, message: string, headers: Record<string, string> = {}): void {
   if (!socket.writable) return;

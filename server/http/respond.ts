@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LIMITS, type ErrorBody } from '../../src/protocol/wire.js';
+import { LIMITS, type ErrorBody } from '../../src/shared/wire-protocol.js';
 import { retryAfterSeconds } from '../limits.js';
 
 export function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {

@@ -1,6 +1,6 @@
 /** /v1/agent/ws: live pushes to agents. First frame `{type:'auth', key}`. */
 import type { WebSocket, RawData } from 'ws';
-import { AGENT_CLIENT_TYPES, CLOSE, parseFrame, type AgentClientFrame, type AgentServerFrame } from '../../src/protocol/wire.js';
+import { AGENT_CLIENT_TYPES, CLOSE, parseFrame, type AgentClientFrame, type AgentServerFrame } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import type { AgentConn } from '../hub.js';
 import { retryAfterSeconds } from '../limits.js';

@@ -4,7 +4,7 @@
  * error frame or a documented close code; nothing a client sends can crash it.
  */
 import type { WebSocket, RawData } from 'ws';
-import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type VisitorClientFrame, type VisitorServerFrame, type WireErrorCode } from '../../src/protocol/wire.js';
+import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type VisitorClientFrame, type VisitorServerFrame, type WireErrorCode } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';

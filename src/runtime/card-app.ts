@@ -6,8 +6,8 @@
  */
 import { html, css, LitElement, nothing } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import type { ViewState } from '../protocol/bridge.js';
-import type { SurfaceBridge } from '../bridge/surface.js';
+import type { ViewState } from '../shared/bridge-protocol.js';
+import type { SurfaceBridge } from './surface-bridge.js';
 import { baseStyles } from './styles.js';
 import { closeIcon } from './icons.js';
 

@@ -7,10 +7,10 @@
  */
 import { html, css, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import type { Visibility } from '../protocol/bridge.js';
-import type { MessageView } from '../protocol/wire.js';
-import { LIMITS } from '../protocol/wire.js';
-import type { SurfaceBridge } from '../bridge/surface.js';
+import type { Visibility } from '../shared/bridge-protocol.js';
+import type { MessageView } from '../shared/wire-protocol.js';
+import { LIMITS } from '../shared/wire-protocol.js';
+import type { SurfaceBridge } from './surface-bridge.js';
 import type { OutboxEntry } from './outbox.js';
 import type { PanelSession, PanelState } from './panel-session.js';
 import { linkify } from './linkify.js';

@@ -22,7 +22,7 @@
  *   dead one reconnects and resumes from lastSeq.
  */
 import { WebSocket as ReconnectingWebSocket } from 'partysocket';
-import type { ConnectionStatus } from '../protocol/bridge.js';
+import type { ConnectionStatus } from '../shared/bridge-protocol.js';
 import {
   AUTH_CLOSE_TYPES,
   CLOSE,
@@ -31,7 +31,7 @@ import {
   type AuthClosedPayload,
   type VisitorClientFrame,
   type VisitorServerFrame,
-} from '../protocol/wire.js';
+} from '../shared/wire-protocol.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
 type AuthFrame = Extract<VisitorClientFrame, { type: 'auth' }>;

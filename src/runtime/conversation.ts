@@ -3,7 +3,7 @@
  * ordered by seq, de-duplicated by seq (history on resume can repeat what a
  * live frame already delivered), with `lastSeq` for the next resume.
  */
-import type { MessageView } from '../protocol/wire.js';
+import type { MessageView } from '../shared/wire-protocol.js';
 
 export class Conversation {
   private bySeq = new Map<number, MessageView>();

@@ -4,8 +4,8 @@
  */
 import { html, css, LitElement, type PropertyValues } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import type { ViewState } from '../protocol/bridge.js';
-import type { SurfaceBridge } from '../bridge/surface.js';
+import type { ViewState } from '../shared/bridge-protocol.js';
+import type { SurfaceBridge } from './surface-bridge.js';
 import { baseStyles } from './styles.js';
 import { chatIcon, closeIcon } from './icons.js';
 

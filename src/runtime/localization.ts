@@ -5,7 +5,7 @@
  * demand, one chunk per locale.
  */
 import { configureLocalization } from '@lit/localize';
-import { normalizeLocale, SOURCE_LOCALE, TARGET_LOCALES, type Locale } from '../locale/locales.js';
+import { normalizeLocale, SOURCE_LOCALE, TARGET_LOCALES, type Locale } from '../shared/locales.js';
 
 type LocaleModule = { templates: Record<string, unknown> };
 

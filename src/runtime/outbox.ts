@@ -6,7 +6,7 @@
  * Past the cap a new message is refused with OutboxFullError so the view can
  * tell the visitor; nothing is dropped silently.
  */
-import { LIMITS } from '../protocol/wire.js';
+import { LIMITS } from '../shared/wire-protocol.js';
 
 export type OutboxState = 'sending' | 'failed';
 

@@ -5,8 +5,8 @@
  */
 import { html, css, LitElement } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import type { ViewState } from '../protocol/bridge.js';
-import type { SurfaceBridge } from '../bridge/surface.js';
+import type { ViewState } from '../shared/bridge-protocol.js';
+import type { SurfaceBridge } from './surface-bridge.js';
 import type { PanelSession } from './panel-session.js';
 import { baseStyles } from './styles.js';
 

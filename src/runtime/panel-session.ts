@@ -5,8 +5,8 @@
  * reports the lifecycle to the host in the order the spec's table gives.
  * It knows nothing about rendering; the view subscribes to its state.
  */
-import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../protocol/bridge.js';
-import type { AuthClosedPayload, LoginTriple, MessageView, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../protocol/wire.js';
+import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
+import type { AuthClosedPayload, LoginTriple, MessageView, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
-import type { SurfaceBoot } from '../protocol/bridge.js';
+import type { SurfaceBoot } from '../shared/bridge-protocol.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
-import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from './test-doubles.js';
+import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from '../../test/helpers/browser/runtime-doubles.js';
 
 const boot: SurfaceBoot = {
   appid: 'demo',

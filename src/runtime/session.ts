@@ -10,7 +10,7 @@ import type {
   VisitorConversationsResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
-} from '../protocol/wire.js';
+} from '../shared/wire-protocol.js';
 
 /** A refused or failed request; `reason` is the server's (or `network` / `timeout` / `invalid_response`). */
 export class SessionError extends Error {

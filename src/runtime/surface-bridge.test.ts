@@ -1,9 +1,9 @@
-// The surface end of the bridge (src/bridge/surface.ts) with a fake window:
+// The surface end of the bridge (src/runtime/surface-bridge.ts) with a fake window:
 // hello goes to the exact host origin; connect is accepted only from the
 // parent, from the host origin, with the nonce and a port.
 import { expect } from '@open-wc/testing';
-import { BRIDGE_TAG, BRIDGE_VERSION, encodeSurfaceFragment } from '../protocol/bridge.js';
-import { CommandRefusal, connectSurface, runCommand } from '../bridge/surface.js';
+import { BRIDGE_TAG, BRIDGE_VERSION, encodeSurfaceFragment } from '../shared/bridge-protocol.js';
+import { CommandRefusal, connectSurface, runCommand } from './surface-bridge.js';
 
 const HOST = 'https://shop.example.com';
 const NONCE = 'abcdefghijklmnop1234';

@@ -2,8 +2,8 @@
  * The commands every surface accepts from the host: set_language, set_theme,
  * set_view. Each validates its payload and refuses with a reason.
  */
-import type { CardContent, ViewState, Visibility } from '../protocol/bridge.js';
-import { CommandRefusal, payloadObject, type CommandHandlers } from '../bridge/surface.js';
+import type { CardContent, ViewState, Visibility } from '../shared/bridge-protocol.js';
+import { CommandRefusal, payloadObject, type CommandHandlers } from './surface-bridge.js';
 import { applyLocale } from './localization.js';
 import { isThemeSetting, type ThemeController } from './theme.js';
 

@@ -1,13 +1,13 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { LOCALES, TARGET_LOCALES } from '../locale/locales.js';
-import type { SurfaceBridge } from '../bridge/surface.js';
+import { LOCALES, TARGET_LOCALES } from '../shared/locales.js';
+import type { SurfaceBridge } from './surface-bridge.js';
 import { applyLocale, setupLocalization } from './localization.js';
 import { installTokens, LIGHT, DARK } from './styles.js';
 import { TwtLauncherApp } from './launcher-app.js';
 import { TwtCardApp } from './card-app.js';
 import { TwtChatView } from './chat-view.js';
 import type { PanelSession, PanelState } from './panel-session.js';
-import { message, tick } from './test-doubles.js';
+import { message, tick } from '../../test/helpers/browser/runtime-doubles.js';
 
 customElements.get('twt-launcher-app') || customElements.define('twt-launcher-app', TwtLauncherApp);
 customElements.get('twt-card-app') || customElements.define('twt-card-app', TwtCardApp);

@@ -4,7 +4,7 @@
  * shadow root through CSS custom property inheritance. `system` follows
  * `prefers-color-scheme` live.
  */
-import type { ThemeSetting } from '../protocol/bridge.js';
+import type { ThemeSetting } from '../shared/bridge-protocol.js';
 
 export const THEME_SETTINGS: readonly ThemeSetting[] = ['light', 'dark', 'system'];
 

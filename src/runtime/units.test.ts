@@ -6,7 +6,7 @@ import { UnreadTracker } from './unread.js';
 import { Conversation } from './conversation.js';
 import { ThemeController } from './theme.js';
 import { parseViewState } from './surface-commands.js';
-import { message } from './test-doubles.js';
+import { message } from '../../test/helpers/browser/runtime-doubles.js';
 
 describe('linkify', () => {
   it('links http(s) and www URLs, trimming sentence punctuation', () => {

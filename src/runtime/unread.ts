@@ -3,7 +3,7 @@
  * visitor has seen. The panel marks messages seen only while it is maximized,
  * the document is visible and the message is on screen.
  */
-import type { MessageView } from '../protocol/wire.js';
+import type { MessageView } from '../shared/wire-protocol.js';
 
 export class UnreadTracker {
   private readSeq = 0;

@@ -36,7 +36,7 @@ import {
   surfaceSelector,
   type E2E,
   type WidgetHost,
-} from '../e2e/harness.js';
+} from '../helpers/e2e/harness.js';
 
 const INTEGRATIONS = join(ROOT, 'test', 'integrations');
 /** The bundled entry of each page that has one (output name -> source in test/integrations/). */

@@ -105,7 +105,7 @@ describe('npm package (packed tarball installed into a fresh project)', { timeou
     const { tags, links } = JSON.parse(out);
     assert.deepEqual(tags, ['twt-chat-widget', 'twt-launcher']);
     // The element's reactive properties come from the option table: each attribute names its property, which is listed.
-    const { CONFIG_KEYS, propertyOf, attributeOf } = await import('../../src/config/fields.js');
+    const { CONFIG_KEYS, propertyOf, attributeOf } = await import('../../src/shared/config-fields.js');
     assert.deepEqual(
       links.sort(),
       CONFIG_KEYS.map((k) => [attributeOf(k), propertyOf(k), true]).sort(),

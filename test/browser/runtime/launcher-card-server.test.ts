@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { TestHost } from './host-harness.js';
+import { TestHost } from '../../helpers/browser/host-harness.js';
 
 for (const surface of ['launcher', 'card'] as const) {
   describe(`${surface} surface against the real server`, () => {

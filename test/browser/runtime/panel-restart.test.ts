@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { agentApi, conversationOf as conversationOfHarness, TestHost } from './host-harness.js';
+import { agentApi, conversationOf as conversationOfHarness, TestHost } from '../../helpers/browser/host-harness.js';
 
 const conversationOf = (visitorUid: string) => conversationOfHarness(env.server, env.agentKey, visitorUid);
 

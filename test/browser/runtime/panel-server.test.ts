@@ -1,9 +1,9 @@
-// The panel surface against the real server (started by test/wtr-server-plugin.mjs):
+// The panel surface against the real server (started by test/helpers/wtr/server-plugin.mjs):
 // lifecycle order, commands and refusals, agent messages, unread, auth close codes.
 import { expect } from '@open-wc/testing';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { agentApi, conversationOf as conversationOfHarness, TestHost } from './host-harness.js';
+import { agentApi, conversationOf as conversationOfHarness, TestHost } from '../../helpers/browser/host-harness.js';
 
 const LIFECYCLE = ['runtime_mounted', 'visitor_auth_ready', 'runtime_activated'];
 

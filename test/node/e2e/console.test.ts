@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, waitForVisibility, clickLauncher, visitorSend, panelShows, unique, AGENT_KEY, type E2E } from '../../e2e/harness.js';
+import { startE2E, openPage, waitForEvent, waitForVisibility, clickLauncher, visitorSend, panelShows, unique, AGENT_KEY, type E2E } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 let e2e: E2E;

@@ -16,7 +16,7 @@ import {
   poll,
   unique,
   type E2E,
-} from '../../e2e/harness.js';
+} from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 let e2e: E2E;

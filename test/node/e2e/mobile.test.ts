@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, surfaceSelector, poll, type E2E } from '../../e2e/harness.js';
+import { startE2E, openPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, surfaceSelector, poll, type E2E } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };

@@ -14,7 +14,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, clickLauncher, visitorSend, panelShows, surface, events, unique, poll, type E2E, type OpenedPage } from '../../e2e/harness.js';
+import { startE2E, openPage, waitForEvent, clickLauncher, visitorSend, panelShows, surface, events, unique, poll, type E2E, type OpenedPage } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 /** Chromium logs each WebSocket attempt refused by the emulated offline network; expected here. */

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { relative } from 'node:path';
 // @ts-expect-error: plain ESM script without declarations
 import { surfaceFiles } from '../../../scripts/check-size.mjs';
-import { CORE_PATH, ROOT, openPage, waitForEvent, type E2E, startE2E } from '../../e2e/harness.js';
+import { CORE_PATH, ROOT, openPage, waitForEvent, type E2E, startE2E } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, events, clickLauncher, visitorSend, surface, unique, type E2E } from '../../e2e/harness.js';
+import { startE2E, openPage, waitForEvent, events, clickLauncher, visitorSend, surface, unique, type E2E } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 

@@ -25,7 +25,7 @@ import {
   unique,
   poll,
   type E2E,
-} from '../../e2e/harness.js';
+} from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 let e2e: E2E;

@@ -1,7 +1,0 @@
-/** Entry of the marketing card surface page (dist/widget/card-<hash>.js). */
-import { TwtCardApp } from './card-app.js';
-import { startSurface } from './surface-entry.js';
-
-if (!customElements.get('twt-card-app')) customElements.define('twt-card-app', TwtCardApp);
-const app = document.querySelector('twt-card-app') as TwtCardApp;
-startSurface(app).catch((err: unknown) => console.error('[twt card]', err));

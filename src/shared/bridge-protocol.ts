@@ -1,0 +1,307 @@
+/**
+ * The host bridge protocol: messages between the host page (core.js, the
+ * `<twt-chat-widget>` element) and the runtime surfaces in the iframes.
+ * Declared once here and imported by both ends (src/host/bridge.ts and
+ * src/runtime/surface-bridge.ts).
+ *
+ * Handshake (see DESIGN.md, "The host bridge"):
+ * 1. The host creates `W/widget/<surface>.html?appid=<appid>` with a fragment
+ *    `#<encodeSurfaceFragment(...)>` carrying a per-instance nonce and the
+ *    host origin. Fragments are never sent to a server or in a Referer.
+ * 2. The surface posts a {@link HelloMessage} to `window.parent` with the exact
+ *    host origin from its fragment as target origin.
+ * 3. The host accepts it only if `event.origin === W`,
+ *    `event.source === iframe.contentWindow` and the nonce matches, then posts a
+ *    {@link ConnectMessage} to the iframe (target origin W) transferring one
+ *    MessagePort. Every later message goes over that port as a {@link PortMessage}.
+ */
+
+import type { AuthClosedPayload, BootstrapFailedPayload, IdentityClue, LoginTriple, VisitorProfile } from './wire-protocol.js';
+
+/** Protocol version carried by every bridge message. */
+export const BRIDGE_VERSION = 1;
+
+/** Marker property, so our messages are told apart from other postMessage traffic. */
+export const BRIDGE_TAG = 'twt-bridge';
+
+export type SurfaceName = 'launcher' | 'panel' | 'card';
+export const SURFACES: readonly SurfaceName[] = ['launcher', 'panel', 'card'];
+
+export type Visibility = 'maximized' | 'minimized' | 'hidden';
+export type ThemeSetting = 'light' | 'dark' | 'system';
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+
+/** What the host puts in the iframe URL fragment. */
+export interface SurfaceFragment {
+  nonce: string;
+  /** The host page origin; the surface posts its hello only to this origin. */
+  host: string;
+  surface: SurfaceName;
+  /** Initial locale and resolved theme, so the first paint is already right. */
+  locale: string;
+  theme: 'light' | 'dark';
+}
+
+export function encodeSurfaceFragment(f: SurfaceFragment): string {
+  return new URLSearchParams({ n: f.nonce, h: f.host, s: f.surface, l: f.locale, t: f.theme }).toString();
+}
+
+/** Parses a fragment (with or without the leading '#'); null when anything is missing or malformed. */
+export function decodeSurfaceFragment(hash: string): SurfaceFragment | null {
+  const p = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const nonce = p.get('n');
+  const host = p.get('h');
+  const surface = p.get('s');
+  const locale = p.get('l') ?? 'en';
+  const theme = p.get('t') === 'dark' ? 'dark' : 'light';
+  if (!nonce || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) return null;
+  if (!host || !isHttpOrigin(host)) return null;
+  if (!surface || !(SURFACES as readonly string[]).includes(surface)) return null;
+  return { nonce, host, surface: surface as SurfaceName, locale, theme };
+}
+
+/**
+ * An image the launcher may show (config `icon`): an http(s) URL, or a base64 `data:image/` URL of a
+ * raster or SVG image (an <img> never runs an SVG's scripts). Checked by the host and again by the launcher.
+ */
+export function isIconUrl(value: unknown): value is string {
+  return typeof value === 'string' && (DATA_IMAGE_URL.test(value) || /^https?:\/\/[^/]/i.test(value));
+}
+const DATA_IMAGE_URL = /^data:image\/(png|gif|jpeg|webp|svg\+xml);base64,[a-z0-9+/=]+$/i;
+
+/** True for a serialised http(s) origin such as `https://shop.example.com:8443` (no path, no trailing slash). */
+export function isHttpOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Handshake messages (window.postMessage)
+
+/** Surface -> host, the first and only message a surface sends through window.postMessage. */
+export interface HelloMessage {
+  tag: typeof BRIDGE_TAG;
+  v: typeof BRIDGE_VERSION;
+  type: 'hello';
+  nonce: string;
+  surface: SurfaceName;
+}
+
+/** Host -> surface, answers a valid hello; transfers `ports[0]`. */
+export interface ConnectMessage {
+  tag: typeof BRIDGE_TAG;
+  v: typeof BRIDGE_VERSION;
+  type: 'connect';
+  nonce: string;
+  boot: SurfaceBoot;
+}
+
+/** Everything a surface needs to start, handed over the bridge (never in a URL). */
+export interface SurfaceBoot {
+  appid: string;
+  /** The host page origin (the surface already knows it from its fragment; both must agree). */
+  hostOrigin: string;
+  /** Normalised runtime locale. */
+  locale: string;
+  theme: ThemeSetting;
+  visibility: Visibility;
+  /** Panel only: it covers the whole viewport (see {@link ViewState.fullScreen}). */
+  fullScreen?: boolean;
+  /** Host SDK package version and the snippet's script tag version. */
+  sdkVersion: string;
+  scriptTagVersion: string;
+  /** Panel only: the visitor's profile fields from config. */
+  profile?: VisitorProfile;
+  /** Panel only: the business-user login triple from config, when all three are present. */
+  login?: LoginTriple;
+  /** Panel only: the identity clue the host stored first-party at a previous visit. */
+  clue?: IdentityClue;
+  /** Launcher only: the site's own launcher image (config `icon`), an http(s) or base64 data:image URL. */
+  icon?: string;
+  /** App display info the host got from its bootstrap request. */
+  app?: { name: string; greeting: string };
+}
+
+// ---------------------------------------------------------------------------
+// Port messages (MessagePort, after the handshake)
+
+/** Commands the host sends to surfaces. The answer is a {@link ResultMessage} with the same id. */
+export interface HostCommands {
+  /** Panel: reload the session as a new business user. Refused (`login_failed`) without sbs, sbs_mm, ranstr. */
+  login: LoginTriple & Partial<VisitorProfile>;
+  /** Any surface: switch locale; the value is already normalised by the host. Refused (`unsupported_locale`) otherwise. */
+  set_language: { locale: string };
+  /** Any surface: switch theme. The surface resolves `system` itself with matchMedia. */
+  set_theme: { theme: ThemeSetting };
+  /** Any surface: what the host shows now, so the launcher, card and panel render the same state. */
+  set_view: ViewState;
+}
+export type HostCommandName = keyof HostCommands;
+export const HOST_COMMANDS: readonly HostCommandName[] = ['login', 'set_language', 'set_theme', 'set_view'];
+
+export interface ViewState {
+  visibility: Visibility;
+  unreadCount: number;
+  /**
+   * Panel only: the host shows it full screen (narrow viewports), covering the page, so Tab cycles
+   * inside it. Otherwise the page stays usable beside it and Tab leaves it. Only the host knows: the
+   * panel's own viewport is always narrow.
+   */
+  fullScreen?: boolean;
+  /** Card only: what the marketing card shows (greeting or newest unread agent message); null hides it. */
+  card?: CardContent | null;
+}
+
+export interface CardContent {
+  kind: 'greeting' | 'message';
+  text: string;
+  author?: string;
+}
+
+/** Events surfaces send to the host. Names are the spec's where the spec has one. */
+export interface SurfaceEvents {
+  // Lifecycle (panel). `bridge_ready` is emitted by the host when the panel's port is connected.
+  runtime_mounted: Record<string, never>;
+  visitor_auth_ready: VisitorAuthReadyPayload;
+  runtime_activated: Record<string, never>;
+  connection_state_changed: { status: ConnectionStatus };
+  session_connected: { status: 'connected' };
+  session_disconnected: { status: ConnectionStatus };
+  unread_count_changed: { count: number };
+  auth_closed: AuthClosedPayload;
+  bootstrap_failed: BootstrapFailedPayload;
+  /** Panel: what the marketing card should show now (newest unread agent message, or null). */
+  card_content: { card: CardContent | null };
+  // Requests to the host (the host owns visibility).
+  /** Launcher clicked: toggle maximized <-> minimized. */
+  request_toggle: Record<string, never>;
+  /** Card clicked or panel wants to open: maximize. */
+  request_maximize: Record<string, never>;
+  /** Panel close button or Escape: minimize. */
+  request_minimize: Record<string, never>;
+  /** Card close button: dismiss the card until new content arrives. */
+  request_dismiss_card: Record<string, never>;
+  /**
+   * Launcher: the pointer entered (`over: true`) or left the launcher surface. The host relays it as
+   * mouse boundary events on the launcher iframe where the browser fires none there itself
+   * (out-of-process frames; see elements/launcher-hover-relay.ts).
+   */
+  pointer_hover: { over: boolean };
+}
+export type SurfaceEventName = keyof SurfaceEvents;
+export const SURFACE_EVENTS: readonly SurfaceEventName[] = [
+  'runtime_mounted',
+  'visitor_auth_ready',
+  'runtime_activated',
+  'connection_state_changed',
+  'session_connected',
+  'session_disconnected',
+  'unread_count_changed',
+  'auth_closed',
+  'bootstrap_failed',
+  'card_content',
+  'request_toggle',
+  'request_maximize',
+  'request_minimize',
+  'request_dismiss_card',
+  'pointer_hover',
+];
+
+/** The spec's `visitor_auth_ready` payload. */
+export interface VisitorAuthReadyPayload {
+  bs: string;
+  bs_mm: string;
+  fk_id: string;
+  fkid: string;
+  hasToken: boolean;
+  source: 'initial' | 'resolved';
+  visitorUid: string;
+}
+
+export interface CommandMessage<K extends HostCommandName = HostCommandName> {
+  tag: typeof BRIDGE_TAG;
+  v: typeof BRIDGE_VERSION;
+  type: 'command';
+  id: number;
+  name: K;
+  payload: HostCommands[K];
+}
+
+export interface ResultMessage {
+  tag: typeof BRIDGE_TAG;
+  v: typeof BRIDGE_VERSION;
+  type: 'result';
+  id: number;
+  ok: boolean;
+  /** On refusal: a machine-readable reason (`login_failed`, `unsupported_locale`, `invalid_payload`, …). */
+  reason?: string;
+  message?: string;
+  value?: unknown;
+}
+
+export interface EventMessage<K extends SurfaceEventName = SurfaceEventName> {
+  tag: typeof BRIDGE_TAG;
+  v: typeof BRIDGE_VERSION;
+  type: 'event';
+  name: K;
+  payload: SurfaceEvents[K];
+}
+
+export type PortMessage = CommandMessage | ResultMessage | EventMessage;
+
+// ---------------------------------------------------------------------------
+// Validation shared by both ends. Every incoming message goes through one of
+// these; anything else is dropped without throwing.
+
+/** Own property: a polluted Object.prototype never supplies a field. */
+export const own = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A plain object (`{}` or null-prototype): not null, an array, a Blob, a Date or another class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A plain object with our tag and version. */
+export function isEnvelope(d: unknown): d is Record<string, unknown> {
+  return isPlainObject(d) && own(d, 'tag') && d.tag === BRIDGE_TAG && own(d, 'v') && d.v === BRIDGE_VERSION && own(d, 'type') && typeof d.type === 'string';
+}
+
+export function parseHello(data: unknown): HelloMessage | null {
+  if (!isEnvelope(data) || data.type !== 'hello') return null;
+  if (typeof data.nonce !== 'string' || typeof data.surface !== 'string') return null;
+  if (!(SURFACES as readonly string[]).includes(data.surface)) return null;
+  return data as unknown as HelloMessage;
+}
+
+export function parseConnect(data: unknown): ConnectMessage | null {
+  if (!isEnvelope(data) || data.type !== 'connect') return null;
+  if (typeof data.nonce !== 'string' || typeof data.boot !== 'object' || data.boot === null) return null;
+  const boot = data.boot as Record<string, unknown>;
+  if (typeof boot.appid !== 'string' || typeof boot.hostOrigin !== 'string' || typeof boot.locale !== 'string') return null;
+  return data as unknown as ConnectMessage;
+}
+
+/** Validates a port message's envelope and name; payload checks belong to the handler of that name. */
+export function parsePortMessage(data: unknown): PortMessage | null {
+  if (!isEnvelope(data)) return null;
+  switch (data.type) {
+    case 'command':
+      return Number.isInteger(data.id) && typeof data.name === 'string' && (HOST_COMMANDS as readonly string[]).includes(data.name)
+        ? (data as unknown as CommandMessage)
+        : null;
+    case 'result':
+      return Number.isInteger(data.id) && typeof data.ok === 'boolean' ? (data as unknown as ResultMessage) : null;
+    case 'event':
+      return typeof data.name === 'string' && (SURFACE_EVENTS as readonly string[]).includes(data.name)
+        ? (data as unknown as EventMessage)
+        : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,10 @@
+// Child-process server for tests (restart, kill -9, two processes): options from
+// argv JSON; prints one line `{"url": …}` on stdout when listening.
+import { startServer } from '../../../server/app.js';
+import { ONE_ADDRESS_MANY_VISITORS } from '../../../server/limits.js';
+
+const opts = JSON.parse(process.argv[2] ?? '{}');
+// Every test visitor comes from loopback: per-address limits only where a test sets them.
+const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits } });
+process.stdout.write(JSON.stringify({ url: s.url }) + '\n');
+process.on('SIGTERM', () => void s.close().then(() => process.exit(0)));

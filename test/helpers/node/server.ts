@@ -1,0 +1,194 @@
+/**
+ * Helpers for the server's node tests: a real server on an ephemeral port
+ * with a fresh PGlite store (copied from a migrated template, so each start
+ * skips initdb), WebSocket clients that queue frames, and a fetch wrapper.
+ */
+import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startServer, type RunningServer, type StartOptions } from '../../../server/app.js';
+import { openStore } from '../../../server/db/store.js';
+import { migrate } from '../../../server/db/migrations.js';
+import { ONE_ADDRESS_MANY_VISITORS } from '../../../server/limits.js';
+
+let template: string | null = null;
+
+async function templateDir(): Promise<string> {
+  if (template && existsSync(template)) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'twt-template-'));
+  const store = await openStore({ dataDir: dir });
+  await migrate(store);
+  await store.close();
+  template = dir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A fresh data directory (removed at process exit unless `keep`). */
+export async function freshDataDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'twt-data-'));
+  cpSync(await templateDir(), dir, { recursive: true });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export async function startTestServer(opts: StartOptions = {}): Promise<RunningServer & { dataDir: string; wsUrl: string }> {
+  const dataDir = opts.dataDir ?? (opts.databaseUrl ? '' : await freshDataDir());
+  // Every test visitor comes from loopback: per-address limits only where a test sets them.
+  const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits }, ...(dataDir ? { dataDir } : {}) });
+  return Object.assign(s, { dataDir, wsUrl: s.url.replace(/^http/, 'ws') });
+}
+
+export const ORIGIN = 'http://localhost:8000';
+
+export async function api(base: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+  const res = await fetch(base + path, {
+    method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
+    headers: init.headers,
+    body: init.raw ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export const agentHeaders = (key = 'demo-agent-key') => ({ authorization: `Bearer ${key}` });
+
+export async function newVisitor(base: string, extra: Record<string, unknown> = {}) {
+  const r = await api(base, '/v1/visitor/session', { body: { appid: 'demo', hostOrigin: ORIGIN, ...extra } });
+  if (r.status !== 200) throw new Error(`session failed: ${r.status} ${r.text}`);
+  return r.json as { token: string; visitor: { visitorUid: string; bs: string; bs_mm: string; fkid: string; source: string; businessUser?: string } };
+}
+
+/** A WebSocket client that records frames and the close event. */
+export class TestSocket {
+  readonly frames: any[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private waiters: Array<() => void> = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => {
+      try {
+        this.frames.push(JSON.parse(d.toString()));
+      } catch {
+        this.frames.push({ raw: d.toString() });
+      }
+      this.wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      this.wake();
+    });
+    ws.on('error', () => {});
+  }
+
+  /** `options`: e.g. `{origin}`, the Origin header a browser page would send. */
+  static async open(url: string, options: WebSocket.ClientOptions = {}): Promise<TestSocket> {
+    const ws = new WebSocket(url, options);
+    const s = new TestSocket(ws);
+    await new Promise<void>((ok, fail) => {
+      ws.once('open', () => ok());
+      ws.once('error', fail);
+    });
+    return s;
+  }
+
+  private wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  send(frame: unknown) {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Waits for a frame matching pred (searching frames not yet consumed by `take`). */
+  async waitFor(pred: (f: any) => boolean, timeoutMs = 5000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find(pred);
+      if (found) return found;
+      if (this.closed) throw new Error(`socket closed (${this.closed.code}) while waiting; frames: ${JSON.stringify(this.frames)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timeout waiting for frame; got ${JSON.stringify(this.frames)}`);
+      await new Promise<void>((ok) => {
+        const t = setTimeout(ok, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          ok();
+        });
+      });
+    }
+  }
+
+  async waitClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timeout waiting for close');
+      await new Promise<void>((ok) => {
+        const t = setTimeout(ok, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          ok();
+        });
+      });
+    }
+    return this.closed;
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+/** Opens /v1/ws, authenticates, and waits for `ready`. */
+export async function visitorSocket(wsUrl: string, token: string, resume: { conversationId?: string; lastSeq?: number } = {}) {
+  const s = await TestSocket.open(wsUrl + '/v1/ws');
+  s.send({ type: 'auth', token, ...resume });
+  const ready = await s.waitFor((f) => f.type === 'ready');
+  return { socket: s, ready };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts test/helpers/node/run-server.ts in a child process; resolves with its URL. */
+export async function spawnServer(opts: Record<string, unknown>) {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const script = fileURLToPath(new URL('./run-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((ok, fail) => {
+    let buf = '';
+    const timer = setTimeout(() => fail(new Error('child server did not start in 30 s')), 30_000);
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        ok(JSON.parse(line).url);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`child server exited with ${code}`));
+    });
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    child,
+    kill(signal: NodeJS.Signals = 'SIGKILL') {
+      return new Promise<void>((ok) => {
+        if (child.exitCode !== null || child.signalCode !== null) return ok();
+        child.once('exit', () => ok());
+        child.kill(signal);
+      });
+    },
+  };
+}
