@@ -1,5 +1,5 @@
 // Rollup entries of the host part:
-//  - dist/install/core.js: one minified IIFE for the legacy snippet (lit bundled in).
+//  - dist/install/core.js: one minified IIFE for the legacy snippet (lit's ReactiveElement bundled in, no lit-html).
 //  - dist/esm/**: ESM for bundlers, one file per source module (preserveModules),
 //    lit external, element classes free of side effects, define.js registers the tags.
 // The SDK version is injected from package.json (src/host/version.ts).
