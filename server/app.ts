@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
@@ -88,14 +88,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The repository root: the nearest directory above this module with a package.json. */
+/**
+ * The repository root: the nearest directory above this module whose package.json declares the
+ * npm workspaces (server/ has a package.json of its own, the nearest one when running from
+ * source); failing that, the nearest directory with a package.json.
+ */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
+  let nearest: string | undefined;
   for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      nearest ??= dir;
+      try {
+        if (JSON.parse(readFileSync(file, 'utf8')).workspaces) return dir;
+      } catch {
+        // unreadable: not the workspace root
+      }
+    }
     dir = dirname(dir);
   }
-  return process.cwd();
+  return nearest ?? process.cwd();
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {

@@ -3,18 +3,96 @@
  * `npm install <tarball>` in a new project in a temp dir, then from that
  * project: every `exports` target (and main/module/types/customElements)
  * exists, Node resolves every subpath, core.js is there and parses, the type
- * declarations typecheck a consumer, custom-elements.json lists both tags, and
- * esbuild bundles `import 'twt-chat-widget/define.js'`.
+ * declarations typecheck a consumer, custom-elements.json lists both tags,
+ * esbuild bundles `import 'twt-chat-widget/define.js'`, and the package is for
+ * browsers only: its dependencies are the browser ones, installing it pulls none
+ * of the server's (PGlite, pg, ws… belong to the server workspace, server/), and
+ * the tarball carries no server files.
+ *
+ * Also checks the development layout the server runs from: the server
+ * workspace's dependencies resolve from dist/server (npm hoists them to the
+ * root node_modules).
  *
  * Needs `npm run build` (npm test builds first when dist/ is stale).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT, installPackedTarball, pkg, type PackedInstall } from './packed-package.js';
+
+/** The browser runtime's packages: all the published package may depend on. */
+const BROWSER_DEPENDENCIES = ['@lit/localize', '@lit/reactive-element', 'lit', 'partysocket'];
+const SERVER_PKG = JSON.parse(readFileSync(join(ROOT, 'server', 'package.json'), 'utf8'));
+
+/** Every package installed under `nodeModules` (nested ones too), as name → [dirs]. */
+function installedPackages(nodeModules: string, found = new Map<string, string[]>()): Map<string, string[]> {
+  if (!existsSync(nodeModules)) return found;
+  for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const names = entry.name.startsWith('@') ? readdirSync(join(nodeModules, entry.name)).map((n) => `${entry.name}/${n}`) : [entry.name];
+    for (const name of names) {
+      const dir = join(nodeModules, name);
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      found.set(name, [...(found.get(name) ?? []), dir]);
+      installedPackages(join(dir, 'node_modules'), found);
+    }
+  }
+  return found;
+}
+
+/** Total size in bytes of the files under `dir`. */
+function du(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) total += du(p);
+    else if (entry.isFile()) total += statSync(p).size;
+  }
+  return total;
+}
+
+/** Every file under `dir`, relative to it, with forward slashes. */
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split('\\').join('/')],
+  );
+}
+
+/**
+ * The names of the packages the lockfile installs for `roots` (paths in its "packages", "" = the repository root,
+ * "server" = the server workspace) through their production dependencies, resolved the way Node does
+ * (the nearest node_modules up the tree).
+ */
+function lockClosure(roots: string[]): Set<string> {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages as Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; link?: boolean; resolved?: string }>;
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const entry = lock[path];
+    if (!entry) return;
+    if (entry.link && entry.resolved) return visit(entry.resolved);
+    const optionalPeers = Object.entries(entry.peerDependenciesMeta ?? {}).filter(([, m]) => m.optional).map(([n]) => n);
+    const peers = Object.keys(entry.peerDependencies ?? {}).filter((n) => !optionalPeers.includes(n));
+    for (const dep of [...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }), ...peers]) {
+      for (let at = path; ; at = at.includes('/node_modules/') ? at.slice(0, at.lastIndexOf('/node_modules/')) : '') {
+        const candidate = `${at ? `${at}/` : ''}node_modules/${dep}`;
+        if (lock[candidate]) {
+          names.add(dep);
+          visit(candidate);
+          break;
+        }
+        if (!at) break;
+      }
+    }
+  };
+  for (const r of roots) visit(r);
+  return names;
+}
 
 let packed: PackedInstall | undefined;
 let app = '';
@@ -154,5 +232,65 @@ describe('npm package (packed tarball installed into a fresh project)', { timeou
     const code = result.outputFiles[0].text;
     assert.match(code, /customElements\.define\(/);
     assert.ok(code.includes('"twt-chat-widget"') && code.includes('"twt-launcher"'), 'both tags are registered');
+  });
+
+  it('is for browsers: depends on exactly the browser runtime packages and installs none of the server ones', (t) => {
+    const shipped = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    assert.deepEqual(Object.keys(shipped.dependencies ?? {}).sort(), BROWSER_DEPENDENCIES, 'the published dependencies are the browser runtime\'s (server packages go in server/package.json)');
+    for (const field of ['optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies']) assert.equal(shipped[field], undefined, `the published package.json has ${field}`);
+    // What only the server needs: its workspace's closure in the lockfile, less the browser packages' closure.
+    const browser = lockClosure(['']);
+    const serverOnly = new Set([...lockClosure(['server'])].filter((n) => !browser.has(n)));
+    for (const n of ['@electric-sql/pglite', 'pg', 'ws']) assert.ok(serverOnly.has(n), `${n} is not among the server-only packages of the lockfile: ${[...serverOnly].join(', ')}`);
+    const tree = installedPackages(join(app, 'node_modules'));
+    const leaked = [...tree.keys()].filter((n) => serverOnly.has(n)).sort();
+    assert.deepEqual(leaked, [], `installing the package pulled in server packages: ${leaked.map((n) => `${n} (${tree.get(n)!.map((d) => relative(app, d)).join(', ')})`).join('; ')}`);
+    t.diagnostic(`installed closure: ${tree.size} packages, ${(du(join(app, 'node_modules')) / 1e6).toFixed(2)} MB (${[...tree.keys()].sort().join(', ')})`);
+  });
+
+  it('declares every package its shipped JavaScript and type declarations import', () => {
+    const imported = new Set<string>();
+    for (const f of filesUnder(installed)) {
+      if (!/^dist\/(esm|install|types)\/.*\.(js|d\.ts)$/.test(f)) continue;
+      for (const m of readFileSync(join(installed, f), 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"./][^'"]*)['"]/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (name !== pkg.name) imported.add(name);
+      }
+    }
+    const undeclared = [...imported].filter((n) => !BROWSER_DEPENDENCIES.includes(n)).sort();
+    assert.deepEqual(undeclared, [], `the shipped files import packages that are not dependencies: ${undeclared.join(', ')}`);
+    assert.ok(imported.has('@lit/reactive-element'), `no import of @lit/reactive-element found in the shipped files: ${[...imported].join(', ')}`);
+  });
+
+  it('packs no server files', () => {
+    const files = packed!.files;
+    assert.ok(files.includes('dist/install/core.js') && files.includes('package.json'), `unexpected pack list: ${files.join(', ')}`);
+    const serverFiles = files.filter((f) => /^(server|dist\/server|dist\/console|dist\/types\/server|node_modules|\.twt-data)\//.test(f) || f === 'package-lock.json');
+    assert.deepEqual(serverFiles, [], `npm pack ships server files (check "files" in package.json): ${serverFiles.join(', ')}`);
+    assert.deepEqual(filesUnder(installed).filter((f) => f.startsWith('server/') || f.startsWith('dist/server/')), []);
+  });
+});
+
+describe('server workspace (server/package.json) in the development tree', () => {
+  it('owns the server\'s dependencies; the root package is the workspace root and does not declare them', () => {
+    assert.ok(Array.isArray(pkg.workspaces) && pkg.workspaces.includes('server'), 'package.json "workspaces" lists server');
+    assert.equal(SERVER_PKG.private, true, 'server/package.json is private (never published)');
+    for (const n of ['@electric-sql/pglite', 'pg', 'ws']) assert.ok(SERVER_PKG.dependencies?.[n], `server/package.json depends on ${n}`);
+    const both = Object.keys(SERVER_PKG.dependencies).filter((n) => pkg.dependencies?.[n] || pkg.optionalDependencies?.[n] || pkg.peerDependencies?.[n]);
+    assert.deepEqual(both, [], 'the root package declares server dependencies');
+  });
+
+  it('resolves the server\'s dependencies from dist/server and bench/ (npm hoists them to the root node_modules)', () => {
+    const unresolved: string[] = [];
+    for (const from of [join(ROOT, 'dist', 'server'), join(ROOT, 'bench', 'lib')]) {
+      for (const dep of Object.keys(SERVER_PKG.dependencies)) {
+        let dir = from;
+        while (!existsSync(join(dir, 'node_modules', dep, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+        if (!existsSync(join(dir, 'node_modules', dep, 'package.json'))) unresolved.push(`${dep} from ${relative(ROOT, from)}`);
+      }
+    }
+    assert.deepEqual(unresolved, [], 'run "npm ci" at the repository root (it installs the server workspace too)');
   });
 });

@@ -28,6 +28,8 @@ export interface PackedInstall {
   app: string;
   /** The installed package: `<app>/node_modules/<name>`. */
   installed: string;
+  /** The files in the tarball, as `npm pack --dry-run` lists them. */
+  files: string[];
   /** Deletes the temp dir. */
   remove(): void;
 }
@@ -39,14 +41,14 @@ export function installPackedTarball(appName = 'fresh-app'): PackedInstall {
   }
   const dir = mkdtempSync(join(tmpdir(), 'twt-pack-'));
   try {
-    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as Array<{ filename: string }>;
+    const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const tarball = join(dir, packed[0]!.filename.replace(/^@[^/]+\//, '').replace('/', '-'));
     assert.ok(existsSync(tarball), `npm pack produced no ${tarball}`);
     const app = join(dir, appName);
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: appName, version: '0.0.0', private: true, type: 'module' }, null, 2));
     npm(['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app);
-    return { dir, app, installed: join(app, 'node_modules', pkg.name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+    return { dir, app, installed: join(app, 'node_modules', pkg.name), files: packed[0]!.files.map((f) => f.path), remove: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
