@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SurfaceBoot } from '../shared/bridge-protocol.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
-import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from '../../test/helpers/browser/runtime-doubles.js';
+import { FakeWebSocket, fakeFetch, message, sessionAnswer, sleep, until } from '../../test/helpers/browser/runtime-doubles.js';
 
 const boot: SurfaceBoot = {
   appid: 'demo',
@@ -38,7 +38,7 @@ async function connected(_p: ReturnType<typeof panel>, lastSeq = 0) {
   const ws = FakeWebSocket.latest;
   ws.open();
   ws.receive({ type: 'ready', conversationId: 'c1', lastSeq, visitorReadSeq: 0, unread: 0, agentsOnline: 1 });
-  await tick();
+  await sleep(0);
   return ws;
 }
 
@@ -111,7 +111,7 @@ describe('PanelSession with a fake server', () => {
     let ws = await connected(p);
     ws.receive({ type: 'message', message: message(1, 'agent', 'hello') });
     ws.serverClose(1001);
-    await tick();
+    await sleep(0);
     expect(p.s.state.status).to.equal('reconnecting');
     expect(p.s.send('typed while offline')).to.equal(true);
     expect(p.s.state.outbox).to.have.length(1);
@@ -120,7 +120,7 @@ describe('PanelSession with a fake server', () => {
     ws.open();
     expect(ws.sent[0]).to.include({ type: 'auth', lastSeq: 1, conversationId: 'c1' });
     ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 1, visitorReadSeq: 0, unread: 1, agentsOnline: 1 });
-    await tick();
+    await sleep(0);
     const sends = ws.sent.filter((f) => f.type === 'send');
     expect(sends).to.have.length(1);
     const clientId = sends[0].clientId;
@@ -167,7 +167,7 @@ describe('PanelSession with a fake server', () => {
     ws.serverClose(4001);
     await until(() => p.names().includes('auth_closed'));
     expect(p.events.find((e) => e.name === 'auth_closed')!.payload).to.include({ closeCode: 4001, reason: 'token_expired', source: 'ws', terminal: 'visitor' });
-    await tick(50);
+    await sleep(50);
     expect(FakeWebSocket.instances).to.have.length(2);
   });
 
@@ -178,7 +178,7 @@ describe('PanelSession with a fake server', () => {
       await p.s.start();
       const ws = await connected(p);
       ws.serverClose(code);
-      await tick(30);
+      await sleep(30);
       expect(p.events.find((e) => e.name === 'auth_closed')!.payload).to.deep.equal({
         message: reason,
         reason,
@@ -333,7 +333,7 @@ describe('Connection: backoff, online, pagehide', () => {
       // Every tick comes five minutes after the previous one, as in a long-hidden tab.
       advance(5 * 60_000);
       const before = pings(ws);
-      await until(() => pings(ws) > before, 500);
+      await until(() => pings(ws) > before, 'the next ping', { timeout: 500 });
     }
     expect(c.status).to.equal('connected');
     expect(FakeWebSocket.instances).to.have.length(1);
@@ -343,9 +343,9 @@ describe('Connection: backoff, online, pagehide', () => {
 
   it('a ping left unanswered means a dead socket: it reconnects', async () => {
     const { c, ws, advance } = await liveConn({ answer: false });
-    await until(() => pings(ws) === 1, 500);
+    await until(() => pings(ws) === 1, 'the first ping', { timeout: 500 });
     advance(30_000);
-    await until(() => FakeWebSocket.instances.length === 2, 1000);
+    await until(() => FakeWebSocket.instances.length === 2, 'a second socket', { timeout: 1000 });
     expect(c.status).to.equal('reconnecting');
     expect(pings(ws), 'no second ping into a dead socket').to.equal(1);
     c.stop();
@@ -357,7 +357,7 @@ describe('Connection: backoff, online, pagehide', () => {
     live.doc.dispatchEvent(new Event('visibilitychange'));
     expect(pings(live.ws), 'a ping right away').to.equal(1);
     live.advance(120);
-    await tick(120);
+    await sleep(120);
     expect(live.c.status).to.equal('connected');
     live.c.stop();
 
@@ -370,7 +370,7 @@ describe('Connection: backoff, online, pagehide', () => {
     dead.doc.dispatchEvent(new Event('visibilitychange'));
     expect(pings(dead.ws)).to.equal(1);
     dead.advance(100);
-    await until(() => FakeWebSocket.instances.length === 2, 500);
+    await until(() => FakeWebSocket.instances.length === 2, 'a second socket', { timeout: 500 });
     dead.c.stop();
   });
 
@@ -384,7 +384,7 @@ describe('Connection: backoff, online, pagehide', () => {
     win.dispatchEvent(new Event('pagehide'));
     expect(ws.readyState).to.equal(3);
     expect(c.status).to.equal('disconnected');
-    await tick(50);
+    await sleep(50);
     expect(FakeWebSocket.instances).to.have.length(1);
     win.dispatchEvent(new Event('pageshow'));
     await until(() => FakeWebSocket.instances.length === 2);

@@ -4,7 +4,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { agentApi, conversationOf as conversationOfHarness, TestHost } from '../../helpers/browser/host-harness.js';
+import { agentApi, conversationOf as conversationOfHarness, sleep, TestHost } from '../../helpers/browser/host-harness.js';
 
 const conversationOf = (visitorUid: string) => conversationOfHarness(env.server, env.agentKey, visitorUid);
 
@@ -38,7 +38,7 @@ describe('panel surface across a server restart', () => {
     await host.waitForEvent('card_content', (p) => p.card?.text === 'after the restart', 5_000);
 
     // Nothing doubled: the count stays at 2 once the socket has settled.
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(host.last('unread_count_changed')).to.deep.equal({ count: 2 });
   });
 });

@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 // @ts-expect-error served by the wtr plugin
 import env from '/__twt_env.js';
-import { agentApi, conversationOf as conversationOfHarness, TestHost } from '../../helpers/browser/host-harness.js';
+import { agentApi, conversationOf as conversationOfHarness, sleep, TestHost } from '../../helpers/browser/host-harness.js';
 
 const LIFECYCLE = ['runtime_mounted', 'visitor_auth_ready', 'runtime_activated'];
 
@@ -92,8 +92,8 @@ describe('panel surface against the real server', () => {
     host = new TestHost(env.server, 'panel');
     // frame-ancestors blocks the page itself for an untrusted host, so test the session refusal through a trusted page of another app:
     // the demo page is trusted for demo only; here the panel boots with appid of the example.com app.
-    await Promise.race([host.mount({ appid: created.app.appid }), new Promise((r) => setTimeout(r, 2000))]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await Promise.race([host.mount({ appid: created.app.appid }), sleep(2000)]);
+    await sleep(1500);
     // Either the page was not framed at all (CSP) or the session was refused.
     const failed = host.last('bootstrap_failed');
     if (failed) expect(failed).to.include({ reason: 'domain_not_whitelisted', source: 'visitor_session', mode: 'embedded' });
@@ -114,7 +114,7 @@ describe('panel surface against the real server', () => {
       closeCode: 4005,
       terminal: 'visitor',
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect(host.last('connection_state_changed').status).to.equal('disconnected');
     expect(host.events.filter((e) => e.name === 'session_connected').length).to.equal(1);
   });

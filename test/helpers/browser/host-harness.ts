@@ -16,6 +16,9 @@ import {
   type SurfaceEventName,
   type SurfaceName,
 } from '../../../src/shared/bridge-protocol.js';
+import { until } from '../wait.js';
+
+export { sleep, until } from '../wait.js';
 
 export interface RecordedEvent {
   name: SurfaceEventName;
@@ -140,11 +143,7 @@ export async function agentApi(server: string, key: string, path: string, body?:
 
 /** The id of a visitor's conversation, as the agents see it (retried: a new visitor's row appears once connected). */
 export async function conversationOf(server: string, key: string, visitorUid: string): Promise<string> {
-  for (let i = 0; i < 20; i++) {
-    const list = await agentApi(server, key, '/v1/agent/conversations');
-    const c = list.conversations?.find((x: any) => x.visitor.visitorUid === visitorUid);
-    if (c) return c.id;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('no conversation for ' + visitorUid);
+  const list = async () => (await agentApi(server, key, '/v1/agent/conversations')).conversations as any[] | undefined;
+  const c = await until(async () => (await list())?.find((x) => x.visitor.visitorUid === visitorUid), `a conversation for ${visitorUid}`, { every: 200 });
+  return c.id;
 }
