@@ -42,6 +42,15 @@ async function connected(_p: ReturnType<typeof panel>, lastSeq = 0) {
   return ws;
 }
 
+/** The fake server accepts the connection's socket number `n`: opens it and says `ready`. */
+async function accepted(n: number): Promise<FakeWebSocket> {
+  await until(() => FakeWebSocket.instances.length === n, `socket ${n}`);
+  const ws = FakeWebSocket.latest;
+  ws.open();
+  ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+  return ws;
+}
+
 describe('PanelSession with a fake server', () => {
   beforeEach(() => FakeWebSocket.reset());
 
@@ -285,10 +294,7 @@ describe('Connection: backoff, online, pagehide', () => {
     const { waits, schedule } = scheduler();
     const { c, win, statuses } = conn(() => 1, { schedule });
     c.start();
-    await until(() => FakeWebSocket.instances.length === 1);
-    const ws = FakeWebSocket.latest;
-    ws.open();
-    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    const ws = await accepted(1);
     win.dispatchEvent(new Event('offline'));
     expect(ws.readyState).to.equal(3);
     expect(c.status).to.equal('disconnected');
@@ -313,10 +319,7 @@ describe('Connection: backoff, online, pagehide', () => {
     const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document & { visibilityState: string };
     const { c, statuses } = conn(Math.random, { doc, now: () => clock, pingIntervalMs: 40, visibleCheckMs: 60, backoff: { min: 10, max: 20, factor: 2 } });
     c.start();
-    await until(() => FakeWebSocket.instances.length === 1);
-    const ws = FakeWebSocket.latest;
-    ws.open();
-    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    const ws = await accepted(1);
     // The server answers every ping at once (or never, for a dead link).
     const send = ws.send.bind(ws);
     ws.send = (data: string) => {
@@ -377,10 +380,7 @@ describe('Connection: backoff, online, pagehide', () => {
   it('closes on pagehide (bfcache) and reopens on pageshow, one socket at a time', async () => {
     const { c, win, statuses } = conn();
     c.start();
-    await until(() => FakeWebSocket.instances.length === 1);
-    const ws = FakeWebSocket.latest;
-    ws.open();
-    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    const ws = await accepted(1);
     win.dispatchEvent(new Event('pagehide'));
     expect(ws.readyState).to.equal(3);
     expect(c.status).to.equal('disconnected');
