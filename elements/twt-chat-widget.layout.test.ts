@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { setViewport, emulateMedia } from '@web/test-runner-commands';
 import '../src/host/define.js';
-import { W, frame, next, bootWidget, cleanPage } from '../test/helpers/browser/host-double.js';
+import { W, frame, next, until, bootWidget, cleanPage } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget> layout and host environment', () => {
   afterEach(async () => {
@@ -22,7 +22,7 @@ describe('<twt-chat-widget> layout and host environment', () => {
     expect(p.width).to.equal(380);
     expect(p.bottom).to.be.at.most(l.top);
     await setViewport({ width: 375, height: 667 });
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => frame('panel')!.getBoundingClientRect().width === 375, 'the panel full-screen on the narrow viewport');
     const full = frame('panel')!.getBoundingClientRect();
     expect([full.left, full.top, full.width, full.height]).to.deep.equal([0, 0, 375, 667]);
     expect(getComputedStyle(frame('launcher')!).visibility).to.equal('hidden'); // covered by the panel anyway
@@ -33,7 +33,7 @@ describe('<twt-chat-widget> layout and host environment', () => {
     await bootWidget({ theme: 'system' });
     expect(getComputedStyle(frame('panel')!).colorScheme).to.equal('light');
     await emulateMedia({ colorScheme: 'dark' });
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => getComputedStyle(frame('panel')!).colorScheme === 'dark', 'the panel to follow the dark scheme');
     expect(getComputedStyle(frame('panel')!).colorScheme).to.equal('dark');
     expect(new URLSearchParams(new URL(frame('launcher')!.src).hash.slice(1)).get('t')).to.equal('light'); // first paint: as booted
   });
@@ -51,8 +51,8 @@ window.TWTChatWidget.on('bridge_ready', function () { window.ready = true; });
 </script><script src="/dist/install/core.js?version=v1.2"></script></head><body></body></html>`;
     document.body.append(host);
     const win = host.contentWindow as any;
-    const end = Date.now() + 8000;
-    while (!win.ready && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    // Not thrown: the expect below says what the strict page saw.
+    await until(() => win.ready, 'bridge_ready on the strict page', { timeout: 8000 }).catch(() => {});
     expect(win.ready, `bridge_ready on the strict page; violations: ${win.violations}; ${host.contentDocument!.body.innerHTML.slice(0, 300)}`).to.equal(true);
     expect(win.violations).to.deep.equal([]);
     // panel and launcher (the card comes with its first content)
@@ -71,8 +71,7 @@ document.addEventListener('twt-bridge-ready', function () { window.ready = true;
 </body></html>`;
     document.body.append(host);
     const win = host.contentWindow as any;
-    const end = Date.now() + 8000;
-    while (!win.ready && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await until(() => win.ready, 'bridge_ready on the builder page', { timeout: 8000 });
     expect(win.ready).to.equal(true);
     expect(win.errors).to.deep.equal([]);
     expect(host.contentDocument!.querySelectorAll('twt-chat-widget').length).to.equal(1);

@@ -2,7 +2,7 @@
 // changes applied live (also while booting), reflected state attributes, typed events, updateComplete.
 import { expect } from '@open-wc/testing';
 import '../src/host/define.js';
-import { W, frame, next, report, waitFor, bootWidget, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
+import { W, frame, next, report, until, bootWidget, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget> reactive properties', () => {
   afterEach(() => {
@@ -42,7 +42,7 @@ describe('<twt-chat-widget> reactive properties', () => {
     el.offsetBottom = 90;
     await el.updateComplete;
     expect(getComputedStyle(frame('launcher')!).bottom).to.equal('90px');
-    await waitFor(async () => {
+    await until(async () => {
       const r = await report('panel');
       return r.commands.some((c) => c.name === 'set_theme' && c.payload.theme === 'light') && r.commands.some((c) => c.name === 'set_language' && c.payload.locale === 'de');
     }, 'the panel to get set_theme and set_language');

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/host/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
-import { W, frame, control, report, next, sleep, waitFor, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
+import { W, frame, control, report, next, sleep, until, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget>', () => {
   afterEach(() => {
@@ -50,7 +50,7 @@ describe('<twt-chat-widget>', () => {
 
   it('the icon attribute reaches the launcher (only) in its boot data', async () => {
     await bootWidget({ icon: 'https://shop.example/launcher.png' });
-    await waitFor(async () => (await report('launcher')).boot, 'the launcher to connect');
+    await until(async () => (await report('launcher')).boot, 'the launcher to connect');
     expect((await report('launcher')).boot!.icon).to.equal('https://shop.example/launcher.png');
     expect((await report('panel')).boot!.icon).to.equal(undefined);
     expect(frame('launcher')!.src).to.not.contain('launcher.png');
@@ -73,7 +73,7 @@ describe('<twt-chat-widget>', () => {
     await el.show();
     expect(el.visibility).to.equal('minimized');
     expect(events).to.deep.equal(['maximized', 'minimized', 'maximized', 'hidden', 'minimized']);
-    await waitFor(async () => (await report('launcher')).commands.filter((c) => c.name === 'set_view').length >= 6, 'set_view on the launcher');
+    await until(async () => (await report('launcher')).commands.filter((c) => c.name === 'set_view').length >= 6, 'set_view on the launcher');
     const launcher = await report('launcher');
     expect(launcher.commands.filter((c) => c.name === 'set_view').map((c) => c.payload.visibility)).to.include.members(['maximized', 'hidden']);
   });
@@ -109,18 +109,18 @@ describe('<twt-chat-widget>', () => {
     expect(await next(el, 'unread_count_changed')).to.deep.equal({ count: 3 });
     expect(frame('card'), 'no card iframe without a card').to.equal(null);
     control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
-    await waitFor(() => !!frame('card'), 'the card iframe, created for its first card');
+    await until(() => !!frame('card'), 'the card iframe, created for its first card');
     await waitConnected('card');
-    await waitFor(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show');
-    await waitFor(async () => (await report('card')).commands.at(-1)?.payload.card, 'set_view with the card');
+    await until(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show');
+    await until(async () => (await report('card')).commands.at(-1)?.payload.card, 'set_view with the card');
     const card = await report('card');
     expect(card.commands.at(-1)).to.deep.equal({ name: 'set_view', payload: { visibility: 'minimized', unreadCount: 3, card: { kind: 'message', text: 'Hi!', author: 'Bo' } } });
     control('card', { double: 'emit', name: 'request_dismiss_card' });
-    await waitFor(() => getComputedStyle(frame('card')!).visibility === 'hidden', 'the card to hide');
+    await until(() => getComputedStyle(frame('card')!).visibility === 'hidden', 'the card to hide');
     // A new card reuses the same iframe.
     const cardFrame = frame('card');
     control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: 'Again' } } });
-    await waitFor(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show again');
+    await until(() => getComputedStyle(frame('card')!).visibility === 'visible', 'the card to show again');
     expect(frame('card')).to.equal(cardFrame);
     expect(document.querySelectorAll('iframe[data-twt-widget-surface="card"]').length).to.equal(1);
   });
@@ -328,7 +328,7 @@ describe('<twt-chat-widget>', () => {
       const second = widgetElement();
       document.body.append(second);
       // Its init() ran (and stopped) when it warns.
-      await waitFor(() => warnings.join().includes('already running'), 'the second element to warn');
+      await until(() => warnings.join().includes('already running'), 'the second element to warn');
       expect(second.initialized).to.be.false;
       expect(document.querySelectorAll('iframe[data-twt-widget-surface="panel"]').length).to.equal(1);
       expect(warnings.join()).to.contain('already running');
@@ -359,7 +359,7 @@ describe('<twt-chat-widget>', () => {
     for (const n of ['destroyed', 'initialized', 'bootstrap-failed']) el.addEventListener(`twt-${n}`, () => events.push(n));
     await el.maximize();
     el.remove();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
     const box = document.createElement('section');
     document.body.append(box);
@@ -424,7 +424,7 @@ describe('<twt-chat-widget>', () => {
     try {
       document.body.append(copy); // while the widget runs: inert, and without the copied iframes
       // Its init() ran (and stopped) when it warns.
-      await waitFor(() => warnings.join().includes('already running'), 'the copy to warn');
+      await until(() => warnings.join().includes('already running'), 'the copy to warn');
     } finally {
       console.warn = warn;
     }
@@ -490,7 +490,7 @@ describe('<twt-chat-widget>', () => {
       for (let i = 0; i < 3; i++) {
         // A card to show, so the card iframe exists and is checked too.
         control('panel', { double: 'emit', name: 'card_content', payload: { card: { kind: 'message', text: `card ${i}` } } });
-        await waitFor(() => !!frame('card'), 'the card iframe');
+        await until(() => !!frame('card'), 'the card iframe');
         for (const f of el.querySelectorAll('iframe')) keep(`cycle ${i}: ${f.dataset.twtWidgetSurface} iframe`, f);
         keep(`cycle ${i}: launcher`, document.querySelector('twt-launcher'));
         keep(`cycle ${i}: bridge`, (el as unknown as { _bridge?: object })._bridge);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { CLOSE } from '../src/shared/wire-protocol.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
-import { TestSocket, agentHeaders, api, newVisitor, spawnServer, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { agentHeaders, agentSocket, api, newVisitor, spawnServer, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 import { openStore } from './db/store.js';
 import { Repo } from './repo.js';
 
@@ -28,17 +28,8 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-async function agentSocket(wsUrl: string, key: string): Promise<TestSocket> {
-  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
-
 async function refusedAtAuth(wsUrl: string, key: string): Promise<number> {
-  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key });
-  return (await s.waitClose()).code;
+  return (await (await agentSocket(wsUrl, key, { ready: false })).waitClose()).code;
 }
 
 /** The visitor's view of its conversation, through the visitor REST API. */

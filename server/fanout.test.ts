@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVENTS_CHANNEL } from './events.js';
-import { TestSocket, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { agentSocket, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 import { openStore } from './db/store.js';
 import { sqlLiteral } from './db/pglite-store.js';
 
@@ -16,13 +16,6 @@ before(async () => {
   server = await startTestServer({ messagesPer10s: 1000 });
 });
 after(() => server.close());
-
-async function agentSocket() {
-  const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key: 'demo-agent-key' });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
 
 /** Writes a message the way another process would, without this process's help: row, seq bump, then an id-only NOTIFY. */
 async function foreignMessage(conversationId: string, text: string, notify = true): Promise<{ id: string; seq: number }> {
@@ -36,7 +29,7 @@ async function foreignMessage(conversationId: string, text: string, notify = tru
 
 describe('fan-out', () => {
   test('an id-only NOTIFY (as from another process) reaches visitor and agent sockets', async () => {
-    const agent = await agentSocket();
+    const agent = await agentSocket(server.wsUrl);
     const v = await newVisitor(server.url);
     const { socket, ready } = await visitorSocket(server.wsUrl, v.token);
     const m = await foreignMessage(ready.conversationId, 'from another process');
@@ -52,7 +45,7 @@ describe('fan-out', () => {
   });
 
   test('a message too big to travel inside the NOTIFY is read back and delivered', async () => {
-    const agent = await agentSocket();
+    const agent = await agentSocket(server.wsUrl);
     const v = await newVisitor(server.url);
     const { socket } = await visitorSocket(server.wsUrl, v.token);
     const text = '€'.repeat(4000); // 12,000 bytes: over the inline cap

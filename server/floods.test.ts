@@ -6,19 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { CLOSE } from '../src/shared/wire-protocol.js';
-import { ORIGIN, TestSocket, agentHeaders, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { ORIGIN, agentHeaders, agentSocket, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 /** The limiters' clock, stopped: no bucket refills during a test, however slow the machine. */
 const stopped = (t = Date.now()) => () => t;
-
-async function agentSocket(server: Server, key = 'demo-agent-key') {
-  const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
 
 const session = (server: Server, headers: Record<string, string> = {}, appid = 'demo') =>
   api(server.url, '/v1/visitor/session', { body: { appid, hostOrigin: ORIGIN }, headers });
@@ -84,7 +77,7 @@ describe('typing and read receipts', () => {
   after(() => server.close());
 
   test('a burst of typing frames reaches the agent as one state change (sentinel: a message after them)', async () => {
-    const agent = await agentSocket(server);
+    const agent = await agentSocket(server.wsUrl);
     const v = await newVisitor(server.url);
     const { socket, ready } = await visitorSocket(server.wsUrl, v.token);
     for (let i = 0; i < 30; i++) socket.send({ type: 'typing', typing: i % 2 === 0 });
@@ -102,7 +95,7 @@ describe('typing and read receipts', () => {
   });
 
   test('agent typing bursts reach the visitor as one state change', async () => {
-    const agent = await agentSocket(server);
+    const agent = await agentSocket(server.wsUrl);
     const v = await newVisitor(server.url);
     const { socket, ready } = await visitorSocket(server.wsUrl, v.token);
     for (let i = 0; i < 30; i++) agent.send({ type: 'typing', conversationId: ready.conversationId, typing: i % 2 === 0 });
@@ -126,9 +119,7 @@ describe('typing and read receipts', () => {
     for (let i = 0; i < 2000; i++) socket.send({ type: 'typing', typing: i % 2 === 0 });
     assert.equal((await socket.waitClose()).code, CLOSE.RATE_LIMITED);
     assert.ok(socket.frames.some((f) => f.type === 'error' && f.code === 'rate_limited'));
-    const agent = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-    agent.send({ type: 'auth', key: 'demo-agent-key' });
-    await agent.waitFor((f) => f.type === 'ready');
+    const agent = await agentSocket(server.wsUrl);
     for (let i = 0; i < 2000; i++) agent.send({ type: 'ping' });
     assert.equal((await agent.waitClose()).code, CLOSE.RATE_LIMITED);
   });
@@ -181,8 +172,7 @@ describe('agent keys', () => {
     // This server sees sockets from the TCP peer (no X-Forwarded-For on them): loopback.
     const closes = [];
     for (let i = 0; i < 4; i++) {
-      const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-      s.send({ type: 'auth', key: `wrong-${i}` });
+      const s = await agentSocket(server.wsUrl, `wrong-${i}`, { ready: false });
       closes.push({ code: (await s.waitClose()).code, error: s.frames.find((f) => f.type === 'error') });
     }
     assert.deepEqual(
@@ -199,7 +189,7 @@ describe('sockets per client address', () => {
     const server = await startTestServer({ limits: { socketsPerAddress: 3 } });
     try {
       const v = await newVisitor(server.url);
-      const held = [(await visitorSocket(server.wsUrl, v.token)).socket, (await visitorSocket(server.wsUrl, v.token)).socket, await agentSocket(server)];
+      const held = [(await visitorSocket(server.wsUrl, v.token)).socket, (await visitorSocket(server.wsUrl, v.token)).socket, await agentSocket(server.wsUrl)];
       const refusal = await new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
         const ws = new WebSocket(server.wsUrl + '/v1/ws');
         ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined }));

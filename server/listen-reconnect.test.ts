@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPostgresStore, reconnectDelay, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './db/pg-store.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
-import { TestSocket, agentHeaders, api, newVisitor, sleep, spawnServer, visitorSocket } from '../test/helpers/node/server.js';
+import { agentHeaders, agentSocket, api, newVisitor, sleep, spawnServer, until, visitorSocket } from '../test/helpers/node/server.js';
 
 // A database of our own: the tests close it to new connections for a while.
 const db = testDatabase({ prefix: 'twt_test_listen', ownOnly: true });
@@ -23,14 +23,6 @@ async function listenerBackends(pid: number): Promise<number> {
 }
 
 const allowConnections = (on: boolean) => db.admin!.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS ${on}`);
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timeout: ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('reconnect delay', () => {
   test('doubles from the minimum to the cap, jittered over the upper half of each step', () => {
@@ -64,24 +56,24 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
       await store.listen('twt_test_b', (p) => other.push(p));
       const notify = (ch: string, p: string) => store.query('SELECT pg_notify($1, $2)', [ch, p]);
       await notify('twt_test_a', 'before');
-      await until(() => got.includes('before'), 3000, 'live before the outage');
+      await until(() => got.includes('before'), 'live before the outage', { timeout: 3000 });
 
       // An outage with failing reconnects: the database refuses new connections for a while.
       await allowConnections(false);
       try {
         assert.equal(await killListener(process.pid), 1);
-        await until(() => said.includes('lost'), 3000, 'onLost');
+        await until(() => said.includes('lost'), 'onLost', { timeout: 3000 });
         await sleep(600); // several refused attempts (20 ms doubling to 200 ms)
         assert.deepEqual(said, ['lost'], 'no resume while the database refuses connections');
       } finally {
         await allowConnections(true);
       }
-      await until(() => said.includes('resume'), 3000, 'onResume');
+      await until(() => said.includes('resume'), 'onResume', { timeout: 3000 });
       assert.deepEqual(said, ['lost', 'resume']);
       // Both channels are listened again.
       await notify('twt_test_a', 'after');
       await notify('twt_test_b', 'after-b');
-      await until(() => got.includes('after') && other.includes('after-b'), 3000, 'live after the outage');
+      await until(() => got.includes('after') && other.includes('after-b'), 'live after the outage', { timeout: 3000 });
       assert.deepEqual(got, ['before', 'after']);
       assert.equal(await listenerBackends(process.pid), 1, 'one LISTEN connection, the failed ones released');
       const lost = logged.filter((l) => l.includes('LISTEN connection lost'));
@@ -91,14 +83,14 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
 
       // A second, plain outage (terminated; the reconnect succeeds at once).
       await killListener(process.pid);
-      await until(() => said.length === 4, 3000, 'second outage and resume');
+      await until(() => said.length === 4, 'second outage and resume', { timeout: 3000 });
       assert.deepEqual(said, ['lost', 'resume', 'lost', 'resume']);
 
       // Lost, then closed before the reconnect: nothing reconnects, nothing is told.
       await allowConnections(false);
       try {
         await killListener(process.pid);
-        await until(() => said.length === 5, 3000, 'third onLost');
+        await until(() => said.length === 5, 'third onLost', { timeout: 3000 });
         await store.close();
       } finally {
         await allowConnections(true);
@@ -124,13 +116,6 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
   });
 });
 
-async function agentOn(wsUrl: string) {
-  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key: 'demo-agent-key' });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
-
 test('process B loses LISTEN: after it listens again its agent and visitor tab get every message sent meanwhile, in order, once; presence survives', async (t) => {
   if (!db.available) return t.skip(db.skipReason);
   const BEAT = 200;
@@ -138,7 +123,7 @@ test('process B loses LISTEN: after it listens again its agent and visitor tab g
   const a = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT });
   const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT, listenReconnectMs: { min: 1600, max: 1600 } });
   try {
-    const agent = await agentOn(b.wsUrl);
+    const agent = await agentSocket(b.wsUrl);
     const v = await newVisitor(a.url);
     const { socket: onA, ready } = await visitorSocket(a.wsUrl, v.token);
     const conversationId = ready.conversationId as string;

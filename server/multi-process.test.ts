@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabase } from '../test/helpers/node/postgres.js';
-import { TestSocket, agentHeaders, api, newVisitor, spawnServer, visitorSocket } from '../test/helpers/node/server.js';
+import { type TestSocket, agentHeaders, agentSocket, api, newVisitor, spawnServer, visitorSocket } from '../test/helpers/node/server.js';
 import { openStore } from './db/store.js';
 import { Repo } from './repo.js';
 
@@ -18,9 +18,7 @@ test('visitor on process A and agent on process B deliver to each other', async 
   const a = await spawnServer({ databaseUrl: db.url });
   const b = await spawnServer({ databaseUrl: db.url });
   try {
-    const agent = await TestSocket.open(b.wsUrl + '/v1/agent/ws');
-    agent.send({ type: 'auth', key: 'demo-agent-key' });
-    await agent.waitFor((f) => f.type === 'ready');
+    const agent = await agentSocket(b.wsUrl);
 
     const v = await newVisitor(a.url, { profile: { name: 'Across' } });
     const { socket, ready } = await visitorSocket(a.wsUrl, v.token);
@@ -49,13 +47,6 @@ test('visitor on process A and agent on process B deliver to each other', async 
   }
 });
 
-async function agentOn(wsUrl: string, key: string) {
-  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
-
 /** Frames received after `mark` (an index into socket.frames). */
 const since = (s: TestSocket, mark: number, pred: (f: any) => boolean) => (f: any) => s.frames.indexOf(f) >= mark && pred(f);
 
@@ -74,8 +65,8 @@ async function presenceAcross(presenceBeatMs: number, agentKey: string) {
   }
   const vb = await newVisitor(b.url);
   const onB = await visitorSocket(b.wsUrl, vb.token);
-  const agentB = await agentOn(b.wsUrl, 'demo-agent-key');
-  const agentA = await agentOn(a.wsUrl, agentKey);
+  const agentB = await agentSocket(b.wsUrl);
+  const agentA = await agentSocket(a.wsUrl, agentKey);
   await onB.socket.waitFor((f) => f.type === 'presence' && f.agentsOnline === 2);
   const va = await newVisitor(a.url);
   const onA = await visitorSocket(a.wsUrl, va.token);

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVENTS_CHANNEL, type ServerEvent } from './events.js';
-import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { type TestSocket, agentHeaders, agentSocket, api, newVisitor, sleep, startTestServer, until, visitorSocket } from '../test/helpers/node/server.js';
 
 const BEAT_MS = 100;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -37,13 +37,6 @@ function remoteProc() {
   };
 }
 
-async function agentSocket() {
-  const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key: 'demo-agent-key' });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
-
 /** A visitor with a conversation, not connected here (so only the remote can make it online). */
 async function offlineVisitor() {
   const v = await newVisitor(server.url);
@@ -66,7 +59,7 @@ describe('remote presence expiry', () => {
   test('a process that falls silent is forgotten after ~3 beats: its visitors and agents go offline, with pushes', async () => {
     const remote = remoteProc();
     const other = await offlineVisitor();
-    const agent = await agentSocket();
+    const agent = await agentSocket(server.wsUrl);
     const me = await newVisitor(server.url);
     const { socket, ready } = await visitorSocket(server.wsUrl, me.token);
     const base = ready.agentsOnline as number; // the local agent
@@ -98,7 +91,7 @@ describe('remote presence expiry', () => {
   test('a clean goodbye drops a process at once', async () => {
     const remote = remoteProc();
     const other = await offlineVisitor();
-    const agent = await agentSocket();
+    const agent = await agentSocket(server.wsUrl);
     const me = await newVisitor(server.url);
     const { socket, ready } = await visitorSocket(server.wsUrl, me.token);
     const base = ready.agentsOnline as number;
@@ -120,7 +113,7 @@ describe('remote presence expiry', () => {
   test('a forgotten process heard again is asked for its state, and its visitors come back', async () => {
     const remote = remoteProc();
     const other = await offlineVisitor();
-    const agent = await agentSocket();
+    const agent = await agentSocket(server.wsUrl);
     const hellos: ServerEvent[] = [];
     await server.store.listen(EVENTS_CHANNEL, (payload) => {
       const e = JSON.parse(payload) as ServerEvent;
@@ -134,7 +127,7 @@ describe('remote presence expiry', () => {
     assert.equal(hellos.length, 0);
     // It beats again: this process asks it (only it) to announce itself again.
     await remote.beat();
-    for (let i = 0; i < 50 && !hellos.length; i++) await sleep(20);
+    await until(() => hellos.length, 'a presence_hello');
     assert.equal(hellos.length, 1, 'one targeted presence_hello');
     const mark = agent.frames.length;
     await remote.visitorOnline(other.uid); // its answer
@@ -167,7 +160,7 @@ describe('remote presence expiry', () => {
     await sleep(3 * BEAT_MS);
     assert.equal(answers.length, 0);
     await server.store.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify({ kind: 'presence_hello', proc: 'asker' })]);
-    for (let i = 0; i < 50 && !answers.length; i++) await sleep(20);
+    await until(() => answers.length, 'an answer to the hello');
     assert.equal(answers.length, 1, 'an untargeted hello is answered');
     socket.close();
   });

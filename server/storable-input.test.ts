@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loginSignature } from './auth.js';
-import { TestSocket, agentHeaders, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { TestSocket, agentHeaders, agentSocket, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
 
 const NUL = '\u0000';
@@ -153,9 +153,7 @@ for (const store of ['pglite', 'postgresql'] as const) {
     test('agent socket: typing in a conversation id with a NUL is refused; the socket goes on', async (t) => {
       const s = up(t);
       if (!server) return;
-      const a = await TestSocket.open(s.wsUrl + '/v1/agent/ws');
-      a.send({ type: 'auth', key: `demo-agent-key` });
-      await a.waitFor((f) => f.type === 'ready');
+      const a = await agentSocket(s.wsUrl);
       a.send({ type: 'typing', conversationId: `c_${NUL}`, typing: true });
       a.send({ type: 'ping' });
       await a.waitFor((f) => f.type === 'pong');

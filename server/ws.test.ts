@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { CLOSE } from '../src/shared/wire-protocol.js';
-import { TestSocket, agentHeaders, api, newVisitor, sleep, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { TestSocket, agentHeaders, agentSocket, api, newVisitor, sleep, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
@@ -12,13 +12,6 @@ before(async () => {
   server = await startTestServer({ messagesPer10s: 10 });
 });
 after(() => server.close());
-
-async function agentSocket(key = 'demo-agent-key') {
-  const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-  s.send({ type: 'auth', key });
-  await s.waitFor((f) => f.type === 'ready');
-  return s;
-}
 
 describe('visitor socket auth', () => {
   test('first frame must be auth', async () => {
@@ -59,8 +52,7 @@ describe('visitor socket auth', () => {
       const s = await TestSocket.open(broken.wsUrl + '/v1/ws');
       s.send({ type: 'auth', token: v.token });
       assert.equal((await s.waitClose()).code, CLOSE.INTERNAL_ERROR);
-      const a = await TestSocket.open(broken.wsUrl + '/v1/agent/ws');
-      a.send({ type: 'auth', key: 'a key nobody cached' });
+      const a = await agentSocket(broken.wsUrl, 'a key nobody cached', { ready: false });
       assert.equal((await a.waitClose()).code, CLOSE.INTERNAL_ERROR);
     } finally {
       await broken.close();
@@ -194,7 +186,7 @@ describe('messaging', () => {
 
 describe('agents live', () => {
   test('agent socket gets visitor messages, conversation updates and typing; visitor gets replies and typing', async () => {
-    const agent = await agentSocket();
+    const agent = await agentSocket(server.wsUrl);
     const v = await newVisitor(server.url, { profile: { name: 'Live' } });
     const { socket, ready } = await visitorSocket(server.wsUrl, v.token);
     const online = await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === ready.conversationId && f.conversation.online);
@@ -217,17 +209,16 @@ describe('agents live', () => {
   test('visitors learn when agents come online', async () => {
     const v = await newVisitor(server.url);
     const { socket } = await visitorSocket(server.wsUrl, v.token);
-    const a = await agentSocket();
+    const a = await agentSocket(server.wsUrl);
     await socket.waitFor((f) => f.type === 'presence' && f.agentsOnline >= 1);
     a.close();
     await socket.waitFor((f) => f.type === 'presence' && f.agentsOnline === 0);
     socket.close();
   });
   test('bad agent key closes 4003; unknown conversation typing is refused', async () => {
-    const s = await TestSocket.open(server.wsUrl + '/v1/agent/ws');
-    s.send({ type: 'auth', key: 'nope' });
+    const s = await agentSocket(server.wsUrl, 'nope', { ready: false });
     assert.equal((await s.waitClose()).code, CLOSE.TOKEN_REVOKED);
-    const a = await agentSocket();
+    const a = await agentSocket(server.wsUrl);
     a.send({ type: 'typing', conversationId: 'c_nope', typing: true });
     await a.waitFor((f) => f.type === 'error');
     a.close();

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import './define.js';
 import { BRIDGE_TAG, BRIDGE_VERSION } from '../shared/bridge-protocol.js';
 import { sanitizeEventPayload } from './bridge.js';
-import { W, frame, control, report, waitFor, bootWidget, cleanPage } from '../../test/helpers/browser/host-double.js';
+import { W, frame, control, report, until, bootWidget, cleanPage } from '../../test/helpers/browser/host-double.js';
 
 const envelope = { tag: BRIDGE_TAG, v: BRIDGE_VERSION };
 const nonceOf = (f: HTMLIFrameElement) => new URLSearchParams(new URL(f.src).hash.slice(1)).get('n')!;
@@ -208,7 +208,7 @@ describe('host bridge', () => {
     const loaded = new Promise((r) => panel.addEventListener('load', r, { once: true }));
     panel.src = panel.src.replace('#', '?reload=1#');
     await loaded;
-    await waitFor(async () => (await report('panel')).connects > 0, 'the reloaded panel connected');
+    await until(async () => (await report('panel')).connects > 0, 'the reloaded panel connected');
     expect(await connectsAfterItsMessages('panel')).to.equal(1); // a fresh page, connected once
     await el.setTheme('dark'); // commands travel over the new port
   });

@@ -2,7 +2,7 @@
 // loaded by the spec's exact legacy snippet. The tests share one page and run in order.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { W, frame, sleep, waitFor } from '../../test/helpers/browser/host-double.js';
+import { W, frame, sleep, until } from '../../test/helpers/browser/host-double.js';
 
 const api = () => (window as any).TWTChatWidget;
 
@@ -30,7 +30,7 @@ function loadCore(): Promise<void> {
   });
 }
 
-const until = (event: string) => new Promise<any>((resolve) => api().once(event, resolve));
+const once = (event: string) => new Promise<any>((resolve) => api().once(event, resolve));
 
 describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
   it('replays the stub queue: on("initialized") before core.js, then the hover demo finds the launcher', async () => {
@@ -46,7 +46,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     await loadCore();
     expect(api()._q).to.equal(undefined);
     expect(api().scriptTagVersion()).to.equal('v1.2');
-    while (!calls.includes('runtime_activated')) await sleep(20);
+    await until(() => calls.includes('runtime_activated'), 'runtime_activated');
     expect(calls[0]).to.equal('initialized');
     expect(launcherAtInit).to.be.instanceOf(HTMLIFrameElement);
   });
@@ -114,15 +114,15 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     api().once('unread_count_changed', (p: any) => c.push(p.count));
     const panel = frame('panel')!;
     panel.contentWindow!.postMessage({ double: 'emit', name: 'unread_count_changed', payload: { count: 1 } }, W);
-    await waitFor(() => a.length === 1, 'the first event');
+    await until(() => a.length === 1, 'the first event');
     panel.contentWindow!.postMessage({ double: 'emit', name: 'unread_count_changed', payload: { count: 2 } }, W);
-    await waitFor(() => a.length === 2, 'the second event');
+    await until(() => a.length === 2, 'the second event');
     expect([a, b, c]).to.deep.equal([[1, 2], [1, 2], [1]]);
     expect(api().get('unread_count')).to.equal(2);
     api().off('unread_count_changed');
     panel.contentWindow!.postMessage({ double: 'emit', name: 'unread_count_changed', payload: { count: 3 } }, W);
     // The widget has the third event: a handler still attached would have run in that same dispatch.
-    await waitFor(() => api().get('unread_count') === 3, 'the third event reached the widget');
+    await until(() => api().get('unread_count') === 3, 'the third event reached the widget');
     expect(a.length).to.equal(2);
   });
 
@@ -135,7 +135,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
       snippet({ appid: 'demo' });
       await loadCore();
       // The second core.js stops where it warns (synchronously, while it runs), before creating anything.
-      await waitFor(() => warnings.join().includes('more than once'), 'the second core.js to warn');
+      await until(() => warnings.join().includes('more than once'), 'the second core.js to warn');
     } finally {
       console.warn = warn;
     }
@@ -149,13 +149,13 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
   });
 
   it('destroy then init() boots a fresh instance', async () => {
-    const destroyed = until('destroyed');
+    const destroyed = once('destroyed');
     await api().call('destroy');
     await destroyed;
     expect(document.querySelectorAll('iframe, twt-chat-widget').length).to.equal(0);
     expect(() => api().get('state')).to.throw(/after init\(\)/);
     expect(await api().call('maximize').catch((e: any) => e.reason)).to.equal('destroyed');
-    const initialized = until('initialized');
+    const initialized = once('initialized');
     api().init();
     await initialized;
     expect(api().get('state')).to.deep.equal({ visibility: 'minimized' });
@@ -173,7 +173,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
         refs.push([`cycle ${i}: element`, new WeakRef(el)]);
         for (const f of document.querySelectorAll<HTMLIFrameElement>('iframe')) refs.push([`cycle ${i}: ${f.dataset.twtWidgetSurface} iframe`, new WeakRef(f)]);
         await api().call('destroy');
-        const ready = until('bridge_ready');
+        const ready = once('bridge_ready');
         api().init();
         await ready;
       }
@@ -208,7 +208,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
   it('launcher "custom" creates no launcher iframe; maximize/minimize work from host buttons', async () => {
     await api().call('destroy');
     window.__twt = { appid: 'demo', server: W, launcher: 'custom' };
-    const ready = until('initialized');
+    const ready = once('initialized');
     api().init();
     await ready;
     expect(document.querySelector('iframe[data-twt-widget-surface="launcher"]')).to.equal(null);
@@ -224,7 +224,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     const error = console.error;
     console.error = (m: string) => errors.push(String(m));
     try {
-      const failed = until('bootstrap_failed');
+      const failed = once('bootstrap_failed');
       api().init();
       expect((await failed).reason).to.equal('invalid_bootstrap');
     } finally {

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SurfaceBoot } from '../shared/bridge-protocol.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
-import { FakeWebSocket, fakeFetch, message, sessionAnswer, tick, until } from '../../test/helpers/browser/runtime-doubles.js';
+import { FakeWebSocket, fakeFetch, message, sessionAnswer, sleep, until } from '../../test/helpers/browser/runtime-doubles.js';
 
 const boot: SurfaceBoot = {
   appid: 'demo',
@@ -38,7 +38,16 @@ async function connected(_p: ReturnType<typeof panel>, lastSeq = 0) {
   const ws = FakeWebSocket.latest;
   ws.open();
   ws.receive({ type: 'ready', conversationId: 'c1', lastSeq, visitorReadSeq: 0, unread: 0, agentsOnline: 1 });
-  await tick();
+  await sleep(0);
+  return ws;
+}
+
+/** The fake server accepts the connection's socket number `n`: opens it and says `ready`. */
+async function accepted(n: number): Promise<FakeWebSocket> {
+  await until(() => FakeWebSocket.instances.length === n, `socket ${n}`);
+  const ws = FakeWebSocket.latest;
+  ws.open();
+  ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
   return ws;
 }
 
@@ -111,7 +120,7 @@ describe('PanelSession with a fake server', () => {
     let ws = await connected(p);
     ws.receive({ type: 'message', message: message(1, 'agent', 'hello') });
     ws.serverClose(1001);
-    await tick();
+    await sleep(0);
     expect(p.s.state.status).to.equal('reconnecting');
     expect(p.s.send('typed while offline')).to.equal(true);
     expect(p.s.state.outbox).to.have.length(1);
@@ -120,7 +129,7 @@ describe('PanelSession with a fake server', () => {
     ws.open();
     expect(ws.sent[0]).to.include({ type: 'auth', lastSeq: 1, conversationId: 'c1' });
     ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 1, visitorReadSeq: 0, unread: 1, agentsOnline: 1 });
-    await tick();
+    await sleep(0);
     const sends = ws.sent.filter((f) => f.type === 'send');
     expect(sends).to.have.length(1);
     const clientId = sends[0].clientId;
@@ -167,7 +176,7 @@ describe('PanelSession with a fake server', () => {
     ws.serverClose(4001);
     await until(() => p.names().includes('auth_closed'));
     expect(p.events.find((e) => e.name === 'auth_closed')!.payload).to.include({ closeCode: 4001, reason: 'token_expired', source: 'ws', terminal: 'visitor' });
-    await tick(50);
+    await sleep(50);
     expect(FakeWebSocket.instances).to.have.length(2);
   });
 
@@ -178,7 +187,7 @@ describe('PanelSession with a fake server', () => {
       await p.s.start();
       const ws = await connected(p);
       ws.serverClose(code);
-      await tick(30);
+      await sleep(30);
       expect(p.events.find((e) => e.name === 'auth_closed')!.payload).to.deep.equal({
         message: reason,
         reason,
@@ -285,10 +294,7 @@ describe('Connection: backoff, online, pagehide', () => {
     const { waits, schedule } = scheduler();
     const { c, win, statuses } = conn(() => 1, { schedule });
     c.start();
-    await until(() => FakeWebSocket.instances.length === 1);
-    const ws = FakeWebSocket.latest;
-    ws.open();
-    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    const ws = await accepted(1);
     win.dispatchEvent(new Event('offline'));
     expect(ws.readyState).to.equal(3);
     expect(c.status).to.equal('disconnected');
@@ -313,10 +319,7 @@ describe('Connection: backoff, online, pagehide', () => {
     const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document & { visibilityState: string };
     const { c, statuses } = conn(Math.random, { doc, now: () => clock, pingIntervalMs: 40, visibleCheckMs: 60, backoff: { min: 10, max: 20, factor: 2 } });
     c.start();
-    await until(() => FakeWebSocket.instances.length === 1);
-    const ws = FakeWebSocket.latest;
-    ws.open();
-    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    const ws = await accepted(1);
     // The server answers every ping at once (or never, for a dead link).
     const send = ws.send.bind(ws);
     ws.send = (data: string) => {
@@ -333,7 +336,7 @@ describe('Connection: backoff, online, pagehide', () => {
       // Every tick comes five minutes after the previous one, as in a long-hidden tab.
       advance(5 * 60_000);
       const before = pings(ws);
-      await until(() => pings(ws) > before, 500);
+      await until(() => pings(ws) > before, 'the next ping', { timeout: 500 });
     }
     expect(c.status).to.equal('connected');
     expect(FakeWebSocket.instances).to.have.length(1);
@@ -343,9 +346,9 @@ describe('Connection: backoff, online, pagehide', () => {
 
   it('a ping left unanswered means a dead socket: it reconnects', async () => {
     const { c, ws, advance } = await liveConn({ answer: false });
-    await until(() => pings(ws) === 1, 500);
+    await until(() => pings(ws) === 1, 'the first ping', { timeout: 500 });
     advance(30_000);
-    await until(() => FakeWebSocket.instances.length === 2, 1000);
+    await until(() => FakeWebSocket.instances.length === 2, 'a second socket', { timeout: 1000 });
     expect(c.status).to.equal('reconnecting');
     expect(pings(ws), 'no second ping into a dead socket').to.equal(1);
     c.stop();
@@ -357,7 +360,7 @@ describe('Connection: backoff, online, pagehide', () => {
     live.doc.dispatchEvent(new Event('visibilitychange'));
     expect(pings(live.ws), 'a ping right away').to.equal(1);
     live.advance(120);
-    await tick(120);
+    await sleep(120);
     expect(live.c.status).to.equal('connected');
     live.c.stop();
 
@@ -370,21 +373,18 @@ describe('Connection: backoff, online, pagehide', () => {
     dead.doc.dispatchEvent(new Event('visibilitychange'));
     expect(pings(dead.ws)).to.equal(1);
     dead.advance(100);
-    await until(() => FakeWebSocket.instances.length === 2, 500);
+    await until(() => FakeWebSocket.instances.length === 2, 'a second socket', { timeout: 500 });
     dead.c.stop();
   });
 
   it('closes on pagehide (bfcache) and reopens on pageshow, one socket at a time', async () => {
     const { c, win, statuses } = conn();
     c.start();
-    await until(() => FakeWebSocket.instances.length === 1);
-    const ws = FakeWebSocket.latest;
-    ws.open();
-    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 0 });
+    const ws = await accepted(1);
     win.dispatchEvent(new Event('pagehide'));
     expect(ws.readyState).to.equal(3);
     expect(c.status).to.equal('disconnected');
-    await tick(50);
+    await sleep(50);
     expect(FakeWebSocket.instances).to.have.length(1);
     win.dispatchEvent(new Event('pageshow'));
     await until(() => FakeWebSocket.instances.length === 2);

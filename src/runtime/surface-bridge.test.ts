@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { BRIDGE_TAG, BRIDGE_VERSION, encodeSurfaceFragment } from '../shared/bridge-protocol.js';
 import { CommandRefusal, connectSurface, runCommand } from './surface-bridge.js';
+import { sleep } from '../../test/helpers/browser/runtime-doubles.js';
 
 const HOST = 'https://shop.example.com';
 const NONCE = 'abcdefghijklmnop1234';
@@ -41,7 +42,7 @@ describe('surface bridge', () => {
     f.deliver(connectMsg(), { ports: [] });
     f.deliver(connectMsg({ boot: { appid: 'demo', hostOrigin: 'https://other.example', locale: 'en' } }), { ports: [ch.port2] });
     for (const junk of [null, 'x', [], { __proto__: { tag: BRIDGE_TAG } }, new Blob(['x'])]) f.deliver(junk, { ports: [ch.port2] });
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(done).to.equal(false);
     f.deliver(connectMsg(), { ports: [ch.port2] });
     const bridge = await p;
@@ -68,7 +69,7 @@ describe('surface bridge', () => {
     cmd(4, '__proto__', {});
     ch.port1.postMessage({ type: 'command', id: 5 });
     bridge.emit('request_toggle', {});
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const byId = Object.fromEntries(results.filter((r) => r.type === 'result').map((r) => [r.id, r]));
     expect(byId[1]).to.include({ ok: true });
     expect(byId[1].value).to.deep.equal({ theme: 'dark' });

@@ -7,7 +7,7 @@ import { TwtLauncherApp } from './launcher-app.js';
 import { TwtCardApp } from './card-app.js';
 import { TwtChatView } from './chat-view.js';
 import type { PanelSession, PanelState } from './panel-session.js';
-import { message, tick } from '../../test/helpers/browser/runtime-doubles.js';
+import { message, sleep } from '../../test/helpers/browser/runtime-doubles.js';
 
 customElements.get('twt-launcher-app') || customElements.define('twt-launcher-app', TwtLauncherApp);
 customElements.get('twt-card-app') || customElements.define('twt-card-app', TwtCardApp);
@@ -206,7 +206,7 @@ describe('accessibility (axe) in both themes', () => {
       const card = await fixture(html`<twt-card-app .view=${{ visibility: 'minimized', unreadCount: 1, card: { kind: 'message', text: 'Hello', author: 'Ann' } }}></twt-card-app>`);
       await expect(card).to.be.accessible();
       const { view } = await chatView({ status: 'reconnecting', outboxFull: true });
-      await tick(50);
+      await sleep(50);
       await expect(view).to.be.accessible();
       delete document.documentElement.dataset.theme;
     });

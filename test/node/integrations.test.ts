@@ -21,7 +21,7 @@ import type { Frame, Page } from 'playwright-core';
 import { ROOT, installPackedTarball, pkg, type PackedInstall } from './packed-package.js';
 import {
   startE2E,
-  openPage,
+  withPage,
   events,
   waitFor,
   waitForEvent,
@@ -30,7 +30,7 @@ import {
   clickLauncher,
   panelShows,
   panelTheme,
-  poll,
+  until,
   surface,
   surfaceCount,
   surfaceSelector,
@@ -51,6 +51,20 @@ let metafile: Metafile;
 
 /** The integration page `name` on the host site, told the widget server when it needs it (no core.js). */
 const pageUrl = (name: string, query = '') => `/integrations/${name}?server=${encodeURIComponent(e2e!.widgetUrl)}${query}`;
+
+/**
+ * The app takes the chat out (its `#toggle`) and puts it back: no surface is left in between; after, one
+ * launcher, and the panel opened by the app (`#open`) shows the conversation's `reply` again.
+ */
+async function outAndBack(page: Page, reply: string, how: string): Promise<void> {
+  await page.locator('#toggle').click();
+  await until(async () => (await surfaceCount(page)) === 0, `no surface left once ${how} the chat`);
+  await page.locator('#toggle').click();
+  await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
+  await page.locator('#open').click();
+  await panelShows(page, reply);
+  assert.equal(await surfaceCount(page, 'launcher'), 1, `${how} the chat, then back: one launcher`);
+}
 
 /** Bootstrap requests this document made (resource timing survives Turbo visits, which keep the document). */
 function bootstraps(where: Page | Frame): Promise<number> {
@@ -150,14 +164,12 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
   });
 
   it('React 19: JSX in <StrictMode> boots one widget; a theme set while booting holds; ontwt- event props; unmount and mount again', T, async () => {
-    const p = await openPage(e2e!, pageUrl('react.html'));
-    try {
-      const { page } = p;
+    await withPage(e2e!, pageUrl('react.html'), async (page, p) => {
       const log = page.locator('#log li');
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
       assert.ok((await log.filter({ hasText: 'theme set to dark; widget initialized: false' }).count()) > 0, 'the app changed the theme while the widget was booting (else this test would not check that case)');
-      await poll(() => panelIsDark(page), 'the panel in the dark theme React set while the widget booted');
+      await until(() => panelIsDark(page), 'the panel in the dark theme React set while the widget booted');
       assert.equal(await surfaceCount(page, 'launcher'), 1, 'StrictMode: one launcher');
       assert.equal(await surfaceCount(page, 'panel'), 1, 'StrictMode: one panel');
 
@@ -166,24 +178,14 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       const { reply } = await chatRoundTrip(e2e!, page, 'React');
       assert.equal(await bootstraps(page), 1, "StrictMode's double effects boot the widget once");
 
-      await page.locator('#toggle').click();
-      await poll(async () => (await surfaceCount(page)) === 0, 'no surface left once React unmounted the chat');
-      await page.locator('#toggle').click();
-      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
-      await page.locator('#open').click();
-      await panelShows(page, reply);
-      assert.equal(await surfaceCount(page, 'launcher'), 1, 'mounted again: one launcher');
+      await outAndBack(page, reply, 'React unmounted');
       assert.equal(await surfaceCount(page, 'panel'), 1, 'mounted again: one panel');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('Vue 3: the element in a template (isCustomElement), :theme and @twt- events, v-if takes it out and puts it back', T, async () => {
-    const p = await openPage(e2e!, pageUrl('vue.html'));
-    try {
-      const { page } = p;
+    await withPage(e2e!, pageUrl('vue.html'), async (page, p) => {
       const log = page.locator('#log li');
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       await log.filter({ hasText: 'twt-initialized' }).first().waitFor();
@@ -191,26 +193,16 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       await page.locator('#visibility').getByText('maximized', { exact: true }).waitFor();
       const { reply } = await chatRoundTrip(e2e!, page, 'Vue');
       await page.locator('#theme').click();
-      await poll(() => panelIsDark(page), 'the panel dark after :theme changed');
+      await until(() => panelIsDark(page), 'the panel dark after :theme changed');
 
-      await page.locator('#toggle').click();
-      await poll(async () => (await surfaceCount(page)) === 0, 'no surface left once v-if removed the chat');
-      await page.locator('#toggle').click();
-      await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
-      await page.locator('#open').click();
-      await panelShows(page, reply);
-      assert.equal(await surfaceCount(page, 'launcher'), 1, 'back again: one launcher');
-      await poll(() => panelIsDark(page), 'back again: the panel keeps the bound theme');
+      await outAndBack(page, reply, 'v-if removed');
+      await until(() => panelIsDark(page), 'back again: the panel keeps the bound theme');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('GrapesJS: core.js through canvas.scripts, a chat block by attributes, window.TWTChatWidget in the canvas drives it', T, async () => {
-    const p = await openPage(e2e!, pageUrl('grapesjs.html'));
-    try {
-      const { page } = p;
+    await withPage(e2e!, pageUrl('grapesjs.html'), async (page, p) => {
       const canvasElement = page.locator('iframe.gjs-frame');
       await canvasElement.waitFor();
       const canvas = (await (await canvasElement.elementHandle())!.contentFrame())!;
@@ -236,17 +228,13 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       await chatRoundTrip(e2e!, inCanvas, 'GrapesJS canvas');
       assert.equal(await bootstraps(canvas), 1, 'one bootstrap in the canvas');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   for (const variant of ['turbo-snippet.html', 'turbo-permanent.html']) {
     const how = variant === 'turbo-snippet.html' ? 'the legacy snippet in <head>' : 'a data-turbo-permanent <twt-chat-widget>';
     it(`Turbo Drive, ${how}: across visits one widget, no new bootstrap, the open panel stays open, the conversation continues`, T, async () => {
-      const p = await openPage(e2e!, pageUrl(variant, '&page=home'));
-      try {
-        const { page } = p;
+      await withPage(e2e!, pageUrl(variant, '&page=home'), async (page, p) => {
         await page.locator('#page').getByText('home', { exact: true }).waitFor();
         await waitForEvent(page, 'initialized');
         await page.evaluate(() => ((window as any).__widgetBeforeVisits = document.querySelector('twt-chat-widget')));
@@ -256,7 +244,7 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
 
         for (const [link, heading] of [['Pricing', 'pricing'], ['About', 'about'], ['Home', 'home'], ['Back', 'about']]) {
           await turboVisit(page, link, heading);
-          await poll(async () => (await surfaceCount(page, 'launcher')) === 1 && (await surfaceCount(page, 'panel')) === 1, `one launcher and one panel after the Turbo visit to ${link}`);
+          await until(async () => (await surfaceCount(page, 'launcher')) === 1 && (await surfaceCount(page, 'panel')) === 1, `one launcher and one panel after the Turbo visit to ${link}`);
           assert.equal(await page.locator('twt-chat-widget').count(), 1, `one widget element after the visit to ${link}`);
           assert.equal(await globalVisibility(page), 'maximized', `the panel stays open after the visit to ${link}`);
           await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
@@ -268,16 +256,12 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
         assert.equal((await events(page, 'initialized')).length, 1, 'initialized once');
         assert.ok(await page.evaluate(() => document.querySelector('twt-chat-widget') === (window as any).__widgetBeforeVisits), 'the same widget element is on the page after the visits');
         p.assertNoUnexpectedErrors();
-      } finally {
-        await p.close();
-      }
+      });
     });
   }
 
   it('LitElement host: the widget in its shadow root follows the host property and its events reach the host; window.TWTChatWidget drives it', T, async () => {
-    const p = await openPage(e2e!, '/integrations/lit.html');
-    try {
-      const { page } = p;
+    await withPage(e2e!, '/integrations/lit.html', async (page, p) => {
       const log = page.locator('support-chat #log li');
       const launcher = page.locator(surfaceSelector('launcher'));
       await launcher.waitFor({ state: 'visible' });
@@ -290,17 +274,13 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       assert.equal(await globalVisibility(page), 'maximized', 'TWTChatWidget.get("state")');
       await chatRoundTrip(e2e!, page, 'Lit host');
       await page.evaluate(() => ((document.querySelector('support-chat') as any).theme = 'dark'));
-      await poll(() => panelIsDark(page), "the panel dark after the host's theme property changed");
+      await until(() => panelIsDark(page), "the panel dark after the host's theme property changed");
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('innerHTML page builder: the element written after core.js ran boots; on() and call() made before it existed reach it; get() reads it', T, async () => {
-    const p = await openPage(e2e!, '/integrations/innerhtml.html');
-    try {
-      const { page } = p;
+    await withPage(e2e!, '/integrations/innerhtml.html', async (page, p) => {
       const log = page.locator('#log li');
       await waitFor(page, () => !!customElements.get('twt-chat-widget'), undefined, 'core.js to define the element');
       // The page asks for the panel before the block exists: the call waits for the widget, then opens it.
@@ -313,8 +293,6 @@ describe('real integrations (npm packages, the packed tarball, the real server, 
       assert.equal(await globalVisibility(page), 'maximized', 'TWTChatWidget.get("state")');
       await chatRoundTrip(e2e!, page, 'page-builder block');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

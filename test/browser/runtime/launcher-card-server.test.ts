@@ -1,18 +1,15 @@
 // Launcher and card surfaces served by the real server: handshake and commands.
 import { expect } from '@open-wc/testing';
-// @ts-expect-error served by the wtr plugin
-import env from '/__twt_env.js';
-import { TestHost } from '../../helpers/browser/host-harness.js';
+import { destroyHosts, sleep, TestHost } from '../../helpers/browser/host-harness.js';
 
 for (const surface of ['launcher', 'card'] as const) {
   describe(`${surface} surface against the real server`, () => {
-    let host: TestHost | null = null;
-    afterEach(() => host?.destroy());
+    afterEach(destroyHosts);
 
     it('connects and answers set_language, set_theme, set_view with their refusals', async () => {
-      host = new TestHost(env.server, surface);
+      const host = new TestHost(surface);
       await host.mount({ locale: 'zh-cn', theme: 'dark' });
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       expect((await host.command('set_language', { locale: 'de' })).value).to.deep.equal({ locale: 'de' });
       expect((await host.command('set_language', { locale: 'klingon' })).reason).to.equal('unsupported_locale');
       expect((await host.command('set_theme', { theme: 'system' })).ok).to.equal(true);

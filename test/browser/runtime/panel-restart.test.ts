@@ -2,32 +2,24 @@
 // by itself, resumes from its last seq, and misses or doubles no message.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-// @ts-expect-error served by the wtr plugin
-import env from '/__twt_env.js';
-import { agentApi, conversationOf as conversationOfHarness, TestHost } from '../../helpers/browser/host-harness.js';
-
-const conversationOf = (visitorUid: string) => conversationOfHarness(env.server, env.agentKey, visitorUid);
+import { agentApi, conversationOf, destroyHosts, sleep, TestHost } from '../../helpers/browser/host-harness.js';
 
 describe('panel surface across a server restart', () => {
-  let host: TestHost | null = null;
-  afterEach(() => {
-    host?.destroy();
-    host = null;
-  });
+  afterEach(destroyHosts);
 
   it('reconnects after the server restarts and keeps every message exactly once', async () => {
-    host = new TestHost(env.server, 'panel');
+    const host = new TestHost('panel');
     await host.mount();
     await host.waitForEvent('session_connected');
     const id = await conversationOf(host.last('visitor_auth_ready').visitorUid);
 
-    await agentApi(env.server, env.agentKey, `/v1/agent/conversations/${id}/messages`, { text: 'before the restart' });
+    await agentApi(`/v1/agent/conversations/${id}/messages`, { text: 'before the restart' });
     await host.waitForEvent('unread_count_changed', (p) => p.count === 1);
     const connectedBefore = host.names().filter((n) => n === 'session_connected').length;
 
     await executeServerCommand('twt-restart-server', { downMs: 300 });
     // Sent while the panel may still be reconnecting: it must arrive through the resume.
-    await agentApi(env.server, env.agentKey, `/v1/agent/conversations/${id}/messages`, { text: 'after the restart' });
+    await agentApi(`/v1/agent/conversations/${id}/messages`, { text: 'after the restart' });
 
     await host.waitFor((evs) => evs.filter((e) => e.name === 'session_connected').length > connectedBefore, 20_000, 'a second session_connected');
     await host.waitForEvent('unread_count_changed', (p) => p.count === 2, 10_000);
@@ -38,7 +30,7 @@ describe('panel surface across a server restart', () => {
     await host.waitForEvent('card_content', (p) => p.card?.text === 'after the restart', 5_000);
 
     // Nothing doubled: the count stays at 2 once the socket has settled.
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(host.last('unread_count_changed')).to.deep.equal({ count: 2 });
   });
 });

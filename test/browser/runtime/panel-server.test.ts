@@ -1,30 +1,22 @@
 // The panel surface against the real server (started by test/helpers/wtr/server-plugin.mjs):
 // lifecycle order, commands and refusals, agent messages, unread, auth close codes.
 import { expect } from '@open-wc/testing';
-// @ts-expect-error served by the wtr plugin
-import env from '/__twt_env.js';
-import { agentApi, conversationOf as conversationOfHarness, TestHost } from '../../helpers/browser/host-harness.js';
+import { agentApi, conversationOf, destroyHosts, env, sleep, TestHost } from '../../helpers/browser/host-harness.js';
 
 const LIFECYCLE = ['runtime_mounted', 'visitor_auth_ready', 'runtime_activated'];
 
 async function openPanel(boot: Record<string, unknown> = {}, appid = 'demo') {
-  const host = new TestHost(env.server, 'panel', boot);
+  const host = new TestHost('panel', boot);
   await host.mount({ appid });
   await host.waitForEvent('session_connected');
   return host;
 }
 
-const conversationOf = (visitorUid: string) => conversationOfHarness(env.server, env.agentKey, visitorUid);
-
 describe('panel surface against the real server', () => {
-  let host: TestHost | null = null;
-  afterEach(() => {
-    host?.destroy();
-    host = null;
-  });
+  afterEach(destroyHosts);
 
   it('reports the lifecycle in order, then connects', async () => {
-    host = await openPanel();
+    const host = await openPanel();
     const names = host.names();
     const order = [...LIFECYCLE, 'session_connected'].map((n) => names.indexOf(n as never));
     expect(order.every((i) => i >= 0)).to.equal(true, names.join(','));
@@ -39,27 +31,27 @@ describe('panel surface against the real server', () => {
   });
 
   it('resumes the same visitor from the identity clue', async () => {
-    host = await openPanel();
-    const first = host.last('visitor_auth_ready');
-    host.destroy();
-    host = await openPanel({ clue: { bs: first.bs, bs_mm: first.bs_mm, fk_id: first.fk_id } });
+    const before = await openPanel();
+    const first = before.last('visitor_auth_ready');
+    before.destroy();
+    const host = await openPanel({ clue: { bs: first.bs, bs_mm: first.bs_mm, fk_id: first.fk_id } });
     expect(host.last('visitor_auth_ready').visitorUid).to.equal(first.visitorUid);
   });
 
   it('counts agent messages as unread while minimized and reports card content', async () => {
-    host = await openPanel();
+    const host = await openPanel();
     const id = await conversationOf(host.last('visitor_auth_ready').visitorUid);
-    await agentApi(env.server, env.agentKey, `/v1/agent/conversations/${id}/messages`, { text: 'Hello from the agent https://example.com' });
+    await agentApi(`/v1/agent/conversations/${id}/messages`, { text: 'Hello from the agent https://example.com' });
     await host.waitForEvent('unread_count_changed', (p) => p.count === 1);
     await host.waitForEvent('card_content', (p) => p.card?.text === 'Hello from the agent https://example.com');
     // Maximize: the chat UI loads, shows the message, marks it seen.
     await host.command('set_view', { visibility: 'maximized', unreadCount: 1 });
-    await host.waitForEvent('unread_count_changed', (p) => p.count === 0 && host!.events.filter((e) => e.name === 'unread_count_changed').length > 2);
+    await host.waitForEvent('unread_count_changed', (p) => p.count === 0 && host.events.filter((e) => e.name === 'unread_count_changed').length > 2);
     await host.waitForEvent('card_content', (p) => p.card === null && true);
   });
 
   it('answers commands and refuses bad ones', async () => {
-    host = await openPanel();
+    const host = await openPanel();
     expect((await host.command('set_language', { locale: 'ja' })).ok).to.equal(true);
     const bad = await host.command('set_language', { locale: 'xx-yy' });
     expect([bad.ok, bad.reason]).to.deep.equal([false, 'unsupported_locale']);
@@ -75,7 +67,7 @@ describe('panel surface against the real server', () => {
   });
 
   it('a valid login reloads the session as the business user', async () => {
-    host = await openPanel();
+    const host = await openPanel();
     const before = host.last('visitor_auth_ready').visitorUid;
     const ranstr = 'r' + Date.now();
     const sbs = 'user-' + Date.now();
@@ -89,11 +81,11 @@ describe('panel surface against the real server', () => {
 
   it('refuses an untrusted app at boot with bootstrap_failed', async () => {
     const created = await fetch(env.server + '/v1/test/apps', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ domains: ['example.com'] }) }).then((r) => r.json());
-    host = new TestHost(env.server, 'panel');
+    const host = new TestHost('panel');
     // frame-ancestors blocks the page itself for an untrusted host, so test the session refusal through a trusted page of another app:
     // the demo page is trusted for demo only; here the panel boots with appid of the example.com app.
-    await Promise.race([host.mount({ appid: created.app.appid }), new Promise((r) => setTimeout(r, 2000))]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await Promise.race([host.mount({ appid: created.app.appid }), sleep(2000)]);
+    await sleep(1500);
     // Either the page was not framed at all (CSP) or the session was refused.
     const failed = host.last('bootstrap_failed');
     if (failed) expect(failed).to.include({ reason: 'domain_not_whitelisted', source: 'visitor_session', mode: 'embedded' });
@@ -101,9 +93,9 @@ describe('panel surface against the real server', () => {
   });
 
   it('ends with auth_closed when the visitor is banned, and does not reconnect', async () => {
-    host = await openPanel();
+    const host = await openPanel();
     const uid = host.last('visitor_auth_ready').visitorUid;
-    await agentApi(env.server, env.agentKey, `/v1/agent/visitors/${uid}/ban`, { banned: true });
+    await agentApi(`/v1/agent/visitors/${uid}/ban`, { banned: true });
     await host.waitForEvent('auth_closed');
     expect(host.last('auth_closed')).to.deep.equal({
       message: host.last('auth_closed').message,
@@ -114,15 +106,15 @@ describe('panel surface against the real server', () => {
       closeCode: 4005,
       terminal: 'visitor',
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect(host.last('connection_state_changed').status).to.equal('disconnected');
     expect(host.events.filter((e) => e.name === 'session_connected').length).to.equal(1);
   });
 
   it('ends with auth_closed (4003) when the token is revoked', async () => {
-    host = await openPanel();
+    const host = await openPanel();
     const uid = host.last('visitor_auth_ready').visitorUid;
-    await agentApi(env.server, env.agentKey, `/v1/agent/visitors/${uid}/revoke`, {});
+    await agentApi(`/v1/agent/visitors/${uid}/revoke`, {});
     await host.waitForEvent('auth_closed');
     expect(host.last('auth_closed')).to.include({ closeCode: 4003, reason: 'token_revoked', source: 'ws' });
   });

@@ -1,6 +1,9 @@
 /** Test-page side of the host double: the widget origin W and helpers to steer fake surfaces. */
 import type { TwtChatWidget } from '../../../elements/twt-chat-widget.js';
 import type { SurfaceBoot, SurfaceName } from '../../../src/shared/bridge-protocol.js';
+import { sleep, until } from '../wait.js';
+
+export { sleep, until };
 
 /** The double's widget origin: the same wtr server, through another host name (so another origin). */
 export const W = `http://127.0.0.1:${location.port}`;
@@ -35,14 +38,15 @@ export function report(s: SurfaceName | HTMLIFrameElement): Promise<Report> {
 }
 
 /** Resolves once the fake surface has its bridge port (polls its report). */
-export async function waitConnected(s: SurfaceName, ms = 8000): Promise<Report> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const r = frame(s) ? await Promise.race([report(s), sleep(200).then(() => null)]) : null;
-    if (r && r.connects > 0 && r.commands.length > 0) return r;
-    await sleep(50);
-  }
-  throw new Error(`the ${s} surface did not connect within ${ms} ms`);
+export function waitConnected(s: SurfaceName, ms = 8000): Promise<Report> {
+  return until(
+    async () => {
+      const r = frame(s) ? await Promise.race([report(s), sleep(200).then(() => null)]) : null;
+      return r && r.connects > 0 && r.commands.length > 0 ? r : null;
+    },
+    `the ${s} surface to connect`,
+    { timeout: ms, every: 50 },
+  ) as Promise<Report>;
 }
 
 /** The next DOM event `twt-<name>` from `target` (rejects after `ms`). */
@@ -52,17 +56,6 @@ export function next<T = any>(target: EventTarget, name: string, ms = 8000): Pro
     const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
     target.addEventListener(type, (e) => (clearTimeout(timer), resolve((e as CustomEvent).detail)), { once: true });
   });
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `cond()` is truthy (rejects after `ms`): for effects that cross processes. */
-export async function waitFor(cond: () => unknown | Promise<unknown>, what = 'condition', ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 /** Creates a widget pointed at the double, appends it, and resolves once its panel bridge is ready. */

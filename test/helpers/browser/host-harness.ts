@@ -16,6 +16,21 @@ import {
   type SurfaceEventName,
   type SurfaceName,
 } from '../../../src/shared/bridge-protocol.js';
+// @ts-expect-error served by the wtr plugin (test/helpers/wtr/server-plugin.mjs)
+import serverEnv from '/__twt_env.js';
+import { until } from '../wait.js';
+
+export { sleep, until } from '../wait.js';
+
+/** The real server of this browser test run (test/helpers/wtr/server-plugin.mjs): its URL, agent key and demo app secret. */
+export const env: { server: string; agentKey: string; appSecret: string } = serverEnv;
+
+const live = new Set<TestHost>();
+
+/** Destroys every TestHost the test made: the `afterEach` of the files that use them. */
+export function destroyHosts(): void {
+  for (const host of [...live]) host.destroy();
+}
 
 export interface RecordedEvent {
   name: SurfaceEventName;
@@ -32,10 +47,12 @@ export class TestHost {
   private onWindowMessage: ((e: MessageEvent) => void) | null = null;
 
   constructor(
-    readonly server: string,
     readonly surface: SurfaceName,
     readonly boot: Partial<SurfaceBoot> = {},
-  ) {}
+    readonly server: string = env.server,
+  ) {
+    live.add(this);
+  }
 
   /** Creates the iframe and resolves once the port is connected. */
   mount(opts: { appid?: string; locale?: string; theme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<void> {
@@ -108,6 +125,7 @@ export class TestHost {
   }
 
   destroy(): void {
+    live.delete(this);
     if (this.onWindowMessage) window.removeEventListener('message', this.onWindowMessage);
     this.port?.close();
     this.iframe?.remove();
@@ -128,23 +146,19 @@ export class TestHost {
   }
 }
 
-/** Agent side through the REST API. */
-export async function agentApi(server: string, key: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(server + path, {
+/** Agent side through the REST API (the run's server, its agent key). */
+export async function agentApi(path: string, body?: unknown): Promise<any> {
+  const res = await fetch(env.server + path, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${env.agentKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return res.json();
 }
 
 /** The id of a visitor's conversation, as the agents see it (retried: a new visitor's row appears once connected). */
-export async function conversationOf(server: string, key: string, visitorUid: string): Promise<string> {
-  for (let i = 0; i < 20; i++) {
-    const list = await agentApi(server, key, '/v1/agent/conversations');
-    const c = list.conversations?.find((x: any) => x.visitor.visitorUid === visitorUid);
-    if (c) return c.id;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('no conversation for ' + visitorUid);
+export async function conversationOf(visitorUid: string): Promise<string> {
+  const list = async () => (await agentApi('/v1/agent/conversations')).conversations as any[] | undefined;
+  const c = await until(async () => (await list())?.find((x) => x.visitor.visitorUid === visitorUid), `a conversation for ${visitorUid}`, { every: 200 });
+  return c.id;
 }

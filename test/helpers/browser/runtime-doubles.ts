@@ -4,6 +4,8 @@
  */
 import type { MessageView, VisitorServerFrame } from '../../../src/shared/wire-protocol.js';
 
+export { sleep, until } from '../wait.js';
+
 export class FakeWebSocket extends EventTarget {
   static instances: FakeWebSocket[] = [];
   static CONNECTING = 0;
@@ -87,14 +89,4 @@ export function fakeFetch(routes: { session?: () => { status: number; body: unkn
     return json(404, { ok: false, reason: 'not_found', message: 'no route' });
   };
   return { fetch: fn, calls };
-}
-
-export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-
-export async function until(pred: () => boolean, timeoutMs = 3000): Promise<void> {
-  const t0 = Date.now();
-  while (!pred()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('until: timed out');
-    await tick(5);
-  }
 }

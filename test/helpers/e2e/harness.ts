@@ -3,15 +3,22 @@
  * demo app), a separate "host site" on http://localhost:<port> serving demo/
  * (a different origin, as in production), Debian's Chromium driven by
  * playwright-core, and the agent REST API. One harness per test file: one
- * server, one browser; every test gets a fresh browser context (fresh storage).
+ * server, one browser (`e2eHarness()` starts and closes it); every test gets a
+ * fresh browser context (fresh storage): `withPage(e2e, path, async (page) => …)`
+ * opens it and closes it whatever the test does. `until` and `sleep` are the
+ * shared ones (test/helpers/wait.ts), with this file's bound.
  */
+import { after, before } from 'node:test';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { handleDemoRoutes } from '../../../server/demo-login.js';
+import { sleep, until, untilDefaults } from '../wait.js';
+
+export { sleep, until };
 
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const DEMO_DIR = join(ROOT, 'demo');
@@ -20,6 +27,8 @@ export const CORE_PATH = '/install/core.js?version=v1.2';
 
 /** Generous but bounded waits (2 cores, a real browser, a real server). */
 export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS) || 15_000;
+// `until` in an e2e file: the same bound, and no faster than a page round trip is worth.
+Object.assign(untilDefaults, { timeout: TIMEOUT, every: 100 });
 
 /** The spec's events; the host dispatches each as the DOM event `twt-<name with - for _>`. */
 export const SPEC_EVENTS = [
@@ -115,7 +124,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
       agent: new AgentApi(widgetUrl, AGENT_KEY),
       async restartServer(downtimeMs = 500) {
         await server.close();
-        await new Promise((r) => setTimeout(r, downtimeMs));
+        await sleep(downtimeMs);
         server = await startServer({ ...options, port: Number(new URL(widgetUrl).port) });
       },
       async createApp(appid, domains) {
@@ -140,6 +149,22 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The harness of a test file (or of one describe block, called inside it): started before the first test,
+ * closed after the last, by node:test hooks. The object is filled in when the tests run: use it in tests,
+ * hooks and the helpers they call, not at import.
+ */
+export function e2eHarness(serverOptions: Record<string, unknown> = {}, site: HostSiteOptions = {}): E2E {
+  const e2e = {} as E2E;
+  before(async () => {
+    Object.assign(e2e, await startE2E(serverOptions, site));
+  });
+  after(async () => {
+    await e2e.close?.();
+  });
+  return e2e;
 }
 
 function launchChromium(extraArgs: string[] = []): Promise<Browser> {
@@ -241,11 +266,13 @@ function recorderScript(names: readonly string[]) {
  * agent console on the widget origin) is opened as is. `context` overrides
  * the context options (viewport, isMobile, hasTouch…).
  */
-export async function openPage(
-  e2e: E2E,
-  path: string,
-  options: { waitUntil?: 'load' | 'domcontentloaded'; inProcessFrames?: boolean; context?: BrowserContextOptions } = {},
-): Promise<OpenedPage> {
+export interface OpenPageOptions {
+  waitUntil?: 'load' | 'domcontentloaded';
+  inProcessFrames?: boolean;
+  context?: BrowserContextOptions;
+}
+
+export async function openPage(e2e: E2E, path: string, options: OpenPageOptions = {}): Promise<OpenedPage> {
   const browser = options.inProcessFrames ? await e2e.inProcessFramesBrowser() : e2e.browser;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...options.context });
   context.setDefaultTimeout(TIMEOUT);
@@ -270,6 +297,26 @@ export async function openPage(
       await context.close().catch(() => {});
     },
   };
+}
+
+/**
+ * Opens `path` as `openPage` does, runs `body` with the page (and the opened page: its context, errors and
+ * `assertNoUnexpectedErrors`), and closes the context whatever `body` does. Returns what `body` returns.
+ */
+export function withPage<T>(e2e: E2E, path: string, body: (page: Page, opened: OpenedPage) => Promise<T>): Promise<T>;
+export function withPage<T>(e2e: E2E, path: string, options: OpenPageOptions, body: (page: Page, opened: OpenedPage) => Promise<T>): Promise<T>;
+export async function withPage<T>(
+  e2e: E2E,
+  path: string,
+  ...args: [(page: Page, opened: OpenedPage) => Promise<T>] | [OpenPageOptions, (page: Page, opened: OpenedPage) => Promise<T>]
+): Promise<T> {
+  const [options, body] = args.length === 1 ? [{}, args[0]] : args;
+  const opened = await openPage(e2e, path, options);
+  try {
+    return await body(opened.page, opened);
+  } finally {
+    await opened.close();
+  }
 }
 
 export interface RecordedEvent {
@@ -358,6 +405,28 @@ export async function waitForVisibility(page: Page, v: 'maximized' | 'minimized'
     v,
     `visibility ${v}`,
   );
+}
+
+/** Waits for `initialized` and the launcher iframe on screen; returns that iframe's locator. */
+export async function shownLauncher(page: Page): Promise<Locator> {
+  await waitForEvent(page, 'initialized');
+  const launcher = page.locator(surfaceSelector('launcher'));
+  await launcher.waitFor({ state: 'visible' });
+  return launcher;
+}
+
+/**
+ * The visitor opens the chat from the launcher and, once it is connected, sends a message the panel then
+ * shows; returns that message's text (unique, from `prefix`).
+ */
+export async function openChatAndSay(page: Page, prefix: string): Promise<string> {
+  await clickLauncher(page);
+  await waitForVisibility(page, 'maximized');
+  await waitForEvent(page, 'session_connected');
+  const text = unique(prefix);
+  await visitorSend(page, text);
+  await panelShows(page, text);
+  return text;
 }
 
 /** Clicks the built-in launcher like a visitor (inside its cross-origin iframe). */
@@ -452,33 +521,17 @@ export class AgentApi {
 
   /** Polls until a conversation holds a visitor message with exactly `text`; returns that conversation. */
   async waitForVisitorMessage(text: string, timeout = TIMEOUT): Promise<any> {
-    const end = Date.now() + timeout;
-    for (;;) {
+    const holding = async () => {
       for (const c of await this.conversations()) {
         if (c.lastMessage?.text === text) return c;
         if (c.lastSeq > 0 && (await this.messages(c.id)).some((m) => m.author === 'visitor' && m.text === text)) return c;
       }
-      if (Date.now() > end) throw new Error(`the agent never saw the visitor message ${JSON.stringify(text)} within ${timeout} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return null;
+    };
+    return until(holding, `the agent to see the visitor message ${JSON.stringify(text)}`, { timeout, every: 200 });
   }
 
   async reply(conversationId: string, text: string): Promise<any> {
     return (await this.request('POST', `/v1/agent/conversations/${encodeURIComponent(conversationId)}/messages`, { text })).message;
-  }
-}
-
-/** Polls an async check from the test side (e.g. one that reads inside a surface iframe). */
-export async function poll(check: () => Promise<boolean>, what: string, timeout = TIMEOUT): Promise<void> {
-  const end = Date.now() + timeout;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${String(last).split('\n')[0]}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

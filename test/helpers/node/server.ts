@@ -1,7 +1,8 @@
 /**
  * Helpers for the server's node tests: a real server on an ephemeral port
  * with a fresh PGlite store (copied from a migrated template, so each start
- * skips initdb), WebSocket clients that queue frames, and a fetch wrapper.
+ * skips initdb), WebSocket clients that queue frames (visitor and agent sockets),
+ * a fetch wrapper, and the shared waits (test/helpers/wait.ts).
  */
 import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,10 @@ export async function api(base: string, path: string, init: { method?: string; b
   return { status: res.status, headers: res.headers, json, text };
 }
 
-export const agentHeaders = (key = 'demo-agent-key') => ({ authorization: `Bearer ${key}` });
+/** The seeded demo app's agent key. */
+export const AGENT_KEY = 'demo-agent-key';
+
+export const agentHeaders = (key = AGENT_KEY) => ({ authorization: `Bearer ${key}` });
 
 export async function newVisitor(base: string, extra: Record<string, unknown> = {}) {
   const r = await api(base, '/v1/visitor/session', { body: { appid: 'demo', hostOrigin: ORIGIN, ...extra } });
@@ -154,7 +158,18 @@ export async function visitorSocket(wsUrl: string, token: string, resume: { conv
   return { socket: s, ready };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Opens /v1/agent/ws and authenticates with `key`; waits for `ready`. With `{ ready: false }` it returns as
+ * soon as the auth frame is sent, for a test that watches the refusal (`waitClose`, the error frame).
+ */
+export async function agentSocket(wsUrl: string, key = AGENT_KEY, { ready = true } = {}): Promise<TestSocket> {
+  const s = await TestSocket.open(wsUrl + '/v1/agent/ws');
+  s.send({ type: 'auth', key });
+  if (ready) await s.waitFor((f) => f.type === 'ready');
+  return s;
+}
+
+export { sleep, until } from '../wait.js';
 
 /** Starts test/helpers/node/run-server.ts in a child process; resolves with its URL. */
 export async function spawnServer(opts: Record<string, unknown>) {

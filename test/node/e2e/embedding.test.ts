@@ -3,53 +3,28 @@
  * later through innerHTML (page builder), a Vue 3 app, and a single-page app
  * that initialises and destroys the widget on route changes.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startE2E,
-  openPage,
-  waitForEvent,
-  waitFor,
-  clickLauncher,
-  visitorSend,
-  panelShows,
-  surface,
-  panelLanguage,
-  panelTheme,
-  surfaceCount,
-  surfaceSelector,
-  poll,
-  unique,
-  type E2E,
-} from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, shownLauncher, visitorSend, panelShows, surface, panelLanguage, panelTheme, surfaceCount, surfaceSelector, until, unique } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
-let e2e: E2E;
+const e2e = e2eHarness();
 
 /** The element's own state (no window.TWTChatWidget needed). */
 const elementVisibility = (page: import('playwright-core').Page) => page.evaluate(() => (document.querySelector('twt-chat-widget') as any)?.visibility);
 const panelAttr = (page: import('playwright-core').Page, what: 'lang' | 'theme') => (what === 'lang' ? panelLanguage : panelTheme)(surface(page, 'panel'));
 
 describe('e2e: embeddings', { timeout: 600_000 }, () => {
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-
   it('element only: one script tag + <twt-chat-widget appid="demo" …> configured by attributes; visitor and agent chat', T, async () => {
-    const p = await openPage(e2e, '/demo/element.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/element.html', async (page, p) => {
       assert.equal(await page.evaluate(() => 'undefined' === typeof (window as any).__twt), true, 'no window.__twt on the page');
       await waitForEvent(page, 'initialized');
       await page.locator(`twt-chat-widget ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
       assert.equal(await surfaceCount(page, 'launcher'), 1);
       assert.equal(await surfaceCount(page, 'panel'), 1);
-      await poll(async () => (await panelAttr(page, 'lang')) === 'en', 'panel in the language attribute (en)');
+      await until(async () => (await panelAttr(page, 'lang')) === 'en', 'panel in the language attribute (en)');
       await clickLauncher(page);
-      await poll(async () => (await elementVisibility(page)) === 'maximized', 'element maximized');
+      await until(async () => (await elementVisibility(page)) === 'maximized', 'element maximized');
       await waitForEvent(page, 'visibility_changed', { visibility: 'maximized' });
       const text = unique('hi from a CMS page');
       await visitorSend(page, text);
@@ -58,30 +33,26 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       await e2e.agent.reply(conv.id, reply);
       await panelShows(page, reply);
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('element inserted later through innerHTML: boots from its attributes; removing the block removes the widget', T, async () => {
-    const p = await openPage(e2e, '/demo/element-late.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/element-late.html', async (page, p) => {
       await waitFor(page, () => !!customElements.get('twt-chat-widget'), undefined, 'core.js defined the element');
       await page.waitForTimeout(500);
       assert.equal(await surfaceCount(page), 0, 'nothing rendered before the block exists');
       await page.locator('#insert').click();
       await waitForEvent(page, 'initialized');
       await page.locator(`#builder-block ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
-      await poll(async () => (await panelAttr(page, 'theme')).includes('dark'), 'panel dark (theme="dark" attribute)');
+      await until(async () => (await panelAttr(page, 'theme')).includes('dark'), 'panel dark (theme="dark" attribute)');
       await clickLauncher(page);
-      await poll(async () => (await elementVisibility(page)) === 'maximized', 'maximized');
+      await until(async () => (await elementVisibility(page)) === 'maximized', 'maximized');
       const text = unique('hi from a page-builder block');
       await visitorSend(page, text);
       await e2e.agent.waitForVisitorMessage(text);
 
       await page.locator('#remove').click();
-      await poll(async () => (await surfaceCount(page)) === 0, 'no surface left after the block is removed');
+      await until(async () => (await surfaceCount(page)) === 0, 'no surface left after the block is removed');
       // Inserted again: one widget again, same visitor (identity kept first-party).
       await page.locator('#insert').click();
       await page.locator(`#builder-block ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
@@ -91,15 +62,11 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       await clickLauncher(page);
       await panelShows(page, text);
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('Vue 3: renders the element with properties, reacts to its DOM events, switches theme live', T, async () => {
-    const p = await openPage(e2e, '/demo/vue.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/vue.html', async (page, p) => {
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       await page.locator('#status').getByText('connected', { exact: true }).waitFor();
       await page.locator('#open').click();
@@ -113,22 +80,18 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       await e2e.agent.reply(conv.id, unique('hello Vue'));
       await page.locator('#unread').getByText('1', { exact: true }).waitFor();
       await page.locator('#theme-toggle').click();
-      await poll(async () => (await panelAttr(page, 'theme')).includes('dark'), 'panel dark after the Vue state changed');
+      await until(async () => (await panelAttr(page, 'theme')).includes('dark'), 'panel dark after the Vue state changed');
       await page.locator('#language').selectOption('ja');
-      await poll(async () => (await panelAttr(page, 'lang')) === 'ja', 'panel ja after the Vue state changed');
+      await until(async () => (await panelAttr(page, 'lang')) === 'ja', 'panel ja after the Vue state changed');
       await page.locator('#open').click();
       await page.locator('#unread').getByText('0', { exact: true }).waitFor();
       assert.ok(((await page.locator('#log').textContent()) ?? '').includes('twt-unread-count-changed'), 'event log shows the DOM events');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('SPA: init on the Help route, destroy when leaving it; back and forth leaves one widget, and the socket closes on destroy', T, async () => {
-    const p = await openPage(e2e, '/demo/spa.html#/');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/spa.html#/', async (page, p) => {
       await page.locator('#log').getByText('route /').first().waitFor();
       assert.equal(await surfaceCount(page), 0, 'no widget on Home');
       await page.getByRole('link', { name: 'Help' }).click();
@@ -140,12 +103,12 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       const conv = await e2e.agent.waitForVisitorMessage(text);
       // The server's view of the visitor's sockets (a removed OOPIF's socket is not reported closed to playwright).
       const online = async () => (await e2e.agent.conversations()).find((c) => c.id === conv.id)?.online;
-      await poll(async () => (await online()) === true, 'visitor online');
+      await until(async () => (await online()) === true, 'visitor online');
 
       for (let round = 0; round < 3; round++) {
         await page.getByRole('link', { name: round % 2 ? 'Home' : 'Pricing' }).click();
-        await poll(async () => (await surfaceCount(page)) === 0, `no surface after leaving Help (round ${round})`);
-        await poll(async () => (await online()) === false, `the visitor socket closed after destroy (round ${round})`);
+        await until(async () => (await surfaceCount(page)) === 0, `no surface after leaving Help (round ${round})`);
+        await until(async () => (await online()) === false, `the visitor socket closed after destroy (round ${round})`);
         await page.getByRole('link', { name: 'Help' }).click();
         await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
         await page.waitForTimeout(300);
@@ -154,22 +117,16 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       }
       await clickLauncher(page);
       await panelShows(page, text);
-      await poll(async () => (await online()) === true, 'visitor online again');
+      await until(async () => (await online()) === true, 'visitor online again');
       const inits = await page.locator('#log').getByText('Widget initialized').count();
       assert.ok(inits >= 1, 'initialized logged');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('older snippet config (window.__twt__config): lang, position and the site icon in the launcher', T, async () => {
-    const p = await openPage(e2e, '/demo/legacy-config.html');
-    try {
-      const { page } = p;
-      await waitForEvent(page, 'initialized');
-      const launcher = page.locator(surfaceSelector('launcher'));
-      await launcher.waitFor({ state: 'visible' });
+    await withPage(e2e, '/demo/legacy-config.html', async (page, p) => {
+      const launcher = await shownLauncher(page);
       // position {right: 40, bottom: 32} from the bottom-right corner of the 1280x900 viewport
       const box = (await launcher.boundingBox())!;
       assert.equal(Math.round(1280 - box.x - box.width), 40, 'right offset');
@@ -178,15 +135,13 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       const icon = surface(page, 'launcher').locator('img.icon');
       await icon.waitFor({ state: 'visible' });
       assert.equal(await icon.getAttribute('src'), `${e2e.hostUrl}/demo/launcher-icon.svg`);
-      await poll(async () => (await icon.evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0, 'the icon image loaded');
+      await until(async () => (await icon.evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0, 'the icon image loaded');
       // lang: "de" -> the launcher's label is German
       assert.equal(await surface(page, 'launcher').locator('button').getAttribute('aria-label'), 'Chat öffnen');
       await clickLauncher(page);
-      await poll(async () => (await panelAttr(page, 'lang')) === 'de', 'panel in German');
+      await until(async () => (await panelAttr(page, 'lang')) === 'de', 'panel in German');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('npm start layout: the widget server serves /demo/ with every page linked from the index, the login signer and the Vue route', T, async () => {
@@ -213,25 +168,12 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
   });
 
   it('same-origin demo (as npm start serves it): the install page works with core.js from its own origin', T, async () => {
-    const context = await e2e.browser.newContext();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(`${m.location().url}: ${m.text()}`));
-      await page.goto(`${e2e.widgetUrl}/demo/open-on-initialized.html`);
-      await page.waitForFunction(() => {
-        try {
-          return (window as any).TWTChatWidget.get('state').visibility === 'maximized';
-        } catch {
-          return false;
-        }
-      });
+    await withPage(e2e, `${e2e.widgetUrl}/demo/open-on-initialized.html`, async (page, p) => {
+      await waitForVisibility(page, 'maximized');
       const text = unique('same-origin hello');
       await visitorSend(page, text);
       await e2e.agent.waitForVisitorMessage(text);
-      assert.deepEqual(errors.filter((e) => !e.includes('/favicon.ico')), []);
-    } finally {
-      await context.close();
-    }
+      p.assertNoUnexpectedErrors([/\/favicon\.ico/]);
+    });
   });
 });

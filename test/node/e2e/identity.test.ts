@@ -3,36 +3,16 @@
  * business-user login demo (a triple signed by the site's backend) and a host
  * page on an origin the app does not trust.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startE2E,
-  openPage,
-  waitForEvent,
-  events,
-  clickLauncher,
-  visitorSend,
-  surfaceCount,
-  poll,
-  unique,
-  type E2E,
-} from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, events, clickLauncher, visitorSend, surfaceCount, until, unique } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
-let e2e: E2E;
+const e2e = e2eHarness();
 
 describe('e2e: identity and trusted origins', { timeout: 600_000 }, () => {
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-
   it('business-user login: forged and incomplete triples are refused; a signed one makes the visitor that user', T, async () => {
-    const p = await openPage(e2e, '/demo/login.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/login.html', async (page, p) => {
       const result = page.locator('#result');
       await waitForEvent(page, 'session_connected');
       const anonymous = (await waitForEvent(page, 'visitor_auth_ready')).detail.visitorUid;
@@ -53,7 +33,7 @@ describe('e2e: identity and trusted origins', { timeout: 600_000 }, () => {
       const before = (await events(page, 'visitor_auth_ready')).length;
       await page.locator('#login').click();
       await result.getByText('login: ok').waitFor();
-      await poll(async () => (await events(page, 'visitor_auth_ready')).length > before, 'visitor_auth_ready after login');
+      await until(async () => (await events(page, 'visitor_auth_ready')).length > before, 'visitor_auth_ready after login');
       await waitForEvent(page, 'session_connected');
       const loggedText = unique('question as 张三');
       await visitorSend(page, loggedText);
@@ -73,16 +53,12 @@ describe('e2e: identity and trusted origins', { timeout: 600_000 }, () => {
       assert.equal(conv2.visitor.visitorUid, loggedUid);
       // The forged triple's refusal shows as a failed request in the console: expected.
       p.assertNoUnexpectedErrors([/\/v1\/visitor\/session\]: Failed to load resource: the server responded with a status of 401/]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('untrusted host origin: bootstrap_failed (domain_not_whitelisted), nothing rendered, no token, no socket; surfaces refuse to be framed', T, async () => {
     await e2e.createApp('shop', ['example.com']);
-    const p = await openPage(e2e, '/as/shop/demo/install.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/as/shop/demo/install.html', async (page, p) => {
       const sockets: string[] = [];
       page.on('websocket', (ws) => sockets.push(ws.url()));
       const failed = await waitForEvent(page, 'bootstrap_failed');
@@ -116,8 +92,6 @@ describe('e2e: identity and trusted origins', { timeout: 600_000 }, () => {
       const rendered = framed ? await framed.evaluate(() => document.body?.childElementCount ?? 0).catch(() => 0) : 0;
       assert.equal(rendered, 0, 'the panel does not render inside an untrusted page');
       p.assertNoUnexpectedErrors([/status of 403|403 \(Forbidden\)/, /domain_not_whitelisted|not a trusted domain/i, /frame-ancestors|Refused to frame/i]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -5,14 +5,14 @@
  * closes it and gives focus back to the launcher's button. For contrast, on a
  * desktop viewport the panel sits beside the page and Tab leaves it for the page.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, surfaceSelector, poll, type E2E } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, surfaceSelector, until } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
-let e2e: E2E;
+const e2e = e2eHarness();
 
 const frameOf = (page: Page, surface: 'panel' | 'launcher'): Frame => {
   const f = page.frames().find((fr) => fr.url().includes(`/widget/${surface}.html`));
@@ -37,17 +37,8 @@ const innerFocus = (frame: Frame) =>
   });
 
 describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-
   it('the launcher opens the panel full screen; Tab cycles inside the panel; Escape closes it and focuses the launcher', T, async () => {
-    const p = await openPage(e2e, '/demo/install.html', { context: PHONE });
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/install.html', { context: PHONE }, async (page, p) => {
       await waitForEvent(page, 'initialized');
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       await clickLauncher(page);
@@ -105,22 +96,18 @@ describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
         throw new Error(`${err.message} (host focus: ${await hostFocus(page)}, in the panel: ${await innerFocus(panel)}, page has focus: ${await page.evaluate(() => document.hasFocus())})`);
       });
       const launcher = frameOf(page, 'launcher');
-      await poll(async () => /^button /.test(await innerFocus(launcher)), 'focus on the launcher button').catch(async (err) => {
+      await until(async () => /^button /.test(await innerFocus(launcher)), 'focus on the launcher button').catch(async (err) => {
         throw new Error(`${err.message} (focused in the launcher: ${await innerFocus(launcher)})`);
       });
       assert.notEqual(await page.evaluate(() => document.elementFromPoint(187, 333)?.getAttribute('data-twt-widget-surface')), 'panel', 'the panel no longer covers the page');
       await page.keyboard.press('Enter');
       await waitForVisibility(page, 'maximized');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('desktop viewport: the panel does not trap focus; Tab leaves it for the page', T, async () => {
-    const p = await openPage(e2e, '/demo/install.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/install.html', async (page, p) => {
       await waitForEvent(page, 'initialized');
       await clickLauncher(page);
       await waitForVisibility(page, 'maximized');
@@ -143,8 +130,6 @@ describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
       await page.keyboard.press('Tab');
       await waitFor(page, () => document.activeElement?.getAttribute('data-twt-widget-surface') === 'panel', undefined, 'Tab from the page back into the panel');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -11,15 +11,15 @@
  * server down while offline (a restart), so the socket is gone for sure and
  * the reconnect after `online` is a real new socket that must resume.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, clickLauncher, visitorSend, panelShows, surface, events, unique, poll, type E2E, type OpenedPage } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, clickLauncher, visitorSend, panelShows, surface, events, unique, until } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 /** Chromium logs each WebSocket attempt refused by the emulated offline network; expected here. */
 const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/];
-let e2e: E2E;
+const e2e = e2eHarness();
 
 /** A visitor message in the panel: the pending ("Sending…") bubble, or the stored one ("Sent"). */
 const bubble = (page: Page, text: string) => surface(page, 'panel').locator('li.msg.visitor').filter({ hasText: text });
@@ -29,15 +29,13 @@ const banner = (page: Page) => surface(page, 'panel').locator('.banner[role="sta
 const statuses = async (page: Page, since: number) => (await events(page, 'connection_state_changed')).filter((e) => e.t >= since).map((e) => e.detail.status as string);
 
 /** The install demo, maximized and connected, with one message sent online; returns its conversation id. */
-async function connectedPanel(): Promise<{ p: OpenedPage; conversationId: string }> {
-  const p = await openPage(e2e, '/demo/install.html');
-  await clickLauncher(p.page);
-  await waitForEvent(p.page, 'session_connected');
+async function connectedPanel(page: Page): Promise<string> {
+  await clickLauncher(page);
+  await waitForEvent(page, 'session_connected');
   const first = unique('before the network goes');
-  await visitorSend(p.page, first);
-  await sentBubble(p.page, first).waitFor();
-  const conv = await e2e.agent.waitForVisitorMessage(first);
-  return { p, conversationId: conv.id };
+  await visitorSend(page, first);
+  await sentBubble(page, first).waitFor();
+  return (await e2e.agent.waitForVisitorMessage(first)).id;
 }
 
 /** Types two messages while offline; both must stay on screen as pending, and the server must not have them. */
@@ -61,7 +59,7 @@ async function typeTwoWhileOffline(page: Page, conversationId: string): Promise<
 async function assertDeliveredOnce(page: Page, conversationId: string, [a, b]: [string, string]): Promise<void> {
   await sentBubble(page, b).waitFor();
   await sentBubble(page, a).waitFor();
-  await poll(async () => (await surface(page, 'panel').locator('li.msg.pending').count()) === 0, 'no pending bubble left');
+  await until(async () => (await surface(page, 'panel').locator('li.msg.pending').count()) === 0, 'no pending bubble left');
   for (const t of [a, b]) assert.equal(await bubble(page, t).count(), 1, `"${t}" shown once`);
   // Ordering sentinel: a message sent now goes over the same socket as any duplicate resend would, so once the
   // server has it, a duplicate would have been stored before it.
@@ -75,17 +73,10 @@ async function assertDeliveredOnce(page: Page, conversationId: string, [a, b]: [
 }
 
 describe('e2e: offline and back', { timeout: 180_000 }, () => {
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-
   it('network lost: banner and connection_state_changed say so; two messages typed offline stay pending; back online: one reconnect, each stored once, in order', T, async () => {
-    const { p, conversationId } = await connectedPanel();
-    const { page, context } = p;
-    try {
+    await withPage(e2e, '/demo/install.html', async (page, p) => {
+      const { context } = p;
+      const conversationId = await connectedPanel(page);
       assert.equal(await banner(page).count(), 0, 'no banner while connected');
       const t0 = Date.now();
       await context.setOffline(true);
@@ -104,16 +95,13 @@ describe('e2e: offline and back', { timeout: 180_000 }, () => {
       // That `online` cuts the backoff wait short is checked with an injectable clock in src/runtime/session.test.ts,
       // not by wall-clock time here.
       p.assertNoUnexpectedErrors(OFFLINE_NOISE);
-    } finally {
-      await context.setOffline(false).catch(() => {});
-      await p.close();
-    }
+    });
   });
 
   it('network lost and the server restarted meanwhile: messages typed offline are resent on the new socket once, in order; the agent reply arrives', T, async () => {
-    const { p, conversationId } = await connectedPanel();
-    const { page, context } = p;
-    try {
+    await withPage(e2e, '/demo/install.html', async (page, p) => {
+      const { context } = p;
+      const conversationId = await connectedPanel(page);
       await context.setOffline(true);
       await banner(page).waitFor({ timeout: 5_000 });
       // Whatever the emulation left open, the server side is gone now.
@@ -129,9 +117,6 @@ describe('e2e: offline and back', { timeout: 180_000 }, () => {
       await e2e.agent.reply(conversationId, reply);
       await panelShows(page, reply);
       p.assertNoUnexpectedErrors(OFFLINE_NOISE);
-    } finally {
-      await context.setOffline(false).catch(() => {});
-      await p.close();
-    }
+    });
   });
 });

@@ -5,19 +5,19 @@
  * revalidate (a 304 when unchanged). In Chromium, a second view of a demo
  * page in the same browser context takes every widget script from the cache.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { relative } from 'node:path';
 // @ts-expect-error: plain ESM script without declarations
 import { surfaceFiles } from '../../../scripts/check-size.mjs';
-import { CORE_PATH, ROOT, openPage, waitForEvent, type E2E, startE2E } from '../../helpers/e2e/harness.js';
+import { CORE_PATH, ROOT, withPage, waitForEvent, e2eHarness } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Rollup's `[name]-[hash].js` (scripts/rollup/pages.mjs). */
 const HASHED_NAME = /\/[\w-]+-[A-Za-z0-9_-]{8}\.js$/;
 const SURFACES = ['launcher', 'panel', 'card'];
-let e2e: E2E;
+const e2e = e2eHarness();
 
 /** The page, then every script it loads, boot and lazy (the same walk as the byte budgets), as widget URLs. */
 function surfaceScriptPaths(surface: string): string[] {
@@ -26,13 +26,6 @@ function surfaceScriptPaths(surface: string): string[] {
 }
 
 describe('e2e: repeat views', { timeout: 300_000 }, () => {
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-
   it('every script a surface page loads has a hashed name and is served immutable', T, async () => {
     for (const surface of SURFACES) {
       const scripts = surfaceScriptPaths(surface);
@@ -70,9 +63,7 @@ describe('e2e: repeat views', { timeout: 300_000 }, () => {
   });
 
   it('Chromium: the second view of a page downloads no widget script (all from the cache)', T, async () => {
-    const p = await openPage(e2e, '/demo/element.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/element.html', async (page, p) => {
       /**
        * Each widget frame's scripts with the bytes that came over the network
        * (Resource Timing: transferSize is 0 when the HTTP cache answered; the
@@ -104,8 +95,6 @@ describe('e2e: repeat views', { timeout: 300_000 }, () => {
       const downloaded = second.filter((e) => e.transferSize > 0);
       assert.deepEqual(downloaded, [], 'scripts that went over the network on the second view');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -4,10 +4,10 @@
  * "Sending…" forever; a socket whose token expires is closed by the server
  * and the widget gets a fresh token and carries on (short TTL, no clock).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startE2E, openPage, waitForEvent, events, clickLauncher, visitorSend, surface, unique, type E2E } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, events, clickLauncher, visitorSend, surface, unique } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 
@@ -15,18 +15,10 @@ const visitorBubble = (page: Page, text: string) => surface(page, 'panel').locat
 const sentBubble = (page: Page, text: string) => surface(page, 'panel').locator('li.msg.visitor[data-seq]').filter({ hasText: text });
 
 describe('e2e: a message the server refuses', { timeout: 300_000 }, () => {
-  let e2e: E2E;
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
+  const e2e = e2eHarness();
 
   it('is shown "Not sent" with Retry; the message after it is sent', T, async () => {
-    const p = await openPage(e2e, '/demo/install.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/install.html', async (page, p) => {
       await clickLauncher(page);
       await waitForEvent(page, 'session_connected');
       const refused = unique('cannot be stored');
@@ -46,26 +38,16 @@ describe('e2e: a message the server refuses', { timeout: 300_000 }, () => {
         [after],
       );
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });
 
 describe('e2e: the token expires while the socket is open', { timeout: 300_000 }, () => {
-  let e2e: E2E;
-  before(async () => {
-    // Tokens live 2 s: the server closes each socket at its token's expiry.
-    e2e = await startE2E({ tokenTtlSeconds: 2 });
-  });
-  after(async () => {
-    await e2e?.close();
-  });
+  // Tokens live 2 s: the server closes each socket at its token's expiry.
+  const e2e = e2eHarness({ tokenTtlSeconds: 2 });
 
   it('the server closes it; the widget gets a fresh token, reconnects and the conversation goes on', T, async () => {
-    const p = await openPage(e2e, '/demo/install.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/install.html', async (page, p) => {
       await clickLauncher(page);
       await waitForEvent(page, 'session_connected');
       const first = unique('before expiry');
@@ -86,8 +68,6 @@ describe('e2e: the token expires while the socket is open', { timeout: 300_000 }
       const stored = (await e2e.agent.messages(conv.id)).map((m) => m.text);
       assert.deepEqual(stored, [first, second]);
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });

@@ -4,44 +4,16 @@
  * like a visitor (clicks and typing inside the widget's iframes) and an agent
  * (the agent REST API).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startE2E,
-  openPage,
-  waitForEvent,
-  waitFor,
-  waitForVisibility,
-  visibility,
-  clickLauncher,
-  visitorSend,
-  composerHasFocus,
-  panelShows,
-  surface,
-  panelTheme,
-  surfaceCount,
-  surfaceSelector,
-  events,
-  unique,
-  poll,
-  type E2E,
-} from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, waitFor, waitForVisibility, visibility, clickLauncher, shownLauncher, openChatAndSay, visitorSend, composerHasFocus, panelShows, surface, panelTheme, surfaceCount, surfaceSelector, events, unique, until } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
-let e2e: E2E;
+const e2e = e2eHarness();
 
 describe('e2e: the spec examples', { timeout: 600_000 }, () => {
-  before(async () => {
-    e2e = await startE2E();
-  });
-  after(async () => {
-    await e2e?.close();
-  });
-
   it('standard install snippet: launcher, chat with an agent, identity stored first-party, nothing secret in URLs', T, async () => {
-    const p = await openPage(e2e, '/demo/install.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/install.html', async (page, p) => {
       await waitForEvent(page, 'initialized');
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       assert.equal(await surfaceCount(page, 'launcher'), 1, 'one launcher iframe');
@@ -58,12 +30,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
         assert.ok(src.startsWith(e2e.widgetUrl + '/widget/'), `surface src on the widget origin: ${src}`);
       }
 
-      await clickLauncher(page);
-      await waitForVisibility(page, 'maximized');
-      await waitForEvent(page, 'session_connected');
-      const hello = unique('Hello from the install page');
-      await visitorSend(page, hello);
-      await panelShows(page, hello);
+      const hello = await openChatAndSay(page, 'Hello from the install page');
       const conv = await e2e.agent.waitForVisitorMessage(hello);
       const reply = unique('Agent here, how can I help?');
       await e2e.agent.reply(conv.id, reply);
@@ -86,15 +53,11 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await clickLauncher(page);
       await panelShows(page, reply);
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('asyncInit: no iframe until "contact us"; init() is idempotent', T, async () => {
-    const p = await openPage(e2e, '/demo/async-init.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/async-init.html', async (page, p) => {
       await waitFor(page, () => typeof (window as any).TWTChatWidget.init === 'function' && typeof (window as any).TWTChatWidget.scriptTagVersion === 'function', undefined, 'core.js loaded');
       await page.waitForTimeout(500);
       assert.equal(await surfaceCount(page), 0, 'no surface before init()');
@@ -109,35 +72,27 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       assert.equal(await surfaceCount(page, 'panel'), 1, 'still one panel');
       assert.equal(await page.locator('#log').getByText('Widget initialized').count(), 1, 'initialized once');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('open on initialized: the panel opens by itself with the keyboard in its composer; the visitor types at once and chats', T, async () => {
-    const p = await openPage(e2e, '/demo/open-on-initialized.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/open-on-initialized.html', async (page, p) => {
       await waitForVisibility(page, 'maximized');
       await page.locator('#log').getByText('visibility: maximized').waitFor();
       await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
       // The panel opened while its document was still loading: the focus must still reach its composer, and
       // the keys typed on the page with it (no click first, as a keyboard user would).
-      await poll(() => composerHasFocus(page), 'the keyboard focus in the composer of the panel that opened by itself');
+      await until(() => composerHasFocus(page), 'the keyboard focus in the composer of the panel that opened by itself');
       const text = unique('opened by itself');
       await page.keyboard.type(text);
       await page.keyboard.press('Enter');
       await e2e.agent.waitForVisitorMessage(text);
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('custom launcher: no launcher iframe; the page buttons open and close the chat', T, async () => {
-    const p = await openPage(e2e, '/demo/custom-launcher.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/custom-launcher.html', async (page, p) => {
       await waitForEvent(page, 'initialized');
       await page.locator(surfaceSelector('panel')).waitFor({ state: 'attached' });
       assert.equal(await surfaceCount(page, 'launcher'), 0, 'launcher: "custom" creates no launcher iframe');
@@ -148,25 +103,17 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await waitForVisibility(page, 'minimized');
       await page.locator(surfaceSelector('panel')).waitFor({ state: 'hidden' });
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('hover popup (the spec page): the launcher iframe is hit-testable where it is drawn', T, async () => {
-    const p = await openPage(e2e, '/demo/hover-popup.html');
-    try {
-      const { page } = p;
-      await waitForEvent(page, 'initialized');
-      const launcher = page.locator(surfaceSelector('launcher'));
-      await launcher.waitFor({ state: 'visible' });
+    await withPage(e2e, '/demo/hover-popup.html', async (page, p) => {
+      const launcher = await shownLauncher(page);
       const box = (await launcher.boundingBox())!;
       const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.getAttribute('data-twt-widget-surface'), { x: box.x + box.width / 2, y: box.y + box.height / 2 });
       assert.equal(hit, 'launcher', 'the pointer over the launcher is over the launcher iframe (nothing covers it)');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   /**
@@ -175,12 +122,8 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
    * iframe's boundary events itself; the widget must then add none.
    */
   async function hoverPopup(inProcessFrames: boolean) {
-    const p = await openPage(e2e, '/demo/hover-popup.html', { inProcessFrames });
-    try {
-      const { page } = p;
-      await waitForEvent(page, 'initialized');
-      const launcher = page.locator(surfaceSelector('launcher'));
-      await launcher.waitFor({ state: 'visible' });
+    await withPage(e2e, '/demo/hover-popup.html', { inProcessFrames }, async (page, p) => {
+      const launcher = await shownLauncher(page);
       // Every boundary event on the launcher iframe, and which of them bubble to the document.
       await launcher.evaluate((iframe) => {
         const seen: string[] = ((window as any).__boundary = []);
@@ -213,9 +156,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       assert.equal(await shown(), false, 'popup hidden after 立即咨询');
       assert.deepEqual((await boundary()).filter((t) => t === 'mouseenter' || t === 'mouseleave'), ['mouseenter', 'mouseleave', 'mouseenter', 'mouseleave'], 'one enter and one leave per visit');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   }
 
   it('hover popup (the spec page) in Chromium with site isolation: hover shows the popup, leaving hides it, 立即咨询 opens the chat', T, () => hoverPopup(false));
@@ -223,9 +164,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
   it('hover popup (the spec page) with in-process frames: the browser fires the events, the widget adds no duplicate', T, () => hoverPopup(true));
 
   it('unread count in the title: agent reply while minimised -> "(1) title"; maximise clears it', T, async () => {
-    const p = await openPage(e2e, '/demo/unread-title.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/unread-title.html', async (page, p) => {
       const title = await page.title();
       await waitForEvent(page, 'initialized');
       await clickLauncher(page);
@@ -258,15 +197,11 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await page.waitForTimeout(800);
       assert.equal(await page.title(), title);
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('API tour: every method, getter, on/off and the visitor_auth_ready storage example', T, async () => {
-    const p = await openPage(e2e, '/demo/api.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/api.html', async (page, p) => {
       await waitForEvent(page, 'initialized');
       await page.locator('#script-tag-version').getByText('v1.2').waitFor();
       const getters = page.locator('#getters');
@@ -288,7 +223,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       };
       await page.locator('#listen').click();
       await click('maximize', 'maximized');
-      await poll(async () => (await handlerLines('maximized')) === 1, 'on(visibility_changed) handler called');
+      await until(async () => (await handlerLines('maximized')) === 1, 'on(visibility_changed) handler called');
       await page.locator(surfaceSelector('panel')).waitFor({ state: 'visible' });
       await click('minimize', 'minimized');
       await page.locator(surfaceSelector('panel')).waitFor({ state: 'hidden' });
@@ -299,7 +234,7 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       await click('toggle', 'maximized');
       await click('toggle', 'minimized');
-      await poll(async () => (await handlerLines('maximized')) === 2 && (await handlerLines('hidden')) === 1, 'handler saw every change');
+      await until(async () => (await handlerLines('maximized')) === 2 && (await handlerLines('hidden')) === 1, 'handler saw every change');
       await page.locator('#unlisten').click();
       await click('maximize', 'maximized');
       // The third visibility_changed (maximized) has been dispatched: a handler still attached would have logged it then.
@@ -309,22 +244,18 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
 
       await page.locator('#destroy').click();
       await page.locator('#log').getByText('destroyed', { exact: false }).first().waitFor();
-      await poll(async () => (await surfaceCount(page)) === 0, 'no surface after destroy');
+      await until(async () => (await surfaceCount(page)) === 0, 'no surface after destroy');
       await getters.getByText('get() threw').waitFor();
       await page.locator('#init').click();
       await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
       assert.equal(await surfaceCount(page, 'panel'), 1);
       await waitForVisibility(page, 'minimized');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('connection status log: connecting, then connected', T, async () => {
-    const p = await openPage(e2e, '/demo/connection-status.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/connection-status.html', async (page, p) => {
       const log = page.locator('#log');
       await log.getByText('session connected').waitFor();
       await log.getByText('connection status: connected').waitFor();
@@ -332,15 +263,11 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       assert.ok(text.indexOf('connection status: connecting') >= 0, 'connecting logged');
       assert.ok(text.indexOf('connection status: connecting') < text.indexOf('connection status: connected'), 'connecting before connected');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('connection status log: the server restarts -> reconnecting, then connected again; chat carries on', T, async () => {
-    const p = await openPage(e2e, '/demo/connection-status.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/connection-status.html', async (page, p) => {
       const log = page.locator('#log');
       await log.getByText('session connected').waitFor();
       await clickLauncher(page);
@@ -359,15 +286,11 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await e2e.agent.waitForVisitorMessage(mine);
       // While the server was down the browser logged failed connection attempts: expected.
       p.assertNoUnexpectedErrors([/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/]);
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('connection status log: an agent bans the visitor -> session disconnected, auth_closed, widget hidden', T, async () => {
-    const p = await openPage(e2e, '/demo/connection-status.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/connection-status.html', async (page, p) => {
       const log = page.locator('#log');
       await log.getByText('session connected').waitFor();
       const uid = (await waitForEvent(page, 'visitor_auth_ready')).detail.visitorUid;
@@ -386,52 +309,42 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
       await page.waitForTimeout(1500);
       assert.equal((await events(page, 'session_connected')).length, 1, 'no reconnect after auth_closed');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('theme switch: dark on initialized; the buttons switch it, get("theme") follows, the panel renders it', T, async () => {
-    const p = await openPage(e2e, '/demo/theme.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/theme.html', async (page, p) => {
       await waitForEvent(page, 'bridge_ready');
       await waitFor(page, () => (window as any).TWTChatWidget.get('theme') === 'dark', undefined, 'theme dark');
       const panelScheme = () => panelTheme(surface(page, 'panel'));
-      await poll(async () => (await panelScheme()).includes('dark'), 'panel in dark theme');
+      await until(async () => (await panelScheme()).includes('dark'), 'panel in dark theme');
       await page.locator('button[data-theme="light"]').click();
       await page.locator('#log').getByText('set_theme light ok').waitFor();
       assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('theme')), 'light');
-      await poll(async () => (await panelScheme()).includes('light'), 'panel in light theme');
+      await until(async () => (await panelScheme()).includes('light'), 'panel in light theme');
       await page.locator('button[data-theme="system"]').click();
       await page.locator('#log').getByText('set_theme system ok').waitFor();
       assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('theme')), 'system');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 
   it('language switch: zh-cn config, setLanguage("en") on initialized, regional variants normalised', T, async () => {
-    const p = await openPage(e2e, '/demo/language.html');
-    try {
-      const { page } = p;
+    await withPage(e2e, '/demo/language.html', async (page, p) => {
       await waitForEvent(page, 'bridge_ready');
       const panelLang = () => surface(page, 'panel').locator('html').evaluate((html) => (html as HTMLElement).lang.toLowerCase());
-      await poll(async () => (await panelLang()) === 'en', 'panel lang en');
+      await until(async () => (await panelLang()) === 'en', 'panel lang en');
       await page.locator('button[data-lang="ja"]').click();
       await page.locator('#log').getByText('setLanguage ja ok').waitFor();
-      await poll(async () => (await panelLang()) === 'ja', 'panel lang ja');
+      await until(async () => (await panelLang()) === 'ja', 'panel lang ja');
       await page.locator('button[data-lang="zh-Hant"]').click();
       await page.locator('#log').getByText('setLanguage zh-Hant ok').waitFor();
-      await poll(async () => (await panelLang()) === 'zh-tw', 'panel lang zh-tw after zh-Hant');
+      await until(async () => (await panelLang()) === 'zh-tw', 'panel lang zh-tw after zh-Hant');
       await page.locator('button[data-lang="pt-BR"]').click();
-      await poll(async () => (await panelLang()) === 'pt', 'panel lang pt after pt-BR');
+      await until(async () => (await panelLang()) === 'pt', 'panel lang pt after pt-BR');
       // The launcher follows too.
       assert.equal(await surface(page, 'launcher').locator('html').evaluate((html) => (html as HTMLElement).lang.toLowerCase()), 'pt');
       p.assertNoUnexpectedErrors();
-    } finally {
-      await p.close();
-    }
+    });
   });
 });
