@@ -16,7 +16,7 @@ export default {
   testsFinishTimeout: 10 * 60 * 1000,
   testFramework: { config: { timeout: 20000 } },
   plugins: [
-    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)), target: 'es2021' }),
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.base.json', import.meta.url)), target: 'es2021' }),
     testServerPlugin(),
     (await import('./test/helpers/wtr/host-double-plugin.mjs')).hostDoublePlugin(),
   ],

@@ -43,7 +43,7 @@ const plugins = ({ minify }) =>
     minify && withoutLitStyles,
     injectVersion,
     nodeResolve({ browser: true, exportConditions: ['production'] }),
-    esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', minify: false }),
+    esbuild({ target: 'es2021', tsconfig: 'tsconfig.base.json', minify: false }),
     // Property mangling for our `_`-prefixed private members only (readable source, short core.js). Names that
     // other code on the page shares keep theirs: `_q` (the snippet stub's queue), `__twt`, `__twt__config`,
     // `__proto__` and any `__x`, and lit's `_$…` members (its copies talk through them).

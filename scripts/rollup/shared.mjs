@@ -7,7 +7,7 @@ import terser from '@rollup/plugin-terser';
 export function browserPlugins({ minify = true } = {}) {
   return [
     nodeResolve({ browser: true, exportConditions: ['production'] }),
-    esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', minify: false }),
+    esbuild({ target: 'es2021', tsconfig: 'tsconfig.base.json', minify: false }),
     minify &&
       terser({
         ecma: 2021,
