@@ -6,7 +6,7 @@
  * `__proto__`/`constructor` keys or a host page with a polluted
  * `Object.prototype` can neither inject values nor pollute ours.
  */
-import type { LoginTriple, VisitorProfile } from '../shared/wire-protocol.js';
+import { APPID_PATTERN, PROFILE_CAPS, type LoginTriple, type VisitorProfile } from '../shared/wire-protocol.js';
 import type { ThemeSetting } from '../shared/bridge-protocol.js';
 import { isIconUrl, own } from '../shared/bridge-protocol.js';
 import { LOCALES, browserLocale, normalizeLocale, type Locale } from '../shared/locales.js';
@@ -55,8 +55,6 @@ function pick(sources: readonly ConfigSource[], key: string): unknown {
   for (const s of sources) if (isObject(s) && own(s, key) && s[key] != null) found = s[key];
   return found;
 }
-
-const APPID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** One plain object holding, per known key, the value of the last source that sets it. Nothing else is copied. */
 export function mergeConfig(...sources: readonly ConfigSource[]): Record<string, unknown> {
@@ -133,7 +131,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   let error: string | undefined;
   let appid = '';
   const rawAppid = get('appid');
-  if (typeof rawAppid === 'string' && APPID.test(rawAppid.trim().toLowerCase())) {
+  if (typeof rawAppid === 'string' && APPID_PATTERN.test(rawAppid.trim().toLowerCase())) {
     appid = rawAppid.trim().toLowerCase();
     if (appid !== rawAppid) warnings.push(`appid must be lowercase; using "${appid}"`);
   } else {
@@ -175,8 +173,8 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     if (v !== undefined) profile[k] = v;
   }
   const referer = text('referer');
-  profile.referer = referer !== undefined && httpOrigin(referer) ? referer : env.href.slice(0, 2000);
-  profile.source_title = text('source_title') ?? env.title.slice(0, 200);
+  profile.referer = referer !== undefined && httpOrigin(referer) ? referer : env.href.slice(0, PROFILE_CAPS.referer);
+  profile.source_title = text('source_title') ?? env.title.slice(0, PROFILE_CAPS.source_title);
 
   const sbs = text('sbs');
   const sbs_mm = text('sbs_mm');

@@ -3,6 +3,7 @@
  * set_view. Each validates its payload and refuses with a reason.
  */
 import type { CardContent, ViewState, Visibility } from '../shared/bridge-protocol.js';
+import { PROFILE_CAPS, PROFILE_FIELDS, type LoginTriple, type VisitorProfile } from '../shared/wire-protocol.js';
 import { CommandRefusal, payloadObject, type CommandHandlers } from './surface-bridge.js';
 import { applyLocale } from './localization.js';
 import { isThemeSetting, type ThemeController } from './theme.js';
@@ -64,4 +65,18 @@ function parseCard(card: unknown): CardContent | null {
     throw new CommandRefusal('invalid_payload', 'card needs kind (greeting|message) and text');
   }
   return { kind: c.kind, text: c.text.slice(0, 4000), ...(typeof c.author === 'string' ? { author: c.author.slice(0, 200) } : {}) };
+}
+
+/** The panel's `login` payload: the full triple (refused `login_failed` otherwise) and the profile fields, capped as the server caps them. */
+export function parseLogin(payload: unknown): { triple: LoginTriple; profile: VisitorProfile } {
+  const p = payloadObject('login', payload) as Record<string, unknown>;
+  const triple = {} as LoginTriple;
+  for (const k of ['sbs', 'sbs_mm', 'ranstr'] as const) {
+    const v = p[k];
+    if (typeof v !== 'string' || !v.trim()) throw new CommandRefusal('login_failed', 'login needs sbs, sbs_mm and ranstr');
+    triple[k] = v;
+  }
+  const profile: VisitorProfile = {};
+  for (const k of PROFILE_FIELDS) if (typeof p[k] === 'string') profile[k] = (p[k] as string).slice(0, PROFILE_CAPS[k]);
+  return { triple, profile };
 }

@@ -4,6 +4,7 @@
  * default and its cap. config.ts validates with it, `<twt-chat-widget>`
  * declares its reactive properties from it, `mergeConfig` copies exactly its keys.
  */
+import { PROFILE_CAPS } from './wire-protocol.js';
 
 export interface ConfigField {
   /** The element property, when it differs from the config key; its attribute is its kebab-case form (`z-index`). */
@@ -32,12 +33,12 @@ export const CONFIG_FIELDS = {
   right: { property: 'offsetRight', type: 'number', min: 0, max: 2000, fallback: 20 },
   bottom: { property: 'offsetBottom', type: 'number', min: 0, max: 2000, fallback: 20 },
   icon: { max: 100000 },
-  name: {},
-  nickname: {},
-  email: {},
-  phone: {},
-  referer: { max: 2000 },
-  source_title: { property: 'sourceTitle' },
+  name: { max: PROFILE_CAPS.name },
+  nickname: { max: PROFILE_CAPS.nickname },
+  email: { max: PROFILE_CAPS.email },
+  phone: { max: PROFILE_CAPS.phone },
+  referer: { max: PROFILE_CAPS.referer },
+  source_title: { property: 'sourceTitle', max: PROFILE_CAPS.source_title },
   sbs: { max: 2000 },
   sbs_mm: { property: 'sbsMm' },
   ranstr: {},
