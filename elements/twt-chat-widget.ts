@@ -7,14 +7,14 @@ import { IdentityStorageController } from './controllers/identity-storage.js';
 import { LOCALES, normalizeLocale } from '../src/shared/locales.js';
 import { SDK_VERSION } from '../src/host/version.js';
 import { activeWidget, announceActive, retireActive } from '../src/host/active-widget.js';
-import { own, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/shared/bridge-protocol.js';
-import type { AppInfo, BootstrapFailedPayload, IdentityClue, VisitorProfile } from '../src/shared/wire-protocol.js';
+import { domEventName, own, REPLAYED_EVENTS, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/shared/bridge-protocol.js';
+import type { AppInfo, BootstrapFailedPayload, IdentityClue } from '../src/shared/wire-protocol.js';
 import { TwtLauncher } from './twt-launcher.js';
 import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
 
-/** Lifecycle events a late subscriber still gets (see the shim's `on`). */
-export const LIFECYCLE_EVENTS = ['initialized', 'bridge_ready', 'runtime_mounted', 'runtime_activated'] as const;
+/** Lifecycle events a late subscriber still gets (see the shim's `on`); from the one event table, src/shared/bridge-protocol.ts. */
+export const LIFECYCLE_EVENTS = REPLAYED_EVENTS;
 
 export interface SdkInfo {
   version: string;
@@ -306,10 +306,9 @@ export class TwtChatWidget extends ReactiveElement {
   /** Reloads the session as a business user. Needs sbs, sbs_mm and ranstr (rejects `login_failed` otherwise). */
   login(payload: unknown): Promise<unknown> {
     // Read by the config rules (own properties, strings, the same caps): one set of rules for the triple and profile.
-    const { login, profile: read } = resolveConfig([payload], { href: '', title: '' }).config;
+    // The page's referer and source title stay those of the boot.
+    const { login, profile: { referer, source_title, ...profile } } = resolveConfig([payload], { href: '', title: '' }).config;
     if (!login) return Promise.reject(new WidgetError('login_failed', LOGIN_NEEDS));
-    const profile: VisitorProfile = {};
-    for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (read[k] !== undefined) profile[k] = read[k];
     return this._afterBridge(async () => {
       const answer = await this._bridge!.command('panel', 'login', { ...login, ...profile });
       // A reloaded panel (element moved) boots as this user too.
@@ -621,7 +620,7 @@ export class TwtChatWidget extends ReactiveElement {
 
   private _emit(name: string, detail?: unknown) {
     if ((LIFECYCLE_EVENTS as readonly string[]).includes(name)) this._happened.add(name);
-    this.dispatchEvent(new CustomEvent(`twt-${name.replace(/_/g, '-')}`, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent(domEventName(name), { detail, bubbles: true, composed: true }));
   }
 }
 

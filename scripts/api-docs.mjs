@@ -67,6 +67,24 @@ function objectKeysOf(file, name) {
   return [...m[1].matchAll(/^\s+(\w+):/gm)].map((x) => x[1]);
 }
 
+/**
+ * The rows of the one event table, `export const EVENT_TABLE = { name: { _page, _replayed, … }, … }` in
+ * src/shared/bridge-protocol.ts: each event's name, its `_page` ('lifecycle' | 'state'; none: not public)
+ * and whether a late subscriber still gets it (`_replayed`).
+ */
+function eventTable(file = 'src/shared/bridge-protocol.ts') {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const m = text.match(/export const EVENT_TABLE = \{\n([\s\S]*?)\n\} as const/);
+  if (!m) throw new Error(`${file}: cannot find "export const EVENT_TABLE = {"; update scripts/api-docs.mjs`);
+  const keys = [...m[1].matchAll(/^  (\w+): \{/gm)];
+  return keys.map((k, i) => {
+    const body = m[1].slice(k.index, keys[i + 1]?.index);
+    return { name: k[1], page: body.match(/_page: '(\w+)'/)?.[1], replayed: /_replayed: true/.test(body) };
+  });
+}
+const EVENT_TABLE = eventTable();
+const eventsOn = (page) => EVENT_TABLE.filter((e) => e.page === page).map((e) => e.name);
+
 // ------------------------------------------------------------------ the global API (mirrors the spec's tables)
 
 const CORE_FUNCTIONS = [
@@ -166,7 +184,8 @@ function crossCheck() {
       throw new Error(`${what}: the code and scripts/api-docs.mjs disagree` + (missing.length ? `; undocumented: ${missing.join(', ')}` : '') + (extra.length ? `; documented but not in the code: ${extra.join(', ')}` : '') + '. Update the tables in scripts/api-docs.mjs.');
     }
   };
-  same('events (src/host/shim.ts EVENTS)', [...LIFECYCLE_EVENTS, ...STATE_EVENTS].map((r) => r[0]), literalsOf('src/host/shim.ts', 'EVENTS'));
+  same('lifecycle events (src/shared/bridge-protocol.ts EVENT_TABLE)', LIFECYCLE_EVENTS.map((r) => r[0]), eventsOn('lifecycle'));
+  same('state events (src/shared/bridge-protocol.ts EVENT_TABLE)', STATE_EVENTS.map((r) => r[0]), eventsOn('state'));
   same('methods (src/host/shim.ts MethodName)', METHODS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'MethodName'));
   same('getters (src/host/shim.ts GetterName)', GETTERS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'GetterName'));
   same('config keys (src/shared/config-fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), objectKeysOf('src/shared/config-fields.ts', 'CONFIG_FIELDS'));
@@ -183,6 +202,11 @@ function table(head, rows) {
 /** Rows whose cells are already markdown (their pipes escaped by hand). */
 function rawTable(head, rows) {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+/** `a`, `b` and `c`: the replayed events, broken before the last one as the page always was. */
+function replayedList() {
+  const names = EVENT_TABLE.filter((e) => e.replayed).map((e) => code(e.name));
+  return `${names.slice(0, -1).join(', ')} and\n${names.at(-1)}`;
 }
 const domEvent = (name) => `twt-${name.replace(/_/g, '-')}`;
 const escPipes = (rows) => rows.map((r) => r.map((c) => String(c).replace(/`([^`]*)`/g, (m) => m.replace(/(?<!\\)\|/g, '\\|'))));
@@ -231,8 +255,7 @@ ${rawTable(['Getter', 'Returns', 'Meaning'], escPipes(GETTERS.map(([g, r, m]) =>
 
 ### Events: \`on(event, handler)\`
 
-Handlers get the payload as their only argument. \`initialized\`, \`bridge_ready\`, \`runtime_mounted\` and
-\`runtime_activated\` reach a handler registered after they happened once, asynchronously. A handler that
+Handlers get the payload as their only argument. ${replayedList()} reach a handler registered after they happened once, asynchronously. A handler that
 throws is logged and does not stop the others. Each event is also dispatched on the \`<twt-chat-widget>\`
 element as a DOM \`CustomEvent\` named \`twt-\` + the name with \`-\` for \`_\` (payload in \`detail\`, bubbling, composed).
 

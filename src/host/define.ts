@@ -9,7 +9,7 @@ import { TwtLauncher } from '../../elements/twt-launcher.js';
 import { SDK_VERSION } from './version.js';
 import type { TWTChatWidgetApi } from './shim.js';
 import type { BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../shared/wire-protocol.js';
-import type { SurfaceName, Visibility } from '../shared/bridge-protocol.js';
+import type { DomEventName, EventPayload, WidgetEventName } from '../shared/bridge-protocol.js';
 
 const VERSIONS = Symbol.for('twt-chat-widget.versions');
 
@@ -32,23 +32,13 @@ export function defineElements(): void {
 // Registration needs a browser: importing this module during server-side rendering (Next.js, Nuxt, Astro) is a no-op.
 if (typeof window !== 'undefined' && typeof customElements !== 'undefined') defineElements();
 
-/** The `detail` of each `twt-…` event of `<twt-chat-widget>` (undefined for events without one). */
-export interface WidgetEventDetails {
-  'twt-initialized': undefined;
-  'twt-iframe-loaded': { surface: SurfaceName };
-  'twt-bridge-ready': undefined;
-  'twt-runtime-mounted': undefined;
-  'twt-visitor-auth-ready': { bs: string; bs_mm: string; fk_id?: string; fkid?: string; visitorUid?: string; hasToken?: boolean; source?: 'initial' | 'resolved' };
-  'twt-runtime-activated': undefined;
-  'twt-destroyed': undefined;
-  'twt-visibility-changed': { visibility: Visibility };
-  'twt-connection-state-changed': { status: ConnectionStatus };
-  'twt-session-connected': { status: 'connected' };
-  'twt-session-disconnected': { status: ConnectionStatus };
-  'twt-unread-count-changed': { count: number };
-  'twt-auth-closed': { reason: string; message?: string; source?: string; closeAuthType?: string; terminal?: string; clearToken?: boolean; closeCode?: number };
-  'twt-bootstrap-failed': BootstrapFailedPayload;
-}
+/**
+ * The `detail` of each `twt-…` event of `<twt-chat-widget>` (undefined for events without one), from the one
+ * event table (src/shared/bridge-protocol.ts). `bootstrap_failed` carries the wire protocol's payload.
+ */
+export type WidgetEventDetails = {
+  [K in WidgetEventName as DomEventName<K>]: K extends 'bootstrap_failed' ? BootstrapFailedPayload : EventPayload<K>;
+};
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 /** Typed `addEventListener('twt-visibility-changed', (e) => e.detail.visibility)` on the element, document and window. */
 export type WidgetEventMap = { [K in keyof WidgetEventDetails]: CustomEvent<WidgetEventDetails[K]> };

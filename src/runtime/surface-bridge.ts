@@ -11,6 +11,7 @@ import {
   BRIDGE_TAG,
   BRIDGE_VERSION,
   decodeSurfaceFragment,
+  eventPayload,
   parseConnect,
   parsePortMessage,
   type CommandMessage,
@@ -106,6 +107,8 @@ function openPort(port: MessagePort, fragment: SurfaceFragment, boot: SurfaceBoo
     fragment,
     boot,
     emit(name, payload) {
+      // Checked by the validator the host reads it with: a malformed payload would be dropped there anyway.
+      if (eventPayload(name, payload) === null) return console.error(`[twt surface] malformed ${name} payload`, payload);
       port.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'event', name, payload });
     },
     close() {
