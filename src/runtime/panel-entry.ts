@@ -4,11 +4,10 @@
  * hello), `runtime_mounted`, then the session boots and reports the rest of
  * the lifecycle. The chat UI loads on first maximize (panel-app.ts).
  */
-import { CommandRefusal } from './surface-bridge.js';
+import { Refusal } from './refusal.js';
 import { parseLogin } from './surface-commands.js';
 import { TwtPanelApp } from './panel-app.js';
 import { PanelSession } from './panel-session.js';
-import { SessionError } from './session.js';
 import { startSurface } from './start-surface.js';
 
 if (!customElements.get('twt-panel-app')) customElements.define('twt-panel-app', TwtPanelApp);
@@ -17,13 +16,8 @@ let session: PanelSession | null = null;
 
 async function login(payload: unknown): Promise<void> {
   const { triple, profile } = parseLogin(payload);
-  if (!session) throw new CommandRefusal('not_ready', 'the panel is still starting');
-  try {
-    await session.relogin(triple, profile);
-  } catch (err) {
-    if (err instanceof SessionError) throw new CommandRefusal(err.reason === 'login_failed' ? 'login_failed' : err.reason, err.message);
-    throw err;
-  }
+  if (!session) throw new Refusal('not_ready', 'the panel is still starting');
+  await session.relogin(triple, profile); // a refused login rejects with its Refusal: the command's reason and message
 }
 
 startSurface(app, [['login', login]])

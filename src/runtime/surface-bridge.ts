@@ -24,16 +24,7 @@ import {
   type SurfaceEvents,
   type SurfaceFragment,
 } from '../shared/bridge-protocol.js';
-
-/** Thrown by a command handler to refuse a command with a machine-readable reason. */
-export class CommandRefusal extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { Refusal } from './refusal.js';
 
 /** A handler receives the raw, unvalidated payload: checking it is the handler's job. */
 export type CommandHandler = (payload: unknown) => unknown | Promise<unknown>;
@@ -126,7 +117,7 @@ export async function runCommand(msg: CommandMessage, handlers: CommandHandlers)
     const value = await handler(msg.payload);
     return value === undefined ? { id: msg.id, ok: true } : { id: msg.id, ok: true, value };
   } catch (err) {
-    if (err instanceof CommandRefusal) return { id: msg.id, ok: false, reason: err.reason, message: err.message };
+    if (err instanceof Refusal) return { id: msg.id, ok: false, reason: err.reason, message: err.message };
     return { id: msg.id, ok: false, reason: 'internal', message: err instanceof Error ? err.message : String(err) };
   }
 }
@@ -134,7 +125,7 @@ export async function runCommand(msg: CommandMessage, handlers: CommandHandlers)
 /** Helpers for handlers: payload shape checks that refuse with `invalid_payload`. */
 export function payloadObject<K extends HostCommandName>(name: K, payload: unknown): Partial<Record<keyof HostCommands[K], unknown>> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new CommandRefusal('invalid_payload', `${name}: payload must be an object`);
+    throw new Refusal('invalid_payload', `${name}: payload must be an object`);
   }
   return payload as Partial<Record<keyof HostCommands[K], unknown>>;
 }
