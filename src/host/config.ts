@@ -8,7 +8,7 @@
  */
 import { APPID_PATTERN, PROFILE_CAPS, type LoginTriple, type VisitorProfile } from '../shared/wire-protocol.js';
 import type { ThemeSetting } from '../shared/bridge-protocol.js';
-import { isIconUrl, own } from '../shared/bridge-protocol.js';
+import { httpOrigin, isIconUrl, isObject, own } from '../shared/bridge-protocol.js';
 import { LOCALES, browserLocale, normalizeLocale, type Locale } from '../shared/locales.js';
 import { CONFIG_FIELDS, CONFIG_KEYS, parseNumber, type ConfigField, type ConfigKey } from '../shared/config-fields.js';
 
@@ -46,8 +46,6 @@ export interface ConfigResult {
 /** A raw config source: anything; only plain objects are read. */
 export type ConfigSource = unknown;
 
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The value of `key` in the last source that sets it (own property, not undefined/null). */
 function pick(sources: readonly ConfigSource[], key: string): unknown {
@@ -210,15 +208,6 @@ export function invalidValue(key: string, expected: string, v: unknown): string 
 /** `one of a, b, c` for a list of allowed values. */
 export const oneOfText = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
-/** The origin of an http(s) URL, or '' when it is not one. */
-export function httpOrigin(value: string): string {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : '';
-  } catch {
-    return '';
-  }
-}
 
 function describe(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v;

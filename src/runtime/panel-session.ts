@@ -13,7 +13,7 @@ import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
 import { SessionApi, type FetchLike } from './session.js';
 import { Refusal } from './refusal.js';
 import { UnreadTracker } from './unread.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../shared/backoff.js';
 
 export type Emit = <K extends SurfaceEventName>(name: K, payload: SurfaceEvents[K]) => void;
 

@@ -12,6 +12,7 @@ import {
   BRIDGE_VERSION,
   decodeSurfaceFragment,
   eventPayload,
+  isObject,
   parseConnect,
   parsePortMessage,
   type CommandMessage,
@@ -124,7 +125,7 @@ export async function runCommand(msg: CommandMessage, handlers: CommandHandlers)
 
 /** Helpers for handlers: payload shape checks that refuse with `invalid_payload`. */
 export function payloadObject<K extends HostCommandName>(name: K, payload: unknown): Partial<Record<keyof HostCommands[K], unknown>> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (!isObject(payload)) {
     throw new Refusal('invalid_payload', `${name}: payload must be an object`);
   }
   return payload as Partial<Record<keyof HostCommands[K], unknown>>;

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { linkify, safeHref } from './linkify.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../shared/backoff.js';
 import { Outbox, OutboxFullError } from './outbox.js';
 import { UnreadTracker } from './unread.js';
 import { Conversation } from './conversation.js';

@@ -69,15 +69,18 @@ export function isIconUrl(value: unknown): value is string {
 }
 const DATA_IMAGE_URL = /^data:image\/(png|gif|jpeg|webp|svg\+xml);base64,[a-z0-9+/=]+$/i;
 
-/** True for a serialised http(s) origin such as `https://shop.example.com:8443` (no path, no trailing slash). */
-export function isHttpOrigin(value: string): boolean {
+/** The origin of an http(s) URL, or '' when it is not one. */
+export function httpOrigin(value: string): string {
   try {
     const u = new URL(value);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : '';
   } catch {
-    return false;
+    return '';
   }
 }
+
+/** True for a serialised http(s) origin such as `https://shop.example.com:8443` (no path, no trailing slash). */
+export const isHttpOrigin = (value: string): boolean => !!value && httpOrigin(value) === value;
 
 // ---------------------------------------------------------------------------
 // Handshake messages (window.postMessage)
@@ -343,9 +346,12 @@ export type PortMessage = CommandMessage | ResultMessage | EventMessage;
 /** Own property: a polluted Object.prototype never supplies a field. */
 export const own = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
-/** A plain object (`{}` or null-prototype): not null, an array, a Blob, a Date or another class instance. */
+/** An object that is not an array: what a page's config or a command's payload may be (any prototype). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A plain object (`{}` or null-prototype): an {@link isObject} that is not a Blob, a Date or another class instance (what arrives over the bridge). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
+  if (!isObject(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
