@@ -1,6 +1,6 @@
 import { ReactiveElement, type PropertyDeclaration, type PropertyDeclarations } from '@lit/reactive-element';
 import { LOGIN_NEEDS, invalidValue, oneOfText, resolveConfig, type ConfigResult, type WidgetConfig } from '../src/host/config.js';
-import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey } from '../src/shared/config-fields.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey, type ConfigValue } from '../src/shared/config-fields.js';
 import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from '../src/host/bridge.js';
 import { MediaQueryController } from './controllers/media-query.js';
 import { IdentityStorageController } from './controllers/identity-storage.js';
@@ -45,7 +45,8 @@ function configProperties(): PropertyDeclarations {
 
 type Fields = typeof CONFIG_FIELDS;
 type PropertyName<K extends ConfigKey> = Fields[K] extends { property: infer P extends string } ? P : K;
-type FieldValue<F> = F extends { type: 'number' } ? number | string : F extends { type: 'boolean' } ? boolean : F extends { values: readonly (infer V)[] } ? V : string;
+/** As in a config object; a number property may also hold its attribute's raw text (numberConverter). */
+type FieldValue<F> = F extends { type: 'number' } ? number | string : ConfigValue<F>;
 /** The config fields as element properties (`zIndex`, `offsetRight`, `sourceTitle`, …), typed from the table. */
 export type WidgetConfigProperties = { -readonly [K in ConfigKey as PropertyName<K>]?: FieldValue<Fields[K]> };
 
@@ -86,41 +87,8 @@ const settle = (waiting: Waiting, e?: Error) => {
  * @summary Embeddable visitor chat widget.
  * @tag twt-chat-widget
  *
- * @attr {string} appid - Your project's appid (required).
- * @attr {string} language - Initial language: en, zh-cn, zh-tw, ja, ko, de, fr, pt, ru (case and region variants normalise). Default: the browser's.
- * @attr {'light'|'dark'|'system'} theme - Theme; `system` follows prefers-color-scheme. Default light.
- * @attr {'default'|'custom'} launcher - `custom` creates no launcher iframe. Default `default`.
- * @attr {number} z-index - Stacking level of the surfaces.
- * @attr {boolean} async-init - Do not boot on connect; call `init()`.
- * @attr {string} server - Widget origin, when it is not the origin core.js came from.
- * @attr {'local'|'cookie'|'none'} storage - Where the visitor identity clue is kept first-party. Default `local`.
- * @attr {string} name - Visitor name.
- * @attr {string} nickname - Visitor nickname.
- * @attr {string} email - Visitor email.
- * @attr {string} phone - Visitor phone.
- * @attr {string} referer - Source URL (default: the page URL).
- * @attr {string} source-title - Source title (default: the page title).
- * @attr {string} sbs - Business user id (login triple).
- * @attr {string} sbs-mm - Business user signature (login triple).
- * @attr {string} ranstr - Signature nonce (login triple).
- * @attr {number} offset-right - Distance from the right edge, px (default 20).
- * @attr {number} offset-bottom - Distance from the bottom edge, px (default 20).
- * @attr {string} icon - Launcher image instead of the chat icon: an http(s) URL or a base64 data:image URL.
- *
- * @fires twt-initialized - init() completed: bootstrap accepted, surfaces created.
- * @fires twt-iframe-loaded - A surface iframe loaded; detail `{surface}`.
- * @fires twt-bridge-ready - The panel runtime accepts commands.
- * @fires twt-runtime-mounted - The panel runtime mounted.
- * @fires twt-visitor-auth-ready - Visitor identity resolved; detail per spec.
- * @fires twt-runtime-activated - Initial conversation list resolved.
- * @fires twt-destroyed - The widget was destroyed.
- * @fires twt-visibility-changed - detail `{visibility}`.
- * @fires twt-connection-state-changed - detail `{status}`.
- * @fires twt-session-connected - detail `{status: 'connected'}`.
- * @fires twt-session-disconnected - detail `{status}`.
- * @fires twt-unread-count-changed - detail `{count}`.
- * @fires twt-auth-closed - The server closed visitor auth; the widget is hidden.
- * @fires twt-bootstrap-failed - Embedded boot failed; the widget is hidden and cleaned up.
+ * Its attributes (one per option) and its `twt-…` events are documented from the option and event tables
+ * (src/shared/config-fields.ts, src/shared/bridge-protocol.ts EVENT_TABLE): see custom-elements-manifest.config.mjs.
  */
 export class TwtChatWidget extends ReactiveElement {
   /** Every config field as a reactive property with its attribute (from the one table, src/shared/config-fields.ts). */

@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync, existsSync, statSync, readdirSync, mkdirSy
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configOptions, eventTable } from './source-tables.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'docs', 'api.md');
@@ -23,10 +24,12 @@ const REGENERATE = 'npm run docs';
 
 // ------------------------------------------------------------------ sources
 
+/** What custom-elements.json is made from: the elements, and the option and event tables (scripts/source-tables.mjs). */
 function elementSources() {
   return readdirSync(join(ROOT, 'elements'))
     .filter((f) => /^twt-.*\.ts$/.test(f) && !f.endsWith('.test.ts') && !f.endsWith('.styles.ts'))
-    .map((f) => join(ROOT, 'elements', f));
+    .map((f) => join(ROOT, 'elements', f))
+    .concat(['src/shared/config-fields.ts', 'src/shared/bridge-protocol.ts'].map((f) => join(ROOT, f)));
 }
 
 function loadManifest() {
@@ -59,29 +62,6 @@ function literalsOf(file, name) {
   return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
 }
 
-/** The keys of an object literal `export const NAME = { key: …, … }` (one key per line, as in src/shared/config-fields.ts). */
-function objectKeysOf(file, name) {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const m = text.match(new RegExp(`export const ${name}\\s*=\\s*\\{\\n([\\s\\S]*?)\\n\\}`));
-  if (!m) throw new Error(`${file}: cannot find "export const ${name} = {"; update scripts/api-docs.mjs`);
-  return [...m[1].matchAll(/^\s+(\w+):/gm)].map((x) => x[1]);
-}
-
-/**
- * The rows of the one event table, `export const EVENT_TABLE = { name: { _page, _replayed, … }, … }` in
- * src/shared/bridge-protocol.ts: each event's name, its `_page` ('lifecycle' | 'state'; none: not public)
- * and whether a late subscriber still gets it (`_replayed`).
- */
-function eventTable(file = 'src/shared/bridge-protocol.ts') {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const m = text.match(/export const EVENT_TABLE = \{\n([\s\S]*?)\n\} as const/);
-  if (!m) throw new Error(`${file}: cannot find "export const EVENT_TABLE = {"; update scripts/api-docs.mjs`);
-  const keys = [...m[1].matchAll(/^  (\w+): \{/gm)];
-  return keys.map((k, i) => {
-    const body = m[1].slice(k.index, keys[i + 1]?.index);
-    return { name: k[1], page: body.match(/_page: '(\w+)'/)?.[1], replayed: /_replayed: true/.test(body) };
-  });
-}
 const EVENT_TABLE = eventTable();
 const eventsOn = (page) => EVENT_TABLE.filter((e) => e.page === page).map((e) => e.name);
 
@@ -188,7 +168,7 @@ function crossCheck() {
   same('state events (src/shared/bridge-protocol.ts EVENT_TABLE)', STATE_EVENTS.map((r) => r[0]), eventsOn('state'));
   same('methods (src/host/shim.ts MethodName)', METHODS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'MethodName'));
   same('getters (src/host/shim.ts GetterName)', GETTERS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'GetterName'));
-  same('config keys (src/shared/config-fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), objectKeysOf('src/shared/config-fields.ts', 'CONFIG_FIELDS'));
+  same('config keys (src/shared/config-fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), configOptions().map((o) => o.key));
   same('languages (src/shared/locales.ts SOURCE_LOCALE + TARGET_LOCALES)', LANGUAGES.map((r) => r[0]), [...literalsOf('src/shared/locales.ts', 'SOURCE_LOCALE'), ...literalsOf('src/shared/locales.ts', 'TARGET_LOCALES')]);
 }
 
@@ -208,7 +188,7 @@ function replayedList() {
   const names = EVENT_TABLE.filter((e) => e.replayed).map((e) => code(e.name));
   return `${names.slice(0, -1).join(', ')} and\n${names.at(-1)}`;
 }
-const domEvent = (name) => `twt-${name.replace(/_/g, '-')}`;
+const domEvent = (name) => EVENT_TABLE.find((e) => e.name === name).domEvent;
 const escPipes = (rows) => rows.map((r) => r.map((c) => String(c).replace(/`([^`]*)`/g, (m) => m.replace(/(?<!\\)\|/g, '\\|'))));
 
 function globalApi() {

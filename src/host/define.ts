@@ -8,7 +8,8 @@ import { TwtChatWidget } from '../../elements/twt-chat-widget.js';
 import { TwtLauncher } from '../../elements/twt-launcher.js';
 import { SDK_VERSION } from './version.js';
 import type { TWTChatWidgetApi } from './shim.js';
-import type { BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../shared/wire-protocol.js';
+import type { BootstrapFailedPayload } from '../shared/wire-protocol.js';
+import type { ConfigObject } from '../shared/config-fields.js';
 import type { DomEventName, EventPayload, WidgetEventName } from '../shared/bridge-protocol.js';
 
 const VERSIONS = Symbol.for('twt-chat-widget.versions');
@@ -61,18 +62,8 @@ declare global {
   }
 }
 
-/** `window.__twt` (spec: 配置选项): visitor details and the login triple as in the wire protocol, plus `server`, `storage` and `icon`. */
-export interface TwtConfig extends VisitorProfile, Partial<LoginTriple> {
-  appid: string;
-  asyncInit?: boolean;
-  language?: string;
-  theme?: 'light' | 'dark' | 'system';
-  launcher?: 'default' | 'custom';
-  zIndex?: number;
-  /** Widget origin, when it is not the origin core.js came from (required with a bundler). */
-  server?: string;
-  /** Where the visitor identity clue is kept first-party. Default `local`. */
-  storage?: 'local' | 'cookie' | 'none';
-  /** Launcher image instead of our chat icon: an http(s) URL or a base64 data:image URL (also read from `__twt__config.icon`). */
-  icon?: string;
-}
+/**
+ * `window.__twt` (spec: 配置选项): every option of the one option table (src/shared/config-fields.ts), typed and
+ * described from it: visitor details and the login triple as in the wire protocol, plus `server`, `storage`, `icon`…
+ */
+export type TwtConfig = ConfigObject & { appid: string };

@@ -230,27 +230,41 @@ interface EventSpec {
  * The shim, the element, both bridge ends and the API docs (scripts/api-docs.mjs) read this table.
  */
 export const EVENT_TABLE = {
+  /** init() completed: bootstrap accepted, surfaces created. */
   initialized: { _page: 'lifecycle', _replayed: true },
+  /** A surface iframe loaded; detail `{surface}`. */
   iframe_loaded: { _page: 'lifecycle', _payload: object({ surface: oneOf(SURFACES) }) },
+  /** The panel runtime accepts commands. */
   bridge_ready: { _page: 'lifecycle', _replayed: true },
+  /** The panel runtime mounted. */
   runtime_mounted: { _page: 'lifecycle', _replayed: true, _from: PANEL },
+  /** Visitor identity resolved; detail per spec. */
   visitor_auth_ready: {
     _page: 'lifecycle',
     _from: PANEL,
     _payload: object({ bs: text, bs_mm: text, fk_id: optionalText, fkid: optionalText, visitorUid: optionalText, hasToken: optional(flag), source: optional(oneOf(['initial', 'resolved'] as const)) }),
   },
+  /** Initial conversation list resolved. */
   runtime_activated: { _page: 'lifecycle', _replayed: true, _from: PANEL },
+  /** The widget was destroyed. */
   destroyed: { _page: 'lifecycle' },
+  /** detail `{visibility}`. */
   visibility_changed: { _page: 'state', _payload: object({ visibility: oneOf(['maximized', 'minimized', 'hidden'] as const) }) },
+  /** detail `{status}`. */
   connection_state_changed: { _page: 'state', _from: PANEL, _payload: STATUS },
+  /** detail `{status: 'connected'}`. */
   session_connected: { _page: 'state', _from: PANEL, _payload: object({ status: oneOf(['connected'] as const) }) },
+  /** detail `{status}`. */
   session_disconnected: { _page: 'state', _from: PANEL, _payload: STATUS },
+  /** The server closed visitor auth; the widget is hidden. */
   auth_closed: {
     _page: 'state',
     _from: PANEL,
     _payload: object({ reason: text, message: optionalText, source: optionalText, closeAuthType: optionalText, terminal: optionalText, clearToken: optional(flag), closeCode: optional(count) }),
   },
+  /** Embedded boot failed; the widget is hidden and cleaned up. */
   bootstrap_failed: { _page: 'state', _from: PANEL, _payload: object({ reason: text, message: optionalText, source: optionalText, mode: optional(oneOf(['embedded'] as const)) }) },
+  /** detail `{count}`. */
   unread_count_changed: { _page: 'state', _from: PANEL, _payload: object({ count }) },
   /** Panel: what the marketing card should show now (newest unread agent message, or null). */
   card_content: { _from: PANEL, _payload: object({ card: nullable(CARD) }) },
