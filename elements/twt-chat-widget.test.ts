@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/host/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
+import { domEventName } from '../src/shared/bridge-protocol.js';
 import { W, frame, control, report, next, sleep, until, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget>', () => {
@@ -14,7 +15,7 @@ describe('<twt-chat-widget>', () => {
     const el = widgetElement();
     const seen: string[] = [];
     for (const n of ['initialized', 'iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated', 'session_connected'])
-      el.addEventListener(`twt-${n.replace(/_/g, '-')}`, () => seen.push(n));
+      el.addEventListener(domEventName(n), () => seen.push(n));
     const activated = next(el, 'runtime_activated');
     document.body.append(el);
     await activated;

@@ -1,20 +1,20 @@
 import { ReactiveElement, type PropertyDeclaration, type PropertyDeclarations } from '@lit/reactive-element';
 import { LOGIN_NEEDS, invalidValue, oneOfText, resolveConfig, type ConfigResult, type WidgetConfig } from '../src/host/config.js';
-import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey } from '../src/shared/config-fields.js';
+import { CONFIG_FIELDS, CONFIG_KEYS, attributeOf, parseNumber, propertyOf, type ConfigField, type ConfigKey, type ConfigValue } from '../src/shared/config-fields.js';
 import { HostBridge, WidgetError, requestBootstrap, BOOTSTRAP_TIMEOUT_MS } from '../src/host/bridge.js';
 import { MediaQueryController } from './controllers/media-query.js';
 import { IdentityStorageController } from './controllers/identity-storage.js';
 import { LOCALES, normalizeLocale } from '../src/shared/locales.js';
 import { SDK_VERSION } from '../src/host/version.js';
 import { activeWidget, announceActive, retireActive } from '../src/host/active-widget.js';
-import { own, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/shared/bridge-protocol.js';
-import type { AppInfo, BootstrapFailedPayload, IdentityClue, VisitorProfile } from '../src/shared/wire-protocol.js';
+import { domEventName, own, REPLAYED_EVENTS, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/shared/bridge-protocol.js';
+import type { AppInfo, BootstrapFailedPayload, IdentityClue } from '../src/shared/wire-protocol.js';
 import { TwtLauncher } from './twt-launcher.js';
 import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
 
-/** Lifecycle events a late subscriber still gets (see the shim's `on`). */
-export const LIFECYCLE_EVENTS = ['initialized', 'bridge_ready', 'runtime_mounted', 'runtime_activated'] as const;
+/** Lifecycle events a late subscriber still gets (see the shim's `on`); from the one event table, src/shared/bridge-protocol.ts. */
+export const LIFECYCLE_EVENTS = REPLAYED_EVENTS;
 
 export interface SdkInfo {
   version: string;
@@ -45,7 +45,8 @@ function configProperties(): PropertyDeclarations {
 
 type Fields = typeof CONFIG_FIELDS;
 type PropertyName<K extends ConfigKey> = Fields[K] extends { property: infer P extends string } ? P : K;
-type FieldValue<F> = F extends { type: 'number' } ? number | string : F extends { type: 'boolean' } ? boolean : F extends { values: readonly (infer V)[] } ? V : string;
+/** As in a config object; a number property may also hold its attribute's raw text (numberConverter). */
+type FieldValue<F> = F extends { type: 'number' } ? number | string : ConfigValue<F>;
 /** The config fields as element properties (`zIndex`, `offsetRight`, `sourceTitle`, …), typed from the table. */
 export type WidgetConfigProperties = { -readonly [K in ConfigKey as PropertyName<K>]?: FieldValue<Fields[K]> };
 
@@ -86,41 +87,8 @@ const settle = (waiting: Waiting, e?: Error) => {
  * @summary Embeddable visitor chat widget.
  * @tag twt-chat-widget
  *
- * @attr {string} appid - Your project's appid (required).
- * @attr {string} language - Initial language: en, zh-cn, zh-tw, ja, ko, de, fr, pt, ru (case and region variants normalise). Default: the browser's.
- * @attr {'light'|'dark'|'system'} theme - Theme; `system` follows prefers-color-scheme. Default light.
- * @attr {'default'|'custom'} launcher - `custom` creates no launcher iframe. Default `default`.
- * @attr {number} z-index - Stacking level of the surfaces.
- * @attr {boolean} async-init - Do not boot on connect; call `init()`.
- * @attr {string} server - Widget origin, when it is not the origin core.js came from.
- * @attr {'local'|'cookie'|'none'} storage - Where the visitor identity clue is kept first-party. Default `local`.
- * @attr {string} name - Visitor name.
- * @attr {string} nickname - Visitor nickname.
- * @attr {string} email - Visitor email.
- * @attr {string} phone - Visitor phone.
- * @attr {string} referer - Source URL (default: the page URL).
- * @attr {string} source-title - Source title (default: the page title).
- * @attr {string} sbs - Business user id (login triple).
- * @attr {string} sbs-mm - Business user signature (login triple).
- * @attr {string} ranstr - Signature nonce (login triple).
- * @attr {number} offset-right - Distance from the right edge, px (default 20).
- * @attr {number} offset-bottom - Distance from the bottom edge, px (default 20).
- * @attr {string} icon - Launcher image instead of the chat icon: an http(s) URL or a base64 data:image URL.
- *
- * @fires twt-initialized - init() completed: bootstrap accepted, surfaces created.
- * @fires twt-iframe-loaded - A surface iframe loaded; detail `{surface}`.
- * @fires twt-bridge-ready - The panel runtime accepts commands.
- * @fires twt-runtime-mounted - The panel runtime mounted.
- * @fires twt-visitor-auth-ready - Visitor identity resolved; detail per spec.
- * @fires twt-runtime-activated - Initial conversation list resolved.
- * @fires twt-destroyed - The widget was destroyed.
- * @fires twt-visibility-changed - detail `{visibility}`.
- * @fires twt-connection-state-changed - detail `{status}`.
- * @fires twt-session-connected - detail `{status: 'connected'}`.
- * @fires twt-session-disconnected - detail `{status}`.
- * @fires twt-unread-count-changed - detail `{count}`.
- * @fires twt-auth-closed - The server closed visitor auth; the widget is hidden.
- * @fires twt-bootstrap-failed - Embedded boot failed; the widget is hidden and cleaned up.
+ * Its attributes (one per option) and its `twt-…` events are documented from the option and event tables
+ * (src/shared/config-fields.ts, src/shared/bridge-protocol.ts EVENT_TABLE): see custom-elements-manifest.config.mjs.
  */
 export class TwtChatWidget extends ReactiveElement {
   /** Every config field as a reactive property with its attribute (from the one table, src/shared/config-fields.ts). */
@@ -306,10 +274,9 @@ export class TwtChatWidget extends ReactiveElement {
   /** Reloads the session as a business user. Needs sbs, sbs_mm and ranstr (rejects `login_failed` otherwise). */
   login(payload: unknown): Promise<unknown> {
     // Read by the config rules (own properties, strings, the same caps): one set of rules for the triple and profile.
-    const { login, profile: read } = resolveConfig([payload], { href: '', title: '' }).config;
+    // The page's referer and source title stay those of the boot.
+    const { login, profile: { referer, source_title, ...profile } } = resolveConfig([payload], { href: '', title: '' }).config;
     if (!login) return Promise.reject(new WidgetError('login_failed', LOGIN_NEEDS));
-    const profile: VisitorProfile = {};
-    for (const k of ['name', 'nickname', 'email', 'phone'] as const) if (read[k] !== undefined) profile[k] = read[k];
     return this._afterBridge(async () => {
       const answer = await this._bridge!.command('panel', 'login', { ...login, ...profile });
       // A reloaded panel (element moved) boots as this user too.
@@ -621,7 +588,7 @@ export class TwtChatWidget extends ReactiveElement {
 
   private _emit(name: string, detail?: unknown) {
     if ((LIFECYCLE_EVENTS as readonly string[]).includes(name)) this._happened.add(name);
-    this.dispatchEvent(new CustomEvent(`twt-${name.replace(/_/g, '-')}`, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent(domEventName(name), { detail, bubbles: true, composed: true }));
   }
 }
 

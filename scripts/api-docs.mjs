@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync, existsSync, statSync, readdirSync, mkdirSy
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configOptions, eventTable } from './source-tables.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'docs', 'api.md');
@@ -23,10 +24,12 @@ const REGENERATE = 'npm run docs';
 
 // ------------------------------------------------------------------ sources
 
+/** What custom-elements.json is made from: the elements, and the option and event tables (scripts/source-tables.mjs). */
 function elementSources() {
   return readdirSync(join(ROOT, 'elements'))
     .filter((f) => /^twt-.*\.ts$/.test(f) && !f.endsWith('.test.ts') && !f.endsWith('.styles.ts'))
-    .map((f) => join(ROOT, 'elements', f));
+    .map((f) => join(ROOT, 'elements', f))
+    .concat(['src/shared/config-fields.ts', 'src/shared/bridge-protocol.ts'].map((f) => join(ROOT, f)));
 }
 
 function loadManifest() {
@@ -59,13 +62,8 @@ function literalsOf(file, name) {
   return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
 }
 
-/** The keys of an object literal `export const NAME = { key: …, … }` (one key per line, as in src/shared/config-fields.ts). */
-function objectKeysOf(file, name) {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const m = text.match(new RegExp(`export const ${name}\\s*=\\s*\\{\\n([\\s\\S]*?)\\n\\}`));
-  if (!m) throw new Error(`${file}: cannot find "export const ${name} = {"; update scripts/api-docs.mjs`);
-  return [...m[1].matchAll(/^\s+(\w+):/gm)].map((x) => x[1]);
-}
+const EVENT_TABLE = eventTable();
+const eventsOn = (page) => EVENT_TABLE.filter((e) => e.page === page).map((e) => e.name);
 
 // ------------------------------------------------------------------ the global API (mirrors the spec's tables)
 
@@ -166,10 +164,11 @@ function crossCheck() {
       throw new Error(`${what}: the code and scripts/api-docs.mjs disagree` + (missing.length ? `; undocumented: ${missing.join(', ')}` : '') + (extra.length ? `; documented but not in the code: ${extra.join(', ')}` : '') + '. Update the tables in scripts/api-docs.mjs.');
     }
   };
-  same('events (src/host/shim.ts EVENTS)', [...LIFECYCLE_EVENTS, ...STATE_EVENTS].map((r) => r[0]), literalsOf('src/host/shim.ts', 'EVENTS'));
+  same('lifecycle events (src/shared/bridge-protocol.ts EVENT_TABLE)', LIFECYCLE_EVENTS.map((r) => r[0]), eventsOn('lifecycle'));
+  same('state events (src/shared/bridge-protocol.ts EVENT_TABLE)', STATE_EVENTS.map((r) => r[0]), eventsOn('state'));
   same('methods (src/host/shim.ts MethodName)', METHODS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'MethodName'));
   same('getters (src/host/shim.ts GetterName)', GETTERS.map((r) => r[0]), literalsOf('src/host/shim.ts', 'GetterName'));
-  same('config keys (src/shared/config-fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), objectKeysOf('src/shared/config-fields.ts', 'CONFIG_FIELDS'));
+  same('config keys (src/shared/config-fields.ts CONFIG_FIELDS)', CONFIG.map((r) => r[0]), configOptions().map((o) => o.key));
   same('languages (src/shared/locales.ts SOURCE_LOCALE + TARGET_LOCALES)', LANGUAGES.map((r) => r[0]), [...literalsOf('src/shared/locales.ts', 'SOURCE_LOCALE'), ...literalsOf('src/shared/locales.ts', 'TARGET_LOCALES')]);
 }
 
@@ -184,7 +183,12 @@ function table(head, rows) {
 function rawTable(head, rows) {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
-const domEvent = (name) => `twt-${name.replace(/_/g, '-')}`;
+/** `a`, `b` and `c`: the replayed events, broken before the last one as the page always was. */
+function replayedList() {
+  const names = EVENT_TABLE.filter((e) => e.replayed).map((e) => code(e.name));
+  return `${names.slice(0, -1).join(', ')} and\n${names.at(-1)}`;
+}
+const domEvent = (name) => EVENT_TABLE.find((e) => e.name === name).domEvent;
 const escPipes = (rows) => rows.map((r) => r.map((c) => String(c).replace(/`([^`]*)`/g, (m) => m.replace(/(?<!\\)\|/g, '\\|'))));
 
 function globalApi() {
@@ -231,8 +235,7 @@ ${rawTable(['Getter', 'Returns', 'Meaning'], escPipes(GETTERS.map(([g, r, m]) =>
 
 ### Events: \`on(event, handler)\`
 
-Handlers get the payload as their only argument. \`initialized\`, \`bridge_ready\`, \`runtime_mounted\` and
-\`runtime_activated\` reach a handler registered after they happened once, asynchronously. A handler that
+Handlers get the payload as their only argument. ${replayedList()} reach a handler registered after they happened once, asynchronously. A handler that
 throws is logged and does not stop the others. Each event is also dispatched on the \`<twt-chat-widget>\`
 element as a DOM \`CustomEvent\` named \`twt-\` + the name with \`-\` for \`_\` (payload in \`detail\`, bubbling, composed).
 

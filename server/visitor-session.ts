@@ -3,7 +3,7 @@
  * business-user login if one is claimed, store the profile, issue a token.
  */
 import type { VisitorSessionResponse, VisitorProfile } from '../src/shared/wire-protocol.js';
-import { LIMITS } from '../src/shared/wire-protocol.js';
+import { APPID_PATTERN, PROFILE_CAPS, PROFILE_FIELDS } from '../src/shared/wire-protocol.js';
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
 import { originIsTrusted, requestOriginAllowed } from './domains.js';
 import { isStorable } from './storable-input.js';
@@ -20,8 +20,6 @@ export class Refusal extends Error {
   }
 }
 
-const PROFILE_FIELDS = ['name', 'nickname', 'email', 'phone', 'referer', 'source_title'] as const;
-
 /** Validates and caps profile fields: strings only, control characters stripped, length-capped. */
 export function cleanProfile(input: unknown): VisitorProfile {
   const out: VisitorProfile = {};
@@ -31,12 +29,11 @@ export function cleanProfile(input: unknown): VisitorProfile {
     if (typeof v !== 'string') continue;
     // eslint-disable-next-line no-control-regex
     let s = v.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-    const cap = f === 'referer' ? LIMITS.url : LIMITS.profileField;
     if (f === 'referer') {
       if (!/^https?:\/\//i.test(s)) continue; // not a URL we would show
     }
     if (f === 'email' && s && !/^[^\s@]+@[^\s@]+$/.test(s)) continue;
-    s = s.slice(0, cap);
+    s = s.slice(0, PROFILE_CAPS[f]);
     if (s) out[f] = s;
   }
   return out;
@@ -45,7 +42,7 @@ export function cleanProfile(input: unknown): VisitorProfile {
 export function normalizeAppid(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   const id = v.trim().toLowerCase();
-  return /^[a-z0-9][a-z0-9_-]{0,63}$/.test(id) ? id : null;
+  return APPID_PATTERN.test(id) ? id : null;
 }
 
 /** Where a request came from: its Origin and Host headers. */

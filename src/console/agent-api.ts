@@ -1,6 +1,10 @@
 /** The console's client of the agent API (REST + /v1/agent/ws), same origin as the page. */
 import type { AgentConversation, AgentConversationsResponse, AgentServerFrame, MessageView, MessagesResponse } from '../shared/wire-protocol.js';
 import { AGENT_SERVER_TYPES, parseFrame } from '../shared/wire-protocol.js';
+import { backoffDelay, type BackoffOptions } from '../shared/backoff.js';
+
+/** Reconnect delays of the agent socket: from 0.5 s (first retry) up to 30 s, with jitter. */
+const CONSOLE_BACKOFF: BackoffOptions = { min: 500, max: 30_000, factor: 2 };
 
 export class AgentApi {
   constructor(private readonly key: string) {}
@@ -57,7 +61,7 @@ export class AgentApi {
         if (stopped) return;
         if (e.code === 4003) return onState('refused');
         onState('offline');
-        const delay = Math.min(30_000, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
+        const delay = backoffDelay(++attempt, Math.random, CONSOLE_BACKOFF);
         timer = setTimeout(connect, delay);
       };
     };

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import './define.js';
-import { BRIDGE_TAG, BRIDGE_VERSION } from '../shared/bridge-protocol.js';
-import { sanitizeEventPayload } from './bridge.js';
+import { BRIDGE_TAG, BRIDGE_VERSION, eventPayload as sanitizeEventPayload } from '../shared/bridge-protocol.js';
 import { W, frame, control, report, until, bootWidget, cleanPage } from '../../test/helpers/browser/host-double.js';
 
 const envelope = { tag: BRIDGE_TAG, v: BRIDGE_VERSION };

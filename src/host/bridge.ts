@@ -11,10 +11,8 @@ import {
   BRIDGE_TAG,
   BRIDGE_VERSION,
   encodeSurfaceFragment,
+  eventPayload,
   isEnvelope,
-  isPlainObject,
-  own,
-  SURFACE_EVENTS,
   type HostCommandName,
   type HostCommands,
   type SurfaceBoot,
@@ -201,72 +199,13 @@ export class HostBridge implements ReactiveController {
         else this._settle(id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by ${surface}`));
       } else if (m.type === 'event') {
         const name = m.name as SurfaceEventName;
-        if (!EVENTS_FROM[surface].includes(name)) return;
-        const payload = sanitizeEventPayload(name, m.payload);
-        if (payload !== null) this._o.onEvent(surface, name, payload);
+        const payload = eventPayload(name, m.payload, surface); // null: not an event this surface sends, or malformed
+        if (payload !== null) this._o.onEvent(surface, name, payload as Record<string, unknown> | undefined);
       }
     } catch {
       /* dropped */
     }
   }
-}
-
-/** Which surface may send which event. */
-const EVENTS_FROM: Record<SurfaceName, readonly SurfaceEventName[]> = {
-  launcher: ['request_toggle', 'pointer_hover'],
-  card: ['request_maximize', 'request_dismiss_card'],
-  // every other event of the protocol, and maximize/minimize requests
-  panel: SURFACE_EVENTS.filter((e) => e !== 'request_toggle' && e !== 'request_dismiss_card' && e !== 'pointer_hover'),
-};
-
-const STATUS = 'status!:disconnected|connecting|connected|reconnecting';
-
-/**
- * What each event's payload may hold (the spec's fields), as `field[!][:type]` separated by spaces.
- * `!`: required. Types: none = a string of at most 4,000 chars, `n` = a non-negative integer,
- * `b` = a boolean, `x|y` = one of these strings, `o` = null or an object checked against the entry
- * named like the field. Events without an entry carry no payload.
- */
-const PAYLOADS: Record<string, string> = {
-  visitor_auth_ready: 'bs! bs_mm! fk_id fkid visitorUid hasToken:b source:initial|resolved',
-  connection_state_changed: STATUS,
-  session_disconnected: STATUS,
-  session_connected: 'status!:connected',
-  unread_count_changed: 'count!:n',
-  auth_closed: 'reason! message source closeAuthType terminal clearToken:b closeCode:n',
-  bootstrap_failed: 'reason! message source mode:embedded',
-  card_content: 'card!:o',
-  pointer_hover: 'over!:b',
-  card: 'kind!:greeting|message text! author',
-};
-
-/**
- * A clean copy of an event payload with only the fields of its {@link PAYLOADS} entry, or null
- * when it is malformed (not a plain object, a required field missing, a field of the wrong type).
- * Events without a payload give undefined.
- */
-export function sanitizeEventPayload(name: string, raw: unknown): Record<string, unknown> | undefined | null {
-  if (raw === undefined) raw = {};
-  if (!isPlainObject(raw)) return null;
-  if (!own(PAYLOADS, name)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const field of PAYLOADS[name].split(' ')) {
-    const [, key, required, type] = /^(\w+)(!?):?(.*)$/.exec(field)!;
-    let v = own(raw, key) ? raw[key] : undefined;
-    if (v === undefined) {
-      if (required) return null;
-      continue;
-    }
-    const ok =
-      type === 'n' ? Number.isInteger(v) && (v as number) >= 0
-      : type === 'b' ? typeof v === 'boolean'
-      : type === 'o' ? v === null || (v = sanitizeEventPayload(key, v))
-      : type ? type.split('|').includes(v as string)
-      : typeof v === 'string' && v.length <= 4000;
-    if (!ok) return null;
-    out[key] = v;
-  }
-  return out;
 }
 
 function randomNonce(): string {

@@ -72,6 +72,13 @@ describe('config', () => {
     expect(quiet([{ appid: 'a', referer: 'javascript:alert(1)' }]).config.profile.referer).to.equal(env.href);
   });
 
+  it('profile fields are capped as the server caps them: a 2000-char referer is kept whole', () => {
+    const referer = 'https://shop.example/' + 'p'.repeat(2000 - 'https://shop.example/'.length);
+    const { profile } = quiet([{ appid: 'a', referer: referer + 'cut', name: 'n'.repeat(300) }]).config;
+    expect(profile.referer).to.equal(referer);
+    expect(profile.name).to.have.length(200);
+  });
+
   it('__proto__ / constructor keys cannot pollute prototypes or inject values', () => {
     const hostile = JSON.parse('{"appid":"demo","__proto__":{"theme":"dark","polluted":1},"constructor":{"prototype":{"polluted":1}}}');
     const { config } = quiet([hostile]);

@@ -6,9 +6,9 @@
  * `__proto__`/`constructor` keys or a host page with a polluted
  * `Object.prototype` can neither inject values nor pollute ours.
  */
-import type { LoginTriple, VisitorProfile } from '../shared/wire-protocol.js';
+import { APPID_PATTERN, PROFILE_CAPS, type LoginTriple, type VisitorProfile } from '../shared/wire-protocol.js';
 import type { ThemeSetting } from '../shared/bridge-protocol.js';
-import { isIconUrl, own } from '../shared/bridge-protocol.js';
+import { httpOrigin, isIconUrl, isObject, own } from '../shared/bridge-protocol.js';
 import { LOCALES, browserLocale, normalizeLocale, type Locale } from '../shared/locales.js';
 import { CONFIG_FIELDS, CONFIG_KEYS, parseNumber, type ConfigField, type ConfigKey } from '../shared/config-fields.js';
 
@@ -47,16 +47,12 @@ export interface ConfigResult {
 export type ConfigSource = unknown;
 
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** The value of `key` in the last source that sets it (own property, not undefined/null). */
 function pick(sources: readonly ConfigSource[], key: string): unknown {
   let found: unknown;
   for (const s of sources) if (isObject(s) && own(s, key) && s[key] != null) found = s[key];
   return found;
 }
-
-const APPID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** One plain object holding, per known key, the value of the last source that sets it. Nothing else is copied. */
 export function mergeConfig(...sources: readonly ConfigSource[]): Record<string, unknown> {
@@ -133,7 +129,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   let error: string | undefined;
   let appid = '';
   const rawAppid = get('appid');
-  if (typeof rawAppid === 'string' && APPID.test(rawAppid.trim().toLowerCase())) {
+  if (typeof rawAppid === 'string' && APPID_PATTERN.test(rawAppid.trim().toLowerCase())) {
     appid = rawAppid.trim().toLowerCase();
     if (appid !== rawAppid) warnings.push(`appid must be lowercase; using "${appid}"`);
   } else {
@@ -175,8 +171,8 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     if (v !== undefined) profile[k] = v;
   }
   const referer = text('referer');
-  profile.referer = referer !== undefined && httpOrigin(referer) ? referer : env.href.slice(0, 2000);
-  profile.source_title = text('source_title') ?? env.title.slice(0, 200);
+  profile.referer = referer !== undefined && httpOrigin(referer) ? referer : env.href.slice(0, PROFILE_CAPS.referer);
+  profile.source_title = text('source_title') ?? env.title.slice(0, PROFILE_CAPS.source_title);
 
   const sbs = text('sbs');
   const sbs_mm = text('sbs_mm');
@@ -212,15 +208,6 @@ export function invalidValue(key: string, expected: string, v: unknown): string 
 /** `one of a, b, c` for a list of allowed values. */
 export const oneOfText = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
-/** The origin of an http(s) URL, or '' when it is not one. */
-export function httpOrigin(value: string): string {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : '';
-  } catch {
-    return '';
-  }
-}
 
 function describe(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v;

@@ -6,8 +6,8 @@
 import './define.js';
 import { TwtChatWidget } from '../../elements/twt-chat-widget.js';
 import { createShim, replayStubQueue, SHIM_MARK, type TWTChatWidgetApi } from './shim.js';
-import { fromLegacyConfig, mergeConfig, httpOrigin } from './config.js';
-import { own } from '../shared/bridge-protocol.js';
+import { fromLegacyConfig, mergeConfig } from './config.js';
+import { httpOrigin, own } from '../shared/bridge-protocol.js';
 
 // Captured now: currentScript is only set while core.js first runs.
 const script = document.currentScript as HTMLScriptElement | null;

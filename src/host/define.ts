@@ -8,8 +8,9 @@ import { TwtChatWidget } from '../../elements/twt-chat-widget.js';
 import { TwtLauncher } from '../../elements/twt-launcher.js';
 import { SDK_VERSION } from './version.js';
 import type { TWTChatWidgetApi } from './shim.js';
-import type { BootstrapFailedPayload, LoginTriple, VisitorProfile } from '../shared/wire-protocol.js';
-import type { SurfaceName, Visibility } from '../shared/bridge-protocol.js';
+import type { BootstrapFailedPayload } from '../shared/wire-protocol.js';
+import type { ConfigObject } from '../shared/config-fields.js';
+import type { DomEventName, EventPayload, WidgetEventName } from '../shared/bridge-protocol.js';
 
 const VERSIONS = Symbol.for('twt-chat-widget.versions');
 
@@ -32,23 +33,13 @@ export function defineElements(): void {
 // Registration needs a browser: importing this module during server-side rendering (Next.js, Nuxt, Astro) is a no-op.
 if (typeof window !== 'undefined' && typeof customElements !== 'undefined') defineElements();
 
-/** The `detail` of each `twt-…` event of `<twt-chat-widget>` (undefined for events without one). */
-export interface WidgetEventDetails {
-  'twt-initialized': undefined;
-  'twt-iframe-loaded': { surface: SurfaceName };
-  'twt-bridge-ready': undefined;
-  'twt-runtime-mounted': undefined;
-  'twt-visitor-auth-ready': { bs: string; bs_mm: string; fk_id?: string; fkid?: string; visitorUid?: string; hasToken?: boolean; source?: 'initial' | 'resolved' };
-  'twt-runtime-activated': undefined;
-  'twt-destroyed': undefined;
-  'twt-visibility-changed': { visibility: Visibility };
-  'twt-connection-state-changed': { status: ConnectionStatus };
-  'twt-session-connected': { status: 'connected' };
-  'twt-session-disconnected': { status: ConnectionStatus };
-  'twt-unread-count-changed': { count: number };
-  'twt-auth-closed': { reason: string; message?: string; source?: string; closeAuthType?: string; terminal?: string; clearToken?: boolean; closeCode?: number };
-  'twt-bootstrap-failed': BootstrapFailedPayload;
-}
+/**
+ * The `detail` of each `twt-…` event of `<twt-chat-widget>` (undefined for events without one), from the one
+ * event table (src/shared/bridge-protocol.ts). `bootstrap_failed` carries the wire protocol's payload.
+ */
+export type WidgetEventDetails = {
+  [K in WidgetEventName as DomEventName<K>]: K extends 'bootstrap_failed' ? BootstrapFailedPayload : EventPayload<K>;
+};
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
 /** Typed `addEventListener('twt-visibility-changed', (e) => e.detail.visibility)` on the element, document and window. */
 export type WidgetEventMap = { [K in keyof WidgetEventDetails]: CustomEvent<WidgetEventDetails[K]> };
@@ -71,18 +62,8 @@ declare global {
   }
 }
 
-/** `window.__twt` (spec: 配置选项): visitor details and the login triple as in the wire protocol, plus `server`, `storage` and `icon`. */
-export interface TwtConfig extends VisitorProfile, Partial<LoginTriple> {
-  appid: string;
-  asyncInit?: boolean;
-  language?: string;
-  theme?: 'light' | 'dark' | 'system';
-  launcher?: 'default' | 'custom';
-  zIndex?: number;
-  /** Widget origin, when it is not the origin core.js came from (required with a bundler). */
-  server?: string;
-  /** Where the visitor identity clue is kept first-party. Default `local`. */
-  storage?: 'local' | 'cookie' | 'none';
-  /** Launcher image instead of our chat icon: an http(s) URL or a base64 data:image URL (also read from `__twt__config.icon`). */
-  icon?: string;
-}
+/**
+ * `window.__twt` (spec: 配置选项): every option of the one option table (src/shared/config-fields.ts), typed and
+ * described from it: visitor details and the login triple as in the wire protocol, plus `server`, `storage`, `icon`…
+ */
+export type TwtConfig = ConfigObject & { appid: string };

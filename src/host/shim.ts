@@ -4,19 +4,17 @@
  * the shim reaches it only through its public methods and its DOM events
  * (`twt-visibility-changed` <-> `on('visibility_changed')`).
  */
-import { LIFECYCLE_EVENTS, type TwtChatWidget } from '../../elements/twt-chat-widget.js';
+import type { TwtChatWidget } from '../../elements/twt-chat-widget.js';
 import { WidgetError } from './bridge.js';
-import { own } from '../shared/bridge-protocol.js';
+import { domEventName, own, REPLAYED_EVENTS, WIDGET_EVENTS, type WidgetEventName } from '../shared/bridge-protocol.js';
 import { invalidValue, oneOfText } from './config.js';
 import { activeWidget, WIDGET_ACTIVATED_EVENT } from './active-widget.js';
 
-export const EVENTS = [
-  'initialized', 'iframe_loaded', 'bridge_ready', 'runtime_mounted', 'visitor_auth_ready', 'runtime_activated', 'destroyed',
-  'visibility_changed', 'connection_state_changed', 'session_connected', 'session_disconnected', 'auth_closed', 'bootstrap_failed', 'unread_count_changed',
-] as const;
-export type WidgetEventName = (typeof EVENTS)[number];
+/** The events `on()` accepts (from the one event table, src/shared/bridge-protocol.ts). */
+export const EVENTS: readonly WidgetEventName[] = WIDGET_EVENTS;
+export type { WidgetEventName };
 /** Lifecycle events a late subscriber still receives once. */
-const REPLAYED: readonly string[] = LIFECYCLE_EVENTS;
+const REPLAYED: readonly string[] = REPLAYED_EVENTS;
 
 export type Handler = (payload?: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type MethodName = 'maximize' | 'minimize' | 'hide' | 'show' | 'toggle' | 'destroy' | 'login' | 'set_language' | 'set_theme';
@@ -129,7 +127,7 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
         }
         deliver(name, payload);
       };
-      const type = `twt-${name.replace(/_/g, '-')}`;
+      const type = domEventName(name);
       target.addEventListener(type, l);
       listeners.push([type, l]);
     }

@@ -32,7 +32,7 @@ import {
   type VisitorClientFrame,
   type VisitorServerFrame,
 } from '../shared/wire-protocol.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../shared/backoff.js';
 
 type AuthFrame = Extract<VisitorClientFrame, { type: 'auth' }>;
 

@@ -4,36 +4,20 @@
  * hello), `runtime_mounted`, then the session boots and reports the rest of
  * the lifecycle. The chat UI loads on first maximize (panel-app.ts).
  */
-import type { LoginTriple, VisitorProfile } from '../shared/wire-protocol.js';
-import { CommandRefusal, payloadObject } from './surface-bridge.js';
+import { Refusal } from './refusal.js';
+import { parseLogin } from './surface-commands.js';
 import { TwtPanelApp } from './panel-app.js';
 import { PanelSession } from './panel-session.js';
-import { SessionError } from './session.js';
 import { startSurface } from './start-surface.js';
 
 if (!customElements.get('twt-panel-app')) customElements.define('twt-panel-app', TwtPanelApp);
 const app = document.querySelector('twt-panel-app') as TwtPanelApp;
 let session: PanelSession | null = null;
 
-const PROFILE_FIELDS = ['name', 'nickname', 'email', 'phone', 'referer', 'source_title'] as const;
-
 async function login(payload: unknown): Promise<void> {
-  const p = payloadObject('login', payload) as Record<string, unknown>;
-  const triple: Partial<LoginTriple> = {};
-  for (const k of ['sbs', 'sbs_mm', 'ranstr'] as const) {
-    const v = p[k];
-    if (typeof v !== 'string' || !v.trim()) throw new CommandRefusal('login_failed', 'login needs sbs, sbs_mm and ranstr');
-    triple[k] = v;
-  }
-  const profile: VisitorProfile = {};
-  for (const k of PROFILE_FIELDS) if (typeof p[k] === 'string') profile[k] = (p[k] as string).slice(0, 200);
-  if (!session) throw new CommandRefusal('not_ready', 'the panel is still starting');
-  try {
-    await session.relogin(triple as LoginTriple, profile);
-  } catch (err) {
-    if (err instanceof SessionError) throw new CommandRefusal(err.reason === 'login_failed' ? 'login_failed' : err.reason, err.message);
-    throw err;
-  }
+  const { triple, profile } = parseLogin(payload);
+  if (!session) throw new Refusal('not_ready', 'the panel is still starting');
+  await session.relogin(triple, profile); // a refused login rejects with its Refusal: the command's reason and message
 }
 
 startSurface(app, [['login', login]])

@@ -10,9 +10,10 @@ import type { AuthClosedPayload, LoginTriple, MessageView, VisitorProfile, Visit
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
-import { SessionApi, SessionError, type FetchLike } from './session.js';
+import { SessionApi, type FetchLike } from './session.js';
+import { Refusal } from './refusal.js';
 import { UnreadTracker } from './unread.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../shared/backoff.js';
 
 export type Emit = <K extends SurfaceEventName>(name: K, payload: SurfaceEvents[K]) => void;
 
@@ -113,7 +114,7 @@ export class PanelSession {
       // A document being unloaded (its iframe taken out of the page) sees its requests cut off: that is no
       // failure of the widget, and the host may already be talking to the reloaded panel.
       if (this.disposed) return;
-      const e = err instanceof SessionError ? err : new SessionError('invalid_bootstrap', String(err));
+      const e = err instanceof Refusal ? err : new Refusal('invalid_bootstrap', String(err));
       const reason = BOOT_FAILURE_REASONS.includes(e.reason) ? e.reason : 'invalid_bootstrap';
       this.update({ phase: 'failed' });
       this.o.emit('bootstrap_failed', { reason, source: 'visitor_session', mode: 'embedded', message: e.message });
@@ -207,7 +208,7 @@ export class PanelSession {
           locale: b.locale,
         });
       } catch (err) {
-        if (!(err instanceof SessionError) || err.reason !== 'rate_limited' || this.disposed) throw err;
+        if (!(err instanceof Refusal) || err.reason !== 'rate_limited' || this.disposed) throw err;
         const delay = Math.max(err.retryAfterMs, backoffDelay(attempt, this.o.random));
         await (this.o.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(delay);
         if (this.disposed) throw err;

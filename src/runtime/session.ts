@@ -11,19 +11,7 @@ import type {
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from '../shared/wire-protocol.js';
-
-/** A refused or failed request; `reason` is the server's (or `network` / `timeout` / `invalid_response`). */
-export class SessionError extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-    readonly status = 0,
-    /** From the answer's Retry-After (a `rate_limited` refusal): how long the server asks us to wait. */
-    readonly retryAfterMs = 0,
-  ) {
-    super(message);
-  }
-}
+import { Refusal } from './refusal.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -72,8 +60,8 @@ export class SessionApi {
       res = await this.fetchImpl(this.options.server + path, { ...init, credentials: 'omit', signal: controller.signal });
     } catch (err) {
       throw controller.signal.aborted
-        ? new SessionError('timeout', `${path}: no answer in ${this.timeoutMs} ms`)
-        : new SessionError('network', `${path}: ${err instanceof Error ? err.message : String(err)}`);
+        ? new Refusal('timeout', `${path}: no answer in ${this.timeoutMs} ms`)
+        : new Refusal('network', `${path}: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       clearTimeout(timer);
     }
@@ -81,20 +69,20 @@ export class SessionApi {
     try {
       body = await res.json();
     } catch {
-      throw new SessionError('invalid_response', `${path}: answer is not JSON (HTTP ${res.status})`, res.status);
+      throw new Refusal('invalid_response', `${path}: answer is not JSON (HTTP ${res.status})`, res.status);
     }
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (!res.ok || b.ok !== true) {
       const err = b as Partial<ErrorBody>;
       const retryAfterSeconds = Number(res.headers.get('retry-after'));
-      throw new SessionError(
+      throw new Refusal(
         typeof err.reason === 'string' ? err.reason : `http_${res.status}`,
         typeof err.message === 'string' ? err.message : `${path}: HTTP ${res.status}`,
         res.status,
         Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0,
       );
     }
-    if (!valid(b)) throw new SessionError('invalid_response', `${path}: unexpected answer`, res.status);
+    if (!valid(b)) throw new Refusal('invalid_response', `${path}: unexpected answer`, res.status);
     return body as T;
   }
 }

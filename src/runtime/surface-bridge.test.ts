@@ -3,7 +3,8 @@
 // parent, from the host origin, with the nonce and a port.
 import { expect } from '@open-wc/testing';
 import { BRIDGE_TAG, BRIDGE_VERSION, encodeSurfaceFragment } from '../shared/bridge-protocol.js';
-import { CommandRefusal, connectSurface, runCommand } from './surface-bridge.js';
+import { connectSurface, runCommand } from './surface-bridge.js';
+import { Refusal as CommandRefusal } from './refusal.js';
 import { sleep } from '../../test/helpers/browser/runtime-doubles.js';
 
 const HOST = 'https://shop.example.com';

@@ -11,6 +11,8 @@ import {
   BRIDGE_TAG,
   BRIDGE_VERSION,
   decodeSurfaceFragment,
+  eventPayload,
+  isObject,
   parseConnect,
   parsePortMessage,
   type CommandMessage,
@@ -23,16 +25,7 @@ import {
   type SurfaceEvents,
   type SurfaceFragment,
 } from '../shared/bridge-protocol.js';
-
-/** Thrown by a command handler to refuse a command with a machine-readable reason. */
-export class CommandRefusal extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { Refusal } from './refusal.js';
 
 /** A handler receives the raw, unvalidated payload: checking it is the handler's job. */
 export type CommandHandler = (payload: unknown) => unknown | Promise<unknown>;
@@ -106,6 +99,8 @@ function openPort(port: MessagePort, fragment: SurfaceFragment, boot: SurfaceBoo
     fragment,
     boot,
     emit(name, payload) {
+      // Checked by the validator the host reads it with: a malformed payload would be dropped there anyway.
+      if (eventPayload(name, payload) === null) return console.error(`[twt surface] malformed ${name} payload`, payload);
       port.postMessage({ tag: BRIDGE_TAG, v: BRIDGE_VERSION, type: 'event', name, payload });
     },
     close() {
@@ -123,15 +118,15 @@ export async function runCommand(msg: CommandMessage, handlers: CommandHandlers)
     const value = await handler(msg.payload);
     return value === undefined ? { id: msg.id, ok: true } : { id: msg.id, ok: true, value };
   } catch (err) {
-    if (err instanceof CommandRefusal) return { id: msg.id, ok: false, reason: err.reason, message: err.message };
+    if (err instanceof Refusal) return { id: msg.id, ok: false, reason: err.reason, message: err.message };
     return { id: msg.id, ok: false, reason: 'internal', message: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /** Helpers for handlers: payload shape checks that refuse with `invalid_payload`. */
 export function payloadObject<K extends HostCommandName>(name: K, payload: unknown): Partial<Record<keyof HostCommands[K], unknown>> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new CommandRefusal('invalid_payload', `${name}: payload must be an object`);
+  if (!isObject(payload)) {
+    throw new Refusal('invalid_payload', `${name}: payload must be an object`);
   }
   return payload as Partial<Record<keyof HostCommands[K], unknown>>;
 }

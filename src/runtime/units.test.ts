@@ -1,11 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { linkify, safeHref } from './linkify.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../shared/backoff.js';
 import { Outbox, OutboxFullError } from './outbox.js';
 import { UnreadTracker } from './unread.js';
 import { Conversation } from './conversation.js';
 import { ThemeController } from './theme.js';
-import { parseViewState } from './surface-commands.js';
+import { parseLogin, parseViewState } from './surface-commands.js';
 import { message } from '../../test/helpers/browser/runtime-doubles.js';
 
 describe('linkify', () => {
@@ -144,5 +144,18 @@ describe('set_view validation', () => {
     for (const bad of [null, [], { visibility: 'x', unreadCount: 0 }, { visibility: 'hidden', unreadCount: -1 }, { visibility: 'hidden', unreadCount: 0, card: { kind: 'html', text: '' } }, { visibility: 'maximized', unreadCount: 0, fullScreen: 'yes' }]) {
       expect(() => parseViewState(bad)).to.throw();
     }
+  });
+});
+
+describe('login payload', () => {
+  const triple = { sbs: 'u1', sbs_mm: 'a'.repeat(32), ranstr: 'r' };
+  it('keeps a referer of 2000 characters, as config and the server accept it; caps the rest as the server does', () => {
+    const referer = 'https://shop.example/' + 'p'.repeat(2000 - 'https://shop.example/'.length);
+    const { profile } = parseLogin({ ...triple, referer: referer + 'cut', name: 'n'.repeat(300) });
+    expect(profile.referer).to.equal(referer);
+    expect(profile.name).to.have.length(200);
+  });
+  it('refuses without the full triple', () => {
+    expect(() => parseLogin({ sbs: 'u1', sbs_mm: 'x' })).to.throw('login needs sbs, sbs_mm and ranstr');
   });
 });

@@ -16,7 +16,7 @@
  *    MessagePort. Every later message goes over that port as a {@link PortMessage}.
  */
 
-import type { AuthClosedPayload, BootstrapFailedPayload, IdentityClue, LoginTriple, VisitorProfile } from './wire-protocol.js';
+import type { IdentityClue, LoginTriple, VisitorProfile } from './wire-protocol.js';
 
 /** Protocol version carried by every bridge message. */
 export const BRIDGE_VERSION = 1;
@@ -69,15 +69,18 @@ export function isIconUrl(value: unknown): value is string {
 }
 const DATA_IMAGE_URL = /^data:image\/(png|gif|jpeg|webp|svg\+xml);base64,[a-z0-9+/=]+$/i;
 
-/** True for a serialised http(s) origin such as `https://shop.example.com:8443` (no path, no trailing slash). */
-export function isHttpOrigin(value: string): boolean {
+/** The origin of an http(s) URL, or '' when it is not one. */
+export function httpOrigin(value: string): string {
   try {
     const u = new URL(value);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : '';
   } catch {
-    return false;
+    return '';
   }
 }
+
+/** True for a serialised http(s) origin such as `https://shop.example.com:8443` (no path, no trailing slash). */
+export const isHttpOrigin = (value: string): boolean => !!value && httpOrigin(value) === value;
 
 // ---------------------------------------------------------------------------
 // Handshake messages (window.postMessage)
@@ -156,70 +159,167 @@ export interface ViewState {
   card?: CardContent | null;
 }
 
-export interface CardContent {
-  kind: 'greeting' | 'message';
-  text: string;
-  author?: string;
+
+// ---------------------------------------------------------------------------
+// Payload validators. Each returns a clean copy of what it accepts (the declared fields only, own properties
+// only) and throws on anything else; its return type is the payload's type. Both ends use them: the host on
+// every event it receives (eventPayload), a surface on every event it sends.
+
+/** A validator: the clean value, or a throw. */
+export type Check<T> = (v: unknown) => T;
+const bad = (): never => {
+  throw 'malformed'; // caught by eventPayload: never reaches a page
+};
+/** A string of at most 4,000 characters. */
+export const text: Check<string> = (v) => (typeof v === 'string' && v.length <= 4000 ? v : bad());
+/** A non-negative integer. */
+export const count: Check<number> = (v) => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : bad());
+export const flag: Check<boolean> = (v) => (typeof v === 'boolean' ? v : bad());
+export const oneOf =
+  <T extends string>(values: readonly T[]): Check<T> =>
+  (v) =>
+    values.includes(v as T) ? (v as T) : bad();
+/** Absent (undefined) or valid. */
+export const optional =
+  <T>(check: Check<T>): Check<T | undefined> =>
+  (v) =>
+    v === undefined ? v : check(v);
+export const nullable =
+  <T>(check: Check<T>): Check<T | null> =>
+  (v) =>
+    v === null ? v : check(v);
+type Shape = Record<string, Check<unknown>>;
+type Required<S extends Shape> = { [K in keyof S as undefined extends ReturnType<S[K]> ? never : K]: ReturnType<S[K]> };
+type Optional<S extends Shape> = { [K in keyof S as undefined extends ReturnType<S[K]> ? K : never]?: Exclude<ReturnType<S[K]>, undefined> };
+/** A plain object with these fields (a field whose check accepts undefined is optional); other fields are dropped. */
+export const object =
+  <S extends Shape>(shape: S): Check<Required<S> & Optional<S>> =>
+  (v) => {
+    if (!isPlainObject(v)) bad();
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(shape)) {
+      const x = shape[k](own(v as object, k) ? (v as Record<string, unknown>)[k] : undefined);
+      if (x !== undefined) out[k] = x;
+    }
+    return out as Required<S> & Optional<S>;
+  };
+
+const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['disconnected', 'connecting', 'connected', 'reconnecting'];
+const STATUS = object({ status: oneOf(CONNECTION_STATUSES) });
+const optionalText = optional(text);
+/** What the marketing card shows (greeting or newest unread agent message). */
+export const CARD = object({ kind: oneOf(['greeting', 'message'] as const), text, author: optionalText });
+export type CardContent = ReturnType<typeof CARD>;
+const PANEL = ['panel'] as const;
+
+/** One row of {@link EVENT_TABLE}. */
+interface EventSpec {
+  /** A public event (`TWTChatWidget.on()` and the element's DOM event), in the API docs' lifecycle or state table. */
+  readonly _page?: 'lifecycle' | 'state';
+  /** A late subscriber still gets it once (readiness that already happened). */
+  readonly _replayed?: true;
+  /** The surfaces that may send it over the bridge; none: the host emits it itself. */
+  readonly _from?: readonly SurfaceName[];
+  /** Its payload; none: it carries none. */
+  readonly _payload?: Check<object>;
 }
 
-/** Events surfaces send to the host. Names are the spec's where the spec has one. */
-export interface SurfaceEvents {
-  // Lifecycle (panel). `bridge_ready` is emitted by the host when the panel's port is connected.
-  runtime_mounted: Record<string, never>;
-  visitor_auth_ready: VisitorAuthReadyPayload;
-  runtime_activated: Record<string, never>;
-  connection_state_changed: { status: ConnectionStatus };
-  session_connected: { status: 'connected' };
-  session_disconnected: { status: ConnectionStatus };
-  unread_count_changed: { count: number };
-  auth_closed: AuthClosedPayload;
-  bootstrap_failed: BootstrapFailedPayload;
+/**
+ * Every event, once: the public ones (`on()` names, the element's `twt-…` DOM events, see {@link domEventName})
+ * in the spec's order, then those only surfaces and the host exchange. Names are the spec's where it has one.
+ * The shim, the element, both bridge ends and the API docs (scripts/api-docs.mjs) read this table.
+ */
+export const EVENT_TABLE = {
+  /** init() completed: bootstrap accepted, surfaces created. */
+  initialized: { _page: 'lifecycle', _replayed: true },
+  /** A surface iframe loaded; detail `{surface}`. */
+  iframe_loaded: { _page: 'lifecycle', _payload: object({ surface: oneOf(SURFACES) }) },
+  /** The panel runtime accepts commands. */
+  bridge_ready: { _page: 'lifecycle', _replayed: true },
+  /** The panel runtime mounted. */
+  runtime_mounted: { _page: 'lifecycle', _replayed: true, _from: PANEL },
+  /** Visitor identity resolved; detail per spec. */
+  visitor_auth_ready: {
+    _page: 'lifecycle',
+    _from: PANEL,
+    _payload: object({ bs: text, bs_mm: text, fk_id: optionalText, fkid: optionalText, visitorUid: optionalText, hasToken: optional(flag), source: optional(oneOf(['initial', 'resolved'] as const)) }),
+  },
+  /** Initial conversation list resolved. */
+  runtime_activated: { _page: 'lifecycle', _replayed: true, _from: PANEL },
+  /** The widget was destroyed. */
+  destroyed: { _page: 'lifecycle' },
+  /** detail `{visibility}`. */
+  visibility_changed: { _page: 'state', _payload: object({ visibility: oneOf(['maximized', 'minimized', 'hidden'] as const) }) },
+  /** detail `{status}`. */
+  connection_state_changed: { _page: 'state', _from: PANEL, _payload: STATUS },
+  /** detail `{status: 'connected'}`. */
+  session_connected: { _page: 'state', _from: PANEL, _payload: object({ status: oneOf(['connected'] as const) }) },
+  /** detail `{status}`. */
+  session_disconnected: { _page: 'state', _from: PANEL, _payload: STATUS },
+  /** The server closed visitor auth; the widget is hidden. */
+  auth_closed: {
+    _page: 'state',
+    _from: PANEL,
+    _payload: object({ reason: text, message: optionalText, source: optionalText, closeAuthType: optionalText, terminal: optionalText, clearToken: optional(flag), closeCode: optional(count) }),
+  },
+  /** Embedded boot failed; the widget is hidden and cleaned up. */
+  bootstrap_failed: { _page: 'state', _from: PANEL, _payload: object({ reason: text, message: optionalText, source: optionalText, mode: optional(oneOf(['embedded'] as const)) }) },
+  /** detail `{count}`. */
+  unread_count_changed: { _page: 'state', _from: PANEL, _payload: object({ count }) },
   /** Panel: what the marketing card should show now (newest unread agent message, or null). */
-  card_content: { card: CardContent | null };
-  // Requests to the host (the host owns visibility).
+  card_content: { _from: PANEL, _payload: object({ card: nullable(CARD) }) },
   /** Launcher clicked: toggle maximized <-> minimized. */
-  request_toggle: Record<string, never>;
+  request_toggle: { _from: ['launcher'] },
   /** Card clicked or panel wants to open: maximize. */
-  request_maximize: Record<string, never>;
+  request_maximize: { _from: ['panel', 'card'] },
   /** Panel close button or Escape: minimize. */
-  request_minimize: Record<string, never>;
+  request_minimize: { _from: PANEL },
   /** Card close button: dismiss the card until new content arrives. */
-  request_dismiss_card: Record<string, never>;
+  request_dismiss_card: { _from: ['card'] },
   /**
    * Launcher: the pointer entered (`over: true`) or left the launcher surface. The host relays it as
    * mouse boundary events on the launcher iframe where the browser fires none there itself
    * (out-of-process frames; see elements/launcher-hover-relay.ts).
    */
-  pointer_hover: { over: boolean };
-}
-export type SurfaceEventName = keyof SurfaceEvents;
-export const SURFACE_EVENTS: readonly SurfaceEventName[] = [
-  'runtime_mounted',
-  'visitor_auth_ready',
-  'runtime_activated',
-  'connection_state_changed',
-  'session_connected',
-  'session_disconnected',
-  'unread_count_changed',
-  'auth_closed',
-  'bootstrap_failed',
-  'card_content',
-  'request_toggle',
-  'request_maximize',
-  'request_minimize',
-  'request_dismiss_card',
-  'pointer_hover',
-];
+  pointer_hover: { _from: ['launcher'], _payload: object({ over: flag }) },
+} as const satisfies Record<string, EventSpec>;
 
-/** The spec's `visitor_auth_ready` payload. */
-export interface VisitorAuthReadyPayload {
-  bs: string;
-  bs_mm: string;
-  fk_id: string;
-  fkid: string;
-  hasToken: boolean;
-  source: 'initial' | 'resolved';
-  visitorUid: string;
+type Table = typeof EVENT_TABLE;
+export type EventName = keyof Table;
+/** The public events (`TWTChatWidget.on()`, the element's DOM events). */
+export type WidgetEventName = { [K in EventName]: Table[K] extends { _page: string } ? K : never }[EventName];
+/** The events a late subscriber still gets once. */
+export type ReplayedEventName = { [K in EventName]: Table[K] extends { _replayed: true } ? K : never }[EventName];
+/** The events surfaces send to the host. */
+export type SurfaceEventName = { [K in EventName]: Table[K] extends { _from: readonly string[] } ? K : never }[EventName];
+/** The payload of an event, as its validator returns it (undefined: it carries none). */
+export type EventPayload<K extends EventName> = Table[K] extends { _payload: Check<infer T> } ? T : undefined;
+/** What a surface sends with each event (`{}` for events without a payload). */
+export type SurfaceEvents = { [K in SurfaceEventName]: Table[K] extends { _payload: Check<infer T> } ? T : Record<string, never> };
+export type VisitorAuthReadyPayload = EventPayload<'visitor_auth_ready'>;
+
+const eventNames = <K extends EventName>(f: (spec: EventSpec) => unknown) => (Object.keys(EVENT_TABLE) as K[]).filter((k) => f(EVENT_TABLE[k]));
+export const WIDGET_EVENTS = /* @__PURE__ */ eventNames<WidgetEventName>((e) => e._page);
+export const REPLAYED_EVENTS = /* @__PURE__ */ eventNames<ReplayedEventName>((e) => e._replayed);
+export const SURFACE_EVENTS = /* @__PURE__ */ eventNames<SurfaceEventName>((e) => e._from);
+
+type Dashed<S extends string> = S extends `${infer A}_${infer B}` ? `${A}-${Dashed<B>}` : S;
+/** The element's DOM event of an event: `visibility_changed` -> `twt-visibility-changed`. */
+export type DomEventName<K extends string> = `twt-${Dashed<K>}`;
+export const domEventName = <K extends string>(name: K) => `twt-${name.replace(/_/g, '-')}` as DomEventName<K>;
+
+/**
+ * A clean copy of an event payload (its validator's result), null when it is malformed (not a plain
+ * object, a required field missing, a field of the wrong type) or, with `from`, when that surface may not
+ * send that event (or it is no event); undefined for events without a payload.
+ */
+export function eventPayload(name: string, raw: unknown = {}, from?: SurfaceName): object | undefined | null {
+  const spec: EventSpec = own(EVENT_TABLE, name) ? EVENT_TABLE[name as EventName] : {};
+  try {
+    return (from && !spec._from?.includes(from)) || !isPlainObject(raw) ? null : spec._payload?.(raw);
+  } catch {
+    return null;
+  }
 }
 
 export interface CommandMessage<K extends HostCommandName = HostCommandName> {
@@ -260,9 +360,12 @@ export type PortMessage = CommandMessage | ResultMessage | EventMessage;
 /** Own property: a polluted Object.prototype never supplies a field. */
 export const own = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
-/** A plain object (`{}` or null-prototype): not null, an array, a Blob, a Date or another class instance. */
+/** An object that is not an array: what a page's config or a command's payload may be (any prototype). */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A plain object (`{}` or null-prototype): an {@link isObject} that is not a Blob, a Date or another class instance (what arrives over the bridge). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
+  if (!isObject(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }

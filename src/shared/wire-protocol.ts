@@ -11,14 +11,19 @@
 // ---------------------------------------------------------------------------
 // Shared shapes
 
-export interface VisitorProfile {
-  name?: string;
-  nickname?: string;
-  email?: string;
-  phone?: string;
-  referer?: string;
-  source_title?: string;
-}
+/**
+ * The visitor profile fields and the longest value of each (characters): the server stores at most this,
+ * the host's config and the panel's `login` cap to it. `referer` is a URL (the page the visitor came from).
+ */
+export const PROFILE_CAPS = { name: 200, nickname: 200, email: 200, phone: 200, referer: 2000, source_title: 200 } as const;
+export type ProfileField = keyof typeof PROFILE_CAPS;
+/** Every profile field, in the table's order. */
+export const PROFILE_FIELDS = Object.keys(PROFILE_CAPS) as ProfileField[];
+
+export type VisitorProfile = { [K in ProfileField]?: string };
+
+/** An appid as the server issues it and accepts it (after trim and lowercase). */
+export const APPID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Business-user login triple: sbs_mm = md5(md5(sbs + '_' + AppSecret) + '_' + ranstr), lowercase hex. */
 export interface LoginTriple {
@@ -57,8 +62,6 @@ export const LIMITS = {
   messageText: 4000,
   /** Bytes in one WebSocket frame or REST body. */
   frameBytes: 16 * 1024,
-  profileField: 200,
-  url: 2000,
   clientId: 64,
 } as const;
 

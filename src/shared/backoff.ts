@@ -1,5 +1,5 @@
 /**
- * Reconnect delays: exponential, capped, with jitter, so that many visitors
+ * Reconnect delays (the panel's socket and session, the agent console's socket): exponential, capped, with jitter, so that many visitors
  * dropped by one server restart do not all come back at the same instant.
  * "Equal jitter": half the capped delay is fixed, the other half random, so
  * the delay still grows with each failure but the herd spreads out.
