@@ -16,6 +16,7 @@ import type { PanelSession, PanelState } from './panel-session.js';
 import { linkify } from './linkify.js';
 import { dayLabel, sameDay, timeLabel } from './format.js';
 import { baseStyles } from './styles.js';
+import { PageListeners } from './page-listeners.js';
 import { minimizeIcon, sendIcon } from './icons.js';
 
 export class TwtChatView extends LitElement {
@@ -47,20 +48,15 @@ export class TwtChatView extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('keydown', this.onKeyDown);
-    document.addEventListener('visibilitychange', this.onDocVisibility);
-    window.addEventListener('focus', this.onWindowFocus);
+    new PageListeners(this, [
+      [document, 'keydown', this.onKeyDown],
+      [document, 'visibilitychange', this.onDocVisibility],
+      [window, 'focus', this.onWindowFocus],
+    ]);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('keydown', this.onKeyDown);
-    document.removeEventListener('visibilitychange', this.onDocVisibility);
-    window.removeEventListener('focus', this.onWindowFocus);
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.observer?.disconnect();

@@ -7,6 +7,7 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { ViewState } from '../shared/bridge-protocol.js';
 import type { SurfaceBridge } from './surface-bridge.js';
 import { baseStyles } from './styles.js';
+import { PageListeners } from './page-listeners.js';
 import { chatIcon, closeIcon } from './icons.js';
 
 export class TwtLauncherApp extends LitElement {
@@ -73,20 +74,11 @@ export class TwtLauncherApp extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('focus', this.onWindowFocus);
-    document.addEventListener('mousemove', this.onPointerOver);
-    document.documentElement.addEventListener('mouseleave', this.onPointerLeave);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('focus', this.onWindowFocus);
-    document.removeEventListener('mousemove', this.onPointerOver);
-    document.documentElement.removeEventListener('mouseleave', this.onPointerLeave);
+    new PageListeners(this, [
+      [window, 'focus', this.onWindowFocus],
+      [document, 'mousemove', this.onPointerOver],
+      [document.documentElement, 'mouseleave', this.onPointerLeave],
+    ]);
   }
 
   /**
