@@ -13,7 +13,8 @@ import { startHeartbeat, DEFAULT_HEARTBEAT_MS } from './ws/heartbeat.js';
 import { CLOSE, LIMITS } from '../src/protocol/wire.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
-import { Repo } from './repo.js';
+import { Data } from './data/index.js';
+import type { AppRow } from './data/apps.js';
 import { DEFAULT_PRESENCE_BEAT_MS, Hub } from './hub.js';
 import { buildLimiters, limitSettingsFromEnv, retryAfterSeconds, type LimitSettings } from './limits.js';
 import { clientAddress, parseTrustProxy } from './client-address.js';
@@ -83,7 +84,9 @@ export interface RunningServer {
   port: number;
   host: string;
   store: Store;
-  repo: Repo;
+  data: Data;
+  /** The app calls the browser tests' harness makes (test/e2e/harness.ts); the same as data.apps.get / data.apps.create. */
+  repo: { getApp(appid: string): Promise<AppRow | null>; createApp: Data['apps']['create'] };
   demo: DemoSeed | null;
   close(): Promise<void>;
 }
@@ -117,21 +120,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     releaseLock();
     throw err;
   }
-  const repo = new Repo(store);
-  const secret = env.TWT_SERVER_SECRET || (await repo.settingOrInit('server_secret', randomId(32)));
-  const demo = options.seed === false ? null : await seedDemo(repo);
-  const hub = new Hub(repo, { presenceBeatMs: options.presenceBeatMs ?? (Number(env.TWT_PRESENCE_BEAT_MS) || DEFAULT_PRESENCE_BEAT_MS) });
+  const data = new Data(store);
+  const secret = env.TWT_SERVER_SECRET || (await data.settings.getOrInit('server_secret', randomId(32)));
+  const demo = options.seed === false ? null : await seedDemo(data);
+  const hub = new Hub(data, { presenceBeatMs: options.presenceBeatMs ?? (Number(env.TWT_PRESENCE_BEAT_MS) || DEFAULT_PRESENCE_BEAT_MS) });
   await hub.start();
 
   const ctx: ServerContext = {
-    repo,
+    data,
     hub,
     secret,
     tokenTtlSeconds: options.tokenTtlSeconds ?? (Number(env.TWT_TOKEN_TTL_SECONDS) || 3600),
     limits: buildLimiters(limitSettings, options.limitsClock),
     trustProxyHops,
     typing: new TypingGate((e) => void hub.emit(e).catch((err) => console.error('twt: typing push failed', err))),
-    readReceipts: new ReadReceipts(repo),
+    readReceipts: new ReadReceipts(data.conversations),
     testMode: options.testMode ?? env.TWT_TEST_MODE === '1',
     distDir: resolve(options.distDir ?? join(root, 'dist')),
     demoDir: resolve(options.demoDir ?? join(root, 'demo')),
@@ -199,7 +202,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     host,
     store,
-    repo,
+    data,
+    repo: { getApp: (appid) => data.apps.get(appid), createApp: (app) => data.apps.create(app) },
     demo,
     close() {
       closing ??= (async () => {
@@ -246,7 +250,7 @@ async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerRe
         return;
       }
       // Demo-only helpers (login signer, Vue for the framework page).
-      if (url.pathname.startsWith('/demo/') && (await handleDemoRoutes(ctx, req, res, url))) return;
+      if (url.pathname.startsWith('/demo/') && (await handleDemoRoutes({ repo: { getApp: (appid) => ctx.data.apps.get(appid) } }, req, res, url))) return;
       if (await serveStatic(ctx, req, res, url)) return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -1,4 +1,4 @@
-import type { Repo } from './repo.js';
+import type { Data } from './data/index.js';
 import type { Hub } from './hub.js';
 import type { Limiters } from './limits.js';
 import type { TypingGate } from './typing-gate.js';
@@ -6,7 +6,8 @@ import type { ReadReceipts } from './read-receipts.js';
 
 /** What request handlers and sockets share within one server process. */
 export interface ServerContext {
-  repo: Repo;
+  /** Data access (server/data/). */
+  data: Data;
   hub: Hub;
   /** HMAC key for visitor tokens and identity clues; shared by all processes through the DB. */
   secret: string;

@@ -19,14 +19,13 @@ import { randomBytes } from 'node:crypto';
 import { loginSignature } from './auth.js';
 import { demoSeedFromEnv } from './seed.js';
 import { BodyError, readJsonBody, sendError, sendJson } from './http/respond.js';
-import type { Repo } from './repo.js';
 
 export const DEMO_LOGIN_PATH = '/demo/api/login-triple';
 export const DEMO_VUE_PATH = '/demo/vendor/vue.js';
 
-/** What the routes need from the server: only the app lookup. */
+/** What the routes need from the server: only the app lookup (the server passes its Apps table's `get`). */
 export interface DemoRoutesContext {
-  repo: Pick<Repo, 'getApp'>;
+  repo: { getApp(appid: string): Promise<{ secret: string } | null> };
 }
 
 export interface DemoRoutesOptions {

@@ -16,8 +16,10 @@
 import type { WebSocket } from 'ws';
 import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/protocol/wire.js';
 import { CLOSE } from '../src/protocol/wire.js';
-import { EVENTS_CHANNEL, parseEvent, type ServerEvent } from './events.js';
-import { publish, toMessageView, type AgentRow, type MessageRow, type Repo } from './repo.js';
+import { EVENTS_CHANNEL, parseEvent, publish, type ServerEvent } from './events.js';
+import type { Data } from './data/index.js';
+import type { AgentRow } from './data/agents.js';
+import { toMessageView, type MessageRow } from './data/messages.js';
 import { randomId } from './auth.js';
 import { closeSocket, sendText } from './ws/send.js';
 import { Coalescer, takeSome } from './coalescer.js';
@@ -73,7 +75,7 @@ export class Hub {
   private presenceBatch = new Coalescer(PRESENCE_WINDOW_MS, () => this.flushPresence());
 
   constructor(
-    private readonly repo: Repo,
+    private readonly data: Data,
     options: { presenceBeatMs?: number } = {},
   ) {
     const beatMs = Math.max(1, options.presenceBeatMs ?? DEFAULT_PRESENCE_BEAT_MS);
@@ -89,7 +91,7 @@ export class Hub {
       },
     });
     this.catchUp = new ListenCatchUp({
-      repo,
+      messages: data.messages,
       beatMs,
       agentScopes: () => new Set([...this.agents].map((a) => a.agent.appid)),
       hasAgents: () => this.agents.size > 0,
@@ -106,12 +108,15 @@ export class Hub {
 
   async start(): Promise<void> {
     this.catchUp.heardAnything();
-    await this.repo.store.listen(
+    await this.data.store.listen(
       EVENTS_CHANNEL,
       (payload) => {
         this.catchUp.heardAnything();
         const event = parseEvent(payload);
-        if (event && !this.closed) this.handle(event).catch((err) => console.error('twt: event handling failed', err));
+        if (!event || this.closed) return;
+        // The cache first (synchronously), so what the event's handling does next already sees it.
+        this.data.cache.heard(event);
+        this.handle(event).catch((err) => console.error('twt: event handling failed', err));
       },
       {
         onLost: () => this.catchUp.lost(),
@@ -136,7 +141,7 @@ export class Hub {
   }
 
   emit(event: ServerEvent): Promise<void> {
-    return publish(this.repo.store, event);
+    return publish(this.data.store, event);
   }
 
   // --- registry ---------------------------------------------------------
@@ -224,7 +229,7 @@ export class Hub {
     const ids = [...this.unreadDirty].filter((id) => this.visitorsByConv.has(id));
     this.unreadDirty.clear();
     if (!ids.length) return;
-    const states = await this.repo.visitorReadStates(ids);
+    const states = await this.data.conversations.visitorReadStates(ids);
     for (const [id, s] of states) {
       const frame: VisitorServerFrame = { type: 'unread', count: s.unread, visitorReadSeq: s.visitorReadSeq };
       const text = JSON.stringify(frame);
@@ -232,8 +237,12 @@ export class Hub {
     }
   }
 
-  /** Pushes the agents here a fresh summary of this conversation, soon and once per window. */
-  queueSummary(conversationId: string): void {
+  /**
+   * Queues a fresh summary of this conversation for the agents here (e.g.
+   * after a visitor's profile changed): it goes out with the next batch,
+   * within SUMMARY_WINDOW_MS, once however often it is queued meanwhile.
+   */
+  queueConversationPush(conversationId: string): void {
     if (!this.agents.size) return;
     this.summaryDirty.ids.add(conversationId);
     this.summaryBatch.schedule();
@@ -251,7 +260,7 @@ export class Hub {
     const visitorUids = takeSome(this.summaryDirty.visitorUids, SUMMARY_BATCH);
     if (this.summaryDirty.ids.size || this.summaryDirty.visitorUids.size) this.summaryBatch.schedule();
     if (!this.agents.size || (!ids.length && !visitorUids.length)) return;
-    const convs = await this.repo.agentConversations({ ...(ids.length ? { ids } : {}), ...(visitorUids.length ? { visitorUids } : {}) }, this.visitorOnline);
+    const convs = await this.data.conversations.forAgents({ ...(ids.length ? { ids } : {}), ...(visitorUids.length ? { visitorUids } : {}) }, this.visitorOnline);
     // Oldest first, so an agent's list ends with the newest on top.
     for (const conv of convs.reverse()) this.toAgents(conv.appid, { type: 'conversation', conversation: conv });
   }
@@ -266,7 +275,7 @@ export class Hub {
         const locals = this.visitorsByConv.get(e.conversationId);
         if (!locals?.size && !forAgents) return;
         // The row travels in the NOTIFY; only an oversized one is read back.
-        const message = e.row ? toMessageView(e.row as unknown as MessageRow) : await this.repo.message(e.messageId);
+        const message = e.row ? toMessageView(e.row as unknown as MessageRow) : await this.data.messages.get(e.messageId);
         if (!message) return;
         if (locals?.size) {
           const frame = JSON.stringify({ type: 'message', message } satisfies VisitorServerFrame);
@@ -279,13 +288,13 @@ export class Hub {
       }
       case 'conversation': {
         this.queueUnread(e.conversationId);
-        this.queueSummary(e.conversationId);
+        this.queueConversationPush(e.conversationId);
         return;
       }
       case 'typing': {
         if (e.from === 'visitor') {
           if (!this.agents.size) return;
-          const appid = await this.repo.conversationAppid(e.conversationId);
+          const appid = await this.data.conversations.appid(e.conversationId);
           if (appid) this.toAgents(appid, { type: 'typing', conversationId: e.conversationId, typing: e.typing });
         } else {
           const frame: VisitorServerFrame = { type: 'typing', typing: e.typing, ...(e.authorName ? { authorName: e.authorName } : {}) };
@@ -300,16 +309,13 @@ export class Hub {
         return;
       }
       case 'app_disabled': {
-        this.repo.forgetApp(e.appid);
         for (const set of this.visitorsByUid.values()) for (const c of [...set]) if (c.appid === e.appid) closeSocket(c.ws, CLOSE.APP_DISABLED, 'app disabled');
         return;
       }
-      case 'app_changed': {
-        this.repo.forgetApp(e.appid);
-        return;
-      }
+      case 'app_changed':
+        return; // only the cache (above) keeps app rows
       case 'agent_revoked': {
-        this.revokeAgent(e.agentId);
+        this.closeRevokedAgent(e.agentId);
         return;
       }
       case 'presence': {
@@ -349,12 +355,12 @@ export class Hub {
   }
 
   /**
-   * A deleted agent: out of the cache and refused from now on, its sockets here
-   * closed with TOKEN_REVOKED. Synchronous, so a socket authenticating meanwhile
-   * either gets the agent refused or is registered already and closed here.
+   * A deleted agent (already out of the cache and refused from now on): its
+   * sockets here closed with TOKEN_REVOKED. Synchronous, and right after the
+   * cache heard it, so a socket authenticating meanwhile either gets the agent
+   * refused or is registered already and closed here.
    */
-  private revokeAgent(agentId: number): void {
-    this.repo.forgetAgent(agentId);
+  private closeRevokedAgent(agentId: number): void {
     for (const a of [...this.agents]) if (a.agent.id === agentId) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'agent key revoked');
   }
 
@@ -364,27 +370,25 @@ export class Hub {
    * deleted meanwhile are revoked as if the event had arrived.
    */
   private recheckAgents(): void {
-    this.repo.forgetAllAgents();
+    this.data.cache.listenResumed();
     const ids = [...new Set([...this.agents].map((a) => a.agent.id))];
     if (!ids.length) return;
-    this.repo
-      .revokedAgentIds(ids)
+    this.data.agents
+      .revokedIds(ids)
       .then((revoked) => {
-        for (const id of revoked) this.revokeAgent(id);
+        for (const id of revoked) {
+          this.data.cache.forgetAgent(id);
+          this.closeRevokedAgent(id);
+        }
       })
       .catch((err) => console.error('twt: re-checking agents after a lost LISTEN failed', err));
   }
 
   private async messageToAgents(conversationId: string, appid: string | undefined, message: MessageView): Promise<void> {
-    const app = appid ?? (await this.repo.conversationAppid(conversationId));
+    const app = appid ?? (await this.data.conversations.appid(conversationId));
     if (!app) return;
     this.toAgents(app, { type: 'message', conversationId, message });
-    this.queueSummary(conversationId);
-  }
-
-  /** Pushes one conversation's summary to the agents now (e.g. after a visitor's profile changed). */
-  async pushConversation(conversationId: string): Promise<void> {
-    this.queueSummary(conversationId);
+    this.queueConversationPush(conversationId);
   }
 
   private toAgents(appid: string, frame: AgentServerFrame): void {

@@ -8,7 +8,7 @@ import { ConcurrencyLimiter, KeyedRateLimiter, TokenBucket, type Clock } from '.
 export interface LimitSettings {
   /** Messages per visitor (over all its sockets) per 10 s. */
   messagesPer10s: number;
-  /** Other frames (typing, read, ping) per socket per 10 s; past it they are refused, and a socket refused 20 times is closed 4008. */
+  /** Other frames (typing, read, ping) per socket per 10 s; past it they are refused, and a socket refused 20 times is closed CLOSE.RATE_LIMITED. */
   socketFramesPer10s: number;
   /** POST /v1/visitor/session per client address per 10 s (the burst; refilled evenly, so 10 = 1 a second). */
   sessionsPerAddressPer10s: number;

@@ -11,7 +11,7 @@
  */
 import type { MessageView } from '../src/protocol/wire.js';
 import type { ServerEvent } from './events.js';
-import { toMessageView, type MessageRow, type Repo } from './repo.js';
+import { toMessageView, type MessageRow, type Messages } from './data/messages.js';
 
 /** After a deaf spell, messages this much older than the last event heard are read too (commit lag, clock drift). */
 const CATCH_UP_MARGIN_MS = 5000;
@@ -23,7 +23,7 @@ const HEARD_KEEP_MS = 10 * 60_000;
 type MessageEvent = Extract<ServerEvent, { kind: 'message' }>;
 
 export interface ListenCatchUpDeps {
-  repo: Repo;
+  messages: Messages;
   /** The presence beat interval (seqs heard are kept for at least 10 of them). */
   beatMs: number;
   /** Agent app scopes connected here (null: every app); empty without agents. */
@@ -160,10 +160,10 @@ export class ListenCatchUp {
     const scopes = this.deps.agentScopes();
     if (!scopes.size) return;
     const appids = scopes.has(null) ? null : [...scopes].filter((s): s is string => s !== null);
-    const since = await this.deps.repo.dbTimeAgo(performance.now() - this.deafSince + CATCH_UP_MARGIN_MS);
+    const since = await this.deps.messages.dbTimeAgo(performance.now() - this.deafSince + CATCH_UP_MARGIN_MS);
     let after: { conversationId: string; seq: number } | null = null;
     for (;;) {
-      const page = await this.deps.repo.messagesSince(since, appids, after, CATCH_UP_PAGE);
+      const page = await this.deps.messages.since(since, appids, after, CATCH_UP_PAGE);
       for (const { appid, message } of page) {
         after = { conversationId: message.conversationId, seq: message.seq };
         if (message.seq <= (this.heardSeq.get(message.conversationId)?.seq ?? 0)) continue;
@@ -181,14 +181,14 @@ export class ListenCatchUp {
       let seq = eventSeq(e);
       let message: MessageView | null = null;
       if (seq === null) {
-        message = await this.deps.repo.message(e.messageId);
+        message = await this.deps.messages.get(e.messageId);
         if (!message) continue;
         seq = message.seq;
       }
       if (seq <= (this.heardSeq.get(e.conversationId)?.seq ?? 0)) continue;
       this.noteHeard(e.conversationId, seq);
       if (!this.deps.hasAgents()) continue;
-      message ??= e.row ? toMessageView(e.row as unknown as MessageRow) : await this.deps.repo.message(e.messageId);
+      message ??= e.row ? toMessageView(e.row as unknown as MessageRow) : await this.deps.messages.get(e.messageId);
       if (message) await this.deps.toAgents(e.conversationId, e.appid, message);
     }
   }

@@ -3,10 +3,11 @@
 // PostgreSQL comes from DATABASE_URL_TEST, or the URL .ci/install-postgres wrote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CLOSE } from '../src/protocol/wire.js';
 import { testDatabase } from './test/postgres.js';
 import { TestSocket, agentHeaders, api, newVisitor, spawnServer, visitorSocket } from './test/support.js';
 import { openStore } from './db/store.js';
-import { Repo } from './repo.js';
+import { Data } from './data/index.js';
 
 const db = testDatabase();
 
@@ -42,7 +43,7 @@ test('visitor on process A and agent on process B deliver to each other', async 
 
     // banning on B closes the visitor's socket on A
     await api(b.url, `/v1/agent/visitors/${v.visitor.visitorUid}/ban`, { body: {}, headers: agentHeaders() });
-    assert.equal((await socket.waitClose()).code, 4005);
+    assert.equal((await socket.waitClose()).code, CLOSE.VISITOR_BANNED);
     agent.close();
   } finally {
     await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
@@ -68,7 +69,7 @@ async function presenceAcross(presenceBeatMs: number, agentKey: string) {
   const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs });
   const store = await openStore({ databaseUrl: db.url });
   try {
-    await new Repo(store).createAgent({ name: 'Agent on A', key: agentKey, appid: 'demo' });
+    await new Data(store).agents.create({ name: 'Agent on A', key: agentKey, appid: 'demo' });
   } finally {
     await store.close();
   }

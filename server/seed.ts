@@ -1,5 +1,5 @@
 /** The demo app a fresh install starts with (dev only; every value overridable by env). */
-import type { Repo } from './repo.js';
+import type { Data } from './data/index.js';
 import { normalizeTrustedDomain } from './domains.js';
 
 export interface DemoSeed {
@@ -22,9 +22,9 @@ export function demoSeedFromEnv(env = process.env): DemoSeed {
 }
 
 /** Creates the demo app and its agent key if they do not exist yet. */
-export async function seedDemo(repo: Repo, seed = demoSeedFromEnv()): Promise<DemoSeed> {
-  await repo.createApp({ appid: seed.appid, name: 'TWT Demo', secret: seed.secret, greeting: 'Hi! Ask us anything.', domains: seed.domains });
+export async function seedDemo(data: Data, seed = demoSeedFromEnv()): Promise<DemoSeed> {
+  await data.apps.create({ appid: seed.appid, name: 'TWT Demo', secret: seed.secret, greeting: 'Hi! Ask us anything.', domains: seed.domains });
   // The demo agent sees every app, so tests and the console can drive any app they create.
-  await repo.createAgent({ name: 'Demo Agent', key: seed.agentKey, appid: null });
+  await data.agents.create({ name: 'Demo Agent', key: seed.agentKey, appid: null });
   return seed;
 }

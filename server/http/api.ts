@@ -4,7 +4,8 @@ import type { AgentConversationsResponse, BootstrapResponse, MessagesResponse, V
 import { LIMITS } from '../../src/protocol/wire.js';
 import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin, normalizeTrustedDomain } from '../domains.js';
-import { appInfo, type AgentRow } from '../repo.js';
+import { appInfo } from '../data/apps.js';
+import type { AgentRow } from '../data/agents.js';
 import { Refusal, createVisitorSession, normalizeAppid } from '../visitor-session.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { randomId } from '../auth.js';
@@ -47,14 +48,14 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     return void res.end();
   }
 
-  if (p === '/v1/health' && m === 'GET') return sendJson(res, 200, { ok: true, store: ctx.repo.store.kind });
+  if (p === '/v1/health' && m === 'GET') return sendJson(res, 200, { ok: true, store: ctx.data.store.kind });
 
   if (p === '/v1/bootstrap') {
     if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST', cors);
     const body = await readJsonBody(req);
     const appid = normalizeAppid(body.appid);
     if (!appid) return sendError(res, 400, 'invalid_bootstrap', 'appid is missing or malformed', cors);
-    const app = await ctx.repo.getApp(appid);
+    const app = await ctx.data.apps.get(appid);
     if (!app || app.disabled) return sendError(res, 404, 'invalid_bootstrap', 'unknown or disabled appid', cors);
     if (!originIsTrusted(req.headers.origin, app.domains)) {
       return sendError(res, 403, 'domain_not_whitelisted', 'this page origin is not a trusted domain of the app', cors);
@@ -80,14 +81,14 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     const auth = await authenticateVisitor(ctx, bearer(req));
     if (!auth.ok) return sendError(res, auth.status, auth.reason, auth.message);
     if (p === '/v1/visitor/conversations') {
-      await ctx.repo.ensureConversation(auth.visitor);
-      const answer: VisitorConversationsResponse = { ok: true, conversations: await ctx.repo.visitorConversations(auth.visitor.id) };
+      await ctx.data.conversations.ensure(auth.visitor);
+      const answer: VisitorConversationsResponse = { ok: true, conversations: await ctx.data.conversations.ofVisitor(auth.visitor.id) };
       return sendJson(res, 200, answer);
     }
     const named = possibleId(url.searchParams.get('conversation'));
-    const conv = named === null ? null : await ctx.repo.conversation(named);
+    const conv = named === null ? null : await ctx.data.conversations.get(named);
     if (!conv || conv.visitor_id !== auth.visitor.id) return sendError(res, 404, 'not_found', 'no such conversation');
-    const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
+    const answer: MessagesResponse = { ok: true, messages: await ctx.data.messages.after(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
     return sendJson(res, 200, answer);
   }
 
@@ -117,7 +118,7 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
   const wait = ctx.limits.agentAuthFailures.retryAfterMs(address);
   if (wait > 0) return sendRateLimited(res, wait, 'too many wrong agent keys from this address; retry later');
   const key = bearer(req);
-  const agent = key ? await ctx.repo.findAgentByKey(key) : null;
+  const agent = key ? await ctx.data.agents.byKey(key) : null;
   if (!agent) {
     ctx.limits.agentAuthFailures.take(address);
     return sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>)', { 'www-authenticate': 'Bearer' });
@@ -128,7 +129,7 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
     if (m !== 'GET') return sendError(res, 405, 'method_not_allowed', 'use GET');
     const answer: AgentConversationsResponse = {
       ok: true,
-      conversations: await ctx.repo.agentConversations({ appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', 200) }, ctx.hub.visitorOnline),
+      conversations: await ctx.data.conversations.forAgents({ appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', 200) }, ctx.hub.visitorOnline),
     };
     return sendJson(res, 200, answer);
   }
@@ -136,7 +137,7 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
   if (parts[0] === 'conversations' && parts.length === 3 && parts[2] === 'messages' && m === 'POST') {
     // The hot path of agent replies: only the (cached, immutable) appid of the conversation is needed.
     const convId = possibleId(parts[1]);
-    const appid = convId === null ? null : await ctx.repo.conversationAppid(convId);
+    const appid = convId === null ? null : await ctx.data.conversations.appid(convId);
     if (!convId || !appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
     const body = await readJsonBody(req);
     const badText = messageProblem(body.text, LIMITS.messageText);
@@ -145,23 +146,23 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
     if (badId) return sendError(res, 400, 'malformed', badId);
     // Agent client ids share the column with visitor ones: namespace them.
     const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
-    const { message } = await ctx.repo.appendMessage({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text as string, clientId });
+    const { message } = await ctx.data.messages.append({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text as string, clientId });
     return sendJson(res, 200, { ok: true, message });
   }
 
   if (parts[0] === 'conversations' && parts.length === 3) {
     const convId = possibleId(parts[1]);
-    const conv = convId === null ? null : await ctx.repo.conversation(convId);
+    const conv = convId === null ? null : await ctx.data.conversations.get(convId);
     if (!conv || !canSee(agent, conv.appid)) return sendError(res, 404, 'not_found', 'no such conversation');
     if (parts[2] === 'messages' && m === 'GET') {
-      const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
+      const answer: MessagesResponse = { ok: true, messages: await ctx.data.messages.after(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
       return sendJson(res, 200, answer);
     }
     if (parts[2] === 'read' && m === 'POST') {
       const body = await readJsonBody(req);
       const seq = body.seq === undefined ? conv.last_seq : body.seq;
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return sendError(res, 400, 'malformed', 'seq must be a non-negative integer');
-      const agentReadSeq = await ctx.repo.markRead(conv.id, 'agent', storableSeq(seq));
+      const agentReadSeq = await ctx.data.conversations.markRead(conv.id, 'agent', storableSeq(seq));
       return sendJson(res, 200, { ok: true, agentReadSeq });
     }
     return sendError(res, 405, 'method_not_allowed', 'unsupported method for this endpoint');
@@ -171,13 +172,13 @@ async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerR
   if (parts[0] === 'visitors' && parts.length === 3 && (parts[2] === 'ban' || parts[2] === 'revoke')) {
     if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
     const uid = possibleId(parts[1]);
-    const visitor = uid === null ? null : await ctx.repo.visitorByUid(uid);
+    const visitor = uid === null ? null : await ctx.data.visitors.byUid(uid);
     if (!visitor || !canSee(agent, visitor.appid)) return sendError(res, 404, 'not_found', 'no such visitor');
     if (parts[2] === 'ban') {
       const body = await readJsonBody(req).catch(() => ({}) as Record<string, unknown>);
-      await ctx.repo.setVisitorBanned(visitor.uid, body.banned !== false);
+      await ctx.data.visitors.setBanned(visitor.uid, body.banned !== false);
     } else {
-      await ctx.repo.revokeVisitorTokens(visitor.uid);
+      await ctx.data.visitors.revokeTokens(visitor.uid);
     }
     return sendJson(res, 200, { ok: true });
   }
@@ -221,13 +222,13 @@ async function testRoute(ctx: ServerContext, req: IncomingMessage, res: ServerRe
     const secret = typeof body.secret === 'string' && body.secret ? body.secret : randomId(18);
     const name = typeof body.name === 'string' && body.name ? body.name.slice(0, 100) : appid;
     const greeting = typeof body.greeting === 'string' ? body.greeting.slice(0, 500) : '';
-    const created = await ctx.repo.createApp({ appid, name, secret, greeting, domains });
+    const created = await ctx.data.apps.create({ appid, name, secret, greeting, domains });
     if (!created) return sendError(res, 409, 'exists', 'appid already exists');
     return sendJson(res, 200, { ok: true, app: { appid, name, secret, greeting, domains } });
   }
   if (parts.length === 3 && parts[0] === 'apps' && parts[2] === 'disable') {
     const appid = normalizeAppid(parts[1]);
-    const ok = appid ? await ctx.repo.setAppDisabled(appid, body.disabled !== false) : false;
+    const ok = appid ? await ctx.data.apps.setDisabled(appid, body.disabled !== false) : false;
     return ok ? sendJson(res, 200, { ok: true }) : sendError(res, 404, 'not_found', 'no such app');
   }
   return sendError(res, 404, 'not_found', 'no such endpoint');

@@ -48,9 +48,9 @@ export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: st
         send({ type: 'error', code: 'rate_limited', message: `too many wrong agent keys from this address; retry after ${seconds} s`, retryAfter: seconds });
         return closeSocket(ws, CLOSE.RATE_LIMITED, `too many wrong agent keys; retry after ${seconds} s`);
       }
-      let agent: Awaited<ReturnType<typeof ctx.repo.findAgentByKey>>;
+      let agent: Awaited<ReturnType<typeof ctx.data.agents.byKey>>;
       try {
-        agent = typeof frame.key === 'string' ? await ctx.repo.findAgentByKey(frame.key) : null;
+        agent = typeof frame.key === 'string' ? await ctx.data.agents.byKey(frame.key) : null;
       } catch (err) {
         // The handshake has one outcome whatever happens: `ready` or a close code.
         logFailure('agent auth', err);
@@ -78,7 +78,7 @@ export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: st
       case 'typing': {
         const conversationId = possibleId(frame.conversationId);
         if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') return refuse('malformed', 'typing needs conversationId and typing');
-        const appid = conversationId === null ? null : await ctx.repo.conversationAppid(conversationId);
+        const appid = conversationId === null ? null : await ctx.data.conversations.appid(conversationId);
         if (!appid || (conn.agent.appid !== null && conn.agent.appid !== appid)) return refuse('malformed', 'unknown conversation');
         return ctx.typing.offer({ kind: 'typing', conversationId: conversationId!, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
       }

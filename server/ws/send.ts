@@ -1,9 +1,16 @@
 import type { WebSocket } from 'ws';
 
+/**
+ * The close code of a peer dropped for not reading (1013, "try again later").
+ * CLOSE (src/protocol/wire.ts) has no name for it: the widget treats it as any
+ * other abnormal close and reconnects.
+ */
+const TRY_AGAIN_LATER = 1013;
+
 /** Past this many queued bytes a peer is not reading: drop it rather than buffer forever. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
-/** Sends one JSON frame; closes slow consumers with 1013 (try again later). */
+/** Sends one JSON frame; closes slow consumers with TRY_AGAIN_LATER. */
 export function sendFrame(ws: WebSocket, frame: object): void {
   if (ws.readyState !== ws.OPEN) return;
   sendText(ws, JSON.stringify(frame));
@@ -11,12 +18,12 @@ export function sendFrame(ws: WebSocket, frame: object): void {
 
 /**
  * Sends an already serialised frame (fan-out serialises once and sends the
- * same string to every socket); closes slow consumers with 1013.
+ * same string to every socket); closes slow consumers with TRY_AGAIN_LATER.
  */
 export function sendText(ws: WebSocket, text: string): void {
   if (ws.readyState !== ws.OPEN) return;
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-    closeSocket(ws, 1013, 'backpressure');
+    closeSocket(ws, TRY_AGAIN_LATER, 'backpressure');
     return;
   }
   ws.send(text);

@@ -103,9 +103,9 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
     // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
     // One that cannot exist (see storable-input.ts) is not looked up.
     const named = possibleId(frame.conversationId);
-    let conv = named === null ? null : await ctx.repo.conversation(named);
+    let conv = named === null ? null : await ctx.data.conversations.get(named);
     const resumed = conv !== null && conv.visitor_id === visitor.id;
-    if (!resumed) conv = await ctx.repo.ensureConversation(visitor);
+    if (!resumed) conv = await ctx.data.conversations.ensure(visitor);
     const conversationId = conv!.id;
     const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? storableSeq(frame.lastSeq!) : 0;
 
@@ -126,7 +126,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
         do {
           again = false;
           for (;;) {
-            const batch = await ctx.repo.messagesAfter(conversationId, sentSeq, 200);
+            const batch = await ctx.data.messages.after(conversationId, sentSeq, 200);
             for (const m of batch) {
               if (m.seq <= sentSeq) continue;
               send({ type: 'message', message: m });
@@ -165,7 +165,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
     conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, deliver, catchUp };
     // Register before reading history, so nothing committed meanwhile is missed.
     ctx.hub.addVisitor(conn);
-    const state = (await ctx.repo.visitorReadState(conversationId))!;
+    const state = (await ctx.data.conversations.visitorReadState(conversationId))!;
     send({
       type: 'ready',
       conversationId,
@@ -201,7 +201,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
     if (!ctx.limits.messages.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', ref);
     let message: MessageView;
     try {
-      ({ message } = await ctx.repo.appendMessage({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string }));
+      ({ message } = await ctx.data.messages.append({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string }));
     } catch (err) {
       logFailure('visitor send', err);
       return send({ type: 'error', code: 'internal', message: 'internal error', ref });
