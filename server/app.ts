@@ -22,7 +22,7 @@ import { TypingGate } from './typing-gate.js';
 import { ReadReceipts } from './read-receipts.js';
 import { randomId } from './auth.js';
 import type { ServerContext } from './context.js';
-import { handleApi } from './http/api.js';
+import { apiHandler } from './http/api.js';
 import { writeRawError } from './http/raw-answer.js';
 import { serveStatic } from './http/static-files.js';
 import { handleVisitorSocket } from './ws/visitor-socket.js';
@@ -141,7 +141,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     serveDemo: options.serveDemo ?? env.NODE_ENV !== 'production',
   };
 
-  const server = createServer((req, res) => void onRequest(ctx, req, res));
+  const handleApi = apiHandler({ testMode: ctx.testMode });
+  const server = createServer((req, res) => void onRequest(ctx, handleApi, req, res));
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytes });
@@ -229,7 +230,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function onRequest(ctx: ServerContext, handleApi: ReturnType<typeof apiHandler>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');

@@ -18,7 +18,7 @@ export interface ServerContext {
   trustProxyHops: number;
   typing: TypingGate;
   readReceipts: ReadReceipts;
-  /** Enables /v1/test/* (app creation etc. for browser tests). Never on in production. */
+  /** The /v1/test/* routes exist (app creation etc. for browser tests; see http/test-api.ts), and answer CORS. Never on in production. */
   testMode: boolean;
   distDir: string;
   demoDir: string;
