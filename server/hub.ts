@@ -23,7 +23,7 @@ import { toMessageView, type MessageRow } from './data/messages.js';
 import { randomId } from './auth.js';
 import { closeSocket, sendText } from './ws/send.js';
 import { Coalescer, takeSome } from './coalescer.js';
-import { DEFAULT_PRESENCE_BEAT_MS, RemotePresence } from './remote-presence.js';
+import { DEFAULT_PRESENCE_BEAT_MS, PRESENCE_CHUNK, RemotePresence } from './remote-presence.js';
 import { ListenCatchUp } from './listen-catch-up.js';
 
 export { DEFAULT_PRESENCE_BEAT_MS };
@@ -52,8 +52,6 @@ const SUMMARY_WINDOW_MS = 50;
 const SUMMARY_BATCH = 500;
 /** How long visitor presence changes are coalesced into one NOTIFY. */
 const PRESENCE_WINDOW_MS = 50;
-/** Visitor uids per presence NOTIFY (payloads are capped at 8000 bytes; uids are ~16 characters). */
-const PRESENCE_CHUNK = 250;
 
 export class Hub {
   readonly proc = randomId(8);
@@ -85,10 +83,13 @@ export class Hub {
       emit: (e) => this.emit(e),
       isDeaf: () => this.catchUp.deaf,
       onSteadyTick: (now) => this.catchUp.pruneHeard(now),
-      wentOffline: (visitorUids, agentScopes) => {
+      presenceChanged: (visitorUids, agentScopes) => {
         if (visitorUids.length) this.queueVisitorSummaries(visitorUids);
         if (agentScopes.length) this.pushAgentsOnline(agentScopes);
       },
+      localVisitorUids: () => [...this.visitorsByUid.keys()],
+      hasLocalVisitor: (uid) => this.visitorsByUid.has(uid),
+      localAgents: () => [...new Map([...this.agents].map((a) => [a.agent.id, { id: a.agent.id, appid: a.agent.appid }])).values()],
     });
     this.catchUp = new ListenCatchUp({
       messages: data.messages,
@@ -313,44 +314,16 @@ export class Hub {
         return;
       }
       case 'app_changed':
-        return; // only the cache (above) keeps app rows
+        return; // only the data cache keeps app rows (it heard the event first, in start())
       case 'agent_revoked': {
         this.closeRevokedAgent(e.agentId);
         return;
       }
-      case 'presence': {
-        const uids = e.visitorUids ?? (e.visitorUid ? [e.visitorUid] : []);
-        // Our own announcements: local state is already right; only the pushes below apply.
-        if (e.proc !== this.proc) this.remote.apply(e, uids);
-        if (uids.length) this.queueVisitorSummaries(uids);
-        if (e.agent) this.pushAgentsOnline([e.agent.appid]);
-        return;
-      }
-      case 'presence_hello': {
-        if (e.proc === this.proc || (e.to !== undefined && e.to !== this.proc)) return;
-        // A beat first, so the asker can expire this process even before the next interval.
-        await this.remote.beat();
-        const uids = [...this.visitorsByUid.keys()];
-        for (let i = 0; i < uids.length && !this.closed; i += PRESENCE_CHUNK) {
-          // Still online at the time of sending (one that left meanwhile has its own offline announcement queued).
-          const chunk = uids.slice(i, i + PRESENCE_CHUNK).filter((uid) => this.visitorsByUid.has(uid));
-          if (chunk.length) await this.emit({ kind: 'presence', proc: this.proc, visitorUids: chunk, online: true });
-        }
-        const seen = new Set<number>();
-        for (const a of this.agents) {
-          if (this.closed) return;
-          if (seen.has(a.agent.id)) continue;
-          seen.add(a.agent.id);
-          await this.emit({ kind: 'presence', proc: this.proc, agent: { id: a.agent.id, appid: a.agent.appid }, online: true });
-        }
-        return;
-      }
+      case 'presence':
+      case 'presence_hello':
       case 'presence_beat':
-        return; // a sign of life, taken above
-      case 'presence_bye': {
-        if (e.proc !== this.proc) this.remote.forget(e.proc);
-        return;
-      }
+      case 'presence_bye':
+        return this.remote.handle(e);
     }
   }
 

@@ -12,6 +12,9 @@
  *
  * After a deaf spell (a lost LISTEN) every process is asked for its state,
  * and each answer replaces what was known of that process.
+ *
+ * It handles the presence events (handle()), answering a `presence_hello`
+ * with this process's own visitors and agents, which the hub lends it (deps).
  */
 import { PRESENCE_MISSED_BEATS, type ServerEvent } from './events.js';
 
@@ -26,6 +29,11 @@ const RESYNC_MIN_MS = 200;
 const RESYNC_MAX_MS = 2000;
 
 type PresenceEvent = Extract<ServerEvent, { kind: 'presence' }>;
+/** The events RemotePresence handles. */
+export type PresenceEvents = Extract<ServerEvent, { kind: 'presence' | 'presence_hello' | 'presence_beat' | 'presence_bye' }>;
+
+/** Visitor uids per presence NOTIFY (payloads are capped at 8000 bytes; uids are ~16 characters). */
+export const PRESENCE_CHUNK = 250;
 
 export interface RemotePresenceDeps {
   /** This process's id. */
@@ -36,8 +44,16 @@ export interface RemotePresenceDeps {
   isDeaf(): boolean;
   /** Runs on each tick that judges the others (not stalled, not deaf): a place for periodic housekeeping. */
   onSteadyTick(now: number): void;
-  /** Remote visitors and agents went offline (their process was forgotten, or its resync answer left them out). */
-  wentOffline(visitorUids: string[], agentScopes: (string | null)[]): void;
+  /**
+   * Visitors or agents came online or went offline (announced by any process,
+   * this one included, or a process forgotten, or left out of a resync
+   * answer): the pushes of a presence change are due.
+   */
+  presenceChanged(visitorUids: readonly string[], agentScopes: readonly (string | null)[]): void;
+  /** This process's online visitors (uids) and agents (one entry per agent), to answer a hello. */
+  localVisitorUids(): string[];
+  hasLocalVisitor(uid: string): boolean;
+  localAgents(): Array<{ id: number; appid: string | null }>;
 }
 
 export class RemotePresence {
@@ -123,6 +139,44 @@ export class RemotePresence {
     for (const [proc, at] of this.forgotten) if (now - at > FORGOTTEN_KEEP_MS) this.forgotten.delete(proc);
   }
 
+  /** A presence event heard through LISTEN (after heard()). */
+  async handle(e: PresenceEvents): Promise<void> {
+    switch (e.kind) {
+      case 'presence': {
+        const uids = e.visitorUids ?? (e.visitorUid ? [e.visitorUid] : []);
+        // Our own announcements: local state is already right; only the pushes apply.
+        if (e.proc !== this.deps.proc) this.apply(e, uids);
+        this.deps.presenceChanged(uids, e.agent ? [e.agent.appid] : []);
+        return;
+      }
+      case 'presence_hello':
+        if (e.proc === this.deps.proc || (e.to !== undefined && e.to !== this.deps.proc)) return;
+        return this.announceLocalState();
+      case 'presence_beat':
+        return; // a sign of life, taken by heard()
+      case 'presence_bye':
+        if (e.proc !== this.deps.proc) this.forget(e.proc);
+        return;
+    }
+  }
+
+  /** Answers a hello: this process's online visitors and agents. */
+  private async announceLocalState(): Promise<void> {
+    const { proc } = this.deps;
+    // A beat first, so the asker can expire this process even before the next interval.
+    await this.beat();
+    const uids = this.deps.localVisitorUids();
+    for (let i = 0; i < uids.length && !this.stopped; i += PRESENCE_CHUNK) {
+      // Still online at the time of sending (one that left meanwhile has its own offline announcement queued).
+      const chunk = uids.slice(i, i + PRESENCE_CHUNK).filter((uid) => this.deps.hasLocalVisitor(uid));
+      if (chunk.length) await this.deps.emit({ kind: 'presence', proc, visitorUids: chunk, online: true });
+    }
+    for (const agent of this.deps.localAgents()) {
+      if (this.stopped) return;
+      await this.deps.emit({ kind: 'presence', proc, agent, online: true });
+    }
+  }
+
   /** Any event naming another process (but its goodbye): it is alive. One forgotten as dead is asked to announce its state again. */
   heard(e: ServerEvent): void {
     if (!('proc' in e) || typeof e.proc !== 'string' || e.proc === this.deps.proc || e.kind === 'presence_bye') return;
@@ -139,7 +193,7 @@ export class RemotePresence {
   }
 
   /** Another process's presence announcement (`uids`: its visitors named in it). */
-  apply(e: PresenceEvent, uids: readonly string[]): void {
+  private apply(e: PresenceEvent, uids: readonly string[]): void {
     let r = this.remote.get(e.proc);
     if (!r) this.remote.set(e.proc, (r = emptyRemote()));
     applyPresence(r, uids, e);
@@ -151,12 +205,12 @@ export class RemotePresence {
   }
 
   /** Drops a process's visitors and agents (dead or gone), with the pushes of a normal going-offline. */
-  forget(proc: string): void {
+  private forget(proc: string): void {
     this.peers.delete(proc);
     const r = this.remote.get(proc);
     this.remote.delete(proc);
     if (!r) return;
-    this.deps.wentOffline([...r.visitors], [...r.agents.values()]);
+    this.wentOffline([...r.visitors], [...r.agents.values()]);
   }
 
   /**
@@ -188,11 +242,15 @@ export class RemotePresence {
       const goneAgents = [...r.agents].filter(([id]) => !f.agents.has(id));
       for (const uid of goneVisitors) r.visitors.delete(uid);
       for (const [id] of goneAgents) r.agents.delete(id);
-      this.deps.wentOffline(
+      this.wentOffline(
         goneVisitors,
         goneAgents.map(([, scope]) => scope),
       );
     }
+  }
+
+  private wentOffline(visitorUids: string[], agentScopes: (string | null)[]): void {
+    if (visitorUids.length || agentScopes.length) this.deps.presenceChanged(visitorUids, agentScopes);
   }
 }
 
