@@ -14,6 +14,7 @@ import { CLOSE, LIMITS } from '../src/protocol/wire.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Data } from './data/index.js';
+import type { Clock } from './clock.js';
 import type { AppRow } from './data/apps.js';
 import { DEFAULT_PRESENCE_BEAT_MS, Hub } from './hub.js';
 import { buildLimiters, limitSettingsFromEnv, retryAfterSeconds, type LimitSettings } from './limits.js';
@@ -74,6 +75,10 @@ export interface StartOptions {
    * and agents go offline. Default 10 s (TWT_PRESENCE_BEAT_MS).
    */
   presenceBeatMs?: number;
+  /** The clock of presence beats and expiry (and the LISTEN catch-up). Default: the system's; tests pass one they step. */
+  presenceClock?: Clock;
+  /** The data cache's TTL clock (ms). Default Date.now; tests stop it so only events can drop a cached row. */
+  cacheClock?: () => number;
   /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
   listenReconnectMs?: { min: number; max: number };
   quiet?: boolean;
@@ -120,10 +125,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     releaseLock();
     throw err;
   }
-  const data = new Data(store);
+  const data = new Data(store, options.cacheClock);
   const secret = env.TWT_SERVER_SECRET || (await data.settings.getOrInit('server_secret', randomId(32)));
   const demo = options.seed === false ? null : await seedDemo(data);
-  const hub = new Hub(data, { presenceBeatMs: options.presenceBeatMs ?? (Number(env.TWT_PRESENCE_BEAT_MS) || DEFAULT_PRESENCE_BEAT_MS) });
+  const hub = new Hub(data, { ...(options.presenceClock ? { clock: options.presenceClock } : {}), presenceBeatMs: options.presenceBeatMs ?? (Number(env.TWT_PRESENCE_BEAT_MS) || DEFAULT_PRESENCE_BEAT_MS) });
   await hub.start();
 
   const ctx: ServerContext = {

@@ -25,6 +25,7 @@ import { closeSocket, sendText } from './ws/send.js';
 import { Coalescer, takeSome } from './coalescer.js';
 import { DEFAULT_PRESENCE_BEAT_MS, PRESENCE_CHUNK, RemotePresence } from './remote-presence.js';
 import { ListenCatchUp } from './listen-catch-up.js';
+import { systemClock, type Clock } from './clock.js';
 
 export { DEFAULT_PRESENCE_BEAT_MS };
 
@@ -74,12 +75,14 @@ export class Hub {
 
   constructor(
     private readonly data: Data,
-    options: { presenceBeatMs?: number } = {},
+    options: { presenceBeatMs?: number; clock?: Clock } = {},
   ) {
     const beatMs = Math.max(1, options.presenceBeatMs ?? DEFAULT_PRESENCE_BEAT_MS);
+    const clock = options.clock ?? systemClock;
     this.remote = new RemotePresence({
       proc: this.proc,
       beatMs,
+      clock,
       emit: (e) => this.emit(e),
       isDeaf: () => this.catchUp.deaf,
       onSteadyTick: (now) => this.catchUp.pruneHeard(now),
@@ -93,6 +96,7 @@ export class Hub {
     });
     this.catchUp = new ListenCatchUp({
       messages: data.messages,
+      clock,
       beatMs,
       agentScopes: () => new Set([...this.agents].map((a) => a.agent.appid)),
       hasAgents: () => this.agents.size > 0,

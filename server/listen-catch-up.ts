@@ -12,6 +12,7 @@
 import type { MessageView } from '../src/protocol/wire.js';
 import type { ServerEvent } from './events.js';
 import { toMessageView, type MessageRow, type Messages } from './data/messages.js';
+import type { Clock } from './clock.js';
 
 /** After a deaf spell, messages this much older than the last event heard are read too (commit lag, clock drift). */
 const CATCH_UP_MARGIN_MS = 5000;
@@ -24,6 +25,8 @@ type MessageEvent = Extract<ServerEvent, { kind: 'message' }>;
 
 export interface ListenCatchUpDeps {
   messages: Messages;
+  /** The clock of the deaf spell's length and of the seqs kept (the presence clock). */
+  clock: Clock;
   /** The presence beat interval (seqs heard are kept for at least 10 of them). */
   beatMs: number;
   /** Agent app scopes connected here (null: every app); empty without agents. */
@@ -63,7 +66,7 @@ export class ListenCatchUp {
 
   /** Something came through LISTEN (or listening starts): a deaf spell may have missed what is stored after this. */
   heardAnything(): void {
-    this.lastHeardAny = performance.now();
+    this.lastHeardAny = this.deps.clock.now();
   }
 
   stop(): void {
@@ -117,10 +120,10 @@ export class ListenCatchUp {
 
   private noteHeard(conversationId: string, seq: number): void {
     const h = this.heardSeq.get(conversationId);
-    if (!h) this.heardSeq.set(conversationId, { seq, at: performance.now() });
+    if (!h) this.heardSeq.set(conversationId, { seq, at: this.deps.clock.now() });
     else if (seq > h.seq) {
       h.seq = seq;
-      h.at = performance.now();
+      h.at = this.deps.clock.now();
     }
   }
 
@@ -160,7 +163,7 @@ export class ListenCatchUp {
     const scopes = this.deps.agentScopes();
     if (!scopes.size) return;
     const appids = scopes.has(null) ? null : [...scopes].filter((s): s is string => s !== null);
-    const since = await this.deps.messages.dbTimeAgo(performance.now() - this.deafSince + CATCH_UP_MARGIN_MS);
+    const since = await this.deps.messages.dbTimeAgo(this.deps.clock.now() - this.deafSince + CATCH_UP_MARGIN_MS);
     let after: { conversationId: string; seq: number } | null = null;
     for (;;) {
       const page = await this.deps.messages.since(since, appids, after, CATCH_UP_PAGE);

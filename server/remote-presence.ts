@@ -17,6 +17,7 @@
  * with this process's own visitors and agents, which the hub lends it (deps).
  */
 import { PRESENCE_MISSED_BEATS, type ServerEvent } from './events.js';
+import type { Clock } from './clock.js';
 
 /** How often a process announces it is alive (TWT_PRESENCE_BEAT_MS). */
 export const DEFAULT_PRESENCE_BEAT_MS = 10_000;
@@ -39,6 +40,8 @@ export interface RemotePresenceDeps {
   /** This process's id. */
   proc: string;
   beatMs: number;
+  /** Beats and the judging of the others run on it (ticks every beatMs). */
+  clock: Clock;
   emit(event: ServerEvent): Promise<void>;
   /** LISTEN is lost: the others' beats are not heard, so nobody is judged. */
   isDeaf(): boolean;
@@ -67,7 +70,7 @@ export class RemotePresence {
   private peers = new Map<string, { lastHeard: number; everyMs: number | null }>();
   /** Processes forgotten as dead, and when. */
   private forgotten = new Map<string, number>();
-  private beatTimer: ReturnType<typeof setInterval> | null = null;
+  private stopBeating: (() => void) | null = null;
   private lastTick = 0;
   private stopped = false;
   /** After a deaf spell: each answering process's state, collected to replace what was known of it. */
@@ -80,16 +83,15 @@ export class RemotePresence {
   async start(): Promise<void> {
     await this.deps.emit({ kind: 'presence_hello', proc: this.deps.proc });
     await this.beat();
-    this.lastTick = performance.now();
-    this.beatTimer = setInterval(() => this.tick(), this.deps.beatMs);
-    this.beatTimer.unref?.();
+    this.lastTick = this.deps.clock.now();
+    this.stopBeating = this.deps.clock.every(this.deps.beatMs, () => this.tick());
   }
 
   /** Stops timers, then says goodbye so the others drop this process's presence at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.beatTimer) clearInterval(this.beatTimer);
-    this.beatTimer = null;
+    this.stopBeating?.();
+    this.stopBeating = null;
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
     this.resyncTimer = null;
     this.resync = null;
@@ -122,7 +124,7 @@ export class RemotePresence {
   private tick(): void {
     if (this.stopped) return;
     void this.beat();
-    const now = performance.now();
+    const now = this.deps.clock.now();
     // A tick this late means this process was stalled: what the others sent
     // meanwhile may still wait in the queue behind this timer. Judge them next time.
     const late = now - this.lastTick > 2 * this.deps.beatMs;
@@ -186,7 +188,7 @@ export class RemotePresence {
       this.peers.set(proc, (p = { lastHeard: 0, everyMs: null }));
       if (this.forgotten.delete(proc)) void this.deps.emit({ kind: 'presence_hello', proc: this.deps.proc, to: proc }).catch(() => {});
     }
-    p.lastHeard = performance.now();
+    p.lastHeard = this.deps.clock.now();
     if (e.kind === 'presence_beat' && e.everyMs > 0) p.everyMs = e.everyMs;
     // Beating after our hello: alive, and its answer (a beat, then its state) replaces what we knew.
     if (e.kind === 'presence_beat' && this.resync && !this.resync.has(proc)) this.resync.set(proc, emptyRemote());
@@ -219,7 +221,7 @@ export class RemotePresence {
    * knew (missed offlines included).
    */
   resyncAfterDeafSpell(): void {
-    const now = performance.now();
+    const now = this.deps.clock.now();
     for (const p of this.peers.values()) p.lastHeard = now;
     this.lastTick = now;
     this.resync = new Map();
