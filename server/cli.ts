@@ -5,7 +5,6 @@
  * server first: one process owns that directory).
  */
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
 import { openStore } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Data } from './data/index.js';
@@ -13,7 +12,7 @@ import { randomId } from './auth.js';
 import { normalizeTrustedDomain } from './domains.js';
 import { normalizeAppid } from './visitor-session.js';
 import { acquireDataLock } from './data-lock.js';
-import { repoRoot } from './app.js';
+import { readConfig } from './config.js';
 import { CLOSE } from '../src/protocol/wire.js';
 
 const USAGE = `usage: npm run twt -- <command> [options]
@@ -52,8 +51,7 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
 
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const dataDir = resolve(process.env.TWT_DATA_DIR ?? join(repoRoot(), '.twt-data'));
+  const { databaseUrl, dataDir } = readConfig();
   const release = databaseUrl ? () => {} : acquireDataLock(dataDir);
   const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
   try {

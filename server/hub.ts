@@ -27,8 +27,6 @@ import { DEFAULT_PRESENCE_BEAT_MS, PRESENCE_CHUNK, RemotePresence } from './remo
 import { ListenCatchUp } from './listen-catch-up.js';
 import { systemClock, type Clock } from './clock.js';
 
-export { DEFAULT_PRESENCE_BEAT_MS };
-
 export interface VisitorConn {
   ws: WebSocket;
   visitorUid: string;
