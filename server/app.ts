@@ -35,6 +35,9 @@ import { logFailure } from './failure-log.js';
 
 /** Pending connections the kernel may queue for accept(). Node's default is 511. */
 const LISTEN_BACKLOG = 4096;
+/** How long a client may take to send a request's headers, and the whole request. */
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 /** Retry-After of an upgrade refused because the client address holds its maximum of sockets. */
 const SOCKET_CAP_RETRY_MS = 10_000;
 
@@ -143,8 +146,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     demo: (req, res, url) => handleDemoRoutes({ repo: { getApp: (appid) => data.apps.get(appid) } }, req, res, url, { appid: config.demo.appid, enabled: !config.production }),
   };
   const server = createServer((req, res) => void onRequest(ctx, routes, req, res));
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytes });
   const heartbeat = startHeartbeat(wss, options.heartbeatMs ?? config.heartbeatMs);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -80,6 +80,11 @@ export function buildLimiters(s: LimitSettings, now: Clock = Date.now): Limiters
   };
 }
 
+/** How long a fresh WebSocket (visitor or agent) may go without its auth frame before it is closed CLOSE.AUTH_TIMEOUT. */
+export const SOCKET_AUTH_TIMEOUT_MS = 10_000;
+/** Refused frames (rate-limited or malformed) a socket may send; past it, it is closed CLOSE.RATE_LIMITED or CLOSE.PROTOCOL_ERROR. */
+export const SOCKET_MAX_REFUSALS = 20;
+
 /** Whole seconds for a Retry-After header or field (at least 1). */
 export function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));

@@ -43,6 +43,9 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/revoke', handler: asAgent(revokeVisitor) },
 ];
 
+/** Rows a list or history answers when the request names no `limit`. */
+const DEFAULT_PAGE = 200;
+
 /** Every path under it needs an agent key first: an unknown one too (401 before 404, so paths are not probed without a key). */
 const AGENT_PREFIX = '/v1/agent/';
 
@@ -172,7 +175,7 @@ async function visitorMessages({ ctx, req, res, url }: ApiCall): Promise<void> {
   const named = possibleId(url.searchParams.get('conversation'));
   const conv = named === null ? null : await ctx.data.conversations.get(named);
   if (!conv || conv.visitor_id !== auth.visitor.id) return sendError(res, 404, 'not_found', 'no such conversation');
-  const answer: MessagesResponse = { ok: true, messages: await ctx.data.messages.after(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
+  const answer: MessagesResponse = { ok: true, messages: await ctx.data.messages.after(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', DEFAULT_PAGE)) };
   return sendJson(res, 200, answer);
 }
 
@@ -181,7 +184,7 @@ async function agentConversations({ ctx, res, url, agent }: ApiCall & { agent: A
   const answer: AgentConversationsResponse = {
     ok: true,
     conversations: await ctx.data.conversations.forAgents(
-      { appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', 200) },
+      { appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', DEFAULT_PAGE) },
       ctx.hub.visitorOnline,
     ),
   };
@@ -202,7 +205,7 @@ async function agentsConversation({ ctx, res, params, agent }: ApiCall & { agent
 async function agentMessages(call: ApiCall & { agent: AgentRow }): Promise<void> {
   const conv = await agentsConversation(call);
   if (!conv) return;
-  const answer: MessagesResponse = { ok: true, messages: await call.ctx.data.messages.after(conv.id, intParam(call.url, 'after', 0), intParam(call.url, 'limit', 200)) };
+  const answer: MessagesResponse = { ok: true, messages: await call.ctx.data.messages.after(conv.id, intParam(call.url, 'after', 0), intParam(call.url, 'limit', DEFAULT_PAGE)) };
   return sendJson(call.res, 200, answer);
 }
 

@@ -7,6 +7,9 @@ import type { WebSocket } from 'ws';
  */
 const TRY_AGAIN_LATER = 1013;
 
+/** How long a peer has to answer our close frame before its connection is cut. */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 2000;
+
 /** Past this many queued bytes a peer is not reading: drop it rather than buffer forever. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -29,7 +32,7 @@ export function sendText(ws: WebSocket, text: string): void {
   ws.send(text);
 }
 
-/** Closes with a code; a peer that does not answer the close handshake is cut after 2 s. */
+/** Closes with a code; a peer that does not answer the close handshake is cut after CLOSE_HANDSHAKE_TIMEOUT_MS. */
 export function closeSocket(ws: WebSocket, code: number, reason: string): void {
   if (ws.readyState === ws.CLOSED) return;
   try {
@@ -38,6 +41,6 @@ export function closeSocket(ws: WebSocket, code: number, reason: string): void {
     ws.terminate();
     return;
   }
-  const t = setTimeout(() => ws.terminate(), 2000);
+  const t = setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS);
   t.unref();
 }
