@@ -1,4 +1,4 @@
-// Deleting an agent (agents:delete / Repo.deleteAgent) revokes its key at once:
+// Deleting an agent (agents:delete / data.agents.delete) revokes its key at once:
 // REST 401, live agent sockets closed with CLOSE.TOKEN_REVOKED, in this process
 // and (PostgreSQL, two server processes + the CLI as a third) in the others,
 // without waiting for the agent cache's TTL; the visitor's history keeps the
