@@ -5,23 +5,23 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { startHeartbeat, DEFAULT_HEARTBEAT_MS } from './ws/heartbeat.js';
+import { startHeartbeat } from './ws/heartbeat.js';
 import { CLOSE, LIMITS } from '../src/shared/wire-protocol.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
-import { Repo } from './repo.js';
-import { DEFAULT_PRESENCE_BEAT_MS, Hub } from './hub.js';
-import { buildLimiters, limitSettingsFromEnv, retryAfterSeconds, type LimitSettings } from './limits.js';
-import { clientAddress, parseTrustProxy } from './client-address.js';
+import { Data } from './data/index.js';
+import type { Clock } from './clock.js';
+import { readConfig, repoRoot, type ServerConfig } from './config.js';
+import { Hub } from './hub.js';
+import { buildLimiters, retryAfterSeconds, type LimitSettings } from './limits.js';
+import { clientAddress } from './client-address.js';
 import { TypingGate } from './typing-gate.js';
 import { ReadReceipts } from './read-receipts.js';
 import { randomId } from './auth.js';
 import type { ServerContext } from './context.js';
-import { handleApi } from './http/api.js';
+import { apiHandler } from './http/api.js';
 import { writeRawError } from './http/raw-answer.js';
 import { serveStatic } from './http/static-files.js';
 import { handleVisitorSocket } from './ws/visitor-socket.js';
@@ -34,45 +34,55 @@ import { logFailure } from './failure-log.js';
 
 /** Pending connections the kernel may queue for accept(). Node's default is 511. */
 const LISTEN_BACKLOG = 4096;
+/** How long a client may take to send a request's headers, and the whole request. */
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 /** Retry-After of an upgrade refused because the client address holds its maximum of sockets. */
 const SOCKET_CAP_RETRY_MS = 10_000;
 
+/** Every option left out takes its value from `config` (server/config.ts: the environment, else the documented default). */
 export interface StartOptions {
-  /** 0 = ephemeral. Default: env PORT or 8787. */
+  /** Default: readConfig(), the environment. */
+  config?: ServerConfig;
+  /** 0 = ephemeral. Default: config.port (PORT). */
   port?: number;
-  /** Default: env HOST or 127.0.0.1. */
+  /** Default: config.host (HOST). */
   host?: string;
-  /** PGlite data directory. Default: env TWT_DATA_DIR or <repo>/.twt-data. */
+  /** PGlite data directory. Default: config.dataDir (TWT_DATA_DIR). */
   dataDir?: string;
-  /** postgres://… switches to PostgreSQL. Default: env DATABASE_URL. */
+  /** postgres://… switches to PostgreSQL. Default: config.databaseUrl (DATABASE_URL). */
   databaseUrl?: string;
-  /** Seed the demo app and agent key if missing. Default true. */
+  /** Seed the demo app and agent key if missing. Default true (server/main.ts passes config.seedDemo). */
   seed?: boolean;
-  /** Visitor token lifetime. Default: env TWT_TOKEN_TTL_SECONDS or 3600. */
+  /** Visitor token lifetime. Default: config.tokenTtlSeconds (TWT_TOKEN_TTL_SECONDS). */
   tokenTtlSeconds?: number;
   /** Where the built bundles are. Default <repo>/dist. */
   distDir?: string;
   demoDir?: string;
-  /** Serve the demo pages (/demo/) and the redirect of / to them. Default: on unless NODE_ENV is `production`. */
+  /** Serve the demo pages (/demo/) and the redirect of / to them. Default: on unless config.production (NODE_ENV). */
   serveDemo?: boolean;
-  /** Enables /v1/test/* endpoints. Default: env TWT_TEST_MODE === '1'. */
+  /** The /v1/test/* routes exist (http/test-api.ts). Default: config.testMode (TWT_TEST_MODE=1). */
   testMode?: boolean;
   /** Messages per visitor per 10 s (token bucket). Default: limits.messagesPer10s. */
   messagesPer10s?: number;
-  /** Limits on cheap requests; each defaults to its environment variable, else its default (server/limits.ts). */
+  /** Limits on cheap requests; each defaults to config.limits (server/limits.ts). */
   limits?: Partial<LimitSettings>;
-  /** Reverse-proxy hops to trust in X-Forwarded-For. Default: env TWT_TRUST_PROXY, else 0 (none). */
+  /** Reverse-proxy hops to trust in X-Forwarded-For. Default: config.trustProxyHops (TWT_TRUST_PROXY). */
   trustProxyHops?: number;
   /** The limiters' clock (ms). Default Date.now; tests pass a stopped one so no bucket refills mid-test. */
   limitsClock?: () => number;
-  /** Interval of the protocol-level pings; a socket that answered none since the last is terminated. Default 30 s (TWT_HEARTBEAT_MS). */
+  /** Interval of the protocol-level pings; a socket that answered none since the last is terminated. Default: config.heartbeatMs (TWT_HEARTBEAT_MS). */
   heartbeatMs?: number;
   /**
    * How often this process tells the others it is alive (PostgreSQL, several
    * processes); one silent for 3 intervals is taken for dead and its visitors
-   * and agents go offline. Default 10 s (TWT_PRESENCE_BEAT_MS).
+   * and agents go offline. Default: config.presenceBeatMs (TWT_PRESENCE_BEAT_MS).
    */
   presenceBeatMs?: number;
+  /** The clock of presence beats and expiry (and the LISTEN catch-up). Default: the system's; tests pass one they step. */
+  presenceClock?: Clock;
+  /** The data cache's TTL clock (ms). Default Date.now; tests stop it so only events can drop a cached row. */
+  cacheClock?: () => number;
   /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
   listenReconnectMs?: { min: number; max: number };
   quiet?: boolean;
@@ -83,43 +93,20 @@ export interface RunningServer {
   port: number;
   host: string;
   store: Store;
-  repo: Repo;
+  data: Data;
   demo: DemoSeed | null;
   close(): Promise<void>;
 }
 
-/**
- * The repository root: the nearest directory above this module whose package.json declares the
- * npm workspaces (server/ has a package.json of its own, the nearest one when running from
- * source); failing that, the nearest directory with a package.json.
- */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  let nearest: string | undefined;
-  for (let i = 0; i < 6; i++) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      nearest ??= dir;
-      try {
-        if (JSON.parse(readFileSync(file, 'utf8')).workspaces) return dir;
-      } catch {
-        // unreadable: not the workspace root
-      }
-    }
-    dir = dirname(dir);
-  }
-  return nearest ?? process.cwd();
-}
-
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const env = process.env;
-  const root = repoRoot();
-  const databaseUrl = options.databaseUrl ?? (env.DATABASE_URL || undefined);
-  const dataDir = resolve(options.dataDir ?? env.TWT_DATA_DIR ?? join(root, '.twt-data'));
-  const log = options.quiet ? () => {} : (...a: unknown[]) => console.log(...a);
   // Read before anything opens, so a malformed value stops the start cleanly.
-  const limitSettings = { ...limitSettingsFromEnv(env), ...options.limits, ...(options.messagesPer10s ? { messagesPer10s: options.messagesPer10s } : {}) };
-  const trustProxyHops = options.trustProxyHops ?? parseTrustProxy(env.TWT_TRUST_PROXY);
+  const config = options.config ?? readConfig();
+  const root = repoRoot();
+  const databaseUrl = options.databaseUrl ?? config.databaseUrl;
+  const dataDir = options.dataDir === undefined ? config.dataDir : resolve(options.dataDir);
+  const log = options.quiet ? () => {} : (...a: unknown[]) => console.log(...a);
+  const limitSettings = { ...config.limits, ...options.limits, ...(options.messagesPer10s ? { messagesPer10s: options.messagesPer10s } : {}) };
+  const trustProxyHops = options.trustProxyHops ?? config.trustProxyHops;
 
   const releaseLock = databaseUrl ? () => {} : acquireDataLock(dataDir);
   let store: Store;
@@ -130,32 +117,36 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     releaseLock();
     throw err;
   }
-  const repo = new Repo(store);
-  const secret = env.TWT_SERVER_SECRET || (await repo.settingOrInit('server_secret', randomId(32)));
-  const demo = options.seed === false ? null : await seedDemo(repo);
-  const hub = new Hub(repo, { presenceBeatMs: options.presenceBeatMs ?? (Number(env.TWT_PRESENCE_BEAT_MS) || DEFAULT_PRESENCE_BEAT_MS) });
+  const data = new Data(store, options.cacheClock);
+  const secret = config.serverSecret || (await data.settings.getOrInit('server_secret', randomId(32)));
+  const demo = options.seed === false ? null : await seedDemo(data, config.demo);
+  const hub = new Hub(data, { ...(options.presenceClock ? { clock: options.presenceClock } : {}), presenceBeatMs: options.presenceBeatMs ?? config.presenceBeatMs });
   await hub.start();
 
   const ctx: ServerContext = {
-    repo,
+    data,
     hub,
     secret,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? (Number(env.TWT_TOKEN_TTL_SECONDS) || 3600),
+    tokenTtlSeconds: options.tokenTtlSeconds ?? config.tokenTtlSeconds,
     limits: buildLimiters(limitSettings, options.limitsClock),
     trustProxyHops,
     typing: new TypingGate((e) => void hub.emit(e).catch((err) => console.error('twt: typing push failed', err))),
-    readReceipts: new ReadReceipts(repo),
-    testMode: options.testMode ?? env.TWT_TEST_MODE === '1',
+    readReceipts: new ReadReceipts(data.conversations),
+    testMode: options.testMode ?? config.testMode,
     distDir: resolve(options.distDir ?? join(root, 'dist')),
     demoDir: resolve(options.demoDir ?? join(root, 'demo')),
-    serveDemo: options.serveDemo ?? env.NODE_ENV !== 'production',
+    serveDemo: options.serveDemo ?? !config.production,
   };
 
-  const server = createServer((req, res) => void onRequest(ctx, req, res));
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
+  const routes: Routes = {
+    api: apiHandler({ testMode: ctx.testMode }),
+    demo: (req, res, url) => handleDemoRoutes({ apps: data.apps }, req, res, url, { appid: config.demo.appid, enabled: !config.production }),
+  };
+  const server = createServer((req, res) => void onRequest(ctx, routes, req, res));
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytes });
-  const heartbeat = startHeartbeat(wss, options.heartbeatMs ?? (Number(env.TWT_HEARTBEAT_MS) || DEFAULT_HEARTBEAT_MS));
+  const heartbeat = startHeartbeat(wss, options.heartbeatMs ?? config.heartbeatMs);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     const path = (req.url ?? '').split('?')[0];
@@ -180,8 +171,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   server.on('clientError', (_err, socket) => writeRawError(socket, 400, 'malformed', 'the request could not be parsed'));
 
-  const host = options.host ?? env.HOST ?? '127.0.0.1';
-  const wantPort = options.port ?? (env.PORT !== undefined ? Number(env.PORT) : 8787);
+  const host = options.host ?? config.host;
+  const wantPort = options.port ?? config.port;
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -212,7 +203,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     host,
     store,
-    repo,
+    data,
     demo,
     close() {
       closing ??= (async () => {
@@ -238,7 +229,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The request handlers besides the static files: the /v1 API and the demo-only helpers. */
+interface Routes {
+  api: ReturnType<typeof apiHandler>;
+  demo(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+}
+
+async function onRequest(ctx: ServerContext, routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
@@ -249,7 +246,7 @@ async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerRe
   // Every answer, whichever route or refusal writes it: no content sniffing.
   res.setHeader('x-content-type-options', 'nosniff');
   try {
-    if (url.pathname.startsWith('/v1/')) return await handleApi(ctx, req, res, url);
+    if (url.pathname.startsWith('/v1/')) return await routes.api(ctx, req, res, url);
     // The demo pages (and / redirecting to them) are not served in production.
     const demo = url.pathname === '/' || url.pathname === '/demo' || url.pathname.startsWith('/demo/');
     if (!demo || ctx.serveDemo) {
@@ -259,7 +256,7 @@ async function onRequest(ctx: ServerContext, req: IncomingMessage, res: ServerRe
         return;
       }
       // Demo-only helpers (login signer, Vue for the framework page).
-      if (url.pathname.startsWith('/demo/') && (await handleDemoRoutes(ctx, req, res, url))) return;
+      if (url.pathname.startsWith('/demo/') && (await routes.demo(req, res, url))) return;
       if (await serveStatic(ctx, req, res, url)) return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

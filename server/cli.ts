@@ -5,15 +5,15 @@
  * server first: one process owns that directory).
  */
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
 import { openStore } from './db/store.js';
 import { migrate } from './db/migrations.js';
-import { Repo } from './repo.js';
+import { Data } from './data/index.js';
 import { randomId } from './auth.js';
 import { normalizeTrustedDomain } from './domains.js';
 import { normalizeAppid } from './visitor-session.js';
 import { acquireDataLock } from './data-lock.js';
-import { repoRoot } from './app.js';
+import { readConfig } from './config.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
 
 const USAGE = `usage: npm run twt -- <command> [options]
   apps:create  --name NAME --domain D [--domain D…] [--appid ID] [--secret S] [--greeting TEXT]
@@ -23,7 +23,7 @@ const USAGE = `usage: npm run twt -- <command> [options]
   apps:secret  --appid ID [--secret S]                 (rotate the app secret)
   agents:create --name NAME [--appid ID] [--key K]     (no --appid: an agent of every app)
   agents:list                                          (deleted agents are marked)
-  agents:delete --id N | --key K                       (revoke at once: REST 401, live sockets closed 4003)
+  agents:delete --id N | --key K                       (revoke at once: REST 401, live sockets closed ${CLOSE.TOKEN_REVOKED})
   visitors:ban --uid VISITOR_UID [--unban]
   visitors:revoke --uid VISITOR_UID                    (invalidate its tokens)
 Trusted domains: example.com, *.example.com (subdomains only), localhost, or a full origin https://x.example.com:8443.`;
@@ -51,13 +51,12 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
 
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const dataDir = resolve(process.env.TWT_DATA_DIR ?? join(repoRoot(), '.twt-data'));
+  const { databaseUrl, dataDir } = readConfig();
   const release = databaseUrl ? () => {} : acquireDataLock(dataDir);
   const store = await openStore(databaseUrl ? { databaseUrl } : { dataDir });
   try {
     await migrate(store);
-    await run(new Repo(store), command, values);
+    await run(new Data(store), command, values);
   } finally {
     await store.close();
     release();
@@ -80,7 +79,7 @@ function appidOf(v: string | undefined): string {
 
 type Values = { [k: string]: string | boolean | string[] | undefined };
 
-async function run(repo: Repo, command: string, v: Values): Promise<void> {
+async function run(data: Data, command: string, v: Values): Promise<void> {
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   switch (command) {
     case 'apps:create': {
@@ -90,31 +89,31 @@ async function run(repo: Repo, command: string, v: Values): Promise<void> {
       if (!domains.length) throw new UsageError('at least one --domain is required');
       const appid = str('appid') ? appidOf(str('appid')) : name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) + '-' + randomId(4).toLowerCase().replace(/[^a-z0-9]/g, '0');
       const secret = str('secret') ?? randomId(24);
-      if (!(await repo.createApp({ appid, name, secret, greeting: str('greeting') ?? '', domains }))) throw new UsageError(`app ${appid} already exists`);
+      if (!(await data.apps.create({ appid, name, secret, greeting: str('greeting') ?? '', domains }))) throw new UsageError(`app ${appid} already exists`);
       console.log(JSON.stringify({ appid, name, secret, domains }, null, 2));
       return;
     }
     case 'apps:list':
-      for (const a of await repo.listApps()) console.log(`${a.appid}\t${a.disabled ? 'disabled' : 'enabled'}\t${a.name}\t${a.domains.join(',')}`);
+      for (const a of await data.apps.list()) console.log(`${a.appid}\t${a.disabled ? 'disabled' : 'enabled'}\t${a.name}\t${a.domains.join(',')}`);
       return;
     case 'apps:domains': {
       const appid = appidOf(str('appid'));
-      if (!(await repo.getApp(appid))) throw new UsageError(`no app ${appid}`);
-      await repo.setDomains(appid, domainsOf(v.add as string[] | undefined), domainsOf(v.remove as string[] | undefined));
-      console.log((await repo.getApp(appid))!.domains.join('\n'));
+      if (!(await data.apps.get(appid))) throw new UsageError(`no app ${appid}`);
+      await data.apps.setDomains(appid, domainsOf(v.add as string[] | undefined), domainsOf(v.remove as string[] | undefined));
+      console.log((await data.apps.get(appid))!.domains.join('\n'));
       return;
     }
     case 'apps:disable':
     case 'apps:enable': {
       const appid = appidOf(str('appid'));
-      if (!(await repo.setAppDisabled(appid, command === 'apps:disable'))) throw new UsageError(`no app ${appid}`);
+      if (!(await data.apps.setDisabled(appid, command === 'apps:disable'))) throw new UsageError(`no app ${appid}`);
       console.log(`${appid} ${command === 'apps:disable' ? 'disabled' : 'enabled'}`);
       return;
     }
     case 'apps:secret': {
       const appid = appidOf(str('appid'));
       const secret = str('secret') ?? randomId(24);
-      if (!(await repo.setAppSecret(appid, secret))) throw new UsageError(`no app ${appid}`);
+      if (!(await data.apps.setSecret(appid, secret))) throw new UsageError(`no app ${appid}`);
       console.log(secret);
       return;
     }
@@ -122,14 +121,14 @@ async function run(repo: Repo, command: string, v: Values): Promise<void> {
       const name = str('name');
       if (!name) throw new UsageError('--name is required');
       const appid = str('appid') ? appidOf(str('appid')) : null;
-      if (appid && !(await repo.getApp(appid))) throw new UsageError(`no app ${appid}`);
+      if (appid && !(await data.apps.get(appid))) throw new UsageError(`no app ${appid}`);
       const key = str('key') ?? 'ak_' + randomId(24);
-      if (!(await repo.createAgent({ name, key, appid }))) throw new UsageError('that key is already in use (or belonged to a deleted agent: revoked keys are never taken again)');
+      if (!(await data.agents.create({ name, key, appid }))) throw new UsageError('that key is already in use (or belonged to a deleted agent: revoked keys are never taken again)');
       console.log(JSON.stringify({ name, appid, key }, null, 2));
       return;
     }
     case 'agents:list':
-      for (const a of await repo.listAgents()) console.log(`${a.id}\t${a.name}\t${a.appid ?? '(all apps)'}${a.revokedAt ? `\tdeleted ${a.revokedAt}` : ''}`);
+      for (const a of await data.agents.list()) console.log(`${a.id}\t${a.name}\t${a.appid ?? '(all apps)'}${a.revokedAt ? `\tdeleted ${a.revokedAt}` : ''}`);
       return;
     case 'agents:delete': {
       const id = str('id');
@@ -137,13 +136,13 @@ async function run(repo: Repo, command: string, v: Values): Promise<void> {
       if ((id === undefined) === (key === undefined)) throw new UsageError('give one of --id N or --key K');
       if (id !== undefined && !/^[1-9]\d{0,14}$/.test(id)) throw new UsageError(`--id must be an agent id (see agents:list), not ${JSON.stringify(id)}`);
       if (key !== undefined && !key) throw new UsageError('--key must not be empty');
-      const r = await repo.deleteAgent(id !== undefined ? { id: Number(id) } : { key: key! });
+      const r = await data.agents.delete(id !== undefined ? { id: Number(id) } : { key: key! });
       if (!r) throw new UsageError(id !== undefined ? `no agent with id ${id}` : 'no agent has that key');
       const who = `agent ${r.agent.id} (${r.agent.name}, ${r.agent.appid ?? 'all apps'})`;
       console.log(
         r.already
           ? `${who} was already deleted at ${r.revokedAt}; revoke announced again to running servers`
-          : `deleted ${who}: key revoked; running servers refuse its REST calls (401) and close its live sockets (4003) now`,
+          : `deleted ${who}: key revoked; running servers refuse its REST calls (401) and close its live sockets (${CLOSE.TOKEN_REVOKED}) now`,
       );
       return;
     }
@@ -151,7 +150,7 @@ async function run(repo: Repo, command: string, v: Values): Promise<void> {
     case 'visitors:revoke': {
       const uid = str('uid');
       if (!uid) throw new UsageError('--uid is required');
-      const ok = command === 'visitors:ban' ? await repo.setVisitorBanned(uid, !v.unban) : await repo.revokeVisitorTokens(uid);
+      const ok = command === 'visitors:ban' ? await data.visitors.setBanned(uid, !v.unban) : await data.visitors.revokeTokens(uid);
       if (!ok) throw new UsageError(`no visitor ${uid}`);
       console.log('ok');
       return;

@@ -1,4 +1,4 @@
-import type { Repo } from './repo.js';
+import type { Data } from './data/index.js';
 import type { Hub } from './hub.js';
 import type { Limiters } from './limits.js';
 import type { TypingGate } from './typing-gate.js';
@@ -6,7 +6,8 @@ import type { ReadReceipts } from './read-receipts.js';
 
 /** What request handlers and sockets share within one server process. */
 export interface ServerContext {
-  repo: Repo;
+  /** Data access (server/data/). */
+  data: Data;
   hub: Hub;
   /** HMAC key for visitor tokens and identity clues; shared by all processes through the DB. */
   secret: string;
@@ -17,7 +18,7 @@ export interface ServerContext {
   trustProxyHops: number;
   typing: TypingGate;
   readReceipts: ReadReceipts;
-  /** Enables /v1/test/* (app creation etc. for browser tests). Never on in production. */
+  /** The /v1/test/* routes exist (app creation etc. for browser tests; see http/test-api.ts), and answer CORS. Never on in production. */
   testMode: boolean;
   distDir: string;
   demoDir: string;

@@ -17,22 +17,21 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { loginSignature } from './auth.js';
-import { demoSeedFromEnv } from './seed.js';
+import { readConfig } from './config.js';
 import { BodyError, readJsonBody, sendError, sendJson } from './http/respond.js';
-import type { Repo } from './repo.js';
 
 export const DEMO_LOGIN_PATH = '/demo/api/login-triple';
 export const DEMO_VUE_PATH = '/demo/vendor/vue.js';
 
-/** What the routes need from the server: only the app lookup. */
+/** What the routes need from the server: only the app lookup (the server passes its apps table, `data.apps`). */
 export interface DemoRoutesContext {
-  repo: Pick<Repo, 'getApp'>;
+  apps: { get(appid: string): Promise<{ secret: string } | null> };
 }
 
 export interface DemoRoutesOptions {
-  /** The app whose secret signs the triple. Default: the seeded demo app (TWT_DEMO_APPID or `demo`). */
+  /** The app whose secret signs the triple. Default: the seeded demo app (config.demo.appid: TWT_DEMO_APPID or `demo`). */
   appid?: string;
-  /** Default: on unless NODE_ENV is `production`. */
+  /** Default: on unless config.production (NODE_ENV is `production`). */
   enabled?: boolean;
 }
 
@@ -53,7 +52,7 @@ const SBS_RE = /^[^\u0000-\u001f\u007f]{1,200}$/;
 
 /** POST {sbs} -> a correctly signed login triple for the demo app. */
 export async function handleDemoLogin(ctx: DemoRoutesContext, req: IncomingMessage, res: ServerResponse, options: DemoRoutesOptions = {}): Promise<void> {
-  const enabled = options.enabled ?? process.env.NODE_ENV !== 'production';
+  const enabled = options.enabled ?? !readConfig().production;
   if (!enabled) return sendError(res, 404, 'not_found', 'the demo login signer is disabled in production');
   if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST with {"sbs": "<business user id>"}', { allow: 'POST' });
   let body: Record<string, unknown>;
@@ -67,8 +66,8 @@ export async function handleDemoLogin(ctx: DemoRoutesContext, req: IncomingMessa
   if (typeof sbs !== 'string' || !SBS_RE.test(sbs)) {
     return sendError(res, 400, 'malformed', 'sbs must be a string of 1..200 printable characters');
   }
-  const appid = options.appid ?? demoSeedFromEnv().appid;
-  const app = await ctx.repo.getApp(appid);
+  const appid = options.appid ?? readConfig().demo.appid;
+  const app = await ctx.apps.get(appid);
   if (!app) return sendError(res, 404, 'not_found', `the demo app "${appid}" does not exist (start the server with the demo seed)`);
   const ranstr = randomBytes(12).toString('hex');
   sendJson(res, 200, { sbs, sbs_mm: loginSignature(sbs, app.secret, ranstr), ranstr });

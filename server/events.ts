@@ -4,6 +4,8 @@
  * processes). Payloads carry ids; a stored message also travels inline
  * (`row`, when it fits NOTIFY's 8000-byte cap) so receivers need not read it back.
  */
+import type { Queryable } from './db/store.js';
+
 export const EVENTS_CHANNEL = 'twt_events';
 
 export type ServerEvent =
@@ -59,4 +61,9 @@ export function parseEvent(payload: string): ServerEvent | null {
   } catch {
     return null;
   }
+}
+
+/** Sends an event to every process (this one included); inside a transaction it goes out at commit. */
+export async function publish(q: Queryable, event: ServerEvent): Promise<void> {
+  await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(event)]);
 }

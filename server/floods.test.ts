@@ -130,10 +130,10 @@ describe('typing and read receipts', () => {
     for (const t of ['one', 'two', 'three']) await api(server.url, `/v1/agent/conversations/${ready.conversationId}/messages`, { body: { text: t }, headers: agentHeaders() });
     await socket.waitFor((f) => f.type === 'message' && f.message.seq === 3);
     // Watch the store's writes (the real method runs).
-    const repo = server.repo;
-    const real = repo.markRead.bind(repo);
+    const conversations = server.data.conversations;
+    const real = conversations.markRead.bind(conversations);
     const writes: number[] = [];
-    repo.markRead = (id, side, seq) => {
+    conversations.markRead = (id, side, seq) => {
       if (id === ready.conversationId) writes.push(seq);
       return real(id, side, seq);
     };
@@ -143,7 +143,7 @@ describe('typing and read receipts', () => {
       assert.ok(writes.length <= 2, `writes: ${JSON.stringify(writes)}`);
       assert.equal(writes.at(-1), 3);
     } finally {
-      repo.markRead = real;
+      conversations.markRead = real;
     }
     socket.close();
   });

@@ -200,8 +200,8 @@ describe('agent API', () => {
     }
   });
   test('an agent scoped to one app sees only that app', async () => {
-    // created via the repo the CLI uses
-    await server.repo.createAgent({ name: 'Scoped', key: 'scoped-key', appid: 'other' });
+    // created via the data access the CLI uses
+    await server.data.agents.create({ name: 'Scoped', key: 'scoped-key', appid: 'other' });
     const v = await newVisitor(base);
     const id = (await api(base, '/v1/visitor/conversations', { headers: { authorization: `Bearer ${v.token}` } })).json.conversations[0].id;
     const r = await api(base, `/v1/agent/conversations/${id}/messages`, { headers: agentHeaders('scoped-key') });

@@ -16,15 +16,16 @@
 import type { WebSocket } from 'ws';
 import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/shared/wire-protocol.js';
 import { CLOSE } from '../src/shared/wire-protocol.js';
-import { EVENTS_CHANNEL, parseEvent, type ServerEvent } from './events.js';
-import { publish, toMessageView, type AgentRow, type MessageRow, type Repo } from './repo.js';
+import { EVENTS_CHANNEL, parseEvent, publish, type ServerEvent } from './events.js';
+import type { Data } from './data/index.js';
+import type { AgentRow } from './data/agents.js';
+import { toMessageView, type MessageRow } from './data/messages.js';
 import { randomId } from './auth.js';
 import { closeSocket, sendText } from './ws/send.js';
 import { Coalescer, takeSome } from './coalescer.js';
-import { DEFAULT_PRESENCE_BEAT_MS, RemotePresence } from './remote-presence.js';
+import { DEFAULT_PRESENCE_BEAT_MS, PRESENCE_CHUNK, RemotePresence } from './remote-presence.js';
 import { ListenCatchUp } from './listen-catch-up.js';
-
-export { DEFAULT_PRESENCE_BEAT_MS };
+import { systemClock, type Clock } from './clock.js';
 
 export interface VisitorConn {
   ws: WebSocket;
@@ -50,8 +51,6 @@ const SUMMARY_WINDOW_MS = 50;
 const SUMMARY_BATCH = 500;
 /** How long visitor presence changes are coalesced into one NOTIFY. */
 const PRESENCE_WINDOW_MS = 50;
-/** Visitor uids per presence NOTIFY (payloads are capped at 8000 bytes; uids are ~16 characters). */
-const PRESENCE_CHUNK = 250;
 
 export class Hub {
   readonly proc = randomId(8);
@@ -73,23 +72,29 @@ export class Hub {
   private presenceBatch = new Coalescer(PRESENCE_WINDOW_MS, () => this.flushPresence());
 
   constructor(
-    private readonly repo: Repo,
-    options: { presenceBeatMs?: number } = {},
+    private readonly data: Data,
+    options: { presenceBeatMs?: number; clock?: Clock } = {},
   ) {
     const beatMs = Math.max(1, options.presenceBeatMs ?? DEFAULT_PRESENCE_BEAT_MS);
+    const clock = options.clock ?? systemClock;
     this.remote = new RemotePresence({
       proc: this.proc,
       beatMs,
+      clock,
       emit: (e) => this.emit(e),
       isDeaf: () => this.catchUp.deaf,
       onSteadyTick: (now) => this.catchUp.pruneHeard(now),
-      wentOffline: (visitorUids, agentScopes) => {
+      presenceChanged: (visitorUids, agentScopes) => {
         if (visitorUids.length) this.queueVisitorSummaries(visitorUids);
         if (agentScopes.length) this.pushAgentsOnline(agentScopes);
       },
+      localVisitorUids: () => [...this.visitorsByUid.keys()],
+      hasLocalVisitor: (uid) => this.visitorsByUid.has(uid),
+      localAgents: () => [...new Map([...this.agents].map((a) => [a.agent.id, { id: a.agent.id, appid: a.agent.appid }])).values()],
     });
     this.catchUp = new ListenCatchUp({
-      repo,
+      messages: data.messages,
+      clock,
       beatMs,
       agentScopes: () => new Set([...this.agents].map((a) => a.agent.appid)),
       hasAgents: () => this.agents.size > 0,
@@ -106,12 +111,15 @@ export class Hub {
 
   async start(): Promise<void> {
     this.catchUp.heardAnything();
-    await this.repo.store.listen(
+    await this.data.store.listen(
       EVENTS_CHANNEL,
       (payload) => {
         this.catchUp.heardAnything();
         const event = parseEvent(payload);
-        if (event && !this.closed) this.handle(event).catch((err) => console.error('twt: event handling failed', err));
+        if (!event || this.closed) return;
+        // The cache first (synchronously), so what the event's handling does next already sees it.
+        this.data.cache.heard(event);
+        this.handle(event).catch((err) => console.error('twt: event handling failed', err));
       },
       {
         onLost: () => this.catchUp.lost(),
@@ -136,7 +144,7 @@ export class Hub {
   }
 
   emit(event: ServerEvent): Promise<void> {
-    return publish(this.repo.store, event);
+    return publish(this.data.store, event);
   }
 
   // --- registry ---------------------------------------------------------
@@ -224,7 +232,7 @@ export class Hub {
     const ids = [...this.unreadDirty].filter((id) => this.visitorsByConv.has(id));
     this.unreadDirty.clear();
     if (!ids.length) return;
-    const states = await this.repo.visitorReadStates(ids);
+    const states = await this.data.conversations.visitorReadStates(ids);
     for (const [id, s] of states) {
       const frame: VisitorServerFrame = { type: 'unread', count: s.unread, visitorReadSeq: s.visitorReadSeq };
       const text = JSON.stringify(frame);
@@ -232,8 +240,12 @@ export class Hub {
     }
   }
 
-  /** Pushes the agents here a fresh summary of this conversation, soon and once per window. */
-  queueSummary(conversationId: string): void {
+  /**
+   * Queues a fresh summary of this conversation for the agents here (e.g.
+   * after a visitor's profile changed): it goes out with the next batch,
+   * within SUMMARY_WINDOW_MS, once however often it is queued meanwhile.
+   */
+  queueConversationPush(conversationId: string): void {
     if (!this.agents.size) return;
     this.summaryDirty.ids.add(conversationId);
     this.summaryBatch.schedule();
@@ -251,7 +263,7 @@ export class Hub {
     const visitorUids = takeSome(this.summaryDirty.visitorUids, SUMMARY_BATCH);
     if (this.summaryDirty.ids.size || this.summaryDirty.visitorUids.size) this.summaryBatch.schedule();
     if (!this.agents.size || (!ids.length && !visitorUids.length)) return;
-    const convs = await this.repo.agentConversations({ ...(ids.length ? { ids } : {}), ...(visitorUids.length ? { visitorUids } : {}) }, this.visitorOnline);
+    const convs = await this.data.conversations.forAgents({ ...(ids.length ? { ids } : {}), ...(visitorUids.length ? { visitorUids } : {}) }, this.visitorOnline);
     // Oldest first, so an agent's list ends with the newest on top.
     for (const conv of convs.reverse()) this.toAgents(conv.appid, { type: 'conversation', conversation: conv });
   }
@@ -266,7 +278,7 @@ export class Hub {
         const locals = this.visitorsByConv.get(e.conversationId);
         if (!locals?.size && !forAgents) return;
         // The row travels in the NOTIFY; only an oversized one is read back.
-        const message = e.row ? toMessageView(e.row as unknown as MessageRow) : await this.repo.message(e.messageId);
+        const message = e.row ? toMessageView(e.row as unknown as MessageRow) : await this.data.messages.get(e.messageId);
         if (!message) return;
         if (locals?.size) {
           const frame = JSON.stringify({ type: 'message', message } satisfies VisitorServerFrame);
@@ -279,13 +291,13 @@ export class Hub {
       }
       case 'conversation': {
         this.queueUnread(e.conversationId);
-        this.queueSummary(e.conversationId);
+        this.queueConversationPush(e.conversationId);
         return;
       }
       case 'typing': {
         if (e.from === 'visitor') {
           if (!this.agents.size) return;
-          const appid = await this.repo.conversationAppid(e.conversationId);
+          const appid = await this.data.conversations.appid(e.conversationId);
           if (appid) this.toAgents(appid, { type: 'typing', conversationId: e.conversationId, typing: e.typing });
         } else {
           const frame: VisitorServerFrame = { type: 'typing', typing: e.typing, ...(e.authorName ? { authorName: e.authorName } : {}) };
@@ -300,61 +312,30 @@ export class Hub {
         return;
       }
       case 'app_disabled': {
-        this.repo.forgetApp(e.appid);
         for (const set of this.visitorsByUid.values()) for (const c of [...set]) if (c.appid === e.appid) closeSocket(c.ws, CLOSE.APP_DISABLED, 'app disabled');
         return;
       }
-      case 'app_changed': {
-        this.repo.forgetApp(e.appid);
-        return;
-      }
+      case 'app_changed':
+        return; // only the data cache keeps app rows (it heard the event first, in start())
       case 'agent_revoked': {
-        this.revokeAgent(e.agentId);
+        this.closeRevokedAgent(e.agentId);
         return;
       }
-      case 'presence': {
-        const uids = e.visitorUids ?? (e.visitorUid ? [e.visitorUid] : []);
-        // Our own announcements: local state is already right; only the pushes below apply.
-        if (e.proc !== this.proc) this.remote.apply(e, uids);
-        if (uids.length) this.queueVisitorSummaries(uids);
-        if (e.agent) this.pushAgentsOnline([e.agent.appid]);
-        return;
-      }
-      case 'presence_hello': {
-        if (e.proc === this.proc || (e.to !== undefined && e.to !== this.proc)) return;
-        // A beat first, so the asker can expire this process even before the next interval.
-        await this.remote.beat();
-        const uids = [...this.visitorsByUid.keys()];
-        for (let i = 0; i < uids.length && !this.closed; i += PRESENCE_CHUNK) {
-          // Still online at the time of sending (one that left meanwhile has its own offline announcement queued).
-          const chunk = uids.slice(i, i + PRESENCE_CHUNK).filter((uid) => this.visitorsByUid.has(uid));
-          if (chunk.length) await this.emit({ kind: 'presence', proc: this.proc, visitorUids: chunk, online: true });
-        }
-        const seen = new Set<number>();
-        for (const a of this.agents) {
-          if (this.closed) return;
-          if (seen.has(a.agent.id)) continue;
-          seen.add(a.agent.id);
-          await this.emit({ kind: 'presence', proc: this.proc, agent: { id: a.agent.id, appid: a.agent.appid }, online: true });
-        }
-        return;
-      }
+      case 'presence':
+      case 'presence_hello':
       case 'presence_beat':
-        return; // a sign of life, taken above
-      case 'presence_bye': {
-        if (e.proc !== this.proc) this.remote.forget(e.proc);
-        return;
-      }
+      case 'presence_bye':
+        return this.remote.handle(e);
     }
   }
 
   /**
-   * A deleted agent: out of the cache and refused from now on, its sockets here
-   * closed with TOKEN_REVOKED. Synchronous, so a socket authenticating meanwhile
-   * either gets the agent refused or is registered already and closed here.
+   * A deleted agent (already out of the cache and refused from now on): its
+   * sockets here closed with TOKEN_REVOKED. Synchronous, and right after the
+   * cache heard it, so a socket authenticating meanwhile either gets the agent
+   * refused or is registered already and closed here.
    */
-  private revokeAgent(agentId: number): void {
-    this.repo.forgetAgent(agentId);
+  private closeRevokedAgent(agentId: number): void {
     for (const a of [...this.agents]) if (a.agent.id === agentId) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'agent key revoked');
   }
 
@@ -364,27 +345,25 @@ export class Hub {
    * deleted meanwhile are revoked as if the event had arrived.
    */
   private recheckAgents(): void {
-    this.repo.forgetAllAgents();
+    this.data.cache.listenResumed();
     const ids = [...new Set([...this.agents].map((a) => a.agent.id))];
     if (!ids.length) return;
-    this.repo
-      .revokedAgentIds(ids)
+    this.data.agents
+      .revokedIds(ids)
       .then((revoked) => {
-        for (const id of revoked) this.revokeAgent(id);
+        for (const id of revoked) {
+          this.data.cache.forgetAgent(id);
+          this.closeRevokedAgent(id);
+        }
       })
       .catch((err) => console.error('twt: re-checking agents after a lost LISTEN failed', err));
   }
 
   private async messageToAgents(conversationId: string, appid: string | undefined, message: MessageView): Promise<void> {
-    const app = appid ?? (await this.repo.conversationAppid(conversationId));
+    const app = appid ?? (await this.data.conversations.appid(conversationId));
     if (!app) return;
     this.toAgents(app, { type: 'message', conversationId, message });
-    this.queueSummary(conversationId);
-  }
-
-  /** Pushes one conversation's summary to the agents now (e.g. after a visitor's profile changed). */
-  async pushConversation(conversationId: string): Promise<void> {
-    this.queueSummary(conversationId);
+    this.queueConversationPush(conversationId);
   }
 
   private toAgents(appid: string, frame: AgentServerFrame): void {

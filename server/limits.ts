@@ -8,7 +8,7 @@ import { ConcurrencyLimiter, KeyedRateLimiter, TokenBucket, type Clock } from '.
 export interface LimitSettings {
   /** Messages per visitor (over all its sockets) per 10 s. */
   messagesPer10s: number;
-  /** Other frames (typing, read, ping) per socket per 10 s; past it they are refused, and a socket refused 20 times is closed 4008. */
+  /** Other frames (typing, read, ping) per socket per 10 s; past it they are refused, and a socket refused 20 times is closed CLOSE.RATE_LIMITED. */
   socketFramesPer10s: number;
   /** POST /v1/visitor/session per client address per 10 s (the burst; refilled evenly, so 10 = 1 a second). */
   sessionsPerAddressPer10s: number;
@@ -79,6 +79,11 @@ export function buildLimiters(s: LimitSettings, now: Clock = Date.now): Limiters
     sockets: new ConcurrencyLimiter(s.socketsPerAddress),
   };
 }
+
+/** How long a fresh WebSocket (visitor or agent) may go without its auth frame before it is closed CLOSE.AUTH_TIMEOUT. */
+export const SOCKET_AUTH_TIMEOUT_MS = 10_000;
+/** Refused frames (rate-limited or malformed) a socket may send; past it, it is closed CLOSE.RATE_LIMITED or CLOSE.PROTOCOL_ERROR. */
+export const SOCKET_MAX_REFUSALS = 20;
 
 /** Whole seconds for a Retry-After header or field (at least 1). */
 export function retryAfterSeconds(ms: number): number {

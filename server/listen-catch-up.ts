@@ -11,7 +11,8 @@
  */
 import type { MessageView } from '../src/shared/wire-protocol.js';
 import type { ServerEvent } from './events.js';
-import { toMessageView, type MessageRow, type Repo } from './repo.js';
+import { toMessageView, type MessageRow, type Messages } from './data/messages.js';
+import type { Clock } from './clock.js';
 
 /** After a deaf spell, messages this much older than the last event heard are read too (commit lag, clock drift). */
 const CATCH_UP_MARGIN_MS = 5000;
@@ -23,7 +24,9 @@ const HEARD_KEEP_MS = 10 * 60_000;
 type MessageEvent = Extract<ServerEvent, { kind: 'message' }>;
 
 export interface ListenCatchUpDeps {
-  repo: Repo;
+  messages: Messages;
+  /** The clock of the deaf spell's length and of the seqs kept (the presence clock). */
+  clock: Clock;
   /** The presence beat interval (seqs heard are kept for at least 10 of them). */
   beatMs: number;
   /** Agent app scopes connected here (null: every app); empty without agents. */
@@ -63,7 +66,7 @@ export class ListenCatchUp {
 
   /** Something came through LISTEN (or listening starts): a deaf spell may have missed what is stored after this. */
   heardAnything(): void {
-    this.lastHeardAny = performance.now();
+    this.lastHeardAny = this.deps.clock.now();
   }
 
   stop(): void {
@@ -117,10 +120,10 @@ export class ListenCatchUp {
 
   private noteHeard(conversationId: string, seq: number): void {
     const h = this.heardSeq.get(conversationId);
-    if (!h) this.heardSeq.set(conversationId, { seq, at: performance.now() });
+    if (!h) this.heardSeq.set(conversationId, { seq, at: this.deps.clock.now() });
     else if (seq > h.seq) {
       h.seq = seq;
-      h.at = performance.now();
+      h.at = this.deps.clock.now();
     }
   }
 
@@ -160,10 +163,10 @@ export class ListenCatchUp {
     const scopes = this.deps.agentScopes();
     if (!scopes.size) return;
     const appids = scopes.has(null) ? null : [...scopes].filter((s): s is string => s !== null);
-    const since = await this.deps.repo.dbTimeAgo(performance.now() - this.deafSince + CATCH_UP_MARGIN_MS);
+    const since = await this.deps.messages.dbTimeAgo(this.deps.clock.now() - this.deafSince + CATCH_UP_MARGIN_MS);
     let after: { conversationId: string; seq: number } | null = null;
     for (;;) {
-      const page = await this.deps.repo.messagesSince(since, appids, after, CATCH_UP_PAGE);
+      const page = await this.deps.messages.since(since, appids, after, CATCH_UP_PAGE);
       for (const { appid, message } of page) {
         after = { conversationId: message.conversationId, seq: message.seq };
         if (message.seq <= (this.heardSeq.get(message.conversationId)?.seq ?? 0)) continue;
@@ -181,14 +184,14 @@ export class ListenCatchUp {
       let seq = eventSeq(e);
       let message: MessageView | null = null;
       if (seq === null) {
-        message = await this.deps.repo.message(e.messageId);
+        message = await this.deps.messages.get(e.messageId);
         if (!message) continue;
         seq = message.seq;
       }
       if (seq <= (this.heardSeq.get(e.conversationId)?.seq ?? 0)) continue;
       this.noteHeard(e.conversationId, seq);
       if (!this.deps.hasAgents()) continue;
-      message ??= e.row ? toMessageView(e.row as unknown as MessageRow) : await this.deps.repo.message(e.messageId);
+      message ??= e.row ? toMessageView(e.row as unknown as MessageRow) : await this.deps.messages.get(e.messageId);
       if (message) await this.deps.toAgents(e.conversationId, e.appid, message);
     }
   }

@@ -1,10 +1,17 @@
 /** `npm start` entry (bundled to dist/server/main.js): start the server, print its URLs, stop cleanly on signals. */
 import { startServer } from './app.js';
+import { readConfig, type ServerConfig } from './config.js';
 
+let config: ServerConfig;
+try {
+  config = readConfig();
+} catch (err) {
+  console.error(`twt: could not start: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+}
 // The demo app and its all-apps agent key are for development: never seeded in
 // production, and TWT_SEED_DEMO=0 turns them off anywhere.
-const seed = process.env.NODE_ENV !== 'production' && process.env.TWT_SEED_DEMO !== '0';
-const server = await startServer({ testMode: process.env.TWT_TEST_MODE === '1', seed }).catch((err) => {
+const server = await startServer({ config, seed: config.seedDemo }).catch((err) => {
   console.error(`twt: could not start: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });

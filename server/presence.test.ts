@@ -1,18 +1,25 @@
 // Presence of other processes expires. A second process is played by NOTIFYs
 // sent straight into this server's store (one code path for one or many
 // processes): it announces a visitor and an agent, beats or falls silent,
-// says goodbye, or comes back after being forgotten.
+// says goodbye, or comes back after being forgotten. The server's presence
+// clock is a manual one: time moves only when a test steps it, beat by beat.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENTS_CHANNEL, type ServerEvent } from './events.js';
-import { type TestSocket, agentHeaders, agentSocket, api, newVisitor, sleep, startTestServer, until, visitorSocket } from '../test/helpers/node/server.js';
+import { EVENTS_CHANNEL, PRESENCE_MISSED_BEATS, type ServerEvent } from './events.js';
+import { type TestSocket, agentHeaders, agentSocket, api, manualClock, newVisitor, sleep, startTestServer, until, visitorSocket } from '../test/helpers/node/server.js';
 
 const BEAT_MS = 100;
+const clock = manualClock();
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 before(async () => {
-  server = await startTestServer({ presenceBeatMs: BEAT_MS });
+  server = await startTestServer({ presenceBeatMs: BEAT_MS, presenceClock: clock });
 });
+
+/** Moves the server's presence clock on by `beats` intervals, one tick at a time. */
+function beatsPass(beats: number): void {
+  for (let i = 0; i < beats; i++) clock.advance(BEAT_MS);
+}
 after(() => server.close());
 
 let n = 0;
@@ -20,18 +27,10 @@ let n = 0;
 function remoteProc() {
   const proc = `remote_${process.pid}_${++n}`;
   const send = (e: ServerEvent) => server.store.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(e)]);
-  let timer: ReturnType<typeof setInterval> | null = null;
   return {
     proc,
     send,
     beat: () => send({ kind: 'presence_beat', proc, everyMs: BEAT_MS }),
-    startBeating() {
-      timer = setInterval(() => void send({ kind: 'presence_beat', proc, everyMs: BEAT_MS }).catch(() => {}), BEAT_MS);
-    },
-    stopBeating() {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
     visitorOnline: (uid: string, online = true) => send({ kind: 'presence', proc, visitorUids: [uid], online }),
     agentOnline: (id: number, online = true) => send({ kind: 'presence', proc, agent: { id, appid: 'demo' }, online }),
   };
@@ -55,8 +54,19 @@ async function listedOnline(conversationId: string): Promise<boolean> {
 /** Frames received after `mark` (an index into socket.frames). */
 const after_ = (s: TestSocket, mark: number, pred: (f: any) => boolean) => (f: any) => s.frames.indexOf(f) >= mark && pred(f);
 
+/**
+ * Waits until the server has handled everything `remote` sent so far: NOTIFYs
+ * arrive in order, so once its (repeated) announcement of `visitor` comes back
+ * to the agent as a summary push, what it sent before has been heard.
+ */
+async function heardSoFar(remote: ReturnType<typeof remoteProc>, visitor: { uid: string; conversationId: string }, agent: TestSocket): Promise<void> {
+  const mark = agent.frames.length;
+  await remote.visitorOnline(visitor.uid);
+  await agent.waitFor(after_(agent, mark, (f) => f.type === 'conversation' && f.conversation.id === visitor.conversationId));
+}
+
 describe('remote presence expiry', () => {
-  test('a process that falls silent is forgotten after ~3 beats: its visitors and agents go offline, with pushes', async () => {
+  test('a process that falls silent is forgotten after 3 missed beats, not before: its visitors and agents go offline, with pushes', async () => {
     const remote = remoteProc();
     const other = await offlineVisitor();
     const agent = await agentSocket(server.wsUrl);
@@ -71,18 +81,21 @@ describe('remote presence expiry', () => {
     await socket.waitFor((f) => f.type === 'presence' && f.agentsOnline === base + 1);
 
     // Alive while it beats, well past 3 intervals.
-    remote.startBeating();
-    await sleep(6 * BEAT_MS);
+    for (let i = 0; i < 2 * PRESENCE_MISSED_BEATS; i++) {
+      await remote.beat();
+      await heardSoFar(remote, other, agent);
+      beatsPass(1);
+    }
     assert.equal(await listedOnline(other.conversationId), true, 'a beating process keeps its visitors online');
+    // It falls silent: one interval has passed since it was last heard. Up to 3 missed intervals are tolerated...
+    beatsPass(PRESENCE_MISSED_BEATS - 1);
+    assert.equal(await listedOnline(other.conversationId), true, 'not forgotten before 3 intervals of silence are over');
     const markA = agent.frames.length;
     const markV = socket.frames.length;
-    remote.stopBeating();
-    const t0 = Date.now();
-    await agent.waitFor(after_(agent, markA, (f) => f.type === 'conversation' && f.conversation.id === other.conversationId && !f.conversation.online), 3000);
-    await socket.waitFor(after_(socket, markV, (f) => f.type === 'presence' && f.agentsOnline === base), 3000);
-    const took = Date.now() - t0;
-    assert.ok(took >= 2 * BEAT_MS, `not forgotten too early (${took} ms)`);
-    assert.ok(took < 8 * BEAT_MS, `forgotten within ~3 beats (${took} ms)`);
+    // ...and the next tick forgets it.
+    beatsPass(1);
+    await agent.waitFor(after_(agent, markA, (f) => f.type === 'conversation' && f.conversation.id === other.conversationId && !f.conversation.online));
+    await socket.waitFor(after_(socket, markV, (f) => f.type === 'presence' && f.agentsOnline === base));
     assert.equal(await listedOnline(other.conversationId), false);
     socket.close();
     agent.close();
@@ -101,11 +114,10 @@ describe('remote presence expiry', () => {
     await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === other.conversationId && f.conversation.online);
     await socket.waitFor((f) => f.type === 'presence' && f.agentsOnline === base + 1);
     const markV = socket.frames.length;
+    // The presence clock stands still: no beat can be missed, only the goodbye can drop it.
     await remote.send({ kind: 'presence_bye', proc: remote.proc });
-    const t0 = Date.now();
-    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === other.conversationId && !f.conversation.online, 1000);
-    await socket.waitFor(after_(socket, markV, (f) => f.type === 'presence' && f.agentsOnline === base), 1000);
-    assert.ok(Date.now() - t0 < 2 * BEAT_MS, 'before any beat could have been missed');
+    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === other.conversationId && !f.conversation.online);
+    await socket.waitFor(after_(socket, markV, (f) => f.type === 'presence' && f.agentsOnline === base));
     socket.close();
     agent.close();
   });
@@ -123,7 +135,8 @@ describe('remote presence expiry', () => {
     await remote.visitorOnline(other.uid);
     await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === other.conversationId && f.conversation.online);
     // Silent (a long stall): forgotten.
-    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === other.conversationId && !f.conversation.online, 3000);
+    beatsPass(PRESENCE_MISSED_BEATS + 1);
+    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === other.conversationId && !f.conversation.online);
     assert.equal(hellos.length, 0);
     // It beats again: this process asks it (only it) to announce itself again.
     await remote.beat();
@@ -140,9 +153,11 @@ describe('remote presence expiry', () => {
   test('a process that never beat (an older version) is not expired', async () => {
     const remote = remoteProc();
     const other = await offlineVisitor();
-    await remote.visitorOnline(other.uid);
-    await sleep(6 * BEAT_MS);
+    const agent = await agentSocket(server.wsUrl);
+    await heardSoFar(remote, other, agent);
+    beatsPass(2 * PRESENCE_MISSED_BEATS);
     assert.equal(await listedOnline(other.conversationId), true);
+    agent.close();
     await remote.visitorOnline(other.uid, false);
   });
 

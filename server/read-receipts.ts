@@ -5,7 +5,7 @@
  * the database sees at most one UPDATE per conversation and side per window.
  */
 import { Coalescer } from './coalescer.js';
-import type { Repo } from './repo.js';
+import type { Conversations } from './data/conversations.js';
 
 /** How long read receipts are gathered before they are written. */
 export const READ_WINDOW_MS = 250;
@@ -18,7 +18,7 @@ export class ReadReceipts {
   private readonly batch: Coalescer;
 
   constructor(
-    private readonly repo: Repo,
+    private readonly conversations: Conversations,
     windowMs = READ_WINDOW_MS,
   ) {
     this.batch = new Coalescer(windowMs, () => this.flush());
@@ -37,6 +37,6 @@ export class ReadReceipts {
     this.batch.cancel();
     const due = [...this.pending.values()];
     this.pending.clear();
-    for (const r of due) await this.repo.markRead(r.conversationId, r.side, r.seq);
+    for (const r of due) await this.conversations.markRead(r.conversationId, r.side, r.seq);
   }
 }

@@ -12,8 +12,12 @@
  *
  * After a deaf spell (a lost LISTEN) every process is asked for its state,
  * and each answer replaces what was known of that process.
+ *
+ * It handles the presence events (handle()), answering a `presence_hello`
+ * with this process's own visitors and agents, which the hub lends it (deps).
  */
 import { PRESENCE_MISSED_BEATS, type ServerEvent } from './events.js';
+import type { Clock } from './clock.js';
 
 /** How often a process announces it is alive (TWT_PRESENCE_BEAT_MS). */
 export const DEFAULT_PRESENCE_BEAT_MS = 10_000;
@@ -26,18 +30,33 @@ const RESYNC_MIN_MS = 200;
 const RESYNC_MAX_MS = 2000;
 
 type PresenceEvent = Extract<ServerEvent, { kind: 'presence' }>;
+/** The events RemotePresence handles. */
+export type PresenceEvents = Extract<ServerEvent, { kind: 'presence' | 'presence_hello' | 'presence_beat' | 'presence_bye' }>;
+
+/** Visitor uids per presence NOTIFY (payloads are capped at 8000 bytes; uids are ~16 characters). */
+export const PRESENCE_CHUNK = 250;
 
 export interface RemotePresenceDeps {
   /** This process's id. */
   proc: string;
   beatMs: number;
+  /** Beats and the judging of the others run on it (ticks every beatMs). */
+  clock: Clock;
   emit(event: ServerEvent): Promise<void>;
   /** LISTEN is lost: the others' beats are not heard, so nobody is judged. */
   isDeaf(): boolean;
   /** Runs on each tick that judges the others (not stalled, not deaf): a place for periodic housekeeping. */
   onSteadyTick(now: number): void;
-  /** Remote visitors and agents went offline (their process was forgotten, or its resync answer left them out). */
-  wentOffline(visitorUids: string[], agentScopes: (string | null)[]): void;
+  /**
+   * Visitors or agents came online or went offline (announced by any process,
+   * this one included, or a process forgotten, or left out of a resync
+   * answer): the pushes of a presence change are due.
+   */
+  presenceChanged(visitorUids: readonly string[], agentScopes: readonly (string | null)[]): void;
+  /** This process's online visitors (uids) and agents (one entry per agent), to answer a hello. */
+  localVisitorUids(): string[];
+  hasLocalVisitor(uid: string): boolean;
+  localAgents(): Array<{ id: number; appid: string | null }>;
 }
 
 export class RemotePresence {
@@ -51,7 +70,7 @@ export class RemotePresence {
   private peers = new Map<string, { lastHeard: number; everyMs: number | null }>();
   /** Processes forgotten as dead, and when. */
   private forgotten = new Map<string, number>();
-  private beatTimer: ReturnType<typeof setInterval> | null = null;
+  private stopBeating: (() => void) | null = null;
   private lastTick = 0;
   private stopped = false;
   /** After a deaf spell: each answering process's state, collected to replace what was known of it. */
@@ -64,16 +83,15 @@ export class RemotePresence {
   async start(): Promise<void> {
     await this.deps.emit({ kind: 'presence_hello', proc: this.deps.proc });
     await this.beat();
-    this.lastTick = performance.now();
-    this.beatTimer = setInterval(() => this.tick(), this.deps.beatMs);
-    this.beatTimer.unref?.();
+    this.lastTick = this.deps.clock.now();
+    this.stopBeating = this.deps.clock.every(this.deps.beatMs, () => this.tick());
   }
 
   /** Stops timers, then says goodbye so the others drop this process's presence at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.beatTimer) clearInterval(this.beatTimer);
-    this.beatTimer = null;
+    this.stopBeating?.();
+    this.stopBeating = null;
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
     this.resyncTimer = null;
     this.resync = null;
@@ -106,7 +124,7 @@ export class RemotePresence {
   private tick(): void {
     if (this.stopped) return;
     void this.beat();
-    const now = performance.now();
+    const now = this.deps.clock.now();
     // A tick this late means this process was stalled: what the others sent
     // meanwhile may still wait in the queue behind this timer. Judge them next time.
     const late = now - this.lastTick > 2 * this.deps.beatMs;
@@ -123,6 +141,44 @@ export class RemotePresence {
     for (const [proc, at] of this.forgotten) if (now - at > FORGOTTEN_KEEP_MS) this.forgotten.delete(proc);
   }
 
+  /** A presence event heard through LISTEN (after heard()). */
+  async handle(e: PresenceEvents): Promise<void> {
+    switch (e.kind) {
+      case 'presence': {
+        const uids = e.visitorUids ?? (e.visitorUid ? [e.visitorUid] : []);
+        // Our own announcements: local state is already right; only the pushes apply.
+        if (e.proc !== this.deps.proc) this.apply(e, uids);
+        this.deps.presenceChanged(uids, e.agent ? [e.agent.appid] : []);
+        return;
+      }
+      case 'presence_hello':
+        if (e.proc === this.deps.proc || (e.to !== undefined && e.to !== this.deps.proc)) return;
+        return this.announceLocalState();
+      case 'presence_beat':
+        return; // a sign of life, taken by heard()
+      case 'presence_bye':
+        if (e.proc !== this.deps.proc) this.forget(e.proc);
+        return;
+    }
+  }
+
+  /** Answers a hello: this process's online visitors and agents. */
+  private async announceLocalState(): Promise<void> {
+    const { proc } = this.deps;
+    // A beat first, so the asker can expire this process even before the next interval.
+    await this.beat();
+    const uids = this.deps.localVisitorUids();
+    for (let i = 0; i < uids.length && !this.stopped; i += PRESENCE_CHUNK) {
+      // Still online at the time of sending (one that left meanwhile has its own offline announcement queued).
+      const chunk = uids.slice(i, i + PRESENCE_CHUNK).filter((uid) => this.deps.hasLocalVisitor(uid));
+      if (chunk.length) await this.deps.emit({ kind: 'presence', proc, visitorUids: chunk, online: true });
+    }
+    for (const agent of this.deps.localAgents()) {
+      if (this.stopped) return;
+      await this.deps.emit({ kind: 'presence', proc, agent, online: true });
+    }
+  }
+
   /** Any event naming another process (but its goodbye): it is alive. One forgotten as dead is asked to announce its state again. */
   heard(e: ServerEvent): void {
     if (!('proc' in e) || typeof e.proc !== 'string' || e.proc === this.deps.proc || e.kind === 'presence_bye') return;
@@ -132,14 +188,14 @@ export class RemotePresence {
       this.peers.set(proc, (p = { lastHeard: 0, everyMs: null }));
       if (this.forgotten.delete(proc)) void this.deps.emit({ kind: 'presence_hello', proc: this.deps.proc, to: proc }).catch(() => {});
     }
-    p.lastHeard = performance.now();
+    p.lastHeard = this.deps.clock.now();
     if (e.kind === 'presence_beat' && e.everyMs > 0) p.everyMs = e.everyMs;
     // Beating after our hello: alive, and its answer (a beat, then its state) replaces what we knew.
     if (e.kind === 'presence_beat' && this.resync && !this.resync.has(proc)) this.resync.set(proc, emptyRemote());
   }
 
   /** Another process's presence announcement (`uids`: its visitors named in it). */
-  apply(e: PresenceEvent, uids: readonly string[]): void {
+  private apply(e: PresenceEvent, uids: readonly string[]): void {
     let r = this.remote.get(e.proc);
     if (!r) this.remote.set(e.proc, (r = emptyRemote()));
     applyPresence(r, uids, e);
@@ -151,12 +207,12 @@ export class RemotePresence {
   }
 
   /** Drops a process's visitors and agents (dead or gone), with the pushes of a normal going-offline. */
-  forget(proc: string): void {
+  private forget(proc: string): void {
     this.peers.delete(proc);
     const r = this.remote.get(proc);
     this.remote.delete(proc);
     if (!r) return;
-    this.deps.wentOffline([...r.visitors], [...r.agents.values()]);
+    this.wentOffline([...r.visitors], [...r.agents.values()]);
   }
 
   /**
@@ -165,7 +221,7 @@ export class RemotePresence {
    * knew (missed offlines included).
    */
   resyncAfterDeafSpell(): void {
-    const now = performance.now();
+    const now = this.deps.clock.now();
     for (const p of this.peers.values()) p.lastHeard = now;
     this.lastTick = now;
     this.resync = new Map();
@@ -188,11 +244,15 @@ export class RemotePresence {
       const goneAgents = [...r.agents].filter(([id]) => !f.agents.has(id));
       for (const uid of goneVisitors) r.visitors.delete(uid);
       for (const [id] of goneAgents) r.agents.delete(id);
-      this.deps.wentOffline(
+      this.wentOffline(
         goneVisitors,
         goneAgents.map(([, scope]) => scope),
       );
     }
+  }
+
+  private wentOffline(visitorUids: string[], agentScopes: (string | null)[]): void {
+    if (visitorUids.length || agentScopes.length) this.deps.presenceChanged(visitorUids, agentScopes);
   }
 }
 

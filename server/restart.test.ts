@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { agentHeaders, api, freshDataDir, newVisitor, spawnServer, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { CLOSE } from '../src/shared/wire-protocol.js';
 
 test('a clean restart keeps visitors, clues, tokens and messages', async () => {
   const dataDir = await freshDataDir();
@@ -11,7 +12,7 @@ test('a clean restart keeps visitors, clues, tokens and messages', async () => {
   socket.send({ type: 'send', clientId: 'k1', text: 'before restart' });
   await socket.waitFor((f) => f.type === 'ack');
   await s.close();
-  assert.equal((await socket.waitClose()).code, 1001);
+  assert.equal((await socket.waitClose()).code, CLOSE.GOING_AWAY);
 
   s = await startTestServer({ dataDir });
   try {

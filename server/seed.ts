@@ -1,6 +1,5 @@
-/** The demo app a fresh install starts with (dev only; every value overridable by env). */
-import type { Repo } from './repo.js';
-import { normalizeTrustedDomain } from './domains.js';
+/** The demo app a fresh install starts with (dev only; every value overridable by env: config.demo). */
+import type { Data } from './data/index.js';
 
 export interface DemoSeed {
   appid: string;
@@ -9,22 +8,10 @@ export interface DemoSeed {
   agentKey: string;
 }
 
-export function demoSeedFromEnv(env = process.env): DemoSeed {
-  return {
-    appid: (env.TWT_DEMO_APPID || 'demo').toLowerCase(),
-    secret: env.TWT_DEMO_SECRET || 'demo-secret',
-    domains: (env.TWT_DEMO_DOMAINS || 'localhost,127.0.0.1')
-      .split(',')
-      .map((d) => normalizeTrustedDomain(d))
-      .filter((d): d is string => d !== null),
-    agentKey: env.TWT_DEMO_AGENT_KEY || 'demo-agent-key',
-  };
-}
-
 /** Creates the demo app and its agent key if they do not exist yet. */
-export async function seedDemo(repo: Repo, seed = demoSeedFromEnv()): Promise<DemoSeed> {
-  await repo.createApp({ appid: seed.appid, name: 'TWT Demo', secret: seed.secret, greeting: 'Hi! Ask us anything.', domains: seed.domains });
+export async function seedDemo(data: Data, seed: DemoSeed): Promise<DemoSeed> {
+  await data.apps.create({ appid: seed.appid, name: 'TWT Demo', secret: seed.secret, greeting: 'Hi! Ask us anything.', domains: seed.domains });
   // The demo agent sees every app, so tests and the console can drive any app they create.
-  await repo.createAgent({ name: 'Demo Agent', key: seed.agentKey, appid: null });
+  await data.agents.create({ name: 'Demo Agent', key: seed.agentKey, appid: null });
   return seed;
 }

@@ -7,7 +7,8 @@ import { APPID_PATTERN, PROFILE_CAPS, PROFILE_FIELDS } from '../src/shared/wire-
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
 import { originIsTrusted, requestOriginAllowed } from './domains.js';
 import { isStorable } from './storable-input.js';
-import { appInfo, type VisitorRow } from './repo.js';
+import { appInfo } from './data/apps.js';
+import type { VisitorRow } from './data/visitors.js';
 import type { ServerContext } from './context.js';
 
 export class Refusal extends Error {
@@ -54,7 +55,7 @@ export interface RequestPlace {
 export async function createVisitorSession(ctx: ServerContext, body: Record<string, unknown>, from: RequestPlace): Promise<VisitorSessionResponse> {
   const appid = normalizeAppid(body.appid);
   if (!appid) throw new Refusal(400, 'invalid_bootstrap', 'appid is missing or malformed');
-  const app = await ctx.repo.getApp(appid);
+  const app = await ctx.data.apps.get(appid);
   if (!app || app.disabled) throw new Refusal(404, 'invalid_bootstrap', 'unknown or disabled appid');
   if (!originIsTrusted(typeof body.hostOrigin === 'string' ? body.hostOrigin : null, app.domains)) {
     throw new Refusal(403, 'domain_not_whitelisted', 'the host page origin is not a trusted domain of this app');
@@ -78,31 +79,31 @@ export async function createVisitorSession(ctx: ServerContext, body: Record<stri
   let source: 'initial' | 'resolved' = 'initial';
   const clue = body.clue as Record<string, unknown> | undefined;
   if (clue && typeof clue === 'object' && verifyClue(ctx.secret, appid, clue.bs, clue.bs_mm)) {
-    visitor = await ctx.repo.visitorByBs(appid, clue.bs as string);
+    visitor = await ctx.data.visitors.byBs(appid, clue.bs as string);
     if (visitor) source = 'resolved';
   }
   if (sbs !== null) {
     // The business user's own visitor wins, so every device of that user shares it.
-    const owner = await ctx.repo.visitorByBusinessUser(appid, sbs);
+    const owner = await ctx.data.visitors.byBusinessUser(appid, sbs);
     if (owner) {
       if (owner.id !== visitor?.id) source = 'resolved';
       visitor = owner;
     } else if (visitor && visitor.business_user === null) {
-      await ctx.repo.attachBusinessUser(visitor.id, sbs);
+      await ctx.data.visitors.attachBusinessUser(visitor.id, sbs);
       visitor = { ...visitor, business_user: sbs };
     } else {
-      visitor = await ctx.repo.createVisitor(appid, sbs);
+      visitor = await ctx.data.visitors.create(appid, sbs);
       source = 'initial';
     }
   }
-  if (!visitor) visitor = await ctx.repo.createVisitor(appid, null);
+  if (!visitor) visitor = await ctx.data.visitors.create(appid, null);
   if (visitor.banned) throw new Refusal(403, 'visitor_banned', 'this visitor is banned');
 
   const profile = cleanProfile(body.profile);
   const locale = typeof body.locale === 'string' && /^[a-zA-Z-]{2,20}$/.test(body.locale) ? body.locale : undefined;
-  await ctx.repo.updateProfile(visitor.id, { ...profile, locale });
-  const conv = await ctx.repo.ensureConversation(visitor);
-  if (Object.keys(profile).length) void ctx.hub.pushConversation(conv.id).catch(() => {});
+  await ctx.data.visitors.updateProfile(visitor.id, { ...profile, locale });
+  const conv = await ctx.data.conversations.ensure(visitor);
+  if (Object.keys(profile).length) ctx.hub.queueConversationPush(conv.id);
 
   const exp = Math.floor(Date.now() / 1000) + ctx.tokenTtlSeconds;
   const token = issueToken(ctx.secret, { v: visitor.uid, a: appid, e: visitor.token_epoch, x: exp });

@@ -3,27 +3,87 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentConversationsResponse, BootstrapResponse, MessagesResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
 import { LIMITS } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
-import { originIsTrusted, parseOrigin, normalizeTrustedDomain } from '../domains.js';
-import { appInfo, type AgentRow } from '../repo.js';
+import { originIsTrusted, parseOrigin } from '../domains.js';
+import { appInfo } from '../data/apps.js';
+import type { AgentRow } from '../data/agents.js';
 import { Refusal, createVisitorSession, normalizeAppid } from '../visitor-session.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { randomId } from '../auth.js';
 import { BodyError, bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
 import { clientAddress } from '../client-address.js';
 import { takeFromEach } from '../rate-limit.js';
-import { clientIdProblem, isStorable, messageProblem, possibleId, storableSeq } from '../storable-input.js';
+import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../storable-input.js';
 import { logFailure } from '../failure-log.js';
+import { Router, type Route } from './router.js';
+import { TEST_ROUTES } from './test-api.js';
 
-export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  try {
-    await route(ctx, req, res, url);
-  } catch (err) {
-    const cors = corsHeaders(ctx, req, url);
-    if (err instanceof BodyError || err instanceof Refusal) return sendError(res, err.status, err.reason, err.message, cors);
-    logFailure('request', err);
-    if (!res.headersSent) sendError(res, 500, 'internal', 'internal error', cors);
-    else res.destroy();
+/** One request as a route handler sees it. `agent`: the caller, on the agent routes (AGENT_PREFIX). */
+export interface ApiCall {
+  ctx: ServerContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+  agent?: AgentRow;
+}
+export type ApiHandler = (call: ApiCall) => Promise<void> | void;
+
+/** The API. Routes under AGENT_PREFIX need an agent key (Authorization: Bearer <agent key>). */
+const API_ROUTES: Route<ApiHandler>[] = [
+  { method: 'GET', pattern: '/v1/health', handler: health },
+  { method: 'POST', pattern: '/v1/bootstrap', handler: bootstrap },
+  { method: 'POST', pattern: '/v1/visitor/session', handler: visitorSession },
+  { method: 'GET', pattern: '/v1/visitor/conversations', handler: visitorConversations },
+  { method: 'GET', pattern: '/v1/visitor/messages', handler: visitorMessages },
+  { method: 'GET', pattern: '/v1/agent/conversations', handler: asAgent(agentConversations) },
+  { method: 'GET', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentMessages) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentReply) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/read', handler: asAgent(agentRead) },
+  { method: 'POST', pattern: '/v1/agent/visitors/:uid/ban', handler: asAgent(banVisitor) },
+  { method: 'POST', pattern: '/v1/agent/visitors/:uid/revoke', handler: asAgent(revokeVisitor) },
+];
+
+/** Rows a list or history answers when the request names no `limit`. */
+const DEFAULT_PAGE = 200;
+
+/** Every path under it needs an agent key first: an unknown one too (401 before 404, so paths are not probed without a key). */
+const AGENT_PREFIX = '/v1/agent/';
+
+/** The /v1 handler of one server; the test-only routes (test-api.ts) exist only with `testMode`. */
+export function apiHandler(options: { testMode: boolean }): (ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const router = new Router<ApiHandler>(options.testMode ? [...API_ROUTES, ...TEST_ROUTES] : API_ROUTES);
+  return async (ctx, req, res, url) => {
+    try {
+      await dispatch(router, ctx, req, res, url);
+    } catch (err) {
+      const cors = corsHeaders(ctx, req, url);
+      if (err instanceof BodyError || err instanceof Refusal) return sendError(res, err.status, err.reason, err.message, cors);
+      logFailure('request', err);
+      if (!res.headersSent) sendError(res, 500, 'internal', 'internal error', cors);
+      else res.destroy();
+    }
+  };
+}
+
+async function dispatch(router: Router<ApiHandler>, ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  const cors = corsHeaders(ctx, req, url);
+  if (method === 'OPTIONS' && cors.vary) {
+    res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' });
+    return void res.end();
   }
+  // CORS headers on whatever the handler (or a refusal) writes.
+  for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+  let agent: AgentRow | undefined;
+  if (path.startsWith(AGENT_PREFIX)) {
+    agent = (await authenticateAgent(ctx, req, res)) ?? undefined;
+    if (!agent) return;
+  }
+  const found = router.lookup(method, path);
+  if (found.found) return found.handler({ ctx, req, res, url, params: found.params, ...(agent ? { agent } : {}) });
+  if (!found.allowed.length) return sendError(res, 404, 'not_found', 'no such endpoint');
+  return sendError(res, 405, 'method_not_allowed', found.allowed.length === 1 ? `use ${found.allowed[0]}` : 'unsupported method for this endpoint');
 }
 
 /**
@@ -33,76 +93,32 @@ export async function handleApi(ctx: ServerContext, req: IncomingMessage, res: S
  */
 function corsHeaders(ctx: ServerContext, req: IncomingMessage, url: URL): Record<string, string> {
   const p = url.pathname;
-  if (p !== '/v1/bootstrap' && !(ctx.testMode && (p.startsWith('/v1/test/') || p.startsWith('/v1/agent/')))) return {};
+  if (p !== '/v1/bootstrap' && !(ctx.testMode && (p.startsWith('/v1/test/') || p.startsWith(AGENT_PREFIX)))) return {};
   const origin = parseOrigin(req.headers.origin)?.origin;
   return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };
 }
 
-async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const p = url.pathname;
-  const m = req.method ?? 'GET';
-  const cors = corsHeaders(ctx, req, url);
-  if (m === 'OPTIONS' && cors.vary) {
-    res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' });
-    return void res.end();
+/** The agent of the request's key, or null with the refusal written (401, or 429 for an address out of wrong keys). */
+async function authenticateAgent(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<AgentRow | null> {
+  // An address that has used up its wrong keys: no key is even looked at until a token is back.
+  const address = clientAddress(req, ctx.trustProxyHops);
+  const wait = ctx.limits.agentAuthFailures.retryAfterMs(address);
+  if (wait > 0) {
+    sendRateLimited(res, wait, 'too many wrong agent keys from this address; retry later');
+    return null;
   }
-
-  if (p === '/v1/health' && m === 'GET') return sendJson(res, 200, { ok: true, store: ctx.repo.store.kind });
-
-  if (p === '/v1/bootstrap') {
-    if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST', cors);
-    const body = await readJsonBody(req);
-    const appid = normalizeAppid(body.appid);
-    if (!appid) return sendError(res, 400, 'invalid_bootstrap', 'appid is missing or malformed', cors);
-    const app = await ctx.repo.getApp(appid);
-    if (!app || app.disabled) return sendError(res, 404, 'invalid_bootstrap', 'unknown or disabled appid', cors);
-    if (!originIsTrusted(req.headers.origin, app.domains)) {
-      return sendError(res, 403, 'domain_not_whitelisted', 'this page origin is not a trusted domain of the app', cors);
-    }
-    const answer: BootstrapResponse = { ok: true, app: appInfo(app) };
-    return sendJson(res, 200, answer, cors);
+  const key = bearer(req);
+  const agent = key ? await ctx.data.agents.byKey(key) : null;
+  if (!agent) {
+    ctx.limits.agentAuthFailures.take(address);
+    sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>)', { 'www-authenticate': 'Bearer' });
   }
-
-  if (p === '/v1/visitor/session') {
-    if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
-    const body = await readJsonBody(req);
-    // Every session costs a token and rows; a client minting visitors would multiply the per-visitor limits.
-    const wait = takeFromEach([
-      [ctx.limits.sessionsPerAddress, clientAddress(req, ctx.trustProxyHops)],
-      [ctx.limits.sessionsPerApp, normalizeAppid(body.appid) ?? ''],
-    ]);
-    if (wait > 0) return sendRateLimited(res, wait, 'too many visitor sessions from this address or for this app; retry later');
-    return sendJson(res, 200, await createVisitorSession(ctx, body, { origin: req.headers.origin, host: req.headers.host }));
-  }
-
-  if (p === '/v1/visitor/conversations' || p === '/v1/visitor/messages') {
-    if (m !== 'GET') return sendError(res, 405, 'method_not_allowed', 'use GET');
-    const auth = await authenticateVisitor(ctx, bearer(req));
-    if (!auth.ok) return sendError(res, auth.status, auth.reason, auth.message);
-    if (p === '/v1/visitor/conversations') {
-      await ctx.repo.ensureConversation(auth.visitor);
-      const answer: VisitorConversationsResponse = { ok: true, conversations: await ctx.repo.visitorConversations(auth.visitor.id) };
-      return sendJson(res, 200, answer);
-    }
-    const named = possibleId(url.searchParams.get('conversation'));
-    const conv = named === null ? null : await ctx.repo.conversation(named);
-    if (!conv || conv.visitor_id !== auth.visitor.id) return sendError(res, 404, 'not_found', 'no such conversation');
-    const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
-    return sendJson(res, 200, answer);
-  }
-
-  if (p.startsWith('/v1/agent/')) return agentRoute(ctx, req, withHeaders(res, cors), url, p.slice('/v1/agent/'.length), m);
-  if (p.startsWith('/v1/test/')) {
-    if (!ctx.testMode) return sendError(res, 404, 'not_found', 'no such endpoint');
-    return testRoute(ctx, req, withHeaders(res, cors), p.slice('/v1/test/'.length), m);
-  }
-  return sendError(res, 404, 'not_found', 'no such endpoint');
+  return agent;
 }
 
-/** Adds headers (CORS) to whatever the handler writes. */
-function withHeaders(res: ServerResponse, headers: Record<string, string>): ServerResponse {
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  return res;
+/** An agent route's handler: the dispatcher has authenticated the agent (AGENT_PREFIX). */
+function asAgent(handler: (call: ApiCall & { agent: AgentRow }) => Promise<void>): ApiHandler {
+  return (call) => handler(call as ApiCall & { agent: AgentRow });
 }
 
 function intParam(url: URL, name: string, fallback: number): number {
@@ -111,124 +127,138 @@ function intParam(url: URL, name: string, fallback: number): number {
   return Number(v);
 }
 
-async function agentRoute(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, rest: string, m: string): Promise<void> {
-  // An address that has used up its wrong keys: no key is even looked at until a token is back.
-  const address = clientAddress(req, ctx.trustProxyHops);
-  const wait = ctx.limits.agentAuthFailures.retryAfterMs(address);
-  if (wait > 0) return sendRateLimited(res, wait, 'too many wrong agent keys from this address; retry later');
-  const key = bearer(req);
-  const agent = key ? await ctx.repo.findAgentByKey(key) : null;
-  if (!agent) {
-    ctx.limits.agentAuthFailures.take(address);
-    return sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>)', { 'www-authenticate': 'Bearer' });
-  }
-  const parts = rest.split('/').map((s) => decodeURIComponentSafe(s));
-
-  if (parts.length === 1 && parts[0] === 'conversations') {
-    if (m !== 'GET') return sendError(res, 405, 'method_not_allowed', 'use GET');
-    const answer: AgentConversationsResponse = {
-      ok: true,
-      conversations: await ctx.repo.agentConversations({ appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', 200) }, ctx.hub.visitorOnline),
-    };
-    return sendJson(res, 200, answer);
-  }
-
-  if (parts[0] === 'conversations' && parts.length === 3 && parts[2] === 'messages' && m === 'POST') {
-    // The hot path of agent replies: only the (cached, immutable) appid of the conversation is needed.
-    const convId = possibleId(parts[1]);
-    const appid = convId === null ? null : await ctx.repo.conversationAppid(convId);
-    if (!convId || !appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
-    const body = await readJsonBody(req);
-    const badText = messageProblem(body.text, LIMITS.messageText);
-    if (badText) return sendError(res, badText.code === 'too_large' ? 413 : 400, badText.code, badText.message);
-    const badId = body.clientId === undefined ? null : clientIdProblem(body.clientId, LIMITS.clientId);
-    if (badId) return sendError(res, 400, 'malformed', badId);
-    // Agent client ids share the column with visitor ones: namespace them.
-    const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
-    const { message } = await ctx.repo.appendMessage({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text as string, clientId });
-    return sendJson(res, 200, { ok: true, message });
-  }
-
-  if (parts[0] === 'conversations' && parts.length === 3) {
-    const convId = possibleId(parts[1]);
-    const conv = convId === null ? null : await ctx.repo.conversation(convId);
-    if (!conv || !canSee(agent, conv.appid)) return sendError(res, 404, 'not_found', 'no such conversation');
-    if (parts[2] === 'messages' && m === 'GET') {
-      const answer: MessagesResponse = { ok: true, messages: await ctx.repo.messagesAfter(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', 200)) };
-      return sendJson(res, 200, answer);
-    }
-    if (parts[2] === 'read' && m === 'POST') {
-      const body = await readJsonBody(req);
-      const seq = body.seq === undefined ? conv.last_seq : body.seq;
-      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return sendError(res, 400, 'malformed', 'seq must be a non-negative integer');
-      const agentReadSeq = await ctx.repo.markRead(conv.id, 'agent', storableSeq(seq));
-      return sendJson(res, 200, { ok: true, agentReadSeq });
-    }
-    return sendError(res, 405, 'method_not_allowed', 'unsupported method for this endpoint');
-  }
-
-  // Moderation: POST /v1/agent/visitors/:uid/ban {banned?: boolean}, POST /v1/agent/visitors/:uid/revoke
-  if (parts[0] === 'visitors' && parts.length === 3 && (parts[2] === 'ban' || parts[2] === 'revoke')) {
-    if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
-    const uid = possibleId(parts[1]);
-    const visitor = uid === null ? null : await ctx.repo.visitorByUid(uid);
-    if (!visitor || !canSee(agent, visitor.appid)) return sendError(res, 404, 'not_found', 'no such visitor');
-    if (parts[2] === 'ban') {
-      const body = await readJsonBody(req).catch(() => ({}) as Record<string, unknown>);
-      await ctx.repo.setVisitorBanned(visitor.uid, body.banned !== false);
-    } else {
-      await ctx.repo.revokeVisitorTokens(visitor.uid);
-    }
-    return sendJson(res, 200, { ok: true });
-  }
-  return sendError(res, 404, 'not_found', 'no such endpoint');
-}
-
 function canSee(agent: AgentRow, appid: string): boolean {
   return agent.appid === null || agent.appid === appid;
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return '';
-  }
+// --- public ----------------------------------------------------------------
+function health({ ctx, res }: ApiCall): void {
+  sendJson(res, 200, { ok: true, store: ctx.data.store.kind });
 }
 
-/**
- * Test-mode only (startServer({testMode: true}) or TWT_TEST_MODE=1):
- *   POST /v1/test/apps {appid?, name?, domains: string[], secret?, greeting?} -> {ok, app: {appid, name, secret, domains}}
- *   POST /v1/test/apps/:appid/disable {disabled?: boolean} -> {ok}
- */
-async function testRoute(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, rest: string, m: string): Promise<void> {
-  if (m !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST');
+async function bootstrap({ ctx, req, res }: ApiCall): Promise<void> {
   const body = await readJsonBody(req);
-  const parts = rest.split('/');
-  if (parts.length === 1 && parts[0] === 'apps') {
-    const appid = body.appid === undefined ? `app-${randomId(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}` : normalizeAppid(body.appid);
-    if (!appid) return sendError(res, 400, 'malformed', 'appid must match [a-z0-9][a-z0-9_-]*');
-    const list = Array.isArray(body.domains) ? body.domains : [];
-    const domains: string[] = [];
-    for (const d of list) {
-      const n = typeof d === 'string' ? normalizeTrustedDomain(d) : null;
-      if (!n) return sendError(res, 400, 'malformed', `not a valid trusted domain: ${String(d)}`);
-      domains.push(n);
-    }
-    for (const field of ['name', 'greeting', 'secret'] as const) {
-      if (typeof body[field] === 'string' && !isStorable(body[field])) return sendError(res, 400, 'malformed', `${field} must not contain U+0000 (NUL)`);
-    }
-    const secret = typeof body.secret === 'string' && body.secret ? body.secret : randomId(18);
-    const name = typeof body.name === 'string' && body.name ? body.name.slice(0, 100) : appid;
-    const greeting = typeof body.greeting === 'string' ? body.greeting.slice(0, 500) : '';
-    const created = await ctx.repo.createApp({ appid, name, secret, greeting, domains });
-    if (!created) return sendError(res, 409, 'exists', 'appid already exists');
-    return sendJson(res, 200, { ok: true, app: { appid, name, secret, greeting, domains } });
+  const appid = normalizeAppid(body.appid);
+  if (!appid) return sendError(res, 400, 'invalid_bootstrap', 'appid is missing or malformed');
+  const app = await ctx.data.apps.get(appid);
+  if (!app || app.disabled) return sendError(res, 404, 'invalid_bootstrap', 'unknown or disabled appid');
+  if (!originIsTrusted(req.headers.origin, app.domains)) {
+    return sendError(res, 403, 'domain_not_whitelisted', 'this page origin is not a trusted domain of the app');
   }
-  if (parts.length === 3 && parts[0] === 'apps' && parts[2] === 'disable') {
-    const appid = normalizeAppid(parts[1]);
-    const ok = appid ? await ctx.repo.setAppDisabled(appid, body.disabled !== false) : false;
-    return ok ? sendJson(res, 200, { ok: true }) : sendError(res, 404, 'not_found', 'no such app');
+  const answer: BootstrapResponse = { ok: true, app: appInfo(app) };
+  return sendJson(res, 200, answer);
+}
+
+// --- visitors ----------------------------------------------------------------
+async function visitorSession({ ctx, req, res }: ApiCall): Promise<void> {
+  const body = await readJsonBody(req);
+  // Every session costs a token and rows; a client minting visitors would multiply the per-visitor limits.
+  const wait = takeFromEach([
+    [ctx.limits.sessionsPerAddress, clientAddress(req, ctx.trustProxyHops)],
+    [ctx.limits.sessionsPerApp, normalizeAppid(body.appid) ?? ''],
+  ]);
+  if (wait > 0) return sendRateLimited(res, wait, 'too many visitor sessions from this address or for this app; retry later');
+  return sendJson(res, 200, await createVisitorSession(ctx, body, { origin: req.headers.origin, host: req.headers.host }));
+}
+
+async function visitorConversations({ ctx, req, res }: ApiCall): Promise<void> {
+  const auth = await authenticateVisitor(ctx, bearer(req));
+  if (!auth.ok) return sendError(res, auth.status, auth.reason, auth.message);
+  await ctx.data.conversations.ensure(auth.visitor);
+  const answer: VisitorConversationsResponse = { ok: true, conversations: await ctx.data.conversations.ofVisitor(auth.visitor.id) };
+  return sendJson(res, 200, answer);
+}
+
+async function visitorMessages({ ctx, req, res, url }: ApiCall): Promise<void> {
+  const auth = await authenticateVisitor(ctx, bearer(req));
+  if (!auth.ok) return sendError(res, auth.status, auth.reason, auth.message);
+  const named = possibleId(url.searchParams.get('conversation'));
+  const conv = named === null ? null : await ctx.data.conversations.get(named);
+  if (!conv || conv.visitor_id !== auth.visitor.id) return sendError(res, 404, 'not_found', 'no such conversation');
+  const answer: MessagesResponse = { ok: true, messages: await ctx.data.messages.after(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', DEFAULT_PAGE)) };
+  return sendJson(res, 200, answer);
+}
+
+// --- agents ------------------------------------------------------------------
+async function agentConversations({ ctx, res, url, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
+  const answer: AgentConversationsResponse = {
+    ok: true,
+    conversations: await ctx.data.conversations.forAgents(
+      { appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', DEFAULT_PAGE) },
+      ctx.hub.visitorOnline,
+    ),
+  };
+  return sendJson(res, 200, answer);
+}
+
+/** The agent's conversation named in the path, or null with the 404 written. */
+async function agentsConversation({ ctx, res, params, agent }: ApiCall & { agent: AgentRow }) {
+  const convId = possibleId(params.id);
+  const conv = convId === null ? null : await ctx.data.conversations.get(convId);
+  if (!conv || !canSee(agent, conv.appid)) {
+    sendError(res, 404, 'not_found', 'no such conversation');
+    return null;
   }
-  return sendError(res, 404, 'not_found', 'no such endpoint');
+  return conv;
+}
+
+async function agentMessages(call: ApiCall & { agent: AgentRow }): Promise<void> {
+  const conv = await agentsConversation(call);
+  if (!conv) return;
+  const answer: MessagesResponse = { ok: true, messages: await call.ctx.data.messages.after(conv.id, intParam(call.url, 'after', 0), intParam(call.url, 'limit', DEFAULT_PAGE)) };
+  return sendJson(call.res, 200, answer);
+}
+
+/** The hot path of agent replies: only the (cached, immutable) appid of the conversation is needed. */
+async function agentReply({ ctx, req, res, params, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
+  const convId = possibleId(params.id);
+  const appid = convId === null ? null : await ctx.data.conversations.appid(convId);
+  if (!convId || !appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
+  const body = await readJsonBody(req);
+  const badText = messageProblem(body.text, LIMITS.messageText);
+  if (badText) return sendError(res, badText.code === 'too_large' ? 413 : 400, badText.code, badText.message);
+  const badId = body.clientId === undefined ? null : clientIdProblem(body.clientId, LIMITS.clientId);
+  if (badId) return sendError(res, 400, 'malformed', badId);
+  // Agent client ids share the column with visitor ones: namespace them.
+  const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
+  const { message } = await ctx.data.messages.append({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text as string, clientId });
+  return sendJson(res, 200, { ok: true, message });
+}
+
+async function agentRead(call: ApiCall & { agent: AgentRow }): Promise<void> {
+  const conv = await agentsConversation(call);
+  if (!conv) return;
+  const body = await readJsonBody(call.req);
+  const seq = body.seq === undefined ? conv.last_seq : body.seq;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return sendError(call.res, 400, 'malformed', 'seq must be a non-negative integer');
+  const agentReadSeq = await call.ctx.data.conversations.markRead(conv.id, 'agent', storableSeq(seq));
+  return sendJson(call.res, 200, { ok: true, agentReadSeq });
+}
+
+// Moderation: POST /v1/agent/visitors/:uid/ban {banned?: boolean}, POST /v1/agent/visitors/:uid/revoke
+
+/** The visitor named in the path, if the agent may moderate it; else null with the 404 written. */
+async function moderatedVisitor({ ctx, res, params, agent }: ApiCall & { agent: AgentRow }) {
+  const uid = possibleId(params.uid);
+  const visitor = uid === null ? null : await ctx.data.visitors.byUid(uid);
+  if (!visitor || !canSee(agent, visitor.appid)) {
+    sendError(res, 404, 'not_found', 'no such visitor');
+    return null;
+  }
+  return visitor;
+}
+
+async function banVisitor(call: ApiCall & { agent: AgentRow }): Promise<void> {
+  const visitor = await moderatedVisitor(call);
+  if (!visitor) return;
+  const body = await readJsonBody(call.req).catch(() => ({}) as Record<string, unknown>);
+  await call.ctx.data.visitors.setBanned(visitor.uid, body.banned !== false);
+  return sendJson(call.res, 200, { ok: true });
+}
+
+async function revokeVisitor(call: ApiCall & { agent: AgentRow }): Promise<void> {
+  const visitor = await moderatedVisitor(call);
+  if (!visitor) return;
+  await call.ctx.data.visitors.revokeTokens(visitor.uid);
+  return sendJson(call.res, 200, { ok: true });
 }

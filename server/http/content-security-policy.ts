@@ -16,7 +16,7 @@ function wsSources(req: IncomingMessage): string {
 
 export async function widgetCsp(ctx: ServerContext, req: IncomingMessage, url: URL): Promise<string> {
   const appid = normalizeAppid(url.searchParams.get('appid'));
-  const app = appid ? await ctx.repo.getApp(appid) : null;
+  const app = appid ? await ctx.data.apps.get(appid) : null;
   const ancestors = app && !app.disabled ? frameAncestors(app.domains) : "'none'";
   return [
     "default-src 'self'",

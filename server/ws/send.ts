@@ -1,9 +1,13 @@
 import type { WebSocket } from 'ws';
+import { CLOSE } from '../../src/shared/wire-protocol.js';
+
+/** How long a peer has to answer our close frame before its connection is cut. */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 2000;
 
 /** Past this many queued bytes a peer is not reading: drop it rather than buffer forever. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
-/** Sends one JSON frame; closes slow consumers with 1013 (try again later). */
+/** Sends one JSON frame; closes slow consumers with CLOSE.TRY_AGAIN_LATER. */
 export function sendFrame(ws: WebSocket, frame: object): void {
   if (ws.readyState !== ws.OPEN) return;
   sendText(ws, JSON.stringify(frame));
@@ -11,18 +15,18 @@ export function sendFrame(ws: WebSocket, frame: object): void {
 
 /**
  * Sends an already serialised frame (fan-out serialises once and sends the
- * same string to every socket); closes slow consumers with 1013.
+ * same string to every socket); closes slow consumers with CLOSE.TRY_AGAIN_LATER.
  */
 export function sendText(ws: WebSocket, text: string): void {
   if (ws.readyState !== ws.OPEN) return;
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-    closeSocket(ws, 1013, 'backpressure');
+    closeSocket(ws, CLOSE.TRY_AGAIN_LATER, 'backpressure');
     return;
   }
   ws.send(text);
 }
 
-/** Closes with a code; a peer that does not answer the close handshake is cut after 2 s. */
+/** Closes with a code; a peer that does not answer the close handshake is cut after CLOSE_HANDSHAKE_TIMEOUT_MS. */
 export function closeSocket(ws: WebSocket, code: number, reason: string): void {
   if (ws.readyState === ws.CLOSED) return;
   try {
@@ -31,6 +35,6 @@ export function closeSocket(ws: WebSocket, code: number, reason: string): void {
     ws.terminate();
     return;
   }
-  const t = setTimeout(() => ws.terminate(), 2000);
+  const t = setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS);
   t.unref();
 }

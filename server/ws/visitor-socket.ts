@@ -3,170 +3,128 @@
  * frame, never the URL); then send / typing / read / ping. Every refusal is an
  * error frame or a documented close code; nothing a client sends can crash it.
  */
-import type { WebSocket, RawData } from 'ws';
-import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type VisitorClientFrame, type VisitorServerFrame, type WireErrorCode } from '../../src/shared/wire-protocol.js';
+import type { WebSocket } from 'ws';
+import { CLOSE, LIMITS, VISITOR_CLIENT_TYPES, parseFrame, type MessageView, type VisitorClientFrame, type VisitorServerFrame } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { requestOriginAllowed } from '../domains.js';
 import type { RequestPlace } from '../visitor-session.js';
 import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../storable-input.js';
-import { closeSocket, sendFrame, sendText } from './send.js';
+import { sendFrame, sendText } from './send.js';
+import { SocketSession } from './socket-session.js';
 import { logFailure } from '../failure-log.js';
 
-const AUTH_TIMEOUT_MS = 10_000;
 /** The longest delay setTimeout honours (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Refusals (rate-limited or malformed frames) tolerated before the socket is closed. */
-const MAX_STRIKES = 20;
+/** Messages read from the DB per query when a socket catches up. */
+const CATCH_UP_PAGE = 200;
+
+type AuthFrame = Extract<VisitorClientFrame, { type: 'auth' }>;
+type SendFrame = Extract<VisitorClientFrame, { type: 'send' }>;
 
 /** `from`: the upgrade request's Origin and Host, checked against the app once the auth frame names it. */
 export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: RequestPlace): void {
-  let conn: VisitorConn | null = null;
-  let authing = false;
-  let strikes = 0;
-  /** Typing, read and ping frames of this socket (messages have their per-visitor limit). */
-  const frames = ctx.limits.socketFrames();
+  new VisitorSocket(ctx, ws, from);
+}
+
+class VisitorSocket extends SocketSession<VisitorServerFrame> {
+  /** Registered with the hub once authenticated. */
+  private conn: VisitorDelivery | null = null;
+  private authing = false;
   /** Highest seq this socket has said it read: a lower or equal one changes nothing. */
-  let readSeq = 0;
-  const authTimer = setTimeout(() => closeSocket(ws, CLOSE.AUTH_TIMEOUT, 'no auth frame'), AUTH_TIMEOUT_MS);
-  const send = (f: VisitorServerFrame) => sendFrame(ws, f);
-  const refuse = (code: WireErrorCode, message: string, ref?: string) => {
-    send({ type: 'error', code, message, ...(ref !== undefined ? { ref } : {}) });
-    if (++strikes > MAX_STRIKES) closeSocket(ws, code === 'rate_limited' ? CLOSE.RATE_LIMITED : CLOSE.PROTOCOL_ERROR, 'too many refused frames');
-  };
-  // Frames are handled one at a time, in order, so acks keep the send order.
-  let chain: Promise<void> = Promise.resolve();
+  private readSeq = 0;
+  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Frames are handled one at a time, in order, so acks keep the send order. */
+  private chain: Promise<void> = Promise.resolve();
 
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    chain = chain.then(() => onFrame(data, isBinary)).catch((err) => {
-      logFailure('visitor frame', err);
-      send({ type: 'error', code: 'internal', message: 'internal error' });
-    });
-  });
-  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  ws.on('close', () => {
-    clearTimeout(authTimer);
-    clearTimeout(expiryTimer);
-    if (conn) ctx.hub.removeVisitor(conn);
-  });
-  ws.on('error', () => {});
+  constructor(
+    ctx: ServerContext,
+    ws: WebSocket,
+    private readonly from: RequestPlace,
+  ) {
+    super(ctx, ws);
+  }
 
-  async function onFrame(data: RawData, isBinary: boolean): Promise<void> {
+  protected received(raw: string | null): void {
+    this.chain = this.chain
+      .then(() => this.onFrame(raw))
+      .catch((err) => {
+        logFailure('visitor frame', err);
+        this.send({ type: 'error', code: 'internal', message: 'internal error' });
+      });
+  }
+
+  protected closed(): void {
+    clearTimeout(this.expiryTimer);
+    if (this.conn) this.ctx.hub.removeVisitor(this.conn);
+  }
+
+  private async onFrame(raw: string | null): Promise<void> {
+    const { ws, ctx } = this;
     if (ws.readyState !== ws.OPEN) return;
-    const raw = isBinary ? null : data.toString();
     const frame = raw === null ? null : parseFrame<VisitorClientFrame>(raw, VISITOR_CLIENT_TYPES);
+    const conn = this.conn;
     if (!conn) {
-      if (authing) return;
-      if (!frame || frame.type !== 'auth') return closeSocket(ws, CLOSE.PROTOCOL_ERROR, 'first frame must be auth');
-      authing = true;
+      if (this.authing) return;
+      if (!frame || frame.type !== 'auth') return this.closeWith(CLOSE.PROTOCOL_ERROR, 'first frame must be auth');
+      this.authing = true;
       // The handshake has one outcome whatever happens: `ready` or a close code.
-      return authenticate(frame).catch((err) => {
+      return this.authenticate(frame).catch((err) => {
         logFailure('visitor auth', err);
-        closeSocket(ws, CLOSE.INTERNAL_ERROR, 'internal error');
+        this.closeWith(CLOSE.INTERNAL_ERROR, 'internal error');
       });
     }
     if (!frame) {
-      if (raw !== null && isJsonObjectWithType(raw)) return refuse('unknown_type', 'unknown frame type');
-      return refuse('malformed', 'frames are JSON objects with a known type');
+      if (raw !== null && isJsonObjectWithType(raw)) return this.refuse('unknown_type', 'unknown frame type');
+      return this.refuse('malformed', 'frames are JSON objects with a known type');
     }
-    if (frame.type !== 'send' && !frames.take()) return refuse('rate_limited', 'too many frames; slow down');
+    if (frame.type !== 'send' && !this.frames.take()) return this.refuse('rate_limited', 'too many frames; slow down');
     switch (frame.type) {
       case 'auth':
-        return refuse('malformed', 'already authenticated');
+        return this.refuse('malformed', 'already authenticated');
       case 'ping':
-        return send({ type: 'pong' });
+        return this.send({ type: 'pong' });
       case 'send':
-        return onSend(conn, frame);
+        return this.onSend(conn, frame);
       case 'typing':
-        if (typeof frame.typing !== 'boolean') return refuse('malformed', 'typing must be a boolean');
+        if (typeof frame.typing !== 'boolean') return this.refuse('malformed', 'typing must be a boolean');
         return ctx.typing.offer({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing });
       case 'read': {
-        if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return refuse('malformed', 'read.seq must be a non-negative integer');
+        if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return this.refuse('malformed', 'read.seq must be a non-negative integer');
         const seq = storableSeq(frame.seq);
-        if (seq <= readSeq) return;
-        readSeq = seq;
+        if (seq <= this.readSeq) return;
+        this.readSeq = seq;
         // Written with the others of this window; the answer is the `unread` frame its conversation event asks for.
         return ctx.readReceipts.mark(conn.conversationId, 'visitor', seq);
       }
     }
   }
 
-  async function authenticate(frame: Extract<VisitorClientFrame, { type: 'auth' }>): Promise<void> {
+  private async authenticate(frame: AuthFrame): Promise<void> {
+    const { ws, ctx } = this;
     const auth = await authenticateVisitor(ctx, frame.token);
-    clearTimeout(authTimer);
-    if (!auth.ok) return closeSocket(ws, auth.closeCode, auth.reason);
+    this.authSettled();
+    if (!auth.ok) return this.closeWith(auth.closeCode, auth.reason);
     if (ws.readyState !== ws.OPEN) return;
     const { visitor, app } = auth;
-    closeAtExpiry(auth.expiresAtMs);
-    if (!requestOriginAllowed(from.origin, from.host, app.domains)) return closeSocket(ws, CLOSE.ORIGIN_REFUSED, 'origin not trusted');
+    this.closeAtExpiry(auth.expiresAtMs);
+    if (!requestOriginAllowed(this.from.origin, this.from.host, app.domains)) return this.closeWith(CLOSE.ORIGIN_REFUSED, 'origin not trusted');
     // A conversation id that is not this visitor's is ignored (the visitor's own one is used).
     // One that cannot exist (see storable-input.ts) is not looked up.
     const named = possibleId(frame.conversationId);
-    let conv = named === null ? null : await ctx.repo.conversation(named);
+    let conv = named === null ? null : await ctx.data.conversations.get(named);
     const resumed = conv !== null && conv.visitor_id === visitor.id;
-    if (!resumed) conv = await ctx.repo.ensureConversation(visitor);
+    if (!resumed) conv = await ctx.data.conversations.ensure(visitor);
     const conversationId = conv!.id;
     const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? storableSeq(frame.lastSeq!) : 0;
 
-    // Everything up to sentSeq has been sent on this socket, in seq order and
-    // without gaps: live messages go straight out when they are the next one,
-    // anything else (history, a gap, a message that arrived mid-catch-up) is
-    // read from the DB by pump().
-    let sentSeq = lastSeq;
-    let started = false;
-    let pumping: Promise<void> | null = null;
-    let again = false;
-    const pump = (): void => {
-      if (pumping) {
-        again = true;
-        return;
-      }
-      pumping = (async () => {
-        do {
-          again = false;
-          for (;;) {
-            const batch = await ctx.repo.messagesAfter(conversationId, sentSeq, 200);
-            for (const m of batch) {
-              if (m.seq <= sentSeq) continue;
-              send({ type: 'message', message: m });
-              sentSeq = m.seq;
-            }
-            if (batch.length < 200 || ws.readyState !== ws.OPEN) break;
-          }
-        } while (again && ws.readyState === ws.OPEN);
-      })()
-        .catch((err) => logFailure('delivery', err))
-        .finally(() => {
-          pumping = null;
-        });
-    };
-    const deliver = (m: MessageView, frame: string): void => {
-      if (!started || pumping) {
-        // `ready` not sent yet (the pump after it reads this too), or a catch-up is running: it reads again.
-        again = true;
-        return;
-      }
-      if (m.seq <= sentSeq) return;
-      if (m.seq === sentSeq + 1) {
-        sendText(ws, frame);
-        sentSeq = m.seq;
-        return;
-      }
-      pump();
-    };
-
-    // Not started yet: the pump after `ready` reads everything anyway.
-    const catchUp = (): void => {
-      if (started) pump();
-      else again = true;
-    };
-
-    conn = { ws, visitorUid: visitor.uid, appid: app.appid, conversationId, deliver, catchUp };
+    const conn = new VisitorDelivery(ctx, ws, { visitorUid: visitor.uid, appid: app.appid, conversationId }, lastSeq);
+    this.conn = conn;
     // Register before reading history, so nothing committed meanwhile is missed.
     ctx.hub.addVisitor(conn);
-    const state = (await ctx.repo.visitorReadState(conversationId))!;
-    send({
+    const state = (await ctx.data.conversations.visitorReadState(conversationId))!;
+    this.send({
       type: 'ready',
       conversationId,
       lastSeq: state.lastSeq,
@@ -174,8 +132,7 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
       unread: state.unread,
       agentsOnline: ctx.hub.agentsOnline(app.appid),
     });
-    started = true;
-    pump();
+    conn.start();
   }
 
   /**
@@ -183,31 +140,116 @@ export function handleVisitorSocket(ctx: ServerContext, ws: WebSocket, from: Req
    * than the token: closed with TOKEN_EXPIRED then (the widget gets a fresh
    * token and resumes). Re-armed in steps, as timers cannot wait past ~24 days.
    */
-  function closeAtExpiry(expiresAtMs: number): void {
+  private closeAtExpiry(expiresAtMs: number): void {
     const left = expiresAtMs - Date.now();
-    if (left <= 0) return closeSocket(ws, CLOSE.TOKEN_EXPIRED, 'token expired');
-    expiryTimer = setTimeout(() => closeAtExpiry(expiresAtMs), Math.min(left, MAX_TIMER_MS));
+    if (left <= 0) return this.closeWith(CLOSE.TOKEN_EXPIRED, 'token expired');
+    this.expiryTimer = setTimeout(() => this.closeAtExpiry(expiresAtMs), Math.min(left, MAX_TIMER_MS));
   }
 
-  async function onSend(c: VisitorConn, frame: Extract<VisitorClientFrame, { type: 'send' }>): Promise<void> {
+  private async onSend(c: VisitorConn, frame: SendFrame): Promise<void> {
+    const { ctx } = this;
     const clientId = frame.clientId;
     // Every refusal of a send carries the clientId it was given (when it is a
     // string at all), so the widget can mark that message "Not sent".
     const ref = typeof clientId === 'string' ? clientId : undefined;
     const badId = clientIdProblem(clientId, LIMITS.clientId);
-    if (badId) return refuse('malformed', `send.${badId}`, ref);
+    if (badId) return this.refuse('malformed', `send.${badId}`, ref);
     const badText = messageProblem(frame.text, LIMITS.messageText);
-    if (badText) return refuse(badText.code, badText.message, ref);
-    if (!ctx.limits.messages.take(c.visitorUid)) return refuse('rate_limited', 'too many messages; retry later', ref);
+    if (badText) return this.refuse(badText.code, badText.message, ref);
+    if (!ctx.limits.messages.take(c.visitorUid)) return this.refuse('rate_limited', 'too many messages; retry later', ref);
     let message: MessageView;
     try {
-      ({ message } = await ctx.repo.appendMessage({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string }));
+      ({ message } = await ctx.data.messages.append({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string }));
     } catch (err) {
       logFailure('visitor send', err);
-      return send({ type: 'error', code: 'internal', message: 'internal error', ref });
+      return this.send({ type: 'error', code: 'internal', message: 'internal error', ref });
     }
     // Committed: only now is the message acknowledged.
-    send({ type: 'ack', clientId: clientId as string, message });
+    this.send({ type: 'ack', clientId: clientId as string, message });
+  }
+}
+
+/**
+ * An authenticated visitor socket as the hub sees it: its conversation's
+ * messages go out in seq order without gaps. Everything up to sentSeq has
+ * been sent on this socket; live messages go straight out when they are the
+ * next one, anything else (history, a gap, a message that arrived mid-catch-up)
+ * is read from the DB by pump().
+ */
+class VisitorDelivery implements VisitorConn {
+  readonly visitorUid: string;
+  readonly appid: string;
+  readonly conversationId: string;
+  private sentSeq: number;
+  /** `ready` has been sent: from now on messages may go out. */
+  private started = false;
+  private pumping: Promise<void> | null = null;
+  /** Something may have been stored since the running pump read: it reads again. */
+  private again = false;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    readonly ws: WebSocket,
+    who: { visitorUid: string; appid: string; conversationId: string },
+    lastSeq: number,
+  ) {
+    this.visitorUid = who.visitorUid;
+    this.appid = who.appid;
+    this.conversationId = who.conversationId;
+    this.sentSeq = lastSeq;
+  }
+
+  /** After `ready`: sends what was stored after the resume point. */
+  start(): void {
+    this.started = true;
+    this.pump();
+  }
+
+  deliver(m: MessageView, frame: string): void {
+    if (!this.started || this.pumping) {
+      // `ready` not sent yet (the pump after it reads this too), or a catch-up is running: it reads again.
+      this.again = true;
+      return;
+    }
+    if (m.seq <= this.sentSeq) return;
+    if (m.seq === this.sentSeq + 1) {
+      sendText(this.ws, frame);
+      this.sentSeq = m.seq;
+      return;
+    }
+    this.pump();
+  }
+
+  catchUp(): void {
+    // Not started yet: the pump after `ready` reads everything anyway.
+    if (this.started) this.pump();
+    else this.again = true;
+  }
+
+  private pump(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    const { ws } = this;
+    this.pumping = (async () => {
+      do {
+        this.again = false;
+        for (;;) {
+          const batch = await this.ctx.data.messages.after(this.conversationId, this.sentSeq, CATCH_UP_PAGE);
+          for (const m of batch) {
+            if (m.seq <= this.sentSeq) continue;
+            sendFrame(ws, { type: 'message', message: m } satisfies VisitorServerFrame);
+            this.sentSeq = m.seq;
+          }
+          if (batch.length < CATCH_UP_PAGE || ws.readyState !== ws.OPEN) break;
+        }
+      } while (this.again && ws.readyState === ws.OPEN);
+    })()
+      .catch((err) => logFailure('delivery', err))
+      .finally(() => {
+        this.pumping = null;
+      });
   }
 }
 

@@ -250,6 +250,8 @@ export const CLOSE = {
   PROTOCOL_ERROR: 4400,
   /** Server shutting down: reconnect. */
   GOING_AWAY: 1001,
+  /** A peer that stopped reading (its send buffer passed a bound) is dropped: reconnect after backoff. */
+  TRY_AGAIN_LATER: 1013,
   /** The server failed (its store is down) before it could answer the auth frame: reconnect after backoff. */
   INTERNAL_ERROR: 1011,
   /** Frame too large. */

@@ -51,7 +51,7 @@ export type SpecEvent = (typeof SPEC_EVENTS)[number];
 
 interface WidgetServer {
   url: string;
-  repo: { getApp(appid: string): Promise<{ secret: string } | null>; createApp(app: { appid: string; name: string; secret: string; greeting?: string; domains: string[] }): Promise<boolean> };
+  data: { apps: { get(appid: string): Promise<{ secret: string } | null>; create(app: { appid: string; name: string; secret: string; greeting?: string; domains: string[] }): Promise<boolean> } };
   close(): Promise<void>;
 }
 
@@ -99,7 +99,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
   // The host site and createApp() reach the current server through this, across restarts.
   const current: WidgetServer = {
     url: widgetUrl,
-    repo: { getApp: (a) => server.repo.getApp(a), createApp: (a) => server.repo.createApp(a) },
+    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) } },
     close: () => server.close(),
   };
   let host: Server | undefined;
@@ -128,7 +128,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
         server = await startServer({ ...options, port: Number(new URL(widgetUrl).port) });
       },
       async createApp(appid, domains) {
-        const ok = await server.repo.createApp({ appid, name: `E2E ${appid}`, secret: `${appid}-secret`, greeting: 'Hello from e2e', domains });
+        const ok = await server.data.apps.create({ appid, name: `E2E ${appid}`, secret: `${appid}-secret`, greeting: 'Hello from e2e', domains });
         if (!ok) throw new Error(`app ${appid} already exists`);
       },
       async close() {
@@ -195,7 +195,7 @@ async function startHostSite(widgetUrl: string, server: WidgetServer, mounts: Re
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-      if (await handleDemoRoutes({ repo: server.repo as never }, req, res, url)) return;
+      if (await handleDemoRoutes({ apps: server.data.apps }, req, res, url)) return;
       let path = url.pathname;
       let appid: string | null = null;
       const as = /^\/as\/([a-z0-9_-]{1,64})(\/demo\/.*)$/.exec(path);

@@ -3,8 +3,16 @@
 import { startServer } from '../../../server/app.js';
 import { ONE_ADDRESS_MANY_VISITORS } from '../../../server/limits.js';
 
-const opts = JSON.parse(process.argv[2] ?? '{}');
+// `stoppedCacheClock`: the data cache never expires a row by age (only events drop one).
+const { stoppedCacheClock, ...opts } = JSON.parse(process.argv[2] ?? '{}');
 // Every test visitor comes from loopback: per-address limits only where a test sets them.
-const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits } });
+const s = await startServer({
+  port: 0,
+  quiet: true,
+  testMode: true,
+  ...opts,
+  limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits },
+  ...(stoppedCacheClock ? { cacheClock: () => 0 } : {}),
+});
 process.stdout.write(JSON.stringify({ url: s.url }) + '\n');
 process.on('SIGTERM', () => void s.close().then(() => process.exit(0)));

@@ -12,6 +12,7 @@ import { startServer, type RunningServer, type StartOptions } from '../../../ser
 import { openStore } from '../../../server/db/store.js';
 import { migrate } from '../../../server/db/migrations.js';
 import { ONE_ADDRESS_MANY_VISITORS } from '../../../server/limits.js';
+import type { Clock } from '../../../server/clock.js';
 
 let template: string | null = null;
 
@@ -204,6 +205,31 @@ export async function spawnServer(opts: Record<string, unknown>) {
         child.once('exit', () => ok());
         child.kill(signal);
       });
+    },
+  };
+}
+
+/** A clock that moves only when told: `advance(ms)` runs the timers that come due, in time order. */
+export function manualClock(): Clock & { advance(ms: number): void } {
+  let now = 0;
+  const timers = new Set<{ ms: number; next: number; fn: () => void }>();
+  return {
+    now: () => now,
+    every(ms, fn) {
+      const t = { ms, next: now + ms, fn };
+      timers.add(t);
+      return () => void timers.delete(t);
+    },
+    advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        const due = [...timers].filter((t) => t.next <= until).sort((a, b) => a.next - b.next)[0];
+        if (!due) break;
+        now = due.next;
+        due.next += due.ms;
+        due.fn();
+      }
+      now = until;
     },
   };
 }

@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import { handleDemoRoutes, type DemoRoutesOptions } from '../../../server/demo-login.js';
 import { verifyLogin } from '../../../server/auth.js';
 
-const apps: Record<string, { secret: string }> = { demo: { secret: 'demo-secret' }, other: { secret: 'other-secret' } };
-const repo = { getApp: async (appid: string) => (apps[appid] ? ({ appid, ...apps[appid] } as never) : null) };
+const secrets: Record<string, { secret: string }> = { demo: { secret: 'demo-secret' }, other: { secret: 'other-secret' } };
+const apps = { get: async (appid: string) => (secrets[appid] ? ({ appid, ...secrets[appid] } as never) : null) };
 let server: Server;
 let base: string;
 let options: DemoRoutesOptions = {};
@@ -14,7 +14,7 @@ let options: DemoRoutesOptions = {};
 describe('demo routes', () => {
   before(async () => {
     server = createServer(async (req, res) => {
-      if (!(await handleDemoRoutes({ repo }, req, res, new URL(req.url ?? '/', 'http://x'), options))) res.writeHead(418).end();
+      if (!(await handleDemoRoutes({ apps }, req, res, new URL(req.url ?? '/', 'http://x'), options))) res.writeHead(418).end();
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

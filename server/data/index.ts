@@ -1,0 +1,38 @@
+/**
+ * Data access: every SQL statement of the server lives in this folder, one
+ * module per table, written once for both stores; rows are mapped to the wire
+ * shapes of src/shared/wire-protocol.ts. `Data` builds the table modules of one
+ * process around its store and its one cache (cache.ts).
+ */
+import type { Store } from '../db/store.js';
+import { Agents } from './agents.js';
+import { Apps } from './apps.js';
+import { DataCache } from './cache.js';
+import { Conversations } from './conversations.js';
+import { Messages } from './messages.js';
+import { Settings } from './settings.js';
+import { Visitors } from './visitors.js';
+
+export class Data {
+  readonly cache: DataCache;
+  readonly settings: Settings;
+  readonly apps: Apps;
+  readonly agents: Agents;
+  readonly visitors: Visitors;
+  readonly conversations: Conversations;
+  readonly messages: Messages;
+
+  /** `cacheClock`: the cache's TTL clock (default Date.now). */
+  constructor(
+    readonly store: Store,
+    cacheClock?: () => number,
+  ) {
+    this.cache = new DataCache(cacheClock);
+    this.settings = new Settings(store);
+    this.apps = new Apps(store, this.cache);
+    this.agents = new Agents(store, this.cache);
+    this.visitors = new Visitors(store);
+    this.conversations = new Conversations(store, this.cache);
+    this.messages = new Messages(store);
+  }
+}

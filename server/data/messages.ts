@@ -1,0 +1,139 @@
+/** The messages table: storing a message once (with its NOTIFY), and reading them back by seq or by time. */
+import type { Author, MessageView } from '../../src/shared/wire-protocol.js';
+import type { PreparedParam, Store } from '../db/store.js';
+import { randomId } from '../auth.js';
+import { EVENTS_CHANNEL } from '../events.js';
+import { iso } from './rows.js';
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author: Author;
+  author_name: string | null;
+  text: string;
+  client_id: string | null;
+  created_at: Date | string;
+}
+
+export function toMessageView(r: MessageRow): MessageView {
+  const m: MessageView = { id: r.id, conversationId: r.conversation_id, seq: Number(r.seq), author: r.author, text: r.text, createdAt: iso(r.created_at) };
+  if (r.author_name) m.authorName = r.author_name;
+  if (r.client_id) m.clientId = r.client_id;
+  return m;
+}
+
+/** NOTIFY payloads are capped at 8000 bytes: a longer stored row travels as its id only. */
+const NOTIFY_ROW_MAX_BYTES = 7000;
+/** Retries of an append that lost the race for a seq to another writer. */
+const SEQ_CONFLICT_RETRIES = 20;
+
+const APPEND_SQL = `
+    WITH ins AS (
+      INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id)
+      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6 FROM conversations c WHERE c.id = $2
+      ON CONFLICT (conversation_id, client_id) DO NOTHING
+      RETURNING *
+    ), bump AS (
+      UPDATE conversations c SET last_seq = GREATEST(c.last_seq, ins.seq), updated_at = ins.created_at
+        FROM ins WHERE c.id = ins.conversation_id
+    )
+    SELECT ins.*, pg_notify($7, json_build_object(
+      'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id, 'seq', ins.seq,
+      'appid', (SELECT appid FROM conversations WHERE id = ins.conversation_id),
+      'row', CASE WHEN octet_length(row_to_json(ins)::text) <= $8::int THEN row_to_json(ins) END)::text) AS notified
+    FROM ins`;
+
+export class Messages {
+  /** The message insert: prepared once, group-committed on PGlite (see Store.prepared). */
+  private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
+
+  constructor(private readonly store: Store) {
+    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int']);
+  }
+
+  /**
+   * Stores a message once per (conversation, clientId) in ONE statement, so it
+   * is one implicit transaction: the insert takes seq = last_seq + 1, bumps
+   * last_seq only when it inserted, and queues the NOTIFY (sent at commit) with
+   * the stored row inline, so no receiver has to read it back. Returns after
+   * COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
+   * Two writers racing for the same seq (PostgreSQL, several processes): the
+   * loser hits the (conversation_id, seq) unique index and retries with a fresh
+   * snapshot, so seqs stay unique, gapless and in commit order.
+   */
+  async append(m: { conversationId: string; author: Author; authorName?: string | null; text: string; clientId?: string | null }): Promise<{ message: MessageView; created: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      let rows: MessageRow[];
+      try {
+        rows = await this.appendStatement([
+          'm_' + randomId(12),
+          m.conversationId,
+          m.author,
+          m.authorName ?? null,
+          m.text,
+          m.clientId ?? null,
+          EVENTS_CHANNEL,
+          NOTIFY_ROW_MAX_BYTES,
+        ]);
+      } catch (err) {
+        if (attempt < SEQ_CONFLICT_RETRIES && isSeqConflict(err)) continue;
+        throw err;
+      }
+      if (rows[0]) return { message: toMessageView(rows[0]), created: true };
+      if (m.clientId) {
+        const dup = await this.store.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2', [m.conversationId, m.clientId]);
+        if (dup[0]) return { message: toMessageView(dup[0]), created: false };
+      }
+      throw new Error('conversation not found');
+    }
+  }
+
+  async after(conversationId: string, after: number, limit = 200): Promise<MessageView[]> {
+    const rows = await this.store.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3', [
+      conversationId,
+      after,
+      Math.min(Math.max(limit, 1), 500),
+    ]);
+    return rows.map(toMessageView);
+  }
+
+  /** The database's clock `lookbackMs` ago (an ISO-ish timestamptz literal), for since(). */
+  async dbTimeAgo(lookbackMs: number): Promise<string> {
+    const rows = await this.store.query<{ t: string }>('SELECT (now() - make_interval(secs => $1::float8))::text AS t', [Math.max(0, lookbackMs) / 1000]);
+    return rows[0]!.t;
+  }
+
+  /**
+   * Messages stored at or after `since` (a dbTimeAgo value), of these apps
+   * (null: every app), in (conversation, seq) order after the key `after`,
+   * `limit` at most: what a process that could not hear NOTIFYs may have missed.
+   */
+  async since(
+    since: string,
+    appids: readonly string[] | null,
+    after: { conversationId: string; seq: number } | null,
+    limit = 500,
+  ): Promise<Array<{ appid: string; message: MessageView }>> {
+    const rows = await this.store.query<MessageRow & { conv_appid: string }>(
+      `SELECT m.*, c.appid AS conv_appid FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.updated_at >= $1::timestamptz AND m.created_at >= $1::timestamptz
+          AND ($2::text[] IS NULL OR c.appid = ANY($2::text[]))
+          AND (m.conversation_id, m.seq) > ($3::text, $4::int)
+        ORDER BY m.conversation_id, m.seq LIMIT $5`,
+      [since, appids ? [...appids] : null, after?.conversationId ?? '', after?.seq ?? -1, Math.min(Math.max(limit, 1), 1000)],
+    );
+    return rows.map((r) => ({ appid: r.conv_appid, message: toMessageView(r) }));
+  }
+
+  async get(id: string): Promise<MessageView | null> {
+    const rows = await this.store.query<MessageRow>('SELECT * FROM messages WHERE id = $1', [id]);
+    return rows[0] ? toMessageView(rows[0]) : null;
+  }
+}
+
+/** Unique violation on (conversation_id, seq): another writer took that seq first. */
+function isSeqConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  return e?.code === '23505' && /seq/.test(e.constraint ?? e.message ?? '');
+}
