@@ -18,7 +18,8 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { loginSignature } from './auth.js';
 import { readConfig } from './config.js';
-import { BodyError, readJsonBody, sendError, sendJson } from './http/respond.js';
+import { readJsonBody, sendError, sendJson } from './http/respond.js';
+import { Refusal } from './refusal.js';
 
 export const DEMO_LOGIN_PATH = '/demo/api/login-triple';
 export const DEMO_VUE_PATH = '/demo/vendor/vue.js';
@@ -59,7 +60,7 @@ export async function handleDemoLogin(ctx: DemoRoutesContext, req: IncomingMessa
   try {
     body = await readJsonBody(req);
   } catch (err) {
-    if (err instanceof BodyError) return sendError(res, err.status, err.reason, err.message);
+    if (err instanceof Refusal) return sendError(res, err.status, err.reason, err.message);
     throw err;
   }
   const sbs = body.sbs;

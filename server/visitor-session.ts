@@ -10,16 +10,7 @@ import { isStorable } from './storable-input.js';
 import { appInfo } from './data/apps.js';
 import type { VisitorRow } from './data/visitors.js';
 import type { ServerContext } from './context.js';
-
-export class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { Refusal } from './refusal.js';
 
 /** Validates and caps profile fields: strings only, control characters stripped, length-capped. */
 export function cleanProfile(input: unknown): VisitorProfile {

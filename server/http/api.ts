@@ -6,10 +6,11 @@ import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin } from '../domains.js';
 import { appInfo } from '../data/apps.js';
 import type { AgentRow } from '../data/agents.js';
-import { Refusal, createVisitorSession, normalizeAppid } from '../visitor-session.js';
+import { createVisitorSession, normalizeAppid } from '../visitor-session.js';
+import { Refusal } from '../refusal.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { randomId } from '../auth.js';
-import { BodyError, bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
+import { bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
 import { clientAddress } from '../client-address.js';
 import { takeFromEach } from '../rate-limit.js';
 import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../storable-input.js';
@@ -57,7 +58,7 @@ export function apiHandler(options: { testMode: boolean }): (ctx: ServerContext,
       await dispatch(router, ctx, req, res, url);
     } catch (err) {
       const cors = corsHeaders(ctx, req, url);
-      if (err instanceof BodyError || err instanceof Refusal) return sendError(res, err.status, err.reason, err.message, cors);
+      if (err instanceof Refusal) return sendError(res, err.status, err.reason, err.message, cors);
       logFailure('request', err);
       if (!res.headersSent) sendError(res, 500, 'internal', 'internal error', cors);
       else res.destroy();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS, type ErrorBody } from '../../src/shared/wire-protocol.js';
 import { retryAfterSeconds } from '../limits.js';
+import { Refusal } from '../refusal.js';
 
 export function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -23,28 +24,18 @@ export function sendRateLimited(res: ServerResponse, retryAfterMs: number, messa
   sendError(res, 429, 'rate_limited', message, { ...headers, 'retry-after': String(retryAfterSeconds(retryAfterMs)) });
 }
 
-export class BodyError extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Reads a JSON object body (whatever the content-type, so text/plain bootstrap works), capped at LIMITS.frameBytes. */
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > LIMITS.frameBytes) {
     req.resume();
-    throw new BodyError(413, 'too_large', `body larger than ${LIMITS.frameBytes} bytes`);
+    throw new Refusal(413, 'too_large', `body larger than ${LIMITS.frameBytes} bytes`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > LIMITS.frameBytes) throw new BodyError(413, 'too_large', `body larger than ${LIMITS.frameBytes} bytes`);
+    if (size > LIMITS.frameBytes) throw new Refusal(413, 'too_large', `body larger than ${LIMITS.frameBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -52,9 +43,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   try {
     data = JSON.parse(text || 'null');
   } catch {
-    throw new BodyError(400, 'malformed', 'body is not valid JSON');
+    throw new Refusal(400, 'malformed', 'body is not valid JSON');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BodyError(400, 'malformed', 'body must be a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Refusal(400, 'malformed', 'body must be a JSON object');
   return data as Record<string, unknown>;
 }
 
