@@ -1,6 +1,6 @@
 /** Test-page side of the host double: the widget origin W and helpers to steer fake surfaces. */
 import type { TwtChatWidget } from '../../../elements/twt-chat-widget.js';
-import type { SurfaceBoot, SurfaceName } from '../../../src/shared/bridge-protocol.js';
+import { domEventName, type SurfaceBoot, type SurfaceName } from '../../../src/shared/bridge-protocol.js';
 import { sleep, until } from '../wait.js';
 
 export { sleep, until };
@@ -51,7 +51,7 @@ export function waitConnected(s: SurfaceName, ms = 8000): Promise<Report> {
 
 /** The next DOM event `twt-<name>` from `target` (rejects after `ms`). */
 export function next<T = any>(target: EventTarget, name: string, ms = 8000): Promise<T> {
-  const type = `twt-${name.replace(/_/g, '-')}`;
+  const type = domEventName(name);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
     target.addEventListener(type, (e) => (clearTimeout(timer), resolve((e as CustomEvent).detail)), { once: true });

@@ -16,6 +16,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { handleDemoRoutes } from '../../../server/demo-login.js';
+import { WIDGET_EVENTS, domEventName, type WidgetEventName } from '../../../src/shared/bridge-protocol.js';
 import { sleep, until, untilDefaults } from '../wait.js';
 
 export { sleep, until };
@@ -30,24 +31,9 @@ export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS) || 15_000;
 // `until` in an e2e file: the same bound, and no faster than a page round trip is worth.
 Object.assign(untilDefaults, { timeout: TIMEOUT, every: 100 });
 
-/** The spec's events; the host dispatches each as the DOM event `twt-<name with - for _>`. */
-export const SPEC_EVENTS = [
-  'initialized',
-  'iframe_loaded',
-  'bridge_ready',
-  'runtime_mounted',
-  'visitor_auth_ready',
-  'runtime_activated',
-  'destroyed',
-  'visibility_changed',
-  'connection_state_changed',
-  'session_connected',
-  'session_disconnected',
-  'auth_closed',
-  'bootstrap_failed',
-  'unread_count_changed',
-] as const;
-export type SpecEvent = (typeof SPEC_EVENTS)[number];
+/** The spec's events (the public rows of the one event table); the host dispatches each as the DOM event domEventName(name). */
+export const SPEC_EVENTS = WIDGET_EVENTS;
+export type SpecEvent = WidgetEventName;
 
 interface WidgetServer {
   url: string;
@@ -241,12 +227,12 @@ export interface OpenedPage {
 }
 
 /** Records every spec event dispatched as a DOM event, from the first script on. */
-function recorderScript(names: readonly string[]) {
+function recorderScript(events: readonly (readonly [name: string, domEvent: string])[]) {
   const w = window as unknown as { __e2e?: { events: { name: string; detail: unknown; t: number }[] } };
   w.__e2e = { events: [] };
-  for (const name of names) {
+  for (const [name, domEvent] of events) {
     window.addEventListener(
-      'twt-' + name.replace(/_/g, '-'),
+      domEvent,
       (e) => {
         let detail: unknown = null;
         try {
@@ -283,7 +269,7 @@ export async function openPage(e2e: E2E, path: string, options: OpenPageOptions 
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
   page.on('crash', () => errors.push('page crashed'));
-  await page.addInitScript(recorderScript, SPEC_EVENTS);
+  await page.addInitScript(recorderScript, SPEC_EVENTS.map((name) => [name, domEventName(name)] as const));
   await page.goto(/^https?:\/\//.test(path) ? path : e2e.hostUrl + path, { waitUntil: options.waitUntil ?? 'load' });
   return {
     page,
