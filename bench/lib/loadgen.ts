@@ -107,9 +107,18 @@ async function sessions({ n, concurrency = 8, maxMs = 60_000 }: { n: number; con
 }
 
 /** Opens one authenticated visitor socket; resolves once `ready` arrives. */
+/**
+ * Loopback source addresses the visitor sockets take turns on: each has its
+ * own range of ephemeral ports (about 28,000 on Linux), which one address
+ * alone would run out of first when tens of thousands of sockets are held.
+ */
+const SOURCE_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
+let socketsOpened = 0;
+
 function openVisitorSocket(visitor: Visitor, timeoutMs: number): Promise<VisitorSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl('/v1/ws'), { perMessageDeflate: false, headers: { origin: 'http://127.0.0.1' } });
+    const localAddress = SOURCE_ADDRESSES[socketsOpened++ % SOURCE_ADDRESSES.length];
+    const ws = new WebSocket(wsUrl('/v1/ws'), { perMessageDeflate: false, localAddress, headers: { origin: 'http://127.0.0.1' } });
     const vs: VisitorSocket = { ws, visitor };
     const timer = setTimeout(() => {
       ws.terminate();

@@ -20,10 +20,34 @@ import type { Row } from '../lib/report.js';
 import { unavailableRow } from '../lib/report.js';
 import { log, stepMain, type StepOptions } from '../lib/step.js';
 import { cpuMsOf, rssOf, spawnChild, startServerProcess } from '../lib/child.js';
+import { openFileLimit } from '../lib/fd-limit.js';
 import { existsSync } from 'node:fs';
 
 type Lat = { n: number; p50: number | null; p99: number | null; max: number | null };
 const MB = 1024 * 1024;
+
+/** The goal for idle visitor sockets in one process. */
+const IDLE_SOCKETS_GOAL = 50_000;
+/** Descriptors kept free in each process (listening sockets, the store's files, the agent socket, pipes). */
+const FD_RESERVE = 1_000;
+
+/**
+ * As many sockets as the goal, or as the open-file limit lets one process
+ * hold (the server holds one descriptor per socket; so does the load
+ * generator, which spreads them over several loopback source addresses so its
+ * ephemeral ports do not run out first).
+ */
+function idleSocketTarget(): number {
+  const limit = openFileLimit();
+  return limit ? Math.min(IDLE_SOCKETS_GOAL, limit.soft - FD_RESERVE) : IDLE_SOCKETS_GOAL;
+}
+
+/** Why the socket count stopped short of the goal, when the open-file limit is the reason. */
+function fdLimitNote(target: number): string {
+  const limit = openFileLimit();
+  if (!limit || target >= IDLE_SOCKETS_GOAL) return '';
+  return `; bounded by the open-file limit (${limit.soft} soft, ${limit.hard} hard per process: one descriptor per socket; raising the hard limit needs CAP_SYS_RESOURCE, which this machine does not grant)`;
+}
 
 export async function serverRows(opts: StepOptions): Promise<Row[]> {
   const cfg = opts.quick
@@ -32,9 +56,9 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
       // Offered 5% above the 1,000 msg/s target: the delivered rate is counted over a window that ends at the
       // last delivery, so offering exactly 1,000/s reads 999.x even when every message arrives; the p99 is
       // then measured at the higher load, which is stricter, not looser.
-      { visitors: 10_000, sessionBoxMs: 30_000, senders: 1250, sockets: 10_000, rate: 1050, seconds: 10, restoreRate: 20 };
+      { visitors: 10_000, sessionBoxMs: 30_000, senders: 1250, sockets: idleSocketTarget(), rate: 1050, seconds: 10, restoreRate: 20 };
   const section = 'server' as const;
-  const idleBudget = { min: 10_000, kind: 'report' as const, label: '≥ 10,000' };
+  const idleBudget = { min: IDLE_SOCKETS_GOAL, kind: 'report' as const, label: '≥ 50,000' };
   const rateBudget = { min: 1000, kind: 'report' as const, label: '≥ 1,000 msg/s' };
   const p99Budget = { max: 100, kind: 'report' as const, label: 'p99 < 100 ms' };
   if (!existsSync('server/app.ts')) {
@@ -42,8 +66,8 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
   }
 
   const rows: Row[] = [];
-  const server = await startServerProcess({ maxSeconds: 220, oneAddressManyVisitors: true });
-  const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '210'], { deadlineMs: 215_000, label: 'loadgen' });
+  const server = await startServerProcess({ maxSeconds: 300, oneAddressManyVisitors: true });
+  const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '290'], { deadlineMs: 295_000, label: 'loadgen' });
   const call = <T>(msg: object, timeoutMs: number) =>
     gen.request<T & { type: string; message?: string }>({ url: server.url, ...msg }, (m) => m?.type === 'done' || m?.type === 'failed', timeoutMs).then((r) => {
       if (r.type === 'failed') throw new Error(`loadgen ${(msg as { cmd: string }).cmd}: ${r.message}`);
@@ -64,14 +88,14 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     const memBefore = await server.mem();
     const rssBefore = rssOf(server.child.pid) ?? memBefore.rss;
     const c1 = await call<{ opened: number; failed: number; ms: number; latency: Lat; failures: object }>({ cmd: 'connect', group: 'senders', count: cfg.senders, batch: 250, offset: 0 }, 120_000);
-    const c2 = await call<{ opened: number; failed: number; ms: number; open: number; latency: Lat; failures: object }>({ cmd: 'connect', group: 'idle', count: cfg.sockets - cfg.senders, batch: 500, offset: cfg.senders, maxMs: 90_000 }, 150_000);
+    const c2 = await call<{ opened: number; failed: number; ms: number; open: number; latency: Lat; failures: object }>({ cmd: 'connect', group: 'idle', count: cfg.sockets - cfg.senders, batch: 500, offset: cfg.senders, maxMs: 150_000 }, 210_000);
     const opened = c1.opened + c2.opened;
     const failed = c1.failed + c2.failed;
     const memAfter = await server.mem();
     const rssAfter = rssOf(server.child.pid) ?? memAfter.rss;
     log('server', `sockets: ${c2.open} open (${failed} failed) in ${((c1.ms + c2.ms) / 1000).toFixed(1)} s; rss ${(rssAfter / MB).toFixed(1)} MB`);
     const distinct = Math.min(opened, s.created);
-    rows.push({ section, key: 'server.sockets', label: 'visitor sockets held by one process', value: c2.open, unit: 'count', budget: idleBudget, note: `${failed} failed${failed ? ' ' + JSON.stringify({ ...c1.failures, ...c2.failures }) : ''}; ${distinct} distinct visitors; connect+auth p50 ${fmt(c2.latency.p50 ?? c1.latency.p50)} ms p99 ${fmt(c2.latency.p99 ?? c1.latency.p99)} ms` });
+    rows.push({ section, key: 'server.sockets', label: 'visitor sockets held by one process', value: c2.open, unit: 'count', budget: idleBudget, note: `${failed} failed${failed ? ' ' + JSON.stringify({ ...c1.failures, ...c2.failures }) : ''}; ${distinct} distinct visitors; connect+auth p50 ${fmt(c2.latency.p50 ?? c1.latency.p50)} ms p99 ${fmt(c2.latency.p99 ?? c1.latency.p99)} ms${opts.quick ? '' : fdLimitNote(cfg.sockets)}` });
     rows.push({ section, key: 'server.sockets.rss_per_conn', label: 'server RSS per socket', value: opened ? (rssAfter - rssBefore) / opened : null, unit: 'B/conn', note: `RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssAfter / MB).toFixed(0)} MB` });
     rows.push({ section, key: 'server.sockets.heap_per_conn', label: 'server JS heap per socket (after GC)', value: opened ? (memAfter.heapUsed - memBefore.heapUsed) / opened : null, unit: 'B/conn', note: `heap ${(memBefore.heapUsed / MB).toFixed(0)} -> ${(memAfter.heapUsed / MB).toFixed(0)} MB` });
     const pg = await call<{ latency: Lat }>({ cmd: 'ping', group: 'idle', n: 100 }, 60_000);
