@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { BRIDGE_TAG, BRIDGE_VERSION, encodeSurfaceFragment } from '../shared/bridge-protocol.js';
 import { connectSurface, runCommand } from './surface-bridge.js';
-import { Refusal as CommandRefusal } from './refusal.js';
+import { Refusal } from './refusal.js';
 import { sleep } from '../../test/helpers/browser/runtime-doubles.js';
 
 const HOST = 'https://shop.example.com';
@@ -55,7 +55,7 @@ describe('surface bridge', () => {
     const f = fakeWindow();
     const handlers = new Map<any, any>([
       ['set_theme', (p: any) => ({ theme: p.theme })],
-      ['set_language', () => { throw new CommandRefusal('unsupported_locale', 'no'); }],
+      ['set_language', () => { throw new Refusal('unsupported_locale', 'no'); }],
     ]);
     const p = connectSurface({ handlers, win: f.win, timeoutMs: 2000 });
     const ch = new MessageChannel();
