@@ -7,6 +7,10 @@
  *        --runs N (each step N times; every figure is the median, with min–max;
  *        docs/performance.md quotes such runs)
  *        --no-build   --strict (exit 1 when a report budget is missed)
+ *        --cpu-prof [dir] (the server child runs under `node --cpu-prof`; its
+ *        .cpuprofile lands in dir, /tmp/prof by default; summarise it with
+ *        `node bench/cpu-profile-top.mjs <file>`)
+ *        --rate N (server step: offered msg/s each way; default 3150)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,14 @@ const flag = (f: string) => args.includes(f);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : null;
 const quick = flag('--quick');
+const profAt = args.indexOf('--cpu-prof');
+const cpuProfDir = profAt >= 0 ? (args[profAt + 1] && !args[profAt + 1].startsWith('--') ? args[profAt + 1] : '/tmp/prof') : null;
+const rateAt = args.indexOf('--rate');
+const rate = rateAt >= 0 ? Number(args[rateAt + 1]) : null;
+if (rate !== null && !(Number.isInteger(rate) && rate > 0)) {
+  console.error('bench: --rate takes a positive whole number (msg/s)');
+  process.exit(2);
+}
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
@@ -36,7 +48,7 @@ const STEPS = [
 function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
     const timer = setTimeout(() => {
       process.stderr.write(`[bench] step ${step.name} passed its ${step.deadlineS} s deadline; killing it\n`);
       child.kill('SIGKILL');
@@ -69,6 +81,8 @@ async function main(): Promise<void> {
     chromium: chromiumVersion(),
     quick,
     runs,
+    ...(rate ? { rate } : {}),
+    ...(cpuProfDir ? { cpuProfile: `server under node --cpu-prof (slower), profiles in ${cpuProfDir}` } : {}),
   };
   if (!flag('--no-build')) {
     process.stderr.write('[bench] building (npm run build)…\n');

@@ -83,6 +83,8 @@ export interface StartOptions {
   presenceClock?: Clock;
   /** The data cache's TTL clock (ms). Default Date.now; tests stop it so only events can drop a cached row. */
   cacheClock?: () => number;
+  /** PGlite in a worker thread (db/pglite-worker-store.ts). Default: config.pgliteWorker (TWT_PGLITE_WORKER=1). */
+  pgliteWorker?: boolean;
   /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
   listenReconnectMs?: { min: number; max: number };
   quiet?: boolean;
@@ -111,7 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const releaseLock = databaseUrl ? () => {} : acquireDataLock(dataDir);
   let store: Store;
   try {
-    store = await openStore(databaseUrl ? { databaseUrl, ...(options.listenReconnectMs ? { listenReconnectMs: options.listenReconnectMs } : {}) } : { dataDir });
+    store = await openStore(databaseUrl ? { databaseUrl, ...(options.listenReconnectMs ? { listenReconnectMs: options.listenReconnectMs } : {}) } : { dataDir, pgliteWorker: options.pgliteWorker ?? config.pgliteWorker });
     await migrate(store);
   } catch (err) {
     releaseLock();

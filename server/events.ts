@@ -21,7 +21,8 @@ export type ServerEvent =
       row?: Record<string, unknown> | null;
     }
   | { kind: 'conversation'; conversationId: string }
-  | { kind: 'typing'; conversationId: string; from: 'visitor' | 'agent'; typing: boolean; authorName?: string }
+  /** `appid` (a visitor's typing): which agents get it, without a lookup that could let a message sent after it overtake it. */
+  | { kind: 'typing'; conversationId: string; from: 'visitor' | 'agent'; typing: boolean; authorName?: string; appid?: string }
   | { kind: 'visitor_closed'; visitorUid: string; code: number }
   | { kind: 'app_disabled'; appid: string }
   /** An app's settings changed (domains, secret, enabled): processes drop their cached copy. */

@@ -297,7 +297,7 @@ export class Hub {
       case 'typing': {
         if (e.from === 'visitor') {
           if (!this.agents.size) return;
-          const appid = await this.data.conversations.appid(e.conversationId);
+          const appid = e.appid ?? (await this.data.conversations.appid(e.conversationId));
           if (appid) this.toAgents(appid, { type: 'typing', conversationId: e.conversationId, typing: e.typing });
         } else {
           const frame: VisitorServerFrame = { type: 'typing', typing: e.typing, ...(e.authorName ? { authorName: e.authorName } : {}) };

@@ -103,9 +103,10 @@ export function cpuMsOf(pid: number): number | null {
 
 /** Starts the widget server in its own process; resolves once it listens. */
 /** `oneAddressManyVisitors`: lift the per-address limits (capacity runs, where every visitor is on loopback); else the defaults hold. */
-export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
+/** `cpuProfDir`: run it under `node --cpu-prof`, the profile written there when it stops. */
+export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false, cpuProfDir = null as string | null } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
   const child = spawnChild('bench/lib/server-child.ts', ['--max-seconds', String(maxSeconds), ...(oneAddressManyVisitors ? ['--one-address-many-visitors'] : [])], {
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: ['--expose-gc', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
     deadlineMs: (maxSeconds + 10) * 1000,
     label: 'server',
   });

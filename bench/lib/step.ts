@@ -9,13 +9,18 @@ import type { Row } from './report.js';
 export interface StepOptions {
   /** Shorter runs for smoke tests (fewer sockets, shorter load windows). */
   quick: boolean;
+  /** Where the server child writes its .cpuprofile (it runs under `node --cpu-prof`); null: not profiled. */
+  cpuProfDir: string | null;
+  /** Offered messages/s each way in the server step; null: the step's default. */
+  rate: number | null;
 }
 
 export function stepMain(name: string, run: (opts: StepOptions) => Promise<Row[]>): void {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
-  const opts: StepOptions = { quick: args.includes('--quick') };
+  const valueOf = (f: string) => (args.includes(f) ? args[args.indexOf(f) + 1] : undefined);
+  const opts: StepOptions = { quick: args.includes('--quick'), cpuProfDir: valueOf('--cpu-prof-dir') ?? null, rate: valueOf('--rate') ? Number(valueOf('--rate')) : null };
   run(opts)
     .then((rows) => {
       if (out) writeFileSync(out, JSON.stringify(rows, null, 2));

@@ -50,23 +50,25 @@ function fdLimitNote(target: number): string {
 }
 
 export async function serverRows(opts: StepOptions): Promise<Row[]> {
+  // The offered load each way: 3,150 msg/s by default, 5% above the 3,000 msg/s target (the delivered rate is
+  // counted over a window that ends at the last delivery, so offering exactly the target reads just under it
+  // even when every message arrives; the p99 is then measured at the higher load, which is stricter).
+  // Senders are sized so each sends 0.84 msg/s, under the default per-visitor limit (10 per 10 s).
+  const rate = opts.rate ?? (opts.quick ? 200 : 3150);
+  const senders = Math.ceil(rate / 0.84);
   const cfg = opts.quick
-    ? { visitors: 400, sessionBoxMs: 10_000, senders: 300, sockets: 1000, rate: 200, seconds: 4, restoreRate: 10 }
-    : // 1,250 senders at 0.84 msg/s each = 1,050 msg/s, under the default per-visitor limit (10 per 10 s).
-      // Offered 5% above the 1,000 msg/s target: the delivered rate is counted over a window that ends at the
-      // last delivery, so offering exactly 1,000/s reads 999.x even when every message arrives; the p99 is
-      // then measured at the higher load, which is stricter, not looser.
-      { visitors: 10_000, sessionBoxMs: 30_000, senders: 1250, sockets: idleSocketTarget(), rate: 1050, seconds: 10, restoreRate: 20 };
+    ? { visitors: Math.max(400, senders), sessionBoxMs: 10_000, senders, sockets: Math.max(1000, senders), rate, seconds: 4, restoreRate: 10 }
+    : { visitors: Math.max(10_000, senders), sessionBoxMs: 30_000, senders, sockets: Math.max(idleSocketTarget(), senders), rate, seconds: 10, restoreRate: 20 };
   const section = 'server' as const;
   const idleBudget = { min: IDLE_SOCKETS_GOAL, kind: 'report' as const, label: '≥ 50,000' };
-  const rateBudget = { min: 1000, kind: 'report' as const, label: '≥ 1,000 msg/s' };
+  const rateBudget = { min: 3000, kind: 'report' as const, label: '≥ 3,000 msg/s' };
   const p99Budget = { max: 100, kind: 'report' as const, label: 'p99 < 100 ms' };
   if (!existsSync('server/app.ts')) {
     return [unavailableRow({ section, key: 'server.sockets', label: 'idle visitor sockets held', unit: 'count', budget: idleBudget }, 'server/app.ts missing')];
   }
 
   const rows: Row[] = [];
-  const server = await startServerProcess({ maxSeconds: 300, oneAddressManyVisitors: true });
+  const server = await startServerProcess({ maxSeconds: 300, oneAddressManyVisitors: true, cpuProfDir: opts.cpuProfDir });
   const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '290'], { deadlineMs: 295_000, label: 'loadgen' });
   const call = <T>(msg: object, timeoutMs: number) =>
     gen.request<T & { type: string; message?: string }>({ url: server.url, ...msg }, (m) => m?.type === 'done' || m?.type === 'failed', timeoutMs).then((r) => {

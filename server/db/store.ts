@@ -42,11 +42,16 @@ export interface Store extends Queryable {
   close(): Promise<void>;
 }
 
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string; listenReconnectMs?: { min: number; max: number } }): Promise<Store> {
+/** `pgliteWorker`: PGlite in a worker thread (pglite-worker-store.ts) instead of on the calling thread. */
+export async function openStore(opts: { databaseUrl?: string; dataDir?: string; listenReconnectMs?: { min: number; max: number }; pgliteWorker?: boolean }): Promise<Store> {
   if (opts.databaseUrl) {
     const { openPostgresStore } = await import('./pg-store.js');
     const r = opts.listenReconnectMs;
     return openPostgresStore(opts.databaseUrl, r ? { reconnectMinMs: r.min, reconnectMaxMs: r.max } : {});
+  }
+  if (opts.pgliteWorker) {
+    const { openPgliteWorkerStore } = await import('./pglite-worker-store.js');
+    return openPgliteWorkerStore(opts.dataDir);
   }
   const { openPgliteStore } = await import('./pglite-store.js');
   return openPgliteStore(opts.dataDir);

@@ -89,7 +89,7 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
         return this.onSend(conn, frame);
       case 'typing':
         if (typeof frame.typing !== 'boolean') return this.refuse('malformed', 'typing must be a boolean');
-        return ctx.typing.offer({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing });
+        return ctx.typing.offer({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing, appid: conn.appid });
       case 'read': {
         if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return this.refuse('malformed', 'read.seq must be a non-negative integer');
         const seq = storableSeq(frame.seq);
