@@ -10,11 +10,11 @@ import { hashedEntryPages, hashedOutput } from './pages.mjs';
 const SURFACES = ['launcher', 'panel', 'card'];
 
 /**
- * The icons (under 0.5 KB gzip) ride in the chunk every surface loads at boot
+ * The icons (under 0.5 KB gzip) and the page-listeners controller ride in the chunk every surface loads at boot
  * instead of costing the launcher a request of their own.
  */
 function sharedChunk(id) {
-  if (/src\/runtime\/(start-surface|icons)\.ts$/.test(id)) return 'start-surface';
+  if (/src\/runtime\/(start-surface|icons|page-listeners)\.ts$/.test(id)) return 'start-surface';
 }
 
 export const runtimeConfigs = [
