@@ -17,7 +17,6 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { loginSignature } from './auth.js';
-import { readConfig } from './config.js';
 import { readJsonBody, sendError, sendJson } from './http/respond.js';
 import { Refusal } from './refusal.js';
 
@@ -29,15 +28,16 @@ export interface DemoRoutesContext {
   apps: { get(appid: string): Promise<{ secret: string } | null> };
 }
 
+/** Both come from the server's config, read once at start (server/app.ts passes config.demo.appid and !config.production). */
 export interface DemoRoutesOptions {
-  /** The app whose secret signs the triple. Default: the seeded demo app (config.demo.appid: TWT_DEMO_APPID or `demo`). */
-  appid?: string;
-  /** Default: on unless config.production (NODE_ENV is `production`). */
-  enabled?: boolean;
+  /** The app whose secret signs the triple: the seeded demo app. */
+  appid: string;
+  /** Off in production. */
+  enabled: boolean;
 }
 
 /** Answers the demo routes; returns false (and writes nothing) for any other URL. */
-export async function handleDemoRoutes(ctx: DemoRoutesContext, req: IncomingMessage, res: ServerResponse, url: URL, options: DemoRoutesOptions = {}): Promise<boolean> {
+export async function handleDemoRoutes(ctx: DemoRoutesContext, req: IncomingMessage, res: ServerResponse, url: URL, options: DemoRoutesOptions): Promise<boolean> {
   if (url.pathname === DEMO_LOGIN_PATH) {
     await handleDemoLogin(ctx, req, res, options);
     return true;
@@ -52,9 +52,8 @@ export async function handleDemoRoutes(ctx: DemoRoutesContext, req: IncomingMess
 const SBS_RE = /^[^\u0000-\u001f\u007f]{1,200}$/;
 
 /** POST {sbs} -> a correctly signed login triple for the demo app. */
-export async function handleDemoLogin(ctx: DemoRoutesContext, req: IncomingMessage, res: ServerResponse, options: DemoRoutesOptions = {}): Promise<void> {
-  const enabled = options.enabled ?? !readConfig().production;
-  if (!enabled) return sendError(res, 404, 'not_found', 'the demo login signer is disabled in production');
+export async function handleDemoLogin(ctx: DemoRoutesContext, req: IncomingMessage, res: ServerResponse, options: DemoRoutesOptions): Promise<void> {
+  if (!options.enabled) return sendError(res, 404, 'not_found', 'the demo login signer is disabled in production');
   if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'use POST with {"sbs": "<business user id>"}', { allow: 'POST' });
   let body: Record<string, unknown>;
   try {
@@ -67,7 +66,7 @@ export async function handleDemoLogin(ctx: DemoRoutesContext, req: IncomingMessa
   if (typeof sbs !== 'string' || !SBS_RE.test(sbs)) {
     return sendError(res, 400, 'malformed', 'sbs must be a string of 1..200 printable characters');
   }
-  const appid = options.appid ?? readConfig().demo.appid;
+  const appid = options.appid;
   const app = await ctx.apps.get(appid);
   if (!app) return sendError(res, 404, 'not_found', `the demo app "${appid}" does not exist (start the server with the demo seed)`);
   const ranstr = randomBytes(12).toString('hex');

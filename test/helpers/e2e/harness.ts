@@ -181,7 +181,8 @@ async function startHostSite(widgetUrl: string, server: WidgetServer, mounts: Re
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-      if (await handleDemoRoutes({ apps: server.data.apps }, req, res, url)) return;
+      // The demo pages embed appid "demo", the app the widget server seeds.
+      if (await handleDemoRoutes({ apps: server.data.apps }, req, res, url, { appid: 'demo', enabled: true })) return;
       let path = url.pathname;
       let appid: string | null = null;
       const as = /^\/as\/([a-z0-9_-]{1,64})(\/demo\/.*)$/.exec(path);

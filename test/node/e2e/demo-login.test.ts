@@ -9,7 +9,8 @@ const secrets: Record<string, { secret: string }> = { demo: { secret: 'demo-secr
 const apps = { get: async (appid: string) => (secrets[appid] ? ({ appid, ...secrets[appid] } as never) : null) };
 let server: Server;
 let base: string;
-let options: DemoRoutesOptions = {};
+const DEMO: DemoRoutesOptions = { appid: 'demo', enabled: true };
+let options: DemoRoutesOptions = DEMO;
 
 describe('demo routes', () => {
   before(async () => {
@@ -24,7 +25,7 @@ describe('demo routes', () => {
   const post = (body: string) => fetch(`${base}/demo/api/login-triple`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('signs a triple that the server login check accepts for the demo app only', async () => {
-    options = {};
+    options = DEMO;
     const res = await post(JSON.stringify({ sbs: '张三-1001' }));
     assert.equal(res.status, 200);
     const t = await res.json();
@@ -36,7 +37,7 @@ describe('demo routes', () => {
   });
 
   it('refuses bad input with a clear error', async () => {
-    options = {};
+    options = DEMO;
     for (const body of ['{}', '{"sbs": ""}', '{"sbs": 5}', `{"sbs": "${'x'.repeat(201)}"}`, '{"sbs": "a\\u0000b"}']) {
       const res = await post(body);
       assert.equal(res.status, 400, body);
@@ -47,11 +48,11 @@ describe('demo routes', () => {
   });
 
   it('is off in production and when the demo app does not exist', async () => {
-    options = { enabled: false };
+    options = { ...DEMO, enabled: false };
     assert.equal((await post('{"sbs":"u"}')).status, 404);
-    options = { appid: 'missing' };
+    options = { ...DEMO, appid: 'missing' };
     assert.equal((await post('{"sbs":"u"}')).status, 404);
-    options = {};
+    options = DEMO;
   });
 
   it('serves Vue for the framework demo and leaves other URLs alone', async () => {
