@@ -11,6 +11,12 @@
  *        .cpuprofile lands in dir, /tmp/prof by default; summarise it with
  *        `node bench/cpu-profile-top.mjs <file>`)
  *        --rate N (server step: offered msg/s each way; default 3150)
+ *        --postgres [url] (server step on PostgreSQL, a fresh database per run; url
+ *        defaults to the one .ci/install-postgres wrote to /tmp/twt-ci-pg-url)
+ *        --processes 2 (with --postgres: visitors on one server process, the
+ *        agent on another, so every message crosses processes through NOTIFY)
+ *        --sockets N (server step: idle visitor sockets held during the message
+ *        phases; default the 50,000 goal bounded by the open-file limit)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +37,25 @@ if (rate !== null && !(Number.isInteger(rate) && rate > 0)) {
   console.error('bench: --rate takes a positive whole number (msg/s)');
   process.exit(2);
 }
+const pgAt = args.indexOf('--postgres');
+const pgArg = pgAt >= 0 && args[pgAt + 1] && !args[pgAt + 1].startsWith('--') ? args[pgAt + 1] : null;
+const postgres = pgAt < 0 ? null : pgArg ?? (existsSync('/tmp/twt-ci-pg-url') ? readFileSync('/tmp/twt-ci-pg-url', 'utf8').trim() : null);
+if (pgAt >= 0 && !postgres) {
+  console.error('bench: --postgres needs a URL (or run .ci/install-postgres, which writes /tmp/twt-ci-pg-url)');
+  process.exit(2);
+}
+const processesAt = args.indexOf('--processes');
+const processes = processesAt >= 0 ? Number(args[processesAt + 1]) : 1;
+if (!(processes === 1 || (processes === 2 && postgres))) {
+  console.error('bench: --processes takes 1 or 2, and 2 needs --postgres (PGlite is one process)');
+  process.exit(2);
+}
+const socketsAt = args.indexOf('--sockets');
+const sockets = socketsAt >= 0 ? Number(args[socketsAt + 1]) : null;
+if (sockets !== null && !(Number.isInteger(sockets) && sockets > 0)) {
+  console.error('bench: --sockets takes a positive whole number');
+  process.exit(2);
+}
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
@@ -48,7 +73,7 @@ const STEPS = [
 function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : []), ...(postgres ? ['--postgres', postgres] : []), ...(processes > 1 ? ['--processes', String(processes)] : []), ...(sockets ? ['--sockets', String(sockets)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
     const timer = setTimeout(() => {
       process.stderr.write(`[bench] step ${step.name} passed its ${step.deadlineS} s deadline; killing it\n`);
       child.kill('SIGKILL');
@@ -82,6 +107,8 @@ async function main(): Promise<void> {
     quick,
     runs,
     ...(rate ? { rate } : {}),
+    ...(postgres ? { store: `PostgreSQL (${postgres.replace(/\/\/[^@]*@/, '//')}), ${processes} server process${processes > 1 ? 'es' : ''}` } : {}),
+    ...(sockets ? { sockets } : {}),
     ...(cpuProfDir ? { cpuProfile: `server under node --cpu-prof (slower), profiles in ${cpuProfDir}` } : {}),
   };
   if (!flag('--no-build')) {
@@ -92,6 +119,8 @@ async function main(): Promise<void> {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'twt-bench-'));
   const everyRun: Row[][] = [];
+  /** Load average (1 min) when each run's server step started and ended: the machine is shared. */
+  const serverLoad: Array<{ start: string; end: string }> = [];
   const steps: Record<string, { ms: number; code: number | null }> = {};
   try {
     for (let run = 1; run <= runs; run++) {
@@ -99,7 +128,9 @@ async function main(): Promise<void> {
       for (const step of STEPS) {
         const out = join(tmp, `${step.name}-${run}.json`);
         process.stderr.write(`[bench] step ${step.name}${runs > 1 ? ` (run ${run} of ${runs})` : ''}…\n`);
+        const loadAtStart = loadavg()[0]!.toFixed(2);
         const r = await runStep(step, out);
+        if (step.name === 'server') serverLoad[run - 1] = { start: loadAtStart, end: loadavg()[0]!.toFixed(2) };
         steps[runs > 1 ? `${step.name} #${run}` : step.name] = r;
         if (existsSync(out)) rowsOfRun.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
         else rowsOfRun.push(unavailableRow({ section: step.name === 'bytes' ? 'bytes' : step.name === 'host' ? 'host' : 'server', key: `${step.name}.error`, label: `${step.name} step`, unit: 'count' }, `step exited with code ${r.code} after ${(r.ms / 1000).toFixed(0)} s (see log above)`));
@@ -111,7 +142,9 @@ async function main(): Promise<void> {
   }
   const rows = mergeRuns(everyRun);
   // With --only, the figures of the steps not run are carried over from the previous latest.json.
-  const latestPath = `bench/results/latest${quick ? '-quick' : ''}.json`;
+  // A PostgreSQL run keeps its own latest file: the default (PGlite) figures stay what `latest.json` holds.
+  const variant = `${quick ? '-quick' : ''}${postgres ? (processes > 1 ? '-postgres-2' : '-postgres') : ''}`;
+  const latestPath = `bench/results/latest${variant}.json`;
   if (only && existsSync(latestPath)) {
     const prev = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; rows: Row[] };
     // The floods' rows share the server section: their keys tell them apart (`floods.error` when the step itself failed).
@@ -125,19 +158,46 @@ async function main(): Promise<void> {
 
   const summary = summarize(rows);
   console.log(`\ntwt-chat-widget benchmark, ${started.toISOString()}, commit ${gitCommit()}${quick ? ' (QUICK run: reduced counts)' : ''}${runs > 1 ? `, median of ${runs} runs per figure` : ''}`);
+  if (postgres) console.log(`server on ${conditions.store}`);
   console.log(`machine: ${conditions.cpus}, ${conditions.memory}, node ${conditions.node}, ${conditions.chromium}; load average ${conditions.loadavgAtStart}\n`);
   console.log(renderTable(rows));
   console.log(`\nbudgets met: ${summary.met.length}, missed: ${summary.missed.length}, not judged: ${summary.notJudged.length}`);
   for (const m of summary.missed) console.log(`  MISSED  ${m}`);
   for (const n of summary.notJudged) console.log(`  n/a     ${n}`);
 
-  const result = { date: started.toISOString(), commit: gitCommit(), conditions, steps, rows, summary };
+  const serverGoal = serverGoalByRun(everyRun, serverLoad);
+  if (serverGoal.length) {
+    console.log(`\nserver goal (≥ ${SERVER_GOAL.rate.toLocaleString('en')} msg/s delivered each way, p99 < ${SERVER_GOAL.p99Ms} ms), run by run:`);
+    for (const line of serverGoal) console.log(`  ${line.text}`);
+    let streak = 0;
+    let longest = 0;
+    for (const l of serverGoal) longest = Math.max(longest, (streak = l.met ? streak + 1 : 0));
+    console.log(`  most consecutive runs meeting it: ${longest} (the goal asks for 3)`);
+  }
+  const result = { date: started.toISOString(), commit: gitCommit(), conditions, steps, rows, summary, ...(serverGoal.length ? { serverGoal } : {}) };
   mkdirSync('bench/results', { recursive: true });
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-  if (!quick) writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(`bench/results/latest${quick ? '-quick' : ''}.json`, JSON.stringify(result, null, 2) + '\n');
-  console.log(`\nwritten: bench/results/latest${quick ? '-quick' : ''}.json${quick ? '' : ` and bench/results/${stamp}.json`}`);
+  if (!quick) writeFileSync(`bench/results/${stamp}${variant}.json`, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(latestPath, JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nwritten: ${latestPath}${quick ? '' : ` and bench/results/${stamp}${variant}.json`}`);
   if (flag('--strict') && summary.missed.length) process.exit(1);
+}
+
+/** Issue 13's server goal, judged on each run alone (a median can hide a run that missed it). */
+const SERVER_GOAL = { rate: 3000, p99Ms: 100 };
+
+function serverGoalByRun(runs: Row[][], load: Array<{ start: string; end: string }>): Array<{ run: number; met: boolean; text: string }> {
+  return runs.flatMap((rows, i) => {
+    const v = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
+    const figures = { v2a: v('server.v2a.rate'), v2aP99: v('server.v2a.p99'), a2v: v('server.a2v.rate'), a2vP99: v('server.a2v.p99') };
+    if (figures.v2a === null && figures.a2v === null) return [];
+    const ok = (rate: number | null, p99: number | null) => rate !== null && p99 !== null && rate >= SERVER_GOAL.rate && p99 < SERVER_GOAL.p99Ms;
+    const met = ok(figures.v2a, figures.v2aP99) && ok(figures.a2v, figures.a2vP99);
+    const f = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en'));
+    const l = load[i];
+    const text = `run ${i + 1}: visitor->agent ${f(figures.v2a)} msg/s p99 ${f(figures.v2aP99)} ms; agent->visitor ${f(figures.a2v)} msg/s p99 ${f(figures.a2vP99)} ms; ${met ? 'MET' : 'missed'}${l ? ` (load average ${l.start} -> ${l.end})` : ''}`;
+    return [{ run: i + 1, met, text }];
+  });
 }
 
 main().catch((err) => {

@@ -45,16 +45,20 @@ const APPEND_SQL = `
     FROM ins`;
 
 export class Messages {
-  /** The message insert: prepared once, group-committed on PGlite (see Store.prepared). */
+  /** The message insert: prepared once, group-committed (see Store.prepared). */
   private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
 
   constructor(private readonly store: Store) {
-    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int']);
+    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int'], {
+      // A conversation's messages commit in order (their seqs); different conversations' in parallel batches.
+      orderedBy: 1,
+    });
   }
 
   /**
-   * Stores a message once per (conversation, clientId) in ONE statement, so it
-   * is one implicit transaction: the insert takes seq = last_seq + 1, bumps
+   * Stores a message once per (conversation, clientId) in ONE statement
+   * (committed with the other inserts of its event-loop turn, Store.prepared's
+   * group commit): the insert takes seq = last_seq + 1, bumps
    * last_seq only when it inserted, and queues the NOTIFY (sent at commit) with
    * the stored row inline, so no receiver has to read it back. Returns after
    * COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
