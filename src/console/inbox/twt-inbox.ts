@@ -126,6 +126,7 @@ export class TwtInbox extends LitElement {
       --accent-fg: #ffffff;
       --current: #ddf4ff;
       --danger: #cf222e;
+      --badge-fg: #ffffff;
       --ok: #1a7f37;
       --mark: #fff8c5;
       color-scheme: light;
@@ -144,10 +145,11 @@ export class TwtInbox extends LitElement {
       --muted: #9da7b3;
       --line: #30363d;
       --line-soft: #21262d;
-      --accent: #2f81f7;
+      --accent: #1f6feb;
       --accent-fg: #ffffff;
       --current: #1f3a5f;
       --danger: #ff7b72;
+      --badge-fg: #0d1117;
       --ok: #3fb950;
       --mark: #6b5a00;
       color-scheme: dark;
@@ -160,10 +162,11 @@ export class TwtInbox extends LitElement {
         --muted: #9da7b3;
         --line: #30363d;
         --line-soft: #21262d;
-        --accent: #2f81f7;
+        --accent: #1f6feb;
         --accent-fg: #ffffff;
         --current: #1f3a5f;
         --danger: #ff7b72;
+        --badge-fg: #0d1117;
         --ok: #3fb950;
         --mark: #6b5a00;
         color-scheme: dark;
@@ -193,7 +196,7 @@ export class TwtInbox extends LitElement {
     .name .label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .dot { flex: none; width: 8px; height: 8px; border-radius: 50%; background: var(--muted); }
     .dot.on { background: var(--ok); }
-    .badge { margin-left: auto; background: var(--danger); color: #fff; border-radius: 10px; padding: 0 7px; font-size: 12px; }
+    .badge { margin-left: auto; background: var(--danger); color: var(--badge-fg); border-radius: 10px; padding: 0 7px; font-size: 12px; }
     .preview { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .facts { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 12px; color: var(--muted); }
     .facts .waiting { color: var(--danger); }
@@ -207,7 +210,7 @@ export class TwtInbox extends LitElement {
     ol.messages { list-style: none; margin: 0; padding: 12px; overflow: auto; display: flex; flex-direction: column; gap: 6px; min-height: 0; }
     ol.messages li { max-width: 75%; padding: 6px 10px; border-radius: 10px; background: var(--bg-soft); white-space: pre-wrap; overflow-wrap: anywhere; }
     ol.messages li.agent { align-self: flex-end; background: var(--accent); color: var(--accent-fg); }
-    .meta { font-size: 11px; opacity: 0.8; }
+    .meta { font-size: 11px; }
     .typing { padding: 0 12px; color: var(--muted); min-height: 1.4em; }
     form.reply { position: relative; display: flex; gap: 8px; padding: 8px 12px; border-top: 1px solid var(--line); }
     form.reply textarea { flex: 1; resize: vertical; min-height: 2.5em; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
@@ -684,7 +687,7 @@ export class TwtInbox extends LitElement {
           <nav aria-label="Views">
             ${INBOX_VIEWS.map(
               (v) => html`<button type="button" aria-current=${this.view === v && !this.results ? 'page' : 'false'} @click=${() => this.switchView(v)}>
-                ${VIEW_LABELS[v]}<span class="count" aria-label="${this.counts[v]} conversations">${this.counts[v]}</span>
+                ${VIEW_LABELS[v]}<span class="count" role="img" aria-label="${this.counts[v]} conversations">${this.counts[v]}</span>
               </button>`,
             )}
           </nav>
@@ -736,7 +739,7 @@ export class TwtInbox extends LitElement {
           <button type="button" data-id=${c.id} aria-current=${c.id === this.selected ? 'true' : 'false'} @click=${() => this.open(c.id)}>
             <span class="name"
               ><span class="dot ${c.online ? 'on' : ''}" role="img" aria-label=${c.online ? 'online' : 'offline'}></span><span class="label">${visitorLabel(c)}</span>
-              ${unread ? html`<span class="badge" aria-label="${unread} unread">${unread}</span>` : nothing}</span
+              ${unread ? html`<span class="badge" role="img" aria-label="${unread} unread">${unread}</span>` : nothing}</span
             >
             <span class="preview">${hit ? renderSnippet(hit) : c.lastMessage?.text ?? ''}</span>
             <span class="facts">
@@ -774,7 +777,7 @@ export class TwtInbox extends LitElement {
         <div class="others" aria-live="polite">
           ${others.typing.length ? `${others.typing.join(', ')} ${others.typing.length === 1 ? 'is' : 'are'} typing a reply…` : others.viewing.length ? `${others.viewing.join(', ')} ${others.viewing.length === 1 ? 'is' : 'are'} viewing this conversation` : ''}
         </div>
-        <ol class="messages" aria-live="polite" aria-label="Messages">
+        <ol class="messages" aria-live="polite" aria-label="Messages" tabindex="0">
           ${this.messages.map((m) => html`<li class=${m.author}><div>${m.text}</div><div class="meta">${m.authorName ?? m.author} · ${new Date(m.createdAt).toLocaleTimeString()}</div></li>`)}
         </ol>
         <div class="typing" aria-live="polite">${this.visitorTyping[c.id] ? 'Visitor is typing…' : ''}</div>
@@ -792,11 +795,9 @@ export class TwtInbox extends LitElement {
             aria-label="Reply"
             placeholder="Reply… (/ for canned replies, Enter to send)"
             maxlength=${LIMITS.messageText}
-            role="combobox"
             aria-autocomplete="list"
-            aria-expanded=${options.length ? 'true' : 'false'}
-            aria-controls="canned-list"
-            aria-activedescendant=${options.length ? `canned-${options[Math.min(this.cannedActive, options.length - 1)]!.id}` : ''}
+            aria-controls=${options.length ? 'canned-list' : nothing}
+            aria-activedescendant=${options.length ? `canned-${options[Math.min(this.cannedActive, options.length - 1)]!.id}` : nothing}
             @input=${this.onInput}
             @keydown=${this.onComposerKeydown}
             @click=${(e: Event) => this.updateCannedQuery(e.target as HTMLTextAreaElement)}
