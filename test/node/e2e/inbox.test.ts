@@ -116,6 +116,23 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
           await box.press('Enter');
           await B.getByRole('list', { name: 'Messages' }).getByText(reply, { exact: true }).waitFor();
           await panelShows(v1, reply);
+
+          // A canned reply: the admin adds one in the editor; typing /tra and Enter in the composer inserts it.
+          assert.equal(await B.getByRole('button', { name: 'Canned replies' }).count(), 0, 'Bob (scoped to one app) does not edit canned replies');
+          await A.getByRole('button', { name: 'Canned replies' }).click();
+          const editor = A.getByRole('dialog', { name: 'Canned replies' });
+          await editor.getByLabel('Shortcut').fill('tracking');
+          await editor.getByLabel('Text').fill('Here is your tracking link: it updates every hour.');
+          await audit(A, 'canned replies editor');
+          await editor.getByRole('button', { name: 'Add' }).click();
+          await editor.getByText('/tracking').waitFor();
+          await editor.getByRole('button', { name: 'Close' }).click();
+          await box.pressSequentially('/tra');
+          await A.getByRole('listbox', { name: 'Canned replies' }).getByRole('option', { name: /tracking/ }).waitFor();
+          await box.press('Enter');
+          assert.equal(await box.inputValue(), 'Here is your tracking link: it updates every hour.', 'the shortcut is replaced by the reply');
+          await box.press('Enter');
+          await panelShows(v1, 'Here is your tracking link');
           // Assigned to the admin: the second visitor's new message notifies Bob (unassigned), not this one.
           await B.getByRole('button', { name: /^Mine/ }).click();
           await list(B).getByText('No conversations here.').waitFor();
@@ -160,6 +177,14 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
           await A.getByRole('button', { name: /^Theme/ }).click(); // light -> dark
           assert.equal(await A.locator('twt-inbox').getAttribute('data-theme'), 'dark');
           await audit(A, 'dark theme, conversation open');
+
+          // The sound is off by default; turned on, it is remembered across a reload.
+          const sound = B.getByRole('button', { name: 'Sound' });
+          assert.equal(await sound.getAttribute('aria-pressed'), 'false');
+          await sound.click();
+          await B.reload();
+          await B.getByRole('status').getByText('online', { exact: true }).waitFor();
+          assert.equal(await B.getByRole('button', { name: 'Sound' }).getAttribute('aria-pressed'), 'true');
 
           // j / k move through the list from the keyboard.
           await A.locator('body').click({ position: { x: 5, y: 5 } });
