@@ -74,6 +74,13 @@ for (const store of ['pglite', 'postgres'] as const) {
       // An answer stops the wait.
       await post(`/v1/agent/conversations/${a.id}/messages`, 'key-a1', { text: 'here!' });
       assert.equal((await list('key-a1', 'open')).conversations.find((c: any) => c.id === a.id).waitingSince, null);
+      // Writing again starts a new wait, from that message; a second one does not move it.
+      for (const [i, text] of ['still there?', 'hello?'].entries()) {
+        a.socket.send({ type: 'send', clientId: `w${i}`, text });
+        await a.socket.waitFor((f) => f.type === 'ack' && f.clientId === `w${i}`);
+      }
+      const msgs = (await get(`/v1/agent/conversations/${a.id}/messages`, 'key-a1')).json.messages;
+      assert.equal((await list('key-a1', 'open')).conversations.find((c: any) => c.id === a.id).waitingSince, msgs.find((m: any) => m.text === 'still there?').createdAt);
       assert.equal((await get('/v1/agent/conversations?view=everything', 'key-a1')).status, 400);
       a.socket.close();
       b.socket.close();

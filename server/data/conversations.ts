@@ -53,13 +53,6 @@ const VIEW_SQL: Record<InboxView, string> = {
   resolved: "c.last_seq > 0 AND c.status = 'resolved'",
 };
 
-/**
- * When the visitor's oldest message after the last agent message was stored:
- * how long the visitor has been waiting for an answer (null: nobody waits).
- */
-const WAITING_SINCE_SQL = `(SELECT min(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.author = 'visitor'
-    AND w.seq > COALESCE((SELECT max(a.seq) FROM messages a WHERE a.conversation_id = c.id AND a.author = 'agent'), 0))`;
-
 /** Rows an agent's list returns by default, and at most. */
 const AGENT_LIST_DEFAULT = 200;
 const AGENT_LIST_MAX = 500;
@@ -183,7 +176,6 @@ export class Conversations {
       `SELECT c.*, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title, v.locale,
               asg.name AS assignee_name, rby.name AS resolved_by_name,
               (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.seq > c.agent_read_seq AND m.author = 'visitor') AS unread,
-              ${WAITING_SINCE_SQL} AS waiting_since,
               ${LAST_MESSAGE_SQL} AS last_message
          FROM conversations c JOIN visitors v ON v.id = c.visitor_id
          LEFT JOIN agents asg ON asg.id = c.assignee_id

@@ -22,6 +22,8 @@ import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shor
 import { THEME_CHOICES, storeTheme, storedTheme, type ThemeChoice } from './theme.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
+/** Conversations a view loads at most (the server's default page). */
+const VIEW_PAGE = 200;
 /** How often waiting times are redrawn. */
 const TICK_MS = 15_000;
 /** Pushes within this long refresh the view counts once. */
@@ -296,7 +298,7 @@ export class TwtInbox extends LitElement {
 
   /** Loads a view's list and every count; the conversations join what the console knows. */
   private async loadView(view: InboxView): Promise<void> {
-    const r = await this.api!.view(view).catch((err: Error) => {
+    const r = await this.api!.view(view, VIEW_PAGE).catch((err: Error) => {
       this.error = err.message;
       return null;
     });
@@ -305,9 +307,11 @@ export class TwtInbox extends LitElement {
     this.me = r.me ?? this.me;
     const all = new Map(this.all);
     for (const c of r.conversations) all.set(c.id, c);
-    // What the server no longer lists in this view has left it (a push may have been missed while offline).
-    const listed = new Set(r.conversations.map((c) => c.id));
-    for (const [id, c] of all) if (!listed.has(id) && this.me && inInboxView(c, view, this.me.id) && r.conversations.length < 200) all.delete(id);
+    // A full answer (not cut at the page size) is the whole view: what it no longer holds has left it (a push missed while offline).
+    if (this.me && r.conversations.length < VIEW_PAGE) {
+      const listed = new Set(r.conversations.map((c) => c.id));
+      for (const [id, c] of all) if (!listed.has(id) && inInboxView(c, view, this.me.id)) all.delete(id);
+    }
     this.all = all;
   }
 
