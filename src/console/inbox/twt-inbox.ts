@@ -604,7 +604,8 @@ export class TwtInbox extends LitElement {
   }
 
   private handleShortcut(e: KeyboardEvent): void {
-    if (e.defaultPrevented) return;
+    // A dialog (help, canned replies) has the keyboard: nothing behind it moves.
+    if (e.defaultPrevented || this.renderRoot.querySelector('dialog[open]')) return;
     const focused = deepActiveElement();
     if (e.key === 'Escape' && this.narrow && this.selected && !isTextField(focused)) return this.close();
     const action = shortcutFor(e, isTextField(focused));
