@@ -40,10 +40,6 @@ export class AgentApi {
     return data as T;
   }
 
-  async conversations(): Promise<AgentConversation[]> {
-    return (await this.call<AgentConversationsResponse>('/v1/agent/conversations')).conversations;
-  }
-
   /** One inbox view, with every view's count, the server's clock and who the agent is. `limit: 1` when only the counts are wanted. */
   view(view: InboxView, limit?: number): Promise<AgentConversationsResponse> {
     return this.call<AgentConversationsResponse>(`/v1/agent/conversations?view=${view}${limit ? `&limit=${limit}` : ''}`);

@@ -186,7 +186,7 @@ export class TwtInbox extends LitElement {
     .body { display: grid; grid-template-columns: minmax(260px, 360px) 1fr; min-height: 0; }
     .pane { display: grid; grid-template-rows: auto auto 1fr; min-height: 0; border-right: 1px solid var(--line); }
     nav { display: flex; gap: 4px; padding: 8px 12px 0; flex-wrap: wrap; }
-    nav button { border-radius: 999px; padding: 2px 9px; font-size: 13px; }
+    nav button { border-radius: 999px; padding: 2px 7px; font-size: 13px; }
     nav button[aria-current='page'] { background: var(--accent); border-color: var(--accent); color: var(--accent-fg); }
     .count { margin-left: 4px; font-variant-numeric: tabular-nums; }
     form.search { padding: 8px 12px; }
