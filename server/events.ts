@@ -22,7 +22,9 @@ export type ServerEvent =
     }
   | { kind: 'conversation'; conversationId: string }
   /** `appid` (a visitor's typing): which agents get it, without a lookup that could let a message sent after it overtake it. */
-  | { kind: 'typing'; conversationId: string; from: 'visitor' | 'agent'; typing: boolean; authorName?: string; appid?: string }
+  | { kind: 'typing'; conversationId: string; from: 'visitor' | 'agent'; typing: boolean; authorName?: string; appid?: string; /** An agent's typing: who, so the other agents see it. */ agentId?: number }
+  /** An agent started or stopped viewing a conversation (renewed while it stays open): the other agents of the app see it. */
+  | { kind: 'agent_activity'; conversationId: string; appid: string; agent: { id: number; name: string }; activity: 'viewing'; active: boolean }
   | { kind: 'visitor_closed'; visitorUid: string; code: number }
   | { kind: 'app_disabled'; appid: string }
   /** An app's settings changed (domains, secret, enabled): processes drop their cached copy. */

@@ -15,7 +15,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/shared/wire-protocol.js';
-import { CLOSE } from '../src/shared/wire-protocol.js';
+import { AGENT_ACTIVITY_TTL_MS, CLOSE } from '../src/shared/wire-protocol.js';
 import { EVENTS_CHANNEL, parseEvent, publish, type ServerEvent } from './events.js';
 import type { Data } from './data/index.js';
 import type { AgentRow } from './data/agents.js';
@@ -303,7 +303,22 @@ export class Hub {
           const frame: VisitorServerFrame = { type: 'typing', typing: e.typing, ...(e.authorName ? { authorName: e.authorName } : {}) };
           const text = JSON.stringify(frame);
           for (const c of this.visitorsByConv.get(e.conversationId) ?? []) sendText(c.ws, text);
+          // The other agents see who is typing (no two agents answering blind).
+          if (e.agentId !== undefined && e.appid && this.agents.size) {
+            this.toAgents(e.appid, {
+              type: 'activity',
+              conversationId: e.conversationId,
+              agent: { id: e.agentId, name: e.authorName ?? '' },
+              activity: 'typing',
+              active: e.typing,
+              ttlMs: AGENT_ACTIVITY_TTL_MS,
+            });
+          }
         }
+        return;
+      }
+      case 'agent_activity': {
+        this.toAgents(e.appid, { type: 'activity', conversationId: e.conversationId, agent: e.agent, activity: e.activity, active: e.active, ttlMs: AGENT_ACTIVITY_TTL_MS });
         return;
       }
       case 'visitor_closed': {

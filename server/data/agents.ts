@@ -42,6 +42,18 @@ export class Agents {
     return this.cache.rememberAgent(hash, agent) ? agent : null;
   }
 
+  /** The live agents who serve app `appid` (agents of every app included): whom its conversations can be assigned to. */
+  async serving(appid: string): Promise<AgentRow[]> {
+    const rows = await this.store.query<AgentRow>('SELECT id, name, appid FROM agents WHERE revoked_at IS NULL AND (appid IS NULL OR appid = $1) ORDER BY name, id', [appid]);
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
+  /** The live agents whose scope overlaps scope `appid` (null: every agent): the teammates an agent of that scope can hand work to. */
+  async teammates(appid: string | null): Promise<AgentRow[]> {
+    const rows = await this.store.query<AgentRow>('SELECT id, name, appid FROM agents WHERE revoked_at IS NULL AND ($1::text IS NULL OR appid IS NULL OR appid = $1) ORDER BY name, id', [appid]);
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
   /** Which of these agents are deleted. */
   async revokedIds(ids: readonly number[]): Promise<number[]> {
     if (!ids.length) return [];

@@ -3,7 +3,7 @@
  * the summaries visitors and agents list (with unread counts and the last
  * message, one query whatever the number of conversations).
  */
-import type { AgentConversation, ConversationSummary } from '../../src/shared/wire-protocol.js';
+import type { AgentConversation, ConversationStatus, ConversationSummary, InboxView, ViewCounts } from '../../src/shared/wire-protocol.js';
 import type { Store } from '../db/store.js';
 import { randomId } from '../auth.js';
 import { publish } from '../events.js';
@@ -21,6 +21,8 @@ export interface ConversationRow {
   visitor_read_seq: number;
   agent_read_seq: number;
   updated_at: Date | string;
+  status: ConversationStatus;
+  assignee_id: number | null;
 }
 
 export interface VisitorReadState {
@@ -37,8 +39,19 @@ export interface AgentConversationFilter {
   /** These conversations, or (with visitorUids) those of these visitors. */
   ids?: readonly string[];
   visitorUids?: readonly string[];
+  /** One inbox view (of agent `meId`): see INBOX_VIEWS; the same rule as inInboxView(). */
+  view?: InboxView;
+  meId?: number;
   limit?: number;
 }
+
+/** The SQL condition of each inbox view on `c` (conversations); `$me` is replaced by the agent's parameter. Mirrors inInboxView(). */
+const VIEW_SQL: Record<InboxView, string> = {
+  open: "c.last_seq > 0 AND c.status = 'open'",
+  mine: "c.last_seq > 0 AND c.status = 'open' AND c.assignee_id = $me",
+  unassigned: "c.last_seq > 0 AND c.status = 'open' AND c.assignee_id IS NULL",
+  resolved: "c.last_seq > 0 AND c.status = 'resolved'",
+};
 
 /** Rows an agent's list returns by default, and at most. */
 const AGENT_LIST_DEFAULT = 200;
@@ -148,14 +161,25 @@ export class Conversations {
       any.push(`v.uid = ANY($${params.length}::text[])`);
     }
     if (any.length) where.push(`(${any.join(' OR ')})`);
+    if (filter.view) {
+      let cond = VIEW_SQL[filter.view];
+      if (cond.includes('$me')) {
+        params.push(filter.meId ?? 0);
+        cond = cond.replace('$me', `$${params.length}::bigint`);
+      }
+      where.push(cond);
+    }
     const named = !!(filter.ids || filter.visitorUids);
     const max = named ? AGENT_NAMED_MAX : AGENT_LIST_MAX;
     params.push(Math.min(Math.max(filter.limit ?? (named ? max : AGENT_LIST_DEFAULT), 1), max));
-    const rows = await this.store.query<ConversationRow & Omit<VisitorRow, 'id'> & { unread: number; last_message: MessageRow | string | null }>(
-      `SELECT c.*, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title,
+    const rows = await this.store.query<AgentConversationRow>(
+      `SELECT c.*, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title, v.locale,
+              asg.name AS assignee_name, rby.name AS resolved_by_name,
               (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.seq > c.agent_read_seq AND m.author = 'visitor') AS unread,
               ${LAST_MESSAGE_SQL} AS last_message
          FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+         LEFT JOIN agents asg ON asg.id = c.assignee_id
+         LEFT JOIN agents rby ON rby.id = c.resolved_by
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY c.updated_at DESC LIMIT $${params.length}`,
       params,
@@ -171,6 +195,7 @@ export class Conversations {
         ['businessUser', r.business_user],
         ['referer', r.referer],
         ['source_title', r.source_title],
+        ['locale', r.locale],
       ] as const) {
         if (col) (visitor as Record<string, string>)[k] = col;
       }
@@ -184,7 +209,56 @@ export class Conversations {
         lastMessage: last ? toMessageView(last) : null,
         online: online(r.uid),
         updatedAt: iso(r.updated_at),
+        status: r.status,
+        assignee: r.assignee_id === null ? null : { id: Number(r.assignee_id), name: r.assignee_name ?? '' },
+        waitingSince: r.waiting_since === null ? null : iso(r.waiting_since),
+        resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
+        resolvedBy: r.resolved_by === null ? null : { id: Number(r.resolved_by), name: r.resolved_by_name ?? '' },
       };
+    });
+  }
+
+  /** Every inbox view's count for agent `meId` (one app, or every app), and the database's clock: one query. */
+  async viewCounts(appid: string | null, meId: number): Promise<{ counts: ViewCounts; serverTime: string }> {
+    const rows = await this.store.query<Record<InboxView, number> & { server_time: Date | string }>(
+      `SELECT now() AS server_time,
+              ${Object.entries(VIEW_SQL)
+                .map(([view, cond]) => `count(*) FILTER (WHERE ${cond.replace('$me', '$2::bigint')})::int AS ${view}`)
+                .join(', ')}
+         FROM conversations c WHERE ($1::text IS NULL OR c.appid = $1)`,
+      [appid, meId],
+    );
+    const r = rows[0]!;
+    return { counts: { open: Number(r.open), mine: Number(r.mine), unassigned: Number(r.unassigned), resolved: Number(r.resolved) }, serverTime: iso(r.server_time) };
+  }
+
+  /** Assigns a conversation to an agent (null: unassigns it); agents everywhere get the new summary. False: no such conversation. */
+  async assign(conversationId: string, agentId: number | null): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.query('UPDATE conversations SET assignee_id = $2::bigint WHERE id = $1 RETURNING id', [conversationId, agentId === null ? null : String(agentId)]);
+      if (!rows[0]) return false;
+      await publish(tx, { kind: 'conversation', conversationId });
+      return true;
+    });
+  }
+
+  /**
+   * Resolves (by agent `byAgentId`) or reopens a conversation; agents
+   * everywhere get the new summary. (A visitor's message reopens it too:
+   * messages.ts.) False: no such conversation.
+   */
+  async setStatus(conversationId: string, status: ConversationStatus, byAgentId: number): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const rows =
+        status === 'resolved'
+          ? await tx.query(
+              `UPDATE conversations SET status = 'resolved', resolved_at = now(), resolved_by = $2::bigint WHERE id = $1 RETURNING id`,
+              [conversationId, String(byAgentId)],
+            )
+          : await tx.query(`UPDATE conversations SET status = 'open', resolved_at = NULL, resolved_by = NULL WHERE id = $1 RETURNING id`, [conversationId]);
+      if (!rows[0]) return false;
+      await publish(tx, { kind: 'conversation', conversationId });
+      return true;
     });
   }
 
@@ -203,11 +277,23 @@ export class Conversations {
   }
 }
 
+type AgentConversationRow = ConversationRow &
+  Omit<VisitorRow, 'id'> & {
+    unread: number;
+    last_message: MessageRow | string | null;
+    waiting_since: Date | string | null;
+    resolved_at: Date | string | null;
+    resolved_by: number | null;
+    assignee_name: string | null;
+    resolved_by_name: string | null;
+    locale: string | null;
+  };
+
 /** A row_to_json column: an object or JSON text, depending on the driver. */
 function lastMessage(v: MessageRow | string | null): MessageRow | null {
   return typeof v === 'string' ? (JSON.parse(v) as MessageRow) : v;
 }
 
 function normConv(r: ConversationRow): ConversationRow {
-  return { ...r, visitor_id: Number(r.visitor_id), last_seq: Number(r.last_seq), visitor_read_seq: Number(r.visitor_read_seq), agent_read_seq: Number(r.agent_read_seq) };
+  return { ...r, assignee_id: r.assignee_id === null || r.assignee_id === undefined ? null : Number(r.assignee_id), visitor_id: Number(r.visitor_id), last_seq: Number(r.last_seq), visitor_read_seq: Number(r.visitor_read_seq), agent_read_seq: Number(r.agent_read_seq) };
 }

@@ -7,9 +7,11 @@
 import type { Store } from '../db/store.js';
 import { Agents } from './agents.js';
 import { Apps } from './apps.js';
+import { CannedReplies } from './canned-replies.js';
 import { DataCache } from './cache.js';
 import { Conversations } from './conversations.js';
 import { Messages } from './messages.js';
+import { Search } from './search.js';
 import { Settings } from './settings.js';
 import { Visitors } from './visitors.js';
 
@@ -21,6 +23,8 @@ export class Data {
   readonly visitors: Visitors;
   readonly conversations: Conversations;
   readonly messages: Messages;
+  readonly search: Search;
+  readonly cannedReplies: CannedReplies;
 
   /** `cacheClock`: the cache's TTL clock (default Date.now). */
   constructor(
@@ -34,5 +38,7 @@ export class Data {
     this.visitors = new Visitors(store);
     this.conversations = new Conversations(store, this.cache);
     this.messages = new Messages(store);
+    this.search = new Search(store);
+    this.cannedReplies = new CannedReplies(store);
   }
 }

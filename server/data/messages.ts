@@ -35,7 +35,13 @@ const APPEND_SQL = `
       ON CONFLICT (conversation_id, client_id) DO NOTHING
       RETURNING *
     ), bump AS (
-      UPDATE conversations c SET last_seq = GREATEST(c.last_seq, ins.seq), updated_at = ins.created_at
+      UPDATE conversations c SET last_seq = GREATEST(c.last_seq, ins.seq), updated_at = ins.created_at,
+             -- A visitor writing again reopens a resolved conversation (its assignee stays).
+             status = CASE WHEN ins.author = 'visitor' THEN 'open' ELSE c.status END,
+             resolved_at = CASE WHEN ins.author = 'visitor' THEN NULL ELSE c.resolved_at END,
+             resolved_by = CASE WHEN ins.author = 'visitor' THEN NULL ELSE c.resolved_by END,
+             -- The visitor waits from their first unanswered message until an agent answers.
+             waiting_since = CASE ins.author WHEN 'visitor' THEN COALESCE(c.waiting_since, ins.created_at) WHEN 'agent' THEN NULL ELSE c.waiting_since END
         FROM ins WHERE c.id = ins.conversation_id
     )
     SELECT ins.*, pg_notify($7, json_build_object(

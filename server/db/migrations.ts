@@ -77,6 +77,39 @@ export const MIGRATIONS: readonly string[] = [
    */ `
   ALTER TABLE agents ADD COLUMN revoked_at timestamptz;
   `,
+  /*
+   * 4: the inbox. A conversation is open or resolved (when, by whom), and
+   * assigned to one agent or to nobody; a visitor's new message reopens it
+   * (messages.ts, in the append). `waiting_since`: when the visitor's oldest
+   * message no agent has answered yet was stored (set by a visitor's message
+   * when null, cleared by an agent's, in the same append), so lists read it
+   * instead of scanning messages. Canned replies are per app, typed as
+   * `/shortcut`. Search is PostgreSQL full-text search on the 'simple'
+   * configuration (no stemming, no stop words: the same for every language
+   * visitors write in), with GIN indexes on the messages' text and on the
+   * visitor fields an agent searches by.
+   */ `
+  ALTER TABLE conversations ADD COLUMN status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved'));
+  ALTER TABLE conversations ADD COLUMN resolved_at timestamptz;
+  ALTER TABLE conversations ADD COLUMN resolved_by bigint REFERENCES agents(id);
+  ALTER TABLE conversations ADD COLUMN assignee_id bigint REFERENCES agents(id);
+  ALTER TABLE conversations ADD COLUMN waiting_since timestamptz;
+  UPDATE conversations c SET waiting_since = (SELECT min(w.created_at) FROM messages w WHERE w.conversation_id = c.id AND w.author = 'visitor'
+    AND w.seq > COALESCE((SELECT max(a.seq) FROM messages a WHERE a.conversation_id = c.id AND a.author = 'agent'), 0));
+  CREATE INDEX conversations_app_status ON conversations (appid, status, updated_at DESC);
+  CREATE INDEX conversations_assignee ON conversations (assignee_id, status) WHERE assignee_id IS NOT NULL;
+  CREATE INDEX messages_text_search ON messages USING gin (to_tsvector('simple', text));
+  CREATE INDEX visitors_text_search ON visitors USING gin (to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(nickname, '') || ' ' || coalesce(email, '') || ' ' || coalesce(business_user, '')));
+  CREATE TABLE canned_replies (
+    id bigserial PRIMARY KEY,
+    appid text NOT NULL REFERENCES apps(appid) ON DELETE CASCADE,
+    shortcut text NOT NULL,
+    text text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (appid, shortcut)
+  );
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

@@ -1,6 +1,6 @@
 /** The JSON API under /v1 (see src/shared/wire-protocol.ts for every shape). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentConversationsResponse, BootstrapResponse, MessagesResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
+import type { BootstrapResponse, MessagesResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
 import { LIMITS } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin } from '../domains.js';
@@ -17,6 +17,8 @@ import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../sto
 import { logFailure } from '../failure-log.js';
 import { Router, type Route } from './router.js';
 import { TEST_ROUTES } from './test-api.js';
+import { INBOX_ROUTES } from './inbox-api.js';
+import { canSee } from '../agent-permissions.js';
 
 /** One request as a route handler sees it. `agent`: the caller, on the agent routes (AGENT_PREFIX). */
 export interface ApiCall {
@@ -36,12 +38,13 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/visitor/session', handler: visitorSession },
   { method: 'GET', pattern: '/v1/visitor/conversations', handler: visitorConversations },
   { method: 'GET', pattern: '/v1/visitor/messages', handler: visitorMessages },
-  { method: 'GET', pattern: '/v1/agent/conversations', handler: asAgent(agentConversations) },
   { method: 'GET', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentMessages) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentReply) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/read', handler: asAgent(agentRead) },
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/ban', handler: asAgent(banVisitor) },
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/revoke', handler: asAgent(revokeVisitor) },
+  // The inbox (views, assignment, resolve, search, canned replies): inbox-api.ts.
+  ...INBOX_ROUTES.map((r) => ({ ...r, handler: asAgent(r.handler) })),
 ];
 
 /** Rows a list or history answers when the request names no `limit`. */
@@ -128,9 +131,6 @@ function intParam(url: URL, name: string, fallback: number): number {
   return Number(v);
 }
 
-function canSee(agent: AgentRow, appid: string): boolean {
-  return agent.appid === null || agent.appid === appid;
-}
 
 // --- public ----------------------------------------------------------------
 function health({ ctx, res }: ApiCall): void {
@@ -181,17 +181,6 @@ async function visitorMessages({ ctx, req, res, url }: ApiCall): Promise<void> {
 }
 
 // --- agents ------------------------------------------------------------------
-async function agentConversations({ ctx, res, url, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
-  const answer: AgentConversationsResponse = {
-    ok: true,
-    conversations: await ctx.data.conversations.forAgents(
-      { appid: agent.appid ?? (normalizeAppid(url.searchParams.get('appid')) || null), limit: intParam(url, 'limit', DEFAULT_PAGE) },
-      ctx.hub.visitorOnline,
-    ),
-  };
-  return sendJson(res, 200, answer);
-}
-
 /** The agent's conversation named in the path, or null with the 404 written. */
 async function agentsConversation({ ctx, res, params, agent }: ApiCall & { agent: AgentRow }) {
   const convId = possibleId(params.id);

@@ -38,6 +38,18 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
 
   protected closed(): void {
     if (this.conn) this.ctx.hub.removeAgent(this.conn);
+    // Gone: the others stop seeing this agent in the conversation it had open.
+    if (this.conn && this.viewing) this.announceViewing(this.viewing, false);
+  }
+
+  /** The conversation this agent has open (and its app), as the last `viewing` frame said. */
+  private viewing: { conversationId: string; appid: string } | null = null;
+
+  private announceViewing(v: { conversationId: string; appid: string }, active: boolean): void {
+    const agent = this.conn!.agent;
+    void this.ctx.hub
+      .emit({ kind: 'agent_activity', conversationId: v.conversationId, appid: v.appid, agent: { id: agent.id, name: agent.name }, activity: 'viewing', active })
+      .catch((err) => logFailure('agent activity', err));
   }
 
   private async onFrame(raw: string | null): Promise<void> {
@@ -61,7 +73,19 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
         if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') return this.refuse('malformed', 'typing needs conversationId and typing');
         const appid = conversationId === null ? null : await this.ctx.data.conversations.appid(conversationId);
         if (!appid || (conn.agent.appid !== null && conn.agent.appid !== appid)) return this.refuse('malformed', 'unknown conversation');
-        return this.ctx.typing.offer({ kind: 'typing', conversationId: conversationId!, from: 'agent', typing: frame.typing, authorName: conn.agent.name });
+        return this.ctx.typing.offer({ kind: 'typing', conversationId: conversationId!, from: 'agent', typing: frame.typing, authorName: conn.agent.name, agentId: conn.agent.id, appid });
+      }
+      case 'viewing': {
+        if (frame.conversationId !== null && typeof frame.conversationId !== 'string') return this.refuse('malformed', 'viewing needs conversationId (a string, or null)');
+        const conversationId = frame.conversationId === null ? null : possibleId(frame.conversationId);
+        const appid = conversationId === null ? null : await this.ctx.data.conversations.appid(conversationId);
+        if (frame.conversationId !== null && (!appid || (conn.agent.appid !== null && conn.agent.appid !== appid))) return this.refuse('malformed', 'unknown conversation');
+        const before = this.viewing;
+        if (before && before.conversationId !== conversationId) this.announceViewing(before, false);
+        this.viewing = conversationId && appid ? { conversationId, appid } : null;
+        // Announced again on every renewal: the others' display of it expires after AGENT_ACTIVITY_TTL_MS otherwise.
+        if (this.viewing) this.announceViewing(this.viewing, true);
+        return;
       }
     }
   }
@@ -93,6 +117,6 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
     if (ws.readyState !== ws.OPEN) return;
     this.conn = { ws, agent };
     ctx.hub.addAgent(this.conn);
-    this.send({ type: 'ready', agentName: agent.name });
+    this.send({ type: 'ready', agentName: agent.name, agentId: agent.id });
   }
 }

@@ -1,10 +1,29 @@
 /** The console's client of the agent API (REST + /v1/agent/ws), same origin as the page. */
-import type { AgentConversation, AgentConversationsResponse, AgentServerFrame, MessageView, MessagesResponse } from '../shared/wire-protocol.js';
+import type {
+  AgentConversation,
+  AgentConversationsResponse,
+  AgentServerFrame,
+  CannedReplyView,
+  InboxView,
+  MessageView,
+  MessagesResponse,
+  SearchResponse,
+  SearchResult,
+  TeammateView,
+} from '../shared/wire-protocol.js';
 import { AGENT_SERVER_TYPES, parseFrame } from '../shared/wire-protocol.js';
 import { backoffDelay, type BackoffOptions } from '../shared/backoff.js';
 
 /** Reconnect delays of the agent socket: from 0.5 s (first retry) up to 30 s, with jitter. */
 const CONSOLE_BACKOFF: BackoffOptions = { min: 500, max: 30_000, factor: 2 };
+
+/** The live connection: typing and viewing go out on it; stop() ends it. */
+export interface LiveConnection {
+  stop(): void;
+  typing(conversationId: string, typing: boolean): void;
+  /** The conversation open now (null: none); the others see it until it changes, the socket closes, or it is not renewed. */
+  viewing(conversationId: string | null): void;
+}
 
 export class AgentApi {
   constructor(private readonly key: string) {}
@@ -21,8 +40,9 @@ export class AgentApi {
     return data as T;
   }
 
-  async conversations(): Promise<AgentConversation[]> {
-    return (await this.call<AgentConversationsResponse>('/v1/agent/conversations')).conversations;
+  /** One inbox view, with every view's count, the server's clock and who the agent is. `limit: 1` when only the counts are wanted. */
+  view(view: InboxView, limit?: number): Promise<AgentConversationsResponse> {
+    return this.call<AgentConversationsResponse>(`/v1/agent/conversations?view=${view}${limit ? `&limit=${limit}` : ''}`);
   }
 
   async messages(id: string, after = 0): Promise<MessageView[]> {
@@ -37,12 +57,47 @@ export class AgentApi {
     await this.call(`/v1/agent/conversations/${encodeURIComponent(id)}/read`, { method: 'POST', body: { seq } });
   }
 
-  /** Live frames; reconnects with capped, jittered backoff until stopped. Returns stop(). */
-  live(onFrame: (f: AgentServerFrame) => void, onState: (s: 'online' | 'offline' | 'refused') => void): { stop(): void; typing(conversationId: string, typing: boolean): void } {
+  /** Assigns the conversation to agent `agentId` (null: unassigns it). */
+  async assign(id: string, agentId: number | null): Promise<AgentConversation> {
+    return (await this.call<{ ok: true; conversation: AgentConversation }>(`/v1/agent/conversations/${encodeURIComponent(id)}/assign`, { method: 'POST', body: { agentId } })).conversation;
+  }
+
+  async setStatus(id: string, status: 'resolved' | 'open'): Promise<AgentConversation> {
+    const action = status === 'resolved' ? 'resolve' : 'reopen';
+    return (await this.call<{ ok: true; conversation: AgentConversation }>(`/v1/agent/conversations/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: {} })).conversation;
+  }
+
+  async teammates(): Promise<TeammateView[]> {
+    return (await this.call<{ ok: true; agents: TeammateView[] }>('/v1/agent/teammates')).agents;
+  }
+
+  async search(q: string): Promise<SearchResult[]> {
+    return (await this.call<SearchResponse>(`/v1/agent/search?q=${encodeURIComponent(q)}`)).results;
+  }
+
+  async cannedReplies(): Promise<CannedReplyView[]> {
+    return (await this.call<{ ok: true; replies: CannedReplyView[] }>('/v1/agent/canned-replies')).replies;
+  }
+
+  async createCannedReply(r: { appid: string; shortcut: string; text: string }): Promise<CannedReplyView> {
+    return (await this.call<{ ok: true; reply: CannedReplyView }>('/v1/agent/canned-replies', { method: 'POST', body: r })).reply;
+  }
+
+  async deleteCannedReply(id: number): Promise<void> {
+    await this.call(`/v1/agent/canned-replies/${id}/delete`, { method: 'POST', body: {} });
+  }
+
+  /** Live frames; reconnects with capped, jittered backoff until stopped. */
+  live(onFrame: (f: AgentServerFrame) => void, onState: (s: 'online' | 'offline' | 'refused') => void): LiveConnection {
     let ws: WebSocket | null = null;
     let stopped = false;
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** Said again after a reconnect, so the others see it on the new socket too. */
+    let viewing: string | null = null;
+    const sendNow = (frame: object) => {
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    };
     const connect = () => {
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/agent/ws`;
       ws = new WebSocket(url);
@@ -53,6 +108,7 @@ export class AgentApi {
         if (f.type === 'ready') {
           attempt = 0;
           onState('online');
+          if (viewing) sendNow({ type: 'viewing', conversationId: viewing });
         }
         onFrame(f);
       };
@@ -73,7 +129,11 @@ export class AgentApi {
         ws?.close();
       },
       typing(conversationId, typing) {
-        if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'typing', conversationId, typing }));
+        sendNow({ type: 'typing', conversationId, typing });
+      },
+      viewing(conversationId) {
+        viewing = conversationId;
+        sendNow({ type: 'viewing', conversationId });
       },
     };
   }

@@ -161,10 +161,17 @@ export interface MessagesResponse {
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
 //   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
 //   POST /v1/agent/conversations/:id/read {seq}         -> { ok: true }
+//   GET  /v1/agent/conversations?view=open|mine|unassigned|resolved -> AgentConversationsResponse (one view, with every view's count)
+//   POST /v1/agent/conversations/:id/assign {agentId: number | null} -> { ok: true, conversation }  (take = your own id)
+//   POST /v1/agent/conversations/:id/resolve, /reopen  -> { ok: true, conversation }
+//   GET  /v1/agent/teammates                            -> { ok: true, agents: TeammateView[] } (who a conversation can be assigned to)
+//   GET  /v1/agent/search?q=…                           -> SearchResponse (full-text, the agent's apps only)
+//   GET  /v1/agent/canned-replies                       -> { ok: true, replies: CannedReplyView[] }
+//   POST /v1/agent/canned-replies {appid, shortcut, text} / canned-replies/:id {shortcut?, text?} / canned-replies/:id/delete
 export interface AgentConversation {
   id: string;
   appid: string;
-  visitor: { visitorUid: string; name?: string; nickname?: string; email?: string; phone?: string; businessUser?: string; referer?: string; source_title?: string };
+  visitor: { visitorUid: string; name?: string; nickname?: string; email?: string; phone?: string; businessUser?: string; referer?: string; source_title?: string; locale?: string };
   lastSeq: number;
   /** Visitor messages the agents have not read. */
   unread: number;
@@ -172,11 +179,92 @@ export interface AgentConversation {
   /** True while the visitor has at least one socket open. */
   online: boolean;
   updatedAt: string;
+  status: ConversationStatus;
+  /** The agent the conversation is assigned to, or null (unassigned). */
+  assignee: { id: number; name: string } | null;
+  /** When the visitor's oldest message not yet answered by an agent was stored (ISO 8601), or null: nobody waits. */
+  waitingSince: string | null;
+  resolvedAt: string | null;
+  resolvedBy: { id: number; name: string } | null;
 }
+export type ConversationStatus = 'open' | 'resolved';
+
+/**
+ * The inbox's views, in the order the console shows them. open: every open
+ * conversation; mine: open and assigned to me; unassigned: open and assigned to
+ * nobody; resolved: resolved ones. A conversation without any message yet (a
+ * visitor who opened the widget and wrote nothing) is in none of them.
+ */
+export const INBOX_VIEWS = ['open', 'mine', 'unassigned', 'resolved'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+export type ViewCounts = Record<InboxView, number>;
+
+/** Whether a conversation belongs in a view, for agent `meId` (the same rule as the server's SQL, for live updates). */
+export function inInboxView(c: Pick<AgentConversation, 'status' | 'assignee' | 'lastSeq'>, view: InboxView, meId: number): boolean {
+  if (c.lastSeq <= 0) return false;
+  switch (view) {
+    case 'open':
+      return c.status === 'open';
+    case 'mine':
+      return c.status === 'open' && c.assignee?.id === meId;
+    case 'unassigned':
+      return c.status === 'open' && !c.assignee;
+    case 'resolved':
+      return c.status === 'resolved';
+  }
+}
+
 export interface AgentConversationsResponse {
   ok: true;
   conversations: AgentConversation[];
+  /** Every view's count (the agent's apps), whatever view was asked for. */
+  counts?: ViewCounts;
+  /** The server's clock when it answered (ISO 8601): waiting times are measured against it, not the agent's clock. */
+  serverTime?: string;
+  /** The agent asking. */
+  me?: { id: number; name: string; canEditCannedReplies: boolean };
 }
+
+export interface TeammateView {
+  id: number;
+  name: string;
+  /** null: every app. */
+  appid: string | null;
+}
+
+/** A piece of highlighted text: `hit` pieces matched the search. Rendered as text, never as HTML. */
+export interface HighlightSegment {
+  text: string;
+  hit: boolean;
+}
+export interface SearchResult {
+  conversation: AgentConversation;
+  /** The best matching message, with its highlighted excerpt; null when the visitor's name, nickname or email matched. */
+  message: MessageView | null;
+  snippet: HighlightSegment[];
+}
+export interface SearchResponse {
+  ok: true;
+  results: SearchResult[];
+}
+/** Longest search query (characters). */
+export const SEARCH_QUERY_MAX = 200;
+
+export interface CannedReplyView {
+  id: number;
+  appid: string;
+  /** Typed as `/shortcut` in the composer. */
+  shortcut: string;
+  text: string;
+}
+/** A canned reply's shortcut: lowercase letters, digits, `-` and `_`, up to 32. */
+export const CANNED_SHORTCUT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** How long an agent's viewing or typing in a conversation is shown without being renewed (ms). */
+export const AGENT_ACTIVITY_TTL_MS = 30_000;
+/** How often the console renews that it is viewing a conversation (ms). */
+export const AGENT_VIEWING_RENEW_MS = 10_000;
+export type AgentActivityKind = 'viewing' | 'typing';
 export interface AgentSendRequest {
   text: string;
   clientId?: string;
@@ -214,9 +302,16 @@ export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_l
 export type AgentClientFrame =
   | { type: 'auth'; key: string }
   | { type: 'typing'; conversationId: string; typing: boolean }
+  /** The conversation this agent has open now (null: none). Renewed every AGENT_VIEWING_RENEW_MS; shown to the other agents. */
+  | { type: 'viewing'; conversationId: string | null }
   | { type: 'ping' };
 export type AgentServerFrame =
-  | { type: 'ready'; agentName: string }
+  | { type: 'ready'; agentName: string; agentId?: number }
+  /**
+   * Another agent is (active) or stopped being (!active) viewing or typing in a
+   * conversation. Shown for `ttlMs` unless renewed: a lost `active: false` never leaves it on.
+   */
+  | { type: 'activity'; conversationId: string; agent: { id: number; name: string }; activity: AgentActivityKind; active: boolean; ttlMs: number }
   | { type: 'message'; conversationId: string; message: MessageView }
   | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'typing'; conversationId: string; typing: boolean }
@@ -305,5 +400,40 @@ export function parseFrame<T extends { type: string }>(raw: string, types: reado
 
 export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'ping'] as const;
 export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'pong', 'error'] as const;
-export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'ping'] as const;
-export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'pong', 'error'] as const;
+export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'viewing', 'ping'] as const;
+export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'pong', 'error'] as const;
+
+/** An `activity` frame with every field well-typed (the console drops any other). */
+export function isAgentActivityFrame(f: { type: string }): f is Extract<AgentServerFrame, { type: 'activity' }> {
+  const a = f as Partial<Extract<AgentServerFrame, { type: 'activity' }>>;
+  return (
+    a.type === 'activity' &&
+    typeof a.conversationId === 'string' &&
+    typeof a.agent === 'object' &&
+    a.agent !== null &&
+    typeof a.agent.id === 'number' &&
+    typeof a.agent.name === 'string' &&
+    (a.activity === 'viewing' || a.activity === 'typing') &&
+    typeof a.active === 'boolean' &&
+    typeof a.ttlMs === 'number' &&
+    a.ttlMs > 0
+  );
+}
+
+/** A `conversation` frame's summary with the fields the inbox relies on (the console drops any other). */
+export function isAgentConversation(c: unknown): c is AgentConversation {
+  const v = c as Partial<AgentConversation> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.id === 'string' &&
+    typeof v.appid === 'string' &&
+    typeof v.visitor === 'object' &&
+    v.visitor !== null &&
+    typeof v.visitor.visitorUid === 'string' &&
+    typeof v.lastSeq === 'number' &&
+    typeof v.unread === 'number' &&
+    (v.status === 'open' || v.status === 'resolved') &&
+    (v.assignee === null || (typeof v.assignee === 'object' && typeof v.assignee?.id === 'number'))
+  );
+}

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { takeScreenshot } from '../../scripts/screenshot.mjs';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { takeInboxScreenshot } from '../../scripts/inbox-screenshot.mjs';
 
 /** Width and height of a PNG, or null when the bytes are not a PNG. */
 function pngSize(bytes: Buffer): { width: number; height: number } | null {
@@ -28,6 +30,24 @@ describe('README screenshot', () => {
     const dir = mkdtempSync(join(tmpdir(), 'twt-shot-'));
     try {
       const file: string = await takeScreenshot(join(dir, 'shot.png'));
+      const bytes = readFileSync(file);
+      assert.deepEqual(pngSize(bytes), { width: 1100, height: 760 });
+      assert.ok(bytes.length > 20_000, `the screenshot is suspiciously small (${bytes.length} bytes)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('README inbox screenshot', () => {
+  it('the committed docs/inbox.png is a 1100x760 PNG', () => {
+    assert.deepEqual(pngSize(readFileSync(new URL('../../docs/inbox.png', import.meta.url))), { width: 1100, height: 760 });
+  });
+
+  it('can be retaken: the console with conversations, a teammate viewing, canned replies offered', { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twt-inbox-shot-'));
+    try {
+      const file: string = await takeInboxScreenshot(join(dir, 'inbox.png'));
       const bytes = readFileSync(file);
       assert.deepEqual(pngSize(bytes), { width: 1100, height: 760 });
       assert.ok(bytes.length > 20_000, `the screenshot is suspiciously small (${bytes.length} bytes)`);

@@ -37,7 +37,10 @@ export type SpecEvent = WidgetEventName;
 
 interface WidgetServer {
   url: string;
-  data: { apps: { get(appid: string): Promise<{ secret: string } | null>; create(app: { appid: string; name: string; secret: string; greeting?: string; domains: string[] }): Promise<boolean> } };
+  data: {
+    apps: { get(appid: string): Promise<{ secret: string } | null>; create(app: { appid: string; name: string; secret: string; greeting?: string; domains: string[] }): Promise<boolean> };
+    agents: { create(agent: { name: string; key: string; appid: string | null }): Promise<boolean> };
+  };
   close(): Promise<void>;
 }
 
@@ -85,7 +88,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
   // The host site and createApp() reach the current server through this, across restarts.
   const current: WidgetServer = {
     url: widgetUrl,
-    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) } },
+    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) }, agents: { create: (a) => server.data.agents.create(a) } },
     close: () => server.close(),
   };
   let host: Server | undefined;

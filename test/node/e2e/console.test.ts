@@ -35,7 +35,7 @@ describe('e2e: agent console', { timeout: 180_000 }, () => {
         const hello = await openChatAndSay(page, 'hello from the visitor');
 
         // The console's list, updated over its socket: this visitor's conversation with the message as preview and a badge.
-        const row = con.locator('aside').getByRole('button').filter({ hasText: visitorUid });
+        const row = con.getByRole('region', { name: 'Conversations' }).getByRole('button').filter({ hasText: visitorUid });
         await row.filter({ hasText: hello }).waitFor();
         const badge = row.locator('.badge');
         await badge.waitFor();
@@ -92,7 +92,7 @@ describe('e2e: agent console', { timeout: 180_000 }, () => {
         // Still the sign-in form, nothing from the store.
         await con.getByLabel('Agent key').waitFor();
         await con.waitForTimeout(500);
-        assert.equal(await con.getByText('Conversations', { exact: true }).count(), 0, 'no conversation list');
+        assert.equal(await con.getByRole('region', { name: 'Conversations' }).count(), 0, 'no conversation list');
         assert.equal(await con.getByText(secret).count(), 0, 'no visitor message');
         assert.equal(await con.getByRole('button', { name: 'Sign out' }).count(), 0);
         assert.equal(await con.evaluate(() => sessionStorage.getItem('twt:agent-key')), null, 'the wrong key is not kept');
@@ -102,7 +102,7 @@ describe('e2e: agent console', { timeout: 180_000 }, () => {
         await con.getByText(secret).first().waitFor();
         assert.equal(await con.getByRole('alert').count(), 0, 'the error is gone after a good sign-in');
         // …including once a conversation is open (the reply form shows errors there too).
-        await con.locator('aside').getByRole('button').filter({ hasText: secret }).click();
+        await con.getByRole('region', { name: 'Conversations' }).getByRole('button').filter({ hasText: secret }).click();
         await con.getByRole('list', { name: 'Messages' }).getByText(secret, { exact: true }).waitFor();
         assert.equal(await con.getByRole('alert').count(), 0, 'no stale sign-in error next to the reply form');
         // The refused request is logged by Chromium as a failed resource (401); nothing else may be.

@@ -1,0 +1,17 @@
+/**
+ * What an agent may see and do. Scope: an agent row names one app, or none
+ * (an agent of every app). Until agents have roles (the accounts work adds
+ * `admin` / `agent`), an agent of every app counts as an admin: point
+ * canEditCannedReplies at the role then, and every route follows.
+ */
+import type { AgentRow } from './data/agents.js';
+
+/** Whether `agent` may see (and act on) app `appid`'s conversations, visitors and canned replies. */
+export function canSee(agent: AgentRow, appid: string): boolean {
+  return agent.appid === null || agent.appid === appid;
+}
+
+/** Whether `agent` may create, edit and delete canned replies (of the apps it sees). */
+export function canEditCannedReplies(agent: AgentRow): boolean {
+  return agent.appid === null;
+}
