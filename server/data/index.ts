@@ -12,6 +12,7 @@ import { Conversations } from './conversations.js';
 import { Messages } from './messages.js';
 import { Settings } from './settings.js';
 import { Visitors } from './visitors.js';
+import { VisitTrail } from './visit-trail.js';
 
 export class Data {
   readonly cache: DataCache;
@@ -21,6 +22,7 @@ export class Data {
   readonly visitors: Visitors;
   readonly conversations: Conversations;
   readonly messages: Messages;
+  readonly visitTrail: VisitTrail;
 
   /** `cacheClock`: the cache's TTL clock (default Date.now). */
   constructor(
@@ -34,5 +36,6 @@ export class Data {
     this.visitors = new Visitors(store);
     this.conversations = new Conversations(store, this.cache);
     this.messages = new Messages(store);
+    this.visitTrail = new VisitTrail(store);
   }
 }

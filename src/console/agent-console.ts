@@ -32,7 +32,7 @@ export class AgentConsole extends LitElement {
   private typingTimer?: ReturnType<typeof setTimeout>;
 
   static override styles = css`
-    :host { display: grid; grid-template-columns: minmax(220px, 320px) 1fr; height: 100vh; font: 14px/1.4 system-ui, sans-serif; color: #1b1f24; }
+    :host { display: grid; grid-template-columns: minmax(220px, 320px) 1fr minmax(220px, 300px); height: 100vh; font: 14px/1.4 system-ui, sans-serif; color: #1b1f24; }
     form.login { grid-column: 1 / -1; max-width: 360px; margin: 15vh auto; display: grid; gap: 8px; }
     aside { border-right: 1px solid #d0d7de; overflow: auto; }
     header { padding: 8px 12px; border-bottom: 1px solid #d0d7de; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
@@ -54,6 +54,7 @@ export class AgentConsole extends LitElement {
     textarea { flex: 1; resize: vertical; min-height: 2.5em; font: inherit; }
     .error { color: #cf222e; }
     .empty { padding: 24px; color: #57606a; }
+    aside.context { border-left: 1px solid #d0d7de; border-right: 0; }
   `;
 
   override connectedCallback(): void {
@@ -87,7 +88,11 @@ export class AgentConsole extends LitElement {
       (f) => this.onFrame(f),
       (s) => {
         this.status = s;
-        if (s === 'online') void this.refresh();
+        if (s === 'online') {
+          void this.refresh();
+          // Pages may have changed while the socket was away.
+          void this.renderRoot.querySelector('twt-visitor-context')?.refresh();
+        }
         if (s === 'refused') this.signOut();
       },
     );
@@ -120,6 +125,7 @@ export class AgentConsole extends LitElement {
     } else if (f.type === 'typing') {
       this.typing = { ...this.typing, [f.conversationId]: f.typing };
     }
+    this.renderRoot.querySelector('twt-visitor-context')?.handleFrame(f);
   }
 
   private addMessages(list: MessageView[]): void {
@@ -227,6 +233,7 @@ export class AgentConsole extends LitElement {
               ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`
           : html`<p class="empty">Select a conversation.</p>`}
       </main>
+      ${current ? html`<aside class="context" aria-label="Visitor context"><twt-visitor-context .api=${this.api} .visitorUid=${current.visitor.visitorUid}></twt-visitor-context></aside>` : nothing}
     `;
   }
 }

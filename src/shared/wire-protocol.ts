@@ -8,6 +8,8 @@
  * header, or the first WebSocket frame; never in a URL.
  */
 
+import type { PageView, PageVisit, VisitorContext, VisitorEnvironment } from './visitor-context.js';
+
 // ---------------------------------------------------------------------------
 // Shared shapes
 
@@ -161,6 +163,7 @@ export interface MessagesResponse {
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
 //   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
 //   POST /v1/agent/conversations/:id/read {seq}         -> { ok: true }
+//   GET  /v1/agent/visitors/:uid/context                -> VisitorContextResponse
 export interface AgentConversation {
   id: string;
   appid: string;
@@ -177,6 +180,10 @@ export interface AgentConversationsResponse {
   ok: true;
   conversations: AgentConversation[];
 }
+export interface VisitorContextResponse {
+  ok: true;
+  context: VisitorContext;
+}
 export interface AgentSendRequest {
   text: string;
   clientId?: string;
@@ -192,6 +199,10 @@ export type VisitorClientFrame =
   | { type: 'typing'; typing: boolean }
   /** The visitor has seen everything up to seq. */
   | { type: 'read'; seq: number }
+  /** The host page the visitor is on now (src/shared/visitor-context.ts): a navigation, or the current page after (re)connecting. */
+  | ({ type: 'page' } & PageView)
+  /** The browser's environment, once per session (every field optional). */
+  | ({ type: 'env' } & VisitorEnvironment)
   | { type: 'ping' };
 
 /** Server -> client frames. */
@@ -220,6 +231,8 @@ export type AgentServerFrame =
   | { type: 'message'; conversationId: string; message: MessageView }
   | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'typing'; conversationId: string; typing: boolean }
+  /** A visitor of an app this agent may see moved to another page (the newest of its trail, src/shared/visitor-context.ts). */
+  | { type: 'visitor_page'; visitorUid: string; appid: string; page: PageVisit }
   | { type: 'pong' }
   /** `retryAfter` (seconds) comes with `rate_limited` at auth: too many wrong keys from this address; the socket then closes 4008. */
   | { type: 'error'; code: WireErrorCode; message: string; retryAfter?: number };
@@ -303,7 +316,7 @@ export function parseFrame<T extends { type: string }>(raw: string, types: reado
   return (types as readonly string[]).includes(type) ? (data as T) : null;
 }
 
-export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'ping'] as const;
+export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'page', 'env', 'ping'] as const;
 export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'pong', 'error'] as const;
 export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'ping'] as const;
-export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'pong', 'error'] as const;
+export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'visitor_page', 'pong', 'error'] as const;
