@@ -8,16 +8,16 @@
  * wrap ours later), and `popstate`/`hashchange` are heard.
  *
  * Privacy: the query and fragment are dropped here, before anything leaves the page, unless the site keeps
- * them (`trackPageQuery`). The title is read in the task after the navigation, when routers have set it.
- * Identical consecutive reports are dropped; a flood (a router replacing state in a loop) is reported at most
- * once per MIN_GAP_MS, the latest page last.
+ * them (`trackPageQuery`). A navigation is read GAP_MS after it happened, when routers have set the title; so a
+ * flood (a router replacing state in a loop) is reported at most once per GAP_MS, its latest page. Identical
+ * consecutive reports are dropped.
  */
 import type { PageView } from '../shared/visitor-context.js';
 
 /** What the History API patch fires on window after pushState/replaceState; also its marker on `history`. */
 const HISTORY_EVENT = 'twt-history';
-/** At most one report per this many milliseconds. */
-export const MIN_GAP_MS = 1000;
+/** A change is read this many milliseconds after it happens: at most one report per GAP_MS. */
+export const GAP_MS = 1000;
 
 interface NavigationLike {
   addEventListener(type: 'currententrychange', f: () => void): void;
@@ -45,16 +45,15 @@ function patchHistory() {
  */
 export function trackPages(report: (page: PageView) => void, keepQuery: boolean, nav: NavigationLike | null = (self as unknown as { navigation?: NavigationLike }).navigation ?? null): () => void {
   let last = '';
-  let lastAt = -MIN_GAP_MS;
   let timer: ReturnType<typeof setTimeout> | 0 = 0;
-  const check = () => {
-    timer = 0;
-    const page = { url: keepQuery ? location.href : location.origin + location.pathname, title: document.title };
-    const key = page.url + '\n' + page.title;
-    if (key !== last) (last = key), (lastAt = performance.now()), report(page);
-  };
+  // Each change is read GAP_MS later: the latest page of a burst, with the title its router has set by then.
   const soon = () => {
-    timer ||= setTimeout(check, lastAt + MIN_GAP_MS - performance.now());
+    timer ||= setTimeout(() => {
+      timer = 0;
+      const page = { url: keepQuery ? location.href : location.origin + location.pathname, title: document.title };
+      const key = page.url + '\n' + page.title;
+      if (key !== last) (last = key), report(page);
+    }, GAP_MS);
   };
   const events = nav ? ['currententrychange'] : (patchHistory(), [HISTORY_EVENT, 'popstate', 'hashchange']);
   const target = (nav ?? self) as EventTarget;
