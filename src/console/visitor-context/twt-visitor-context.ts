@@ -52,6 +52,7 @@ export class TwtVisitorContext extends LitElement {
       --accent: #0969da;
       --ok: #1a7f37;
       display: block;
+      box-sizing: border-box;
       padding: 12px;
       font: 14px/1.4 system-ui, sans-serif;
       color: var(--fg);
