@@ -43,7 +43,7 @@ function patchHistory() {
  * Starts reporting; returns what stops it. `nav`: the Navigation API (`window.navigation`); tests pass null to
  * run the History API path in a browser that has both.
  */
-export function trackPages(report: (page: PageView) => void, keepQuery: boolean, nav: NavigationLike | null = (self as unknown as { navigation?: NavigationLike }).navigation ?? null): () => void {
+export function trackPages(report: (page: PageView) => void, keepQuery: boolean, nav: NavigationLike | null | undefined = (self as { navigation?: NavigationLike }).navigation): () => void {
   let last = '';
   let timer: ReturnType<typeof setTimeout> | 0 = 0;
   // Each change is read GAP_MS later: the latest page of a burst, with the title its router has set by then.
@@ -56,7 +56,7 @@ export function trackPages(report: (page: PageView) => void, keepQuery: boolean,
     }, GAP_MS);
   };
   const events = nav ? ['currententrychange'] : (patchHistory(), [HISTORY_EVENT, 'popstate', 'hashchange']);
-  const target = (nav ?? self) as EventTarget;
+  const target = (nav || self) as EventTarget;
   for (const e of events) target.addEventListener(e, soon);
   soon();
   return () => {
