@@ -15,7 +15,7 @@ const here = (path: string) => location.origin + path;
 function track(keepQuery = false, nav?: null) {
   const reports: PageView[] = [];
   const stop = nav === null ? trackPages((p) => reports.push(p), keepQuery, null) : trackPages((p) => reports.push(p), keepQuery);
-  const next = (n: number) => until(() => reports.length >= n && reports[n - 1], `report ${n}`);
+  const next = (n: number): Promise<PageView> => until(() => reports[n - 1], `report ${n}`);
   return { reports, stop, next };
 }
 
