@@ -4,7 +4,8 @@
 // in (VisitTrail.record's `at`), never waited for; "nothing arrived" is judged against an ordering sentinel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentHeaders, agentSocket, api, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { agentHeaders, agentSocket, api, newVisitor, spawnServer, startTestServer, until, visitorSocket } from '../test/helpers/node/server.js';
+import { testDatabase } from '../test/helpers/node/postgres.js';
 import { loginSignature } from './auth.js';
 import { VISIT_TRAIL_MAX } from './data/visit-trail.js';
 import { VISIT_GAP_MINUTES } from '../src/shared/visitor-context.js';
@@ -165,4 +166,28 @@ describe('visitor context', () => {
     );
     for (const s of [other, d.socket, o.socket]) s.close();
   });
+});
+
+const db = testDatabase();
+
+test('two processes on PostgreSQL: a page reported on process A reaches an agent on process B live, and B answers its context', async (t) => {
+  if (!db.available) return t.skip(db.skipReason);
+  const a = await spawnServer({ databaseUrl: db.url });
+  const b = await spawnServer({ databaseUrl: db.url });
+  try {
+    const agent = await agentSocket(b.wsUrl);
+    const v = await newVisitor(a.url);
+    const { socket } = await visitorSocket(a.wsUrl, v.token);
+    socket.send({ type: 'page', url: 'https://shop.example/across', title: 'Across' });
+    const pushed = await agent.waitFor((f) => f.type === 'visitor_page' && f.visitorUid === v.visitor.visitorUid);
+    assert.equal(pushed.page.url, 'https://shop.example/across');
+    const c = (await api(b.url, `/v1/agent/visitors/${v.visitor.visitorUid}/context`, { headers: agentHeaders() })).json.context;
+    assert.equal(c.currentPage.title, 'Across');
+    // Presence crosses processes in its own (batched) event, which may come after the page's.
+    await until(async () => (await api(b.url, `/v1/agent/visitors/${v.visitor.visitorUid}/context`, { headers: agentHeaders() })).json.context.online, 'online on the other process');
+    socket.close();
+    agent.close();
+  } finally {
+    await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
+  }
 });

@@ -102,7 +102,7 @@ export interface VisitorContext {
   referer?: string;
   /** ISO 8601: the visitor's first session. */
   firstSeen: string;
-  /** ISO 8601: the last page or environment report, if any. */
+  /** ISO 8601: the last page report, if any. */
   lastSeen?: string;
   /** A socket of the visitor is open now. */
   online: boolean;
