@@ -40,7 +40,7 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
 
 const STEPS = [
   { name: 'bytes', script: 'bench/steps/bytes.ts', deadlineS: 60 },
-  { name: 'host', script: 'bench/steps/host.ts', deadlineS: 300 },
+  { name: 'host', script: 'bench/steps/host.ts', deadlineS: 600 },
   { name: 'server', script: 'bench/steps/server.ts', deadlineS: 360 },
   { name: 'floods', script: 'bench/steps/floods.ts', deadlineS: 150 },
 ].filter((s) => !only || only.includes(s.name));

@@ -33,7 +33,8 @@ export interface Row {
   unavailable?: string;
 }
 
-export type Unit = 'B' | 'ms' | 'count' | 'msg/s' | 'B/conn' | 'MB' | 'ratio' | '%' | 'req/s';
+/** `times`: a ratio to a reference (ours / the floor); `load`: a load average. */
+export type Unit = 'B' | 'ms' | 'count' | 'msg/s' | 'B/conn' | 'MB' | 'ratio' | '%' | 'req/s' | 'times' | 'load';
 
 export type Verdict = 'met' | 'MISSED' | 'n/a' | '';
 
@@ -67,6 +68,10 @@ export function formatValue(value: number | null, unit: Unit): string {
       return value.toFixed(4);
     case '%':
       return `${value.toFixed(1)} %`;
+    case 'times':
+      return `${value.toFixed(2)}×`;
+    case 'load':
+      return value.toFixed(2);
   }
 }
 
