@@ -415,7 +415,7 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
 function floorRowsOf(ours: RunResult[], floor: RunResult[]): Row[] {
   const rows: Row[] = [];
   const section: Section = 'host';
-  const s = (runs: RunResult[], f: (r: RunResult) => number | null | undefined) => spread(runs.map(f));
+  const s = (runs: RunResult[], f: (r: RunResult) => number | null | undefined, unit: Row['unit']) => spread(runs.map(f), unit);
   const scripting = (r: RunResult) => r.costBefore?.scriptingCpuMs ?? r.costBefore?.scriptingMs;
   const bytes = (r: RunResult) => sumBytes(r.before, (x) => x.transfer);
   const gzipBytes = (r: RunResult) => sumBytes(r.before, (x) => x.gzip);
@@ -429,8 +429,8 @@ function floorRowsOf(ours: RunResult[], floor: RunResult[]): Row[] {
     ['requests', 'requests before interaction', requests, 'count'],
   ];
   for (const [key, label, f, unit] of pairs) {
-    const fl = s(floor, f);
-    const us = s(ours, f);
+    const fl = s(floor, f, unit);
+    const us = s(ours, f, unit);
     rows.push(fl.median === null ? unavailableRow({ section, key: `host.floor.${key}`, label: `FLOOR: ${label}`, unit }, 'no floor run measured it') : { section, key: `host.floor.${key}`, label: `FLOOR: ${label}`, value: fl.median, unit, note: fl.note });
     if (key === 'requests' || key === 'bytes_gzip') continue;
     const ratio = fl.median && us.median !== null ? us.median / fl.median : null;
