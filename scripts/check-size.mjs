@@ -18,7 +18,11 @@ export const budgets = [
 
 export const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
-/** The page of a surface and the scripts it loads: static imports always, dynamic ones with `lazy`. */
+/**
+ * The page of a surface and the scripts it loads: static imports always, dynamic ones with `lazy`. The pages
+ * share one entry script (src/runtime/surface-entry.ts), which imports the boot of the panel or the card
+ * (`<surface>-entry-<hash>.js`) at once: that one counts at boot.
+ */
 export function surfaceFiles(surface, { lazy = false } = {}) {
   const page = `dist/widget/${surface}.html`;
   if (!existsSync(page)) return [];
@@ -30,7 +34,8 @@ export function surfaceFiles(surface, { lazy = false } = {}) {
     seen.add(f);
     const code = readFileSync(f, 'utf8');
     const specifiers = [...code.matchAll(/(?:import|from)\s*["']\.\/([^"']+)["']/g)].map((m) => m[1]);
-    if (lazy) specifiers.push(...[...code.matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => m[1]));
+    const dynamic = [...code.matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    specifiers.push(...dynamic.filter((d) => lazy || d.startsWith(`${surface}-entry-`)));
     for (const s of specifiers) queue.push(join(dirname(f), s));
   }
   return [...seen];
