@@ -147,3 +147,18 @@ export function mergeRuns(runs: Row[][]): Row[] {
     return { ...mid, note: [spread, mid.note].filter(Boolean).join('; ') };
   });
 }
+
+/**
+ * The rows of some sections as a Markdown table, as docs/performance.md quotes them: value, the spread of
+ * the runs behind it (from the note: "median of N runs, min–max a – b"), budget and verdict.
+ */
+export function renderMarkdown(rows: Row[], sections: readonly Section[]): string {
+  const out = ['| section | figure | value | runs, min–max | budget | verdict |', '|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    if (!sections.includes(r.section)) continue;
+    const spread = /median of \d+ runs?[^;]*/.exec(r.note ?? '')?.[0] ?? /worst of \d+/.exec(r.note ?? '')?.[0] ?? '';
+    const value = r.unavailable ? 'not available' : formatValue(r.value, r.unit);
+    out.push(`| ${r.section} | ${r.label} | ${value} | ${spread} | ${r.budget?.label ?? ''} | ${verdict(r)} |`);
+  }
+  return out.join('\n');
+}
