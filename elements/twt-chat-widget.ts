@@ -212,16 +212,30 @@ export class TwtChatWidget extends ReactiveElement {
     }
     this._phase = Phase.Booting;
     this._cfg = config;
+    this._vis = 'minimized';
     announceActive(this);
     const abort = (this._abort = new AbortController());
+    // The bridge exists from now: the launcher iframe loads while /v1/bootstrap is in flight. Its page is
+    // framed only by the app's trusted origins (its own frame-ancestors), as the bootstrap would check; and it
+    // connects (its boot data holds the app's name) only once initialized, since its load is reported then.
+    this._bridge = new HostBridge({
+      origin: server,
+      appid: config.appid,
+      boot: (s) => this._bootFor(s),
+      onConnect: (s) => this._later(() => this._onConnect(s)),
+      onEvent: (_s, n, p) => this._later(() => this._onSurfaceEvent(n, p)),
+    });
+    this.addController(this._bridge);
     requestBootstrap(server, config.appid, abort.signal, TwtChatWidget.bootstrapTimeoutMs).then(
       (r) => {
         if (abort.signal.aborted) return;
         if ('failed' in r) this._fail(r.failed);
-        else this._mount(server, r.app);
+        else this._mount(r.app);
       },
       () => {},
     );
+    // In a task of its own: creating a browsing context is the costly part of booting; never block the page with it.
+    setTimeout(() => abort.signal.aborted || this._frames.has('launcher') || this._cfg!.launcher === 'custom' || this._addFrame('launcher'));
   }
 
   /** Removes every iframe, listener, observer, timer and port, then fires `destroyed`. Host-side: no runtime confirmation. */
@@ -319,37 +333,23 @@ export class TwtChatWidget extends ReactiveElement {
     this._identity.use(next.appid, next.storage);
     if (next.trackPages !== prev.trackPages || next.trackPageQuery !== prev.trackPageQuery) this._track(next.trackPages);
     // The launcher comes or goes with the mode; a new icon is in its boot data, so it gets a fresh launcher.
-    if ((next.launcher !== prev.launcher || next.icon !== prev.icon) && this._phase === Phase.Ready) {
+    if ((next.launcher !== prev.launcher || next.icon !== prev.icon) && this._bridge) {
       this._removeLauncher();
       if (next.launcher === 'default') this._addFrame('launcher');
     }
     this._layout();
   }
 
-  private async _mount(server: string, app: AppInfo) {
+  private async _mount(app: AppInfo) {
     const cfg = this._cfg!;
     const signal = this._abort!.signal;
     this._app = app;
-    this._bridge = new HostBridge({
-      origin: server,
-      appid: cfg.appid,
-      boot: (s) => this._bootFor(s),
-      onConnect: (s) => this._later(() => this._onConnect(s)),
-      onEvent: (_s, n, p) => this._later(() => this._onSurfaceEvent(n, p)),
-    });
-    this.addController(this._bridge);
     this._identity.use(cfg.appid, cfg.storage);
     this._track(cfg.trackPages);
-    this._vis = 'minimized';
-
-    // The card iframe is created only once there is a card to show (see setCard).
-    for (const s of ['panel', 'launcher'] as const) {
-      if (s === 'launcher' && cfg.launcher === 'custom') continue;
-      this._addFrame(s);
-      // One iframe per task: creating browsing contexts is the costly part of booting; never block the page with it.
-      await new Promise((r) => setTimeout(r));
-      if (signal.aborted) return;
-    }
+    // The launcher is there already (init). The card iframe is created only once there is a card to show (see setCard).
+    this._addFrame('panel');
+    await new Promise((r) => setTimeout(r));
+    if (signal.aborted) return;
     this._phase = Phase.Ready;
     this._reflectState();
     this._emit('initialized');
@@ -370,7 +370,8 @@ export class TwtChatWidget extends ReactiveElement {
     );
     this._frames.set(s, f);
     this._layout();
-    if (s !== 'launcher') return this.append(f);
+    // The panel before the launcher in DOM (and tab) order, though created after it.
+    if (s !== 'launcher') return s === 'panel' ? this.prepend(f) : this.append(f);
     // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
     let host = [...document.querySelectorAll<TwtLauncher>('twt-launcher')].find((l) => l.inline && !l.frame && typeof l.mount === 'function');
     (this._launcherHover = new LauncherHoverRelay(f)).hostConnected();

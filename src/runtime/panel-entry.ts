@@ -1,5 +1,6 @@
 /**
- * Entry of the panel surface page (dist/widget/panel-<hash>.js). Boot order: the
+ * The panel surface's boot (dist/widget/panel-entry-<hash>.js, imported by
+ * surface-entry.ts, the page's one script). Boot order: the
  * shell mounts, the handshake completes (handlers registered before the
  * hello), `runtime_mounted`, then the session boots and reports the rest of
  * the lifecycle. The chat UI loads on first maximize (panel-app.ts).

@@ -238,15 +238,12 @@ export class PanelSession {
     this.adoptSession(session);
     const v = session.visitor;
     this.o.emit('visitor_auth_ready', { bs: v.bs, bs_mm: v.bs_mm, fk_id: v.fkid, fkid: v.fkid, hasToken: true, source: v.source, visitorUid: v.visitorUid });
-    try {
-      const { conversations } = await this.api.conversations(this.token);
-      const current = conversations[0];
-      if (current) {
-        this.conversation.id = current.id;
-        this.unread.markRead(current.visitorReadSeq);
-      }
-    } catch {
-      // The socket's `ready` frame carries the same facts; the list is only a head start.
+    // The session answer lists the conversations (no request of its own at boot); the socket's `ready` frame
+    // carries the same facts, so an answer without the list (an older server) only loses the head start.
+    const current = Array.isArray(session.conversations) ? session.conversations[0] : undefined;
+    if (current) {
+      this.conversation.id = current.id;
+      this.unread.markRead(current.visitorReadSeq);
     }
     this.update({ phase: 'active', visitorReadSeq: this.unread.visitorReadSeq });
     this.o.emit('runtime_activated', {});

@@ -126,6 +126,8 @@ export interface VisitorSessionResponse {
     nickname?: string;
   };
   app: AppInfo & { agentsOnline: number };
+  /** The visitor's conversations, newest first, as GET /v1/visitor/conversations lists them (saves the panel that request at boot). */
+  conversations: ConversationSummary[];
 }
 
 /**
