@@ -65,6 +65,7 @@ const LIT_CUTS = [
   ['reflect to attribute', '_$ET(t,s){const i=this.constructor.elementProperties.get(t),e=this.constructor._$Eu(t,i);if(void 0!==e&&!0===i.reflect){const h=(void 0!==i.converter?.toAttribute?i.converter:u).toAttribute(s,i.type);this._$Em=t,null==h?this.removeAttribute(e):this.setAttribute(e,h),this._$Em=null}}', ''],
   ['reflect at update', 'update(t){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}', 'update(t){this._$EM()}'],
   ['default toAttribute', 'toAttribute(t,s){switch(s){case Boolean:t=t?l:null;break;case Object:case Array:t=null==t?t:JSON.stringify(t)}return t},', ''],
+  ['its empty-attribute value', 'c=a.trustedTypes,l=c?c.emptyScript:"",', ''],
   // The ShadyDOM/ShadyCSS polyfill hook: it patches shadow roots and styles, which our elements have none of.
   ['polyfill support', 'p?.({ReactiveElement:y}),', ''],
 ];
@@ -96,7 +97,8 @@ const plugins = ({ minify }) =>
         module: false,
         // `unsafe` (e.g. String(x) -> ""+x) and `keep_fargs: false` assume standard built-ins and no reader of
         // Function.length: true of our code and lit's; the browser suites run against this build.
-        compress: { passes: 3, unsafe_arrows: true, hoist_funs: true, keep_fargs: false, unsafe: true },
+        // Function declarations stay where they are (hoist_funs off): next to their callers they gzip better.
+        compress: { passes: 3, unsafe_arrows: true, keep_fargs: false, unsafe: true },
         mangle: { properties: { regex: /^_(?![_$])/, reserved: ["_q"] } },
         format: { comments: false },
       }),

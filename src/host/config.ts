@@ -165,9 +165,8 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   // icon (as in the legacy __twt__config): the launcher's image; a longer string is a truncated one
   let icon = '';
   const rawIcon = text('icon');
-  const ICON_MAX = CONFIG_FIELDS.icon.max;
   if (rawIcon) {
-    if (rawIcon.length < ICON_MAX && isIconUrl(rawIcon)) icon = rawIcon;
+    if (rawIcon.length < CONFIG_FIELDS.icon.max && isIconUrl(rawIcon)) icon = rawIcon;
     else warn('icon', 'an http(s) or data:image URL', rawIcon, 'ignored');
   }
 

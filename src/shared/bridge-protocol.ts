@@ -44,7 +44,7 @@ export interface SurfaceFragment {
 }
 
 export function encodeSurfaceFragment(f: SurfaceFragment): string {
-  return new URLSearchParams({ n: f.nonce, h: f.host, s: f.surface, l: f.locale, t: f.theme }).toString();
+  return String(new URLSearchParams({ n: f.nonce, h: f.host, s: f.surface, l: f.locale, t: f.theme }));
 }
 
 /** Parses a fragment (with or without the leading '#'); null when anything is missing or malformed. */
