@@ -132,7 +132,7 @@ export class TwtChatWidget extends ReactiveElement {
   private readonly _narrowViewport = new MediaQueryController(this, NARROW_QUERY, () => (this._layout(), this._sendView('panel')));
   // theme `system` follows the OS live
   private readonly _systemDark = new MediaQueryController(this, DARK_QUERY, () => this._layout());
-  private readonly _identity = new IdentityStorageController(this);
+  private readonly _identity = new IdentityStorageController();
 
   override connectedCallback() {
     super.connectedCallback();
