@@ -6,7 +6,7 @@ import { formatValue, renderTable, summarize, unavailableRow, verdict, type Row 
 import { percentile } from './lib/stats.js';
 import { mainThreadCost, unionLength, type TraceEvent } from './lib/trace.js';
 // @ts-expect-error: plain ESM script without declarations
-import { budgets } from '../scripts/check-size.mjs';
+import { budgets, requestBudget } from '../scripts/check-size.mjs';
 
 const row = (value: number | null, budget?: Row['budget']): Row => ({ section: 'host', key: 'k', label: 'figure', value, unit: 'ms', budget });
 
@@ -50,6 +50,7 @@ test('the byte budgets are the ones the build checks (not loosened here)', () =>
   const max = Object.fromEntries((budgets as Array<{ name: string; max: number }>).map((b) => [b.name.split(' ')[0], b.max]));
   assert.equal(max['core.js'], 12 * 1024);
   assert.equal(max['launcher'], 15 * 1024);
+  assert.equal(requestBudget.max, 8);
 });
 
 test('nearest-rank percentiles', () => {

@@ -34,3 +34,16 @@ describe('bench: several runs, one figure per row', () => {
     assert.equal(mergeRuns([one]), one);
   });
 });
+
+describe('bench: the host section as Markdown for docs/performance.md', () => {
+  it('one line per row of the sections asked, with the spread of its runs', async () => {
+    const { renderMarkdown } = await import('./lib/report.js');
+    const rows: Row[] = [
+      { section: 'host', key: 'h', label: 'launcher painted', value: 120, unit: 'ms', budget: { max: 150, kind: 'report', label: '≤ 150 ms' }, note: 'median of 5 runs, min–max 100 ms – 180 ms; x' },
+      { section: 'server', key: 's', label: 'p99', value: 5, unit: 'ms' },
+    ];
+    const md = renderMarkdown(rows, ['host']).split('\n');
+    assert.equal(md.length, 3);
+    assert.equal(md[2], '| host | launcher painted | 120 ms | median of 5 runs, min–max 100 ms – 180 ms | ≤ 150 ms | met |');
+  });
+});

@@ -10,6 +10,8 @@ import { activeWidget, announceActive, retireActive } from '../src/host/active-w
 import { domEventName, own, REPLAYED_EVENTS, type CardContent, type HostCommands, type SurfaceBoot, type SurfaceEventName, type SurfaceName, type ThemeSetting, type Visibility } from '../src/shared/bridge-protocol.js';
 import type { AppInfo, BootstrapFailedPayload, IdentityClue } from '../src/shared/wire-protocol.js';
 import { TwtLauncher } from './twt-launcher.js';
+import { trackPages } from '../src/host/page-tracker.js';
+import type { PageView } from '../src/shared/visitor-context.js';
 import { LauncherHoverRelay } from './launcher-hover-relay.js';
 import { applyStyles, surfaceStyles, DEFAULT_Z_INDEX, NARROW_QUERY } from './twt-chat-widget.styles.js';
 
@@ -38,7 +40,8 @@ function configProperties(): PropertyDeclarations {
   const out: Record<string, PropertyDeclaration> = {};
   for (const key of CONFIG_KEYS) {
     const f: ConfigField = CONFIG_FIELDS[key];
-    out[propertyOf(key)] = { attribute: attributeOf(key), ...(f.type === 'boolean' ? { type: Boolean } : f.type === 'number' ? { converter: numberConverter } : {}) };
+    // A boolean that is on by default keeps its attribute's text: `track-pages="false"` turns it off (config.ts reads it).
+    out[propertyOf(key)] = { attribute: attributeOf(key), ...(f.type === 'boolean' && !f.on ? { type: Boolean } : f.type === 'number' ? { converter: numberConverter } : {}) };
   }
   return out;
 }
@@ -122,10 +125,14 @@ export class TwtChatWidget extends ReactiveElement {
   private readonly _panelWaits: Waiting = [];
   private _returnFocus: Element | null = null;
   private _removal?: ReturnType<typeof setTimeout>;
+  /** Stops the page tracker (config `trackPages`). */
+  private _untrack?: () => void;
+  /** The page the visitor is on, as last reported; sent to every panel that connects. */
+  private _page?: PageView;
   private readonly _narrowViewport = new MediaQueryController(this, NARROW_QUERY, () => (this._layout(), this._sendView('panel')));
   // theme `system` follows the OS live
   private readonly _systemDark = new MediaQueryController(this, DARK_QUERY, () => this._layout());
-  private readonly _identity = new IdentityStorageController(this);
+  private readonly _identity = new IdentityStorageController();
 
   override connectedCallback() {
     super.connectedCallback();
@@ -205,16 +212,30 @@ export class TwtChatWidget extends ReactiveElement {
     }
     this._phase = Phase.Booting;
     this._cfg = config;
+    this._vis = 'minimized';
     announceActive(this);
     const abort = (this._abort = new AbortController());
+    // The bridge exists from now: the launcher iframe loads while /v1/bootstrap is in flight. Its page is
+    // framed only by the app's trusted origins (its own frame-ancestors), as the bootstrap would check; and it
+    // connects (its boot data holds the app's name) only once initialized, since its load is reported then.
+    this._bridge = new HostBridge({
+      origin: server,
+      appid: config.appid,
+      boot: (s) => this._bootFor(s),
+      onConnect: (s) => this._later(() => this._onConnect(s)),
+      onEvent: (_s, n, p) => this._later(() => this._onSurfaceEvent(n, p)),
+    });
+    this.addController(this._bridge);
     requestBootstrap(server, config.appid, abort.signal, TwtChatWidget.bootstrapTimeoutMs).then(
       (r) => {
         if (abort.signal.aborted) return;
         if ('failed' in r) this._fail(r.failed);
-        else this._mount(server, r.app);
+        else this._mount(r.app);
       },
       () => {},
     );
+    // In a task of its own: creating a browsing context is the costly part of booting; never block the page with it.
+    setTimeout(() => abort.signal.aborted || this._frames.has('launcher') || this._cfg!.launcher === 'custom' || this._addFrame('launcher'));
   }
 
   /** Removes every iframe, listener, observer, timer and port, then fires `destroyed`. Host-side: no runtime confirmation. */
@@ -293,7 +314,8 @@ export class TwtChatWidget extends ReactiveElement {
     const props: Record<string, unknown> = {};
     for (const key of CONFIG_KEYS) {
       const v = (this as unknown as Record<string, unknown>)[propertyOf(key)];
-      if (v != null && v !== '' && v !== false) props[key] = v;
+      // false is an unset Boolean attribute, except for an option that is on by default (then it turns it off).
+      if (v != null && v !== '' && (v !== false || (CONFIG_FIELDS[key] as ConfigField).on)) props[key] = v;
     }
     return resolveConfig([own(this, 'options') ? this.options : undefined, props]);
   }
@@ -309,37 +331,25 @@ export class TwtChatWidget extends ReactiveElement {
     if (next.theme !== prev.theme) this._switch('set_theme', { theme: next.theme }).catch(() => {});
     if (next.language !== prev.language) this._switch('set_language', { locale: next.language }).catch(() => {});
     this._identity.use(next.appid, next.storage);
+    if (next.trackPages !== prev.trackPages || next.trackPageQuery !== prev.trackPageQuery) this._track(next.trackPages);
     // The launcher comes or goes with the mode; a new icon is in its boot data, so it gets a fresh launcher.
-    if ((next.launcher !== prev.launcher || next.icon !== prev.icon) && this._phase === Phase.Ready) {
+    if ((next.launcher !== prev.launcher || next.icon !== prev.icon) && this._bridge) {
       this._removeLauncher();
       if (next.launcher === 'default') this._addFrame('launcher');
     }
     this._layout();
   }
 
-  private async _mount(server: string, app: AppInfo) {
+  private async _mount(app: AppInfo) {
     const cfg = this._cfg!;
     const signal = this._abort!.signal;
     this._app = app;
-    this._bridge = new HostBridge({
-      origin: server,
-      appid: cfg.appid,
-      boot: (s) => this._bootFor(s),
-      onConnect: (s) => this._later(() => this._onConnect(s)),
-      onEvent: (_s, n, p) => this._later(() => this._onSurfaceEvent(n, p)),
-    });
-    this.addController(this._bridge);
     this._identity.use(cfg.appid, cfg.storage);
-    this._vis = 'minimized';
-
-    // The card iframe is created only once there is a card to show (see setCard).
-    for (const s of ['panel', 'launcher'] as const) {
-      if (s === 'launcher' && cfg.launcher === 'custom') continue;
-      this._addFrame(s);
-      // One iframe per task: creating browsing contexts is the costly part of booting; never block the page with it.
-      await new Promise((r) => setTimeout(r));
-      if (signal.aborted) return;
-    }
+    this._track(cfg.trackPages);
+    // The launcher is there already (init). The card iframe is created only once there is a card to show (see setCard).
+    this._addFrame('panel');
+    await new Promise((r) => setTimeout(r));
+    if (signal.aborted) return;
     this._phase = Phase.Ready;
     this._reflectState();
     this._emit('initialized');
@@ -360,7 +370,8 @@ export class TwtChatWidget extends ReactiveElement {
     );
     this._frames.set(s, f);
     this._layout();
-    if (s !== 'launcher') return this.append(f);
+    // The panel before the launcher in DOM (and tab) order, though created after it.
+    if (s !== 'launcher') return s === 'panel' ? this.prepend(f) : this.append(f);
     // A <twt-launcher> placed by the page author hosts it inline; otherwise our own one.
     let host = [...document.querySelectorAll<TwtLauncher>('twt-launcher')].find((l) => l.inline && !l.frame && typeof l.mount === 'function');
     (this._launcherHover = new LauncherHoverRelay(f)).hostConnected();
@@ -405,6 +416,7 @@ export class TwtChatWidget extends ReactiveElement {
   private _onConnect(surface: SurfaceName) {
     this._sendView(surface);
     if (surface !== 'panel') return;
+    this._sendPage();
     if (!this._happened.has('bridge_ready')) this._emit('bridge_ready');
     settle(this._panelWaits);
   }
@@ -439,6 +451,17 @@ export class TwtChatWidget extends ReactiveElement {
         return this._fail(p as unknown as BootstrapFailedPayload);
     }
     this._emit(name, p);
+  }
+
+  /** Stops the page tracker, and with `on` starts a fresh one (it reports the current page again). */
+  private _track(on?: boolean) {
+    this._untrack?.();
+    this._untrack = this._page = undefined;
+    if (on) this._untrack = trackPages((p) => ((this._page = p), this._sendPage()), this._cfg!.trackPageQuery);
+  }
+
+  private _sendPage() {
+    if (this._page && this._bridge?.isConnected('panel')) this._bridge.command('panel', 'page_view', this._page).catch(() => {});
   }
 
   private _removeLauncher() {
@@ -575,6 +598,7 @@ export class TwtChatWidget extends ReactiveElement {
 
   private _teardown(reason: Error) {
     this._abort?.abort();
+    this._track();
     if (this._bridge) this.removeController(this._bridge), this._bridge.dispose();
     this._bridge = undefined;
     for (const f of this._frames.values()) f.remove();

@@ -100,6 +100,8 @@ const CONFIG = [
   ['right', 'number', '`20`', '*Extension.* Distance from the right edge, px (also `window.__twt__config.position.right`).'],
   ['bottom', 'number', '`20`', '*Extension.* Distance from the bottom edge, px (also `window.__twt__config.position.bottom`).'],
   ['icon', 'string', 'our chat icon', 'Launcher image (also `window.__twt__config.icon`): an absolute http(s) URL or a base64 `data:image/` URL; shown while the panel is closed, our icon if it fails to load.'],
+  ['trackPages', 'boolean', '`true`', "*Extension.* Report the page the visitor is on to your agents (the first page, then every navigation, single-page ones too: History API, `popstate`, `hashchange` or the Navigation API); `false` (attribute `track-pages=\"false\"`) reports nothing. See [embedding](embedding.md#page-tracking-and-privacy)."],
+  ['trackPageQuery', 'boolean', '`false`', '*Extension.* Keep query strings and fragments in the reported URLs; by default they are dropped on your page, before anything leaves it.'],
 ];
 
 const LANGUAGES = [

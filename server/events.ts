@@ -5,6 +5,7 @@
  * (`row`, when it fits NOTIFY's 8000-byte cap) so receivers need not read it back.
  */
 import type { Queryable } from './db/store.js';
+import type { PageVisit } from '../src/shared/visitor-context.js';
 
 export const EVENTS_CHANNEL = 'twt_events';
 
@@ -26,6 +27,8 @@ export type ServerEvent =
   /** An agent started or stopped viewing a conversation (renewed while it stays open): the other agents of the app see it. */
   | { kind: 'agent_activity'; conversationId: string; appid: string; agent: { id: number; name: string }; activity: 'viewing'; active: boolean }
   | { kind: 'visitor_closed'; visitorUid: string; code: number }
+  /** A visitor's current page changed (server/data/visit-trail.ts): the agents who may see `appid` get it live. */
+  | { kind: 'visitor_page'; visitorUid: string; appid: string; page: PageVisit }
   | { kind: 'app_disabled'; appid: string }
   /** An app's settings changed (domains, secret, enabled): processes drop their cached copy. */
   | { kind: 'app_changed'; appid: string }

@@ -87,6 +87,9 @@ describe('visitor session', () => {
     const c1 = await api(base, '/v1/visitor/conversations', { headers: { authorization: `Bearer ${a.token}` } });
     const c2 = await api(base, '/v1/visitor/conversations', { headers: { authorization: `Bearer ${b.token}` } });
     assert.equal(c1.json.conversations[0].id, c2.json.conversations[0].id);
+    // The session answer lists the same conversations (the panel's boot makes no request for them).
+    assert.equal(a.conversations[0].id, c1.json.conversations[0].id);
+    assert.deepEqual(b.conversations, c2.json.conversations);
   });
   test('an edited clue or one from another app starts a new visitor', async () => {
     const a = await newVisitor(base);
@@ -251,6 +254,15 @@ describe('static files', () => {
     const launcher = (await api(base, '/widget/launcher.html?appid=demo')).headers.get('content-security-policy')!;
     assert.match(launcher, /img-src 'self' data: blob: https: http:;/);
     assert.match(launcher, /script-src 'self';/);
+  });
+  test('the launcher page is as protected as the panel: core.js frames it before the bootstrap answer', async () => {
+    // core.js inserts the launcher iframe while /v1/bootstrap is in flight; the page's own frame-ancestors
+    // (the app's trusted origins, 'none' for an unknown or disabled app) is what keeps other sites from framing it.
+    const launcher = (await api(base, '/widget/launcher.html?appid=demo')).headers.get('content-security-policy')!;
+    assert.match(launcher, /frame-ancestors [^;]*http:\/\/localhost:\*/);
+    for (const q of ['?appid=ghost', '', '?appid=']) {
+      assert.match((await api(base, `/widget/launcher.html${q}`)).headers.get('content-security-policy')!, /frame-ancestors 'none'/, q);
+    }
   });
   test('no path traversal, no dotfiles', async () => {
     for (const p of ['/widget/%2e%2e/%2e%2e/package.json', '/widget/..%2F..%2Fpackage.json', '/demo/%2e%2e%2f%2e%2e%2fetc/passwd', '/widget/.secret', '/widget/%00']) {

@@ -321,6 +321,10 @@ export class Hub {
         this.toAgents(e.appid, { type: 'activity', conversationId: e.conversationId, agent: e.agent, activity: e.activity, active: e.active, ttlMs: AGENT_ACTIVITY_TTL_MS });
         return;
       }
+      case 'visitor_page': {
+        this.toAgents(e.appid, { type: 'visitor_page', visitorUid: e.visitorUid, appid: e.appid, page: e.page });
+        return;
+      }
       case 'visitor_closed': {
         const reason = e.code === CLOSE.VISITOR_BANNED ? 'visitor banned' : 'token revoked';
         for (const c of [...(this.visitorsByUid.get(e.visitorUid) ?? [])]) closeSocket(c.ws, e.code, reason);

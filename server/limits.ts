@@ -10,6 +10,8 @@ export interface LimitSettings {
   messagesPer10s: number;
   /** Other frames (typing, read, ping) per socket per 10 s; past it they are refused, and a socket refused 20 times is closed CLOSE.RATE_LIMITED. */
   socketFramesPer10s: number;
+  /** Page reports (`page` frames: the visitor's navigations) per socket per 10 s; past it they are refused `rate_limited`. */
+  pagesPer10s: number;
   /** POST /v1/visitor/session per client address per 10 s (the burst; refilled evenly, so 10 = 1 a second). */
   sessionsPerAddressPer10s: number;
   /** POST /v1/visitor/session per app per 10 s, from all addresses together. */
@@ -24,6 +26,7 @@ export interface LimitSettings {
 export const LIMIT_SETTINGS: { readonly [K in keyof LimitSettings]: { env: string; default: number } } = {
   messagesPer10s: { env: 'TWT_MESSAGES_PER_10S', default: 10 },
   socketFramesPer10s: { env: 'TWT_SOCKET_FRAMES_PER_10S', default: 50 },
+  pagesPer10s: { env: 'TWT_PAGES_PER_10S', default: 20 },
   sessionsPerAddressPer10s: { env: 'TWT_SESSIONS_PER_ADDRESS_PER_10S', default: 10 },
   sessionsPerAppPer10s: { env: 'TWT_SESSIONS_PER_APP_PER_10S', default: 1000 },
   agentAuthFailuresPerMinute: { env: 'TWT_AGENT_AUTH_FAILURES_PER_MINUTE', default: 10 },
@@ -63,6 +66,8 @@ export interface Limiters {
   messages: KeyedRateLimiter;
   /** A fresh bucket for one socket's typing, read and ping frames. */
   socketFrames: () => TokenBucket;
+  /** A fresh bucket for one socket's page reports. */
+  socketPages: () => TokenBucket;
   sessionsPerAddress: KeyedRateLimiter;
   sessionsPerApp: KeyedRateLimiter;
   agentAuthFailures: KeyedRateLimiter;
@@ -73,6 +78,7 @@ export function buildLimiters(s: LimitSettings, now: Clock = Date.now): Limiters
   return {
     messages: new KeyedRateLimiter(s.messagesPer10s, 10_000, now),
     socketFrames: () => new TokenBucket(s.socketFramesPer10s, 10_000, now),
+    socketPages: () => new TokenBucket(s.pagesPer10s, 10_000, now),
     sessionsPerAddress: new KeyedRateLimiter(s.sessionsPerAddressPer10s, 10_000, now),
     sessionsPerApp: new KeyedRateLimiter(s.sessionsPerAppPer10s, 10_000, now),
     agentAuthFailures: new KeyedRateLimiter(s.agentAuthFailuresPerMinute, 60_000, now),

@@ -33,7 +33,8 @@ export interface Row {
   unavailable?: string;
 }
 
-export type Unit = 'B' | 'ms' | 'count' | 'msg/s' | 'B/conn' | 'MB' | 'ratio' | '%' | 'req/s';
+/** `times`: a ratio to a reference (ours / the floor); `load`: a load average. */
+export type Unit = 'B' | 'ms' | 'count' | 'msg/s' | 'B/conn' | 'MB' | 'ratio' | '%' | 'req/s' | 'times' | 'load';
 
 export type Verdict = 'met' | 'MISSED' | 'n/a' | '';
 
@@ -67,6 +68,10 @@ export function formatValue(value: number | null, unit: Unit): string {
       return value.toFixed(4);
     case '%':
       return `${value.toFixed(1)} %`;
+    case 'times':
+      return `${value.toFixed(2)}×`;
+    case 'load':
+      return value.toFixed(2);
   }
 }
 
@@ -141,4 +146,19 @@ export function mergeRuns(runs: Row[][]): Row[] {
     const spread = `median of ${taken.length} runs${taken.length < all.length ? ` (${all.length - taken.length} without a figure)` : ''}, min–max ${formatValue(min, mid.unit)} – ${formatValue(max, mid.unit)}`;
     return { ...mid, note: [spread, mid.note].filter(Boolean).join('; ') };
   });
+}
+
+/**
+ * The rows of some sections as a Markdown table, as docs/performance.md quotes them: value, the spread of
+ * the runs behind it (from the note: "median of N runs, min–max a – b"), budget and verdict.
+ */
+export function renderMarkdown(rows: Row[], sections: readonly Section[]): string {
+  const out = ['| section | figure | value | runs, min–max | budget | verdict |', '|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    if (!sections.includes(r.section)) continue;
+    const spread = /median of \d+ runs?[^;]*/.exec(r.note ?? '')?.[0] ?? /worst of \d+/.exec(r.note ?? '')?.[0] ?? '';
+    const value = r.unavailable ? 'not available' : formatValue(r.value, r.unit);
+    out.push(`| ${r.section} | ${r.label} | ${value} | ${spread} | ${r.budget?.label ?? ''} | ${verdict(r)} |`);
+  }
+  return out.join('\n');
 }

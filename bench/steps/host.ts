@@ -8,17 +8,20 @@
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import type { Row, Section } from '../lib/report.js';
-import { unavailableRow } from '../lib/report.js';
+import { formatValue, unavailableRow } from '../lib/report.js';
 import { log, stepMain, type StepOptions } from '../lib/step.js';
 import { startServerProcess } from '../lib/child.js';
-import { destroyInitCycles, startHostServer } from '../lib/host-page.js';
+import { destroyInitCycles, FLOOR_LOADER_PATH, startFloorServer, startHostServer } from '../lib/host-page.js';
 import { instrument } from '../lib/instrument.js';
 import { mainThreadCost, type MainThreadCost, type TraceEvent } from '../lib/trace.js';
 import { median, nowMs, sleep } from '../lib/stats.js';
 import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { kindTotals, parseSnapshot, type KindTotals } from '../lib/heap-diff.js';
 
 const CORE = /\/install\/core\.js/;
+/** The floor's loader (bench/lib/host-page.ts): a minimal hand-written one-iframe, one-handshake loader. */
+const FLOOR = new RegExp(FLOOR_LOADER_PATH.replace(/[./]/g, (c) => '\\' + c));
 const TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing", "toplevel", "loading"];
 const SURFACE_FRAME = (s: string) => `iframe[data-twt-widget-surface="${s}"]`;
 
@@ -52,6 +55,7 @@ function surfaceOf(req: Request, hostOrigin: string): string {
   const page = /\/widget\/(\w+)\.html$/.exec(url.pathname);
   if (page) return page[1];
   if (CORE.test(url.pathname)) return 'core.js';
+  if (FLOOR.test(url.pathname)) return 'loader.js';
   let frameUrl = '';
   try {
     frameUrl = req.frame().url();
@@ -105,7 +109,12 @@ async function heapUsed(context: BrowserContext, page: Page): Promise<number> {
   return usedSize;
 }
 
-async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap }: { throttle: number; heap: boolean }): Promise<RunResult> {
+/**
+ * One first visit. `floor`: the floor's page instead (its loader, its one frame; ready = its handshake
+ * answered, reported as `bridge-ready`), without the click.
+ */
+async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap, floor = false }: { throttle: number; heap: boolean; floor?: boolean }): Promise<RunResult> {
+  const script = floor ? FLOOR : CORE;
   const problems: string[] = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -157,18 +166,18 @@ async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap }: 
     return browser.stopTracing();
   };
   try {
-    await page.goto(`${hostOrigin}/`, { waitUntil: 'load', timeout: 30_000 });
-    const connected = await waitMark(page, 'session-connected', 20_000 * Math.max(1, throttle / 2));
-    if (!connected) problems.push('session_connected not seen within the time limit');
+    await page.goto(`${hostOrigin}/${floor ? 'floor' : ''}`, { waitUntil: 'load', timeout: 30_000 });
+    const connected = await waitMark(page, floor ? 'bridge-ready' : 'session-connected', 20_000 * Math.max(1, throttle / 2));
+    if (!connected) problems.push(`${floor ? 'the floor handshake' : 'session_connected'} not seen within the time limit`);
     await settle(() => lastActivity);
     await Promise.all(pending);
 
-    const snapshot = await page.evaluate(() => {
+    const snapshot = await page.evaluate((source) => {
       const b = (window as any).__bench;
-      const core = performance.getEntriesByType('resource').find((e) => /\/install\/core\.js/.test(e.name)) as PerformanceResourceTiming | undefined;
+      const core = performance.getEntriesByType('resource').find((e) => new RegExp(source).test(e.name)) as PerformanceResourceTiming | undefined;
       return { marks: { ...b.marks }, longtasks: b.longtasks.length, loafs: b.loafs, timeOrigin: b.timeOrigin, coreResponseEnd: core?.responseEnd ?? null, coreStart: core?.startTime ?? null };
-    });
-    const launcherFrame = page.frames().find((f) => /\/widget\/launcher\.html/.test(f.url()));
+    }, script.source);
+    const launcherFrame = page.frames().find((f) => (floor ? /\/widget\/floor\.html/ : /\/widget\/launcher\.html/).test(f.url()));
     const launcherPaint: Record<string, number> = launcherFrame
       ? await launcherFrame.evaluate(() => Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, performance.timeOrigin + e.startTime]))).catch((err: Error) => {
           problems.push(`launcher frame not readable: ${err.message.split('\n')[0]}`);
@@ -198,8 +207,10 @@ async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap }: 
     // The first maximize: a real click on the launcher, until the composer accepts typing.
     phase = 'after';
     const launcher = page.locator(SURFACE_FRAME('launcher'));
-    const box = await launcher.boundingBox().catch(() => null);
-    if (!box) problems.push('no launcher iframe to click');
+    const box = floor ? null : await launcher.boundingBox().catch(() => null);
+    if (floor) {
+      /* the floor has no panel: nothing to click */
+    } else if (!box) problems.push('no launcher iframe to click');
     else {
       await page.evaluate(() => performance.mark('bench-click'));
       const clickAt = nowMs();
@@ -225,16 +236,16 @@ async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap }: 
     if (trace) {
       const events = (JSON.parse(trace.toString('utf8')).traceEvents ?? []) as TraceEvent[];
       const clickMark = events.find((e) => e.name === 'bench-click');
-      costBefore = mainThreadCost(events, CORE, clickMark ? { toTs: clickMark.ts } : undefined);
-      costTotal = mainThreadCost(events, CORE);
-      if (!costTotal) problems.push('core.js not found in the trace');
+      costBefore = mainThreadCost(events, script, clickMark ? { toTs: clickMark.ts } : undefined);
+      costTotal = mainThreadCost(events, script);
+      if (!costTotal) problems.push(`${floor ? 'the floor loader' : 'core.js'} not found in the trace`);
     }
     const end = await page.evaluate(() => {
       const b = (window as any).__bench;
       return { shifts: b.shifts as Array<{ value: number; hadRecentInput: boolean }> };
     });
     const cls = end.shifts.filter((s) => !s.hadRecentInput).reduce((n, s) => n + s.value, 0);
-    const widgetLoafs = snapshot.loafs.filter((l: { scripts: Array<{ url: string }> }) => l.scripts.some((s) => CORE.test(s.url))).length;
+    const widgetLoafs = snapshot.loafs.filter((l: { scripts: Array<{ url: string }> }) => l.scripts.some((s) => script.test(s.url))).length;
     return { times, before, after, wsFrames, costBefore, costTotal, longtasksBefore: snapshot.longtasks, widgetLoafs, cls, heapAfterInit, problems };
   } finally {
     await stopTrace().catch(() => null);
@@ -306,8 +317,10 @@ async function memoryRun(
 
 export async function hostRows(opts: StepOptions): Promise<Row[]> {
   const rows: Row[] = [];
-  const plainRuns = opts.quick ? 1 : 3;
-  const throttledRuns = opts.quick ? 1 : 2;
+  // Every timed figure is the median of at least five first visits (min–max in its note); the floor's runs
+  // alternate with ours, so both see the same load on a shared machine.
+  const plainRuns = opts.quick ? 1 : 5;
+  const throttledRuns = opts.quick ? 1 : 5;
   const cycles = opts.quick ? 10 : 50;
   /** destroy/init cycles before the judged heap figure starts (a multiple of 10). */
   const warmup = 10;
@@ -318,8 +331,11 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
   if (!existsSync('dist/install/core.js')) {
     return [unavailableRow({ section: 'host', key: 'host.scripting', label: 'host-page scripting from core.js', unit: 'ms', budget: scriptBudget }, 'dist/install/core.js not built')];
   }
-  const server = await startServerProcess({ maxSeconds: 280 });
-  const host = await startHostServer(server.url);
+  const load = { start: loadavg(), end: [] as number[] };
+  const server = await startServerProcess({ maxSeconds: 580 });
+  const floorServer = await startFloorServer();
+  const host = await startHostServer(server.url, floorServer.origin);
+  const floorRuns: RunResult[] = [];
   const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: launchArgs, headless: true });
   try {
     log('host', `host page ${host.origin}, widget server ${server.url}`);
@@ -333,9 +349,14 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
         const r = await oneRun(browser, host.origin, { throttle: set.throttle, heap: set.throttle === 1 });
         log('host', `run ${set.section} #${i + 1}: ${JSON.stringify(r.times)}${r.problems.length ? ' problems: ' + r.problems.join(' | ') : ''}`);
         set.runs.push(r);
+        if (set.throttle > 1) continue;
+        const f = await oneRun(browser, host.origin, { throttle: 1, heap: false, floor: true });
+        log('host', `run floor #${i + 1}: ${JSON.stringify(f.times)}${f.problems.length ? ' problems: ' + f.problems.join(' | ') : ''}`);
+        floorRuns.push(f);
       }
     }
     for (const { section, runs } of sets) rows.push(...runRows(section, runs, { scriptBudget, longTaskBudget, clsBudget, scriptAnchor }));
+    rows.push(...floorRowsOf(sets[0].runs, floorRuns));
 
     try {
       const m = await memoryRun(browser, host.origin, cycles, warmup);
@@ -354,7 +375,7 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
       const split = k
         ? `; heap snapshots, first init -> after ${cycles} cycles: compiled code and feedback ${signedKb(k.after.code - k.init.code)}, hidden classes ${signedKb(k.after.shapes - k.init.shapes)}, all other JS objects ${signedKb(k.after.objects - k.init.objects)}`
         : '';
-      rows.push({ section: 'host', key: 'host.heap.widget', label: 'host JS heap added by the widget after init', value: m.afterInit - m.baseline, unit: 'B', note: `page without widget ${kb(m.baseline)} KB, with ${kb(m.afterInit)} KB (both with the bench's instrumentation and Playwright's injected script)` });
+      rows.push({ section: 'host', key: 'host.heap.widget', label: 'host JS heap added by the widget after init', value: m.afterInit - m.baseline, unit: 'B', budget: { max: 500 * KB, kind: 'report', label: '≤ 500 KB' }, note: `page without widget ${kb(m.baseline)} KB, with ${kb(m.afterInit)} KB (both with the bench's instrumentation and Playwright's injected script)` });
       rows.push({
         section: 'host',
         key: 'host.heap.cycles_growth',
@@ -378,9 +399,58 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
   } finally {
     await browser.close().catch(() => {});
     await host.close();
+    await floorServer.close();
     await server.stop();
   }
+  load.end = loadavg();
+  const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+  rows.push({ section: 'host', key: 'host.load_average', label: 'load average (1 min) when the host step started', value: load.start[0], unit: 'load', note: `1/5/15 min at the start ${la(load.start)}, at the end ${la(load.end)}; ${cpus().length} CPUs shared with whatever else runs` });
   return rows;
+}
+
+/**
+ * The floor (a hand-written one-iframe, one-handshake loader on the same host page, runs alternating with
+ * ours) and our figures as ratios to it: how far the widget is from the physical limit of the approach.
+ */
+function floorRowsOf(ours: RunResult[], floor: RunResult[]): Row[] {
+  const rows: Row[] = [];
+  const section: Section = 'host';
+  const s = (runs: RunResult[], f: (r: RunResult) => number | null | undefined, unit: Row['unit']) => spread(runs.map(f), unit);
+  const scripting = (r: RunResult) => r.costBefore?.scriptingCpuMs ?? r.costBefore?.scriptingMs;
+  const bytes = (r: RunResult) => sumBytes(r.before, (x) => x.transfer);
+  const gzipBytes = (r: RunResult) => sumBytes(r.before, (x) => x.gzip);
+  const requests = (r: RunResult) => sumBytes(r.before, (x) => x.requests);
+  const painted = (r: RunResult) => r.times.launcherPainted;
+  const pairs: Array<[string, string, (r: RunResult) => number | null | undefined, Row['unit']]> = [
+    ['scripting', 'host-page scripting (main-thread CPU) until interaction', scripting, 'ms'],
+    ['launcher_painted', 'loader start -> launcher painted', painted, 'ms'],
+    ['bytes', 'bytes downloaded before interaction (over the wire)', bytes, 'B'],
+    ['bytes_gzip', 'bytes downloaded before interaction (gzip -9 of the bodies)', gzipBytes, 'B'],
+    ['requests', 'requests before interaction', requests, 'count'],
+  ];
+  for (const [key, label, f, unit] of pairs) {
+    const fl = s(floor, f, unit);
+    const us = s(ours, f, unit);
+    rows.push(fl.median === null ? unavailableRow({ section, key: `host.floor.${key}`, label: `FLOOR: ${label}`, unit }, 'no floor run measured it') : { section, key: `host.floor.${key}`, label: `FLOOR: ${label}`, value: fl.median, unit, note: fl.note });
+    if (key === 'requests' || key === 'bytes_gzip') continue;
+    const ratio = fl.median && us.median !== null ? us.median / fl.median : null;
+    const row = { section, key: `host.vs_floor.${key}`, label: `ours / floor: ${label}`, unit: 'times' as const, note: `ours ${us.median === null ? '—' : formatValue(us.median, unit)} / floor ${fl.median === null ? '—' : formatValue(fl.median, unit)} (medians)` };
+    rows.push(ratio === null ? unavailableRow(row, 'a median is missing') : { ...row, value: ratio });
+  }
+  return rows;
+}
+
+/** Median with min–max and the count, for a note: `median of 5 runs, min–max a – b`. */
+function spread(xs: Array<number | null | undefined>, unit?: Row['unit']): { median: number | null; note: string } {
+  const ok = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  const m = median(ok);
+  if (m === null) return { median: null, note: 'no run measured it' };
+  const f = (x: number) => (unit ? formatValue(x, unit) : fmt(x));
+  return { median: m, note: `median of ${ok.length} run${ok.length > 1 ? 's' : ''}${ok.length < xs.length ? ` (${xs.length - ok.length} without a figure)` : ''}, min–max ${f(Math.min(...ok))} – ${f(Math.max(...ok))}` };
+}
+
+function sumBytes(bs: BytesBySurface, f: (x: Bytes) => number): number {
+  return Object.entries(bs).reduce((n, [key, x]) => n + (key === 'host page (not widget)' ? 0 : f(x)), 0);
 }
 
 function runRows(section: Section, runs: RunResult[], b: { scriptBudget: Row['budget']; longTaskBudget: Row['budget']; clsBudget: Row['budget']; scriptAnchor: string }): Row[] {
@@ -391,7 +461,8 @@ function runRows(section: Section, runs: RunResult[], b: { scriptBudget: Row['bu
     const xs = runs.map(f).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
     return xs.length ? Math.max(...xs) : null;
   };
-  const n = `median of ${runs.length} run${runs.length > 1 ? 's' : ''}`;
+  /** The note of a median figure: its count and min–max. */
+  const spreadOf = (f: (r: RunResult) => number | null | undefined, unit: Row['unit'] = 'ms') => spread(runs.map(f), unit).note;
   const problems = [...new Set(runs.flatMap((r) => r.problems))];
   const missing = (why: string) => `${why}${problems.length ? ': ' + problems.slice(0, 2).join(' | ') : ''}`;
   const push = (row: Omit<Row, 'value'> & { value: number | null }, whyMissing = 'not measured') => rows.push(row.value === null ? unavailableRow(row, missing(whyMissing)) : row);
@@ -408,15 +479,16 @@ function runRows(section: Section, runs: RunResult[], b: { scriptBudget: Row['bu
     unit: 'ms',
     budget: plain ? b.scriptBudget : undefined,
     anchor: plain ? b.scriptAnchor : undefined,
-    note: `${n}; wall ${fmt(med((r) => r.costBefore?.scriptingMs))} ms, CPU ${fmt(med((r) => r.costBefore?.scriptingCpuMs))} ms in ${fmt(med((r) => r.costBefore?.tasks), 0)} tasks; with the first maximize: wall ${fmt(med((r) => r.costTotal?.scriptingMs))} / CPU ${fmt(med((r) => r.costTotal?.scriptingCpuMs))} ms; biggest tasks: ${topTasks(runs[0])}`,
+    note: `${spreadOf((r) => (plain ? r.costBefore?.scriptingCpuMs ?? r.costBefore?.scriptingMs : r.costBefore?.scriptingMs))}; wall ${fmt(med((r) => r.costBefore?.scriptingMs))} ms, CPU ${fmt(med((r) => r.costBefore?.scriptingCpuMs))} ms in ${fmt(med((r) => r.costBefore?.tasks), 0)} tasks; with the first maximize: wall ${fmt(med((r) => r.costTotal?.scriptingMs))} / CPU ${fmt(med((r) => r.costTotal?.scriptingCpuMs))} ms; biggest tasks: ${topTasks(runs[0])}`,
   });
   push({ section, key: `${k}.longest_task`, label: 'longest host task from core.js (wall)', value: worst((r) => r.costTotal?.longestTaskMs), unit: 'ms', note: `worst of ${runs.length}; CPU of the biggest: ${runs.map((r) => fmt(r.costTotal?.top[0]?.cpuMs)).join('/')} ms; longest task of any origin ${fmt(worst((r) => r.costTotal?.longestAnyTaskMs))} ms` });
   push({ section, key: `${k}.long_tasks`, label: 'host long tasks (≥ 50 ms wall) from core.js', value: worst((r) => r.costTotal?.longTasks), unit: 'count', budget: plain ? b.longTaskBudget : undefined, note: `worst of ${runs.length}; Long Tasks API saw ${fmt(worst((r) => r.longtasksBefore), 0)} long task(s) of any origin before the click; LoAF: ${fmt(worst((r) => r.widgetLoafs), 0)} long animation frame(s) with core.js scripts` });
   push({ section, key: `${k}.cls`, label: 'layout shift caused by the widget (CLS)', value: worst((r) => r.cls), unit: 'ratio', budget: b.clsBudget, note: `worst of ${runs.length}` });
-  const t = (name: string, label: string, note?: string) => push({ section, key: `${k}.time.${name}`, label, value: med((r) => r.times[name]), unit: 'ms', note: [n, note].filter(Boolean).join('; ') });
+  const t = (name: string, label: string, note?: string, budget?: Row['budget']) =>
+    push({ section, key: `${k}.time.${name}`, label, value: med((r) => r.times[name]), unit: 'ms', budget, note: [spreadOf((r) => r.times[name]), note].filter(Boolean).join('; ') });
   t('coreEvaluated', 'core.js start -> evaluated', 'start = core.js response end (an async script runs as soon as it arrives)');
   t('initialized', 'core.js start -> initialized');
-  t('launcherPainted', 'core.js start -> launcher painted', 'first contentful paint of the launcher document (its own Paint Timing), else its load event + 2 host frames');
+  t('launcherPainted', 'core.js start -> launcher painted', 'first contentful paint of the launcher document (its own Paint Timing), else its load event + 2 host frames', plain ? { max: 150, kind: 'report', label: '≤ 150 ms (median, loopback)' } : undefined);
   t('bridgeReady', 'core.js start -> bridge_ready');
   t('sessionConnected', 'core.js start -> session_connected');
   t('clickToReady', 'click on launcher -> panel ready for typing', 'real mouse click; ready = panel iframe visible and its composer editable (polled per frame, +~1 frame)');
@@ -431,8 +503,8 @@ function runRows(section: Section, runs: RunResult[], b: { scriptBudget: Row['bu
     if (!x) continue;
     rows.push({ section, key: `host.bytes.before.${s}`, label: `downloaded before interaction: ${s}`, value: x.transfer, unit: 'B', note: `${x.requests} request(s); gzip -9 of the bodies ${kb(x.gzip)}; the value is what went over the wire (the server sends brotli or gzip)` });
   }
-  rows.push({ section, key: 'host.bytes.before.total', label: 'widget bytes downloaded before interaction (all surfaces)', value: total(r0.before, (x) => x.transfer), unit: 'B', anchor: "Crisp's first load ~130 KB; Zendesk 628 KB on first open", note: `gzip -9 of the same bodies ${kb(total(r0.before, (x) => x.gzip))}; WebSocket frames not included` });
-  rows.push({ section, key: 'host.requests.before', label: 'widget requests before interaction', value: total(r0.before, (x) => x.requests), unit: 'count', anchor: 'Zendesk: 36 requests on first open' });
+  rows.push({ section, key: 'host.bytes.before.total', label: 'widget bytes downloaded before interaction (all surfaces)', value: total(r0.before, (x) => x.transfer), unit: 'B', budget: { max: 24 * 1024, kind: 'report', label: '≤ 24 KB' }, anchor: "Crisp's first load ~130 KB; Zendesk 628 KB on first open", note: `gzip -9 of the same bodies ${kb(total(r0.before, (x) => x.gzip))}; WebSocket frames not included` });
+  rows.push({ section, key: 'host.requests.before', label: 'widget requests before interaction (core.js included)', value: total(r0.before, (x) => x.requests), unit: 'count', budget: { max: 8, kind: 'report', label: '≤ 8' }, anchor: 'Zendesk: 36 requests on first open', note: `first run (bytes and requests do not depend on timing); ${Object.entries(r0.before).filter(([key]) => key !== 'host page (not widget)').map(([key, x]) => `${key} ${x.requests}`).join(', ')}` });
   for (const s of surfaces) {
     const x = r0.after[s];
     if (!x) continue;

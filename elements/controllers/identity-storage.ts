@@ -1,4 +1,3 @@
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import type { IdentityClue } from '../../src/shared/wire-protocol.js';
 import type { StorageMode } from '../../src/host/config.js';
 import { readIdentity, writeIdentity } from '../../src/host/identity-storage.js';
@@ -6,15 +5,12 @@ import { readIdentity, writeIdentity } from '../../src/host/identity-storage.js'
 /**
  * The visitor's first-party identity clue (see src/host/identity-storage.ts) for the widget's app and
  * storage mode, bound by `use()` when the widget boots and whenever the page changes `storage`
- * (a visitor withdrawing consent: `none` stops every write at once). It holds no listener or
- * timer, so there is nothing to undo when the host leaves the document (a moved widget keeps it).
+ * (a visitor withdrawing consent: `none` stops every write at once). Not registered with the host
+ * as a reactive controller: it holds no listener or timer, so the host's connection and removal
+ * have nothing to start or undo (a moved widget keeps it), and core.js carries no hooks for it.
  */
-export class IdentityStorageController implements ReactiveController {
+export class IdentityStorageController {
   private _app?: { appid: string; mode: StorageMode };
-
-  constructor(host: ReactiveControllerHost) {
-    host.addController(this);
-  }
 
   use(appid: string, mode: StorageMode): void {
     this._app = { appid, mode };
@@ -26,9 +22,5 @@ export class IdentityStorageController implements ReactiveController {
 
   write(clue: IdentityClue): void {
     if (this._app) writeIdentity(this._app.appid, clue, this._app.mode);
-  }
-
-  hostDisconnected(): void {
-    // nothing to undo: no listener, no timer (see above)
   }
 }

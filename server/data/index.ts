@@ -14,6 +14,7 @@ import { Messages } from './messages.js';
 import { Search } from './search.js';
 import { Settings } from './settings.js';
 import { Visitors } from './visitors.js';
+import { VisitTrail } from './visit-trail.js';
 
 export class Data {
   readonly cache: DataCache;
@@ -25,6 +26,7 @@ export class Data {
   readonly messages: Messages;
   readonly search: Search;
   readonly cannedReplies: CannedReplies;
+  readonly visitTrail: VisitTrail;
 
   /** `cacheClock`: the cache's TTL clock (default Date.now). */
   constructor(
@@ -40,5 +42,6 @@ export class Data {
     this.messages = new Messages(store);
     this.search = new Search(store);
     this.cannedReplies = new CannedReplies(store);
+    this.visitTrail = new VisitTrail(store);
   }
 }

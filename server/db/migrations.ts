@@ -77,6 +77,7 @@ export const MIGRATIONS: readonly string[] = [
    */ `
   ALTER TABLE agents ADD COLUMN revoked_at timestamptz;
   `,
+  /* 3: agent accounts (agents-auth branch) */ ``,
   /*
    * 4: the inbox. A conversation is open or resolved (when, by whom), and
    * assigned to one agent or to nobody; a visitor's new message reopens it
@@ -109,6 +110,27 @@ export const MIGRATIONS: readonly string[] = [
     updated_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (appid, shortcut)
   );
+  `,
+  /*
+   * 5: visitor context. The visitor's environment (browser, OS, time zone, screen: optional, reported by the
+   * panel once per session), when it was last seen and when its current visit started; and the visit trail, one
+   * row per page the visitor went to, the newest VISIT_TRAIL_MAX kept per visitor (trimmed in the transaction
+   * that adds one, server/data/visit-trail.ts).
+   */ `
+  ALTER TABLE visitors ADD COLUMN browser text;
+  ALTER TABLE visitors ADD COLUMN os text;
+  ALTER TABLE visitors ADD COLUMN time_zone text;
+  ALTER TABLE visitors ADD COLUMN screen text;
+  ALTER TABLE visitors ADD COLUMN last_seen_at timestamptz;
+  ALTER TABLE visitors ADD COLUMN visit_started_at timestamptz;
+  CREATE TABLE visitor_pages (
+    id bigserial PRIMARY KEY,
+    visitor_id bigint NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    url text NOT NULL,
+    title text NOT NULL DEFAULT '',
+    viewed_at timestamptz NOT NULL
+  );
+  CREATE INDEX visitor_pages_visitor ON visitor_pages (visitor_id, id DESC);
   `,
 ];
 

@@ -1,6 +1,6 @@
 /** The JSON API under /v1 (see src/shared/wire-protocol.ts for every shape). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BootstrapResponse, MessagesResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
+import type { BootstrapResponse, MessagesResponse, VisitorContextResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
 import { LIMITS } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin } from '../domains.js';
@@ -41,6 +41,8 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'GET', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentMessages) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentReply) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/read', handler: asAgent(agentRead) },
+  { method: 'GET', pattern: '/v1/agent/conversations/:id/context', handler: asAgent(visitorContext) },
+  { method: 'GET', pattern: '/v1/agent/visitors/:uid/context', handler: asAgent(visitorContext) },
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/ban', handler: asAgent(banVisitor) },
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/revoke', handler: asAgent(revokeVisitor) },
   // The inbox (views, assignment, resolve, search, canned replies): inbox-api.ts.
@@ -223,6 +225,17 @@ async function agentRead(call: ApiCall & { agent: AgentRow }): Promise<void> {
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return sendError(call.res, 400, 'malformed', 'seq must be a non-negative integer');
   const agentReadSeq = await call.ctx.data.conversations.markRead(conv.id, 'agent', storableSeq(seq));
   return sendJson(call.res, 200, { ok: true, agentReadSeq });
+}
+
+/**
+ * GET /v1/agent/visitors/:uid/context or /v1/agent/conversations/:id/context: the visitor context of the side
+ * panel (src/shared/visitor-context.ts). Another app's visitor is as unknown as one that does not exist (404).
+ */
+async function visitorContext({ ctx, res, params, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
+  const context = await ctx.data.visitTrail.context(params.uid !== undefined ? { visitorUid: params.uid } : { conversationId: params.id! }, ctx.hub.visitorOnline);
+  if (!context || !canSee(agent, context.appid)) return sendError(res, 404, 'not_found', params.uid !== undefined ? 'no such visitor' : 'no such conversation');
+  const answer: VisitorContextResponse = { ok: true, context };
+  return sendJson(res, 200, answer);
 }
 
 // Moderation: POST /v1/agent/visitors/:uid/ban {banned?: boolean}, POST /v1/agent/visitors/:uid/revoke

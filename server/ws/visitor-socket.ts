@@ -14,6 +14,8 @@ import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../sto
 import { sendFrame, sendText } from './send.js';
 import { SocketSession } from './socket-session.js';
 import { logFailure } from '../failure-log.js';
+import { checkPageView, cleanEnvironment } from '../../src/shared/visitor-context.js';
+import type { TrailVisitor } from '../data/visit-trail.js';
 
 /** The longest delay setTimeout honours (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -35,6 +37,11 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
   /** Highest seq this socket has said it read: a lower or equal one changes nothing. */
   private readSeq = 0;
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The authenticated visitor, for its page reports and environment. */
+  private visitor: TrailVisitor | null = null;
+  /** This socket's page reports (the host sends at most one a second). */
+  private readonly pages = this.ctx.limits.socketPages();
+  private envStored = false;
   /** Frames are handled one at a time, in order, so acks keep the send order. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -90,6 +97,19 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
       case 'typing':
         if (typeof frame.typing !== 'boolean') return this.refuse('malformed', 'typing must be a boolean');
         return ctx.typing.offer({ kind: 'typing', conversationId: conn.conversationId, from: 'visitor', typing: frame.typing, appid: conn.appid });
+      case 'page': {
+        if (!this.pages.take()) return this.refuse('rate_limited', 'too many page reports; slow down');
+        const page = checkPageView(frame);
+        if (typeof page === 'string') return this.refuse('malformed', `page: ${page}`);
+        await ctx.data.visitTrail.record(this.visitor!, page, new Date());
+        return;
+      }
+      case 'env': {
+        // Once per socket is all the widget sends (once per session, in fact): more is a client gone wrong.
+        if (this.envStored) return this.refuse('malformed', 'env was already sent on this socket');
+        this.envStored = true;
+        return ctx.data.visitTrail.setEnvironment(this.visitor!.id, cleanEnvironment(frame));
+      }
       case 'read': {
         if (!Number.isSafeInteger(frame.seq) || frame.seq < 0) return this.refuse('malformed', 'read.seq must be a non-negative integer');
         const seq = storableSeq(frame.seq);
@@ -119,6 +139,7 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
     const conversationId = conv!.id;
     const lastSeq = resumed && Number.isSafeInteger(frame.lastSeq) && frame.lastSeq! > 0 ? storableSeq(frame.lastSeq!) : 0;
 
+    this.visitor = { id: visitor.id, uid: visitor.uid, appid: app.appid };
     const conn = new VisitorDelivery(ctx, ws, { visitorUid: visitor.uid, appid: app.appid, conversationId }, lastSeq);
     this.conn = conn;
     // Register before reading history, so nothing committed meanwhile is missed.

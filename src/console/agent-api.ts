@@ -10,7 +10,9 @@ import type {
   SearchResponse,
   SearchResult,
   TeammateView,
+  VisitorContextResponse,
 } from '../shared/wire-protocol.js';
+import type { VisitorContext } from '../shared/visitor-context.js';
 import { AGENT_SERVER_TYPES, parseFrame } from '../shared/wire-protocol.js';
 import { backoffDelay, type BackoffOptions } from '../shared/backoff.js';
 
@@ -51,6 +53,11 @@ export class AgentApi {
 
   async send(id: string, text: string, clientId: string): Promise<MessageView> {
     return (await this.call<{ ok: true; message: MessageView }>(`/v1/agent/conversations/${encodeURIComponent(id)}/messages`, { method: 'POST', body: { text, clientId } })).message;
+  }
+
+  /** The visitor context of the side panel (<twt-visitor-context>). */
+  async visitorContext(visitorUid: string): Promise<VisitorContext> {
+    return (await this.call<VisitorContextResponse>(`/v1/agent/visitors/${encodeURIComponent(visitorUid)}/context`)).context;
   }
 
   async markRead(id: string, seq: number): Promise<void> {

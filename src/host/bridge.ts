@@ -196,7 +196,7 @@ export class HostBridge implements ReactiveController {
         const p = this._pending.get(id);
         if (!p || p.surface !== surface || typeof m.ok !== 'boolean') return;
         if (m.ok) this._settle(id, null, m.value);
-        else this._settle(id, new WidgetError(typeof m.reason === 'string' ? m.reason : 'refused', typeof m.message === 'string' ? m.message : `refused by ${surface}`));
+        else this._settle(id, new WidgetError(stringOr(m.reason, 'refused'), stringOr(m.message, `refused by ${surface}`)));
       } else if (m.type === 'event') {
         const name = m.name as SurfaceEventName;
         const payload = eventPayload(name, m.payload, surface); // null: not an event this surface sends, or malformed
@@ -220,6 +220,9 @@ export const BOOTSTRAP_TIMEOUT_MS = 15000;
  * preflight; no credentials. Resolves with the app info, or with the
  * `bootstrap_failed` payload on refusal, network error or timeout.
  */
+/** v when it is a string (a field of a message from elsewhere), else the fallback. */
+const stringOr = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+
 export async function requestBootstrap(origin: string, appid: string, signal: AbortSignal, timeoutMs = BOOTSTRAP_TIMEOUT_MS): Promise<{ app: AppInfo } | { failed: BootstrapFailedPayload }> {
   const fail = (reason: string, message: string) => ({ failed: { reason, source: 'bootstrap', mode: 'embedded' as const, message } });
   const timeout = new AbortController();
@@ -239,11 +242,9 @@ export async function requestBootstrap(origin: string, appid: string, signal: Ab
     const app = body && body.ok === true && typeof body.app === 'object' && body.app ? (body.app as Record<string, unknown>) : null;
     if (res.ok && app) {
       // Our own server's answer (it serves this script too): typed, not distrusted.
-      const s = (v: unknown) => (typeof v === 'string' ? v : '');
-      return { app: { appid, name: s(app.name), greeting: s(app.greeting) } };
+      return { app: { appid, name: stringOr(app.name, ''), greeting: stringOr(app.greeting, '') } };
     }
-    const reason = body && typeof body.reason === 'string' ? body.reason : 'invalid_bootstrap';
-    return fail(reason, body && typeof body.message === 'string' ? body.message : `HTTP ${res.status}`);
+    return fail(stringOr(body?.reason, 'invalid_bootstrap'), stringOr(body?.message, `HTTP ${res.status}`));
   } catch (e) {
     if (signal.aborted) throw e;
     return timeout.signal.aborted ? fail('timeout', `no bootstrap answer in ${timeoutMs} ms`) : fail('invalid_bootstrap', `bootstrap failed: ${e}`);

@@ -34,6 +34,10 @@ export interface WidgetConfig {
   profile: VisitorProfile;
   /** Present only when all three signature fields are. */
   login?: LoginTriple;
+  /** Report page views to the panel (src/host/page-tracker.ts). */
+  trackPages: boolean;
+  /** Keep the query and fragment of reported URLs. */
+  trackPageQuery: boolean;
 }
 
 export interface ConfigResult {
@@ -99,13 +103,15 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     warn(key, oneOfText(values), v, `using "${fallback}"`);
     return fallback as T;
   };
-  const bool = (key: string): boolean => {
+  const bool = (key: ConfigKey): boolean => {
+    const fallback = !!field(key).on;
     const v = get(key);
-    if (v === undefined || typeof v === 'boolean') return v === true;
+    if (v === undefined) return fallback;
+    if (typeof v === 'boolean') return v;
     if (v === '' || v === 'true') return true;
     if (v === 'false') return false;
-    warn(key, 'a boolean', v, 'using false');
-    return false;
+    warn(key, 'a boolean', v, `using ${fallback}`);
+    return fallback;
   };
   const num = (key: ConfigKey): number | null => {
     const { min = -Infinity, max = Infinity } = field(key);
@@ -159,9 +165,8 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
   // icon (as in the legacy __twt__config): the launcher's image; a longer string is a truncated one
   let icon = '';
   const rawIcon = text('icon');
-  const ICON_MAX = CONFIG_FIELDS.icon.max;
   if (rawIcon) {
-    if (rawIcon.length < ICON_MAX && isIconUrl(rawIcon)) icon = rawIcon;
+    if (rawIcon.length < CONFIG_FIELDS.icon.max && isIconUrl(rawIcon)) icon = rawIcon;
     else warn('icon', 'an http(s) or data:image URL', rawIcon, 'ignored');
   }
 
@@ -193,6 +198,8 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     icon,
     profile,
     login,
+    trackPages: bool('trackPages'),
+    trackPageQuery: bool('trackPageQuery'),
   };
   return { config, warnings, error };
 }

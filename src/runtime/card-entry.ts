@@ -1,4 +1,4 @@
-/** Entry of the marketing card surface page (dist/widget/card-<hash>.js). */
+/** The marketing card surface's boot (dist/widget/card-entry-<hash>.js, imported by surface-entry.ts). */
 import { TwtCardApp } from './card-app.js';
 import { startSurface } from './start-surface.js';
 

@@ -1,85 +1,96 @@
 /**
  * The launcher surface: one button that asks the host to toggle the panel,
- * with an unread badge and a localized accessible label.
+ * with an unread badge and a localized accessible label. A plain custom
+ * element, without lit: it paints as soon as its script runs, and the
+ * launcher's first load carries no UI library (lit is loaded by the chat UI
+ * and the card only).
  */
-import { html, css, LitElement, type PropertyValues } from 'lit';
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import { msg, str, LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ViewState } from '../shared/bridge-protocol.js';
 import type { SurfaceBridge } from './surface-bridge.js';
-import { baseStyles } from './styles.js';
-import { PageListeners } from './page-listeners.js';
-import { chatIcon, closeIcon } from './icons.js';
+import { BASE_CSS, sheet } from './tokens.js';
+import { iconElement, ICONS } from './icon-shapes.js';
 
-export class TwtLauncherApp extends LitElement {
-  static override properties = { view: { attribute: false }, bridge: { attribute: false }, icon: { attribute: false }, iconFailed: { state: true } };
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        display: flex;
-        align-items: center;
-        justify-content: center;
-        width: 100%;
-        height: 100vh;
-      }
-      button {
-        position: relative;
-        width: 56px;
-        height: 56px;
-        border: 0;
-        border-radius: 50%;
-        background: var(--twt-accent);
-        color: var(--twt-accent-fg);
-        display: grid;
-        place-items: center;
-        box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
-      }
-      /* The site's own launcher image (config icon) is the whole round button. */
-      button.custom {
-        padding: 0;
-        background: transparent;
-      }
-      .icon {
-        width: 100%;
-        height: 100%;
-        border-radius: 50%;
-        object-fit: cover;
-      }
-      .badge {
-        position: absolute;
-        top: -2px;
-        right: -2px;
-        min-width: 20px;
-        height: 20px;
-        padding: 0 5px;
-        box-sizing: border-box;
-        border-radius: 10px;
-        background: var(--twt-badge-bg);
-        color: var(--twt-badge-fg);
-        font-size: 12px;
-        font-weight: 700;
-        line-height: 20px;
-        text-align: center;
-      }
-    `,
-  ];
+const LAUNCHER_CSS = `
+:host{display:flex;align-items:center;justify-content:center;width:100%;height:100vh}
+button{position:relative;width:56px;height:56px;border:0;border-radius:50%;background:var(--twt-accent);color:var(--twt-accent-fg);display:grid;place-items:center;box-shadow:0 2px 8px rgb(0 0 0/.25)}
+button.custom{padding:0;background:transparent}
+.icon{width:100%;height:100%;border-radius:50%;object-fit:cover}
+.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:var(--twt-badge-bg);color:var(--twt-badge-fg);font-size:12px;font-weight:700;line-height:20px;text-align:center}`;
+/* ^ The site's own launcher image (config icon), `.custom`, is the whole round button. */
 
-  view: ViewState = { visibility: 'minimized', unreadCount: 0 };
-  bridge: SurfaceBridge | null = null;
-  /** The site's launcher image (boot `icon`, already checked); '' = our chat icon. */
-  icon = '';
+let styles: CSSStyleSheet | undefined;
+
+export class TwtLauncherApp extends HTMLElement {
+  private _view: ViewState = { visibility: 'minimized', unreadCount: 0 };
+  private _bridge: SurfaceBridge | null = null;
+  private _icon = '';
   /** The image did not load: our chat icon instead of a broken image. */
   private iconFailed = false;
+  private readonly button: HTMLButtonElement;
+  private readonly badge: HTMLSpanElement;
+  /** What the button shows now (`chat`, `close` or the image URL), and its node. */
+  private drawn = '';
+  private glyph: Element | null = null;
 
   constructor() {
     super();
-    updateWhenLocaleChanges(this);
-    new PageListeners(this, [
-      [window, 'focus', this.onWindowFocus],
-      [document, 'mousemove', this.onPointerOver],
-      [document.documentElement, 'mouseleave', this.onPointerLeave],
-    ]);
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [(styles ??= sheet(BASE_CSS + LAUNCHER_CSS))];
+    this.button = root.appendChild(document.createElement('button'));
+    this.button.type = 'button';
+    this.button.addEventListener('click', () => this._bridge?.emit('request_toggle', {}));
+    this.badge = document.createElement('span');
+    this.badge.className = 'badge';
+    this.badge.setAttribute('aria-hidden', 'true');
+    this.render();
   }
+
+  get view(): ViewState {
+    return this._view;
+  }
+  set view(v: ViewState) {
+    this._view = v;
+    this.render();
+  }
+  get bridge(): SurfaceBridge | null {
+    return this._bridge;
+  }
+  set bridge(b: SurfaceBridge | null) {
+    this._bridge = b;
+    // The pointer may already rest on the launcher when the bridge connects (a reloaded iframe).
+    if (b && document.documentElement.matches(':hover')) this.onPointerOver();
+  }
+  /** The site's launcher image (boot `icon`, already checked); '' = our chat icon. */
+  get icon(): string {
+    return this._icon;
+  }
+  set icon(url: string) {
+    this._icon = url;
+    this.render();
+  }
+  /** Rendering is synchronous; kept for callers written against lit elements. */
+  get updateComplete(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  connectedCallback(): void {
+    addEventListener('focus', this.onWindowFocus);
+    addEventListener(LOCALE_STATUS_EVENT, this.onLocale);
+    document.addEventListener('mousemove', this.onPointerOver);
+    document.documentElement.addEventListener('mouseleave', this.onPointerLeave);
+    this.render();
+  }
+
+  disconnectedCallback(): void {
+    removeEventListener('focus', this.onWindowFocus);
+    removeEventListener(LOCALE_STATUS_EVENT, this.onLocale);
+    document.removeEventListener('mousemove', this.onPointerOver);
+    document.documentElement.removeEventListener('mouseleave', this.onPointerLeave);
+  }
+
+  /** A new locale is loaded (@lit/localize's status event): the label follows. */
+  private readonly onLocale = (e: Event) => (e as CustomEvent<{ status: string }>).detail.status === 'ready' && this.render();
 
   /**
    * The host page relays these as mouseenter/mouseleave on our iframe where the browser does not fire
@@ -87,13 +98,8 @@ export class TwtLauncherApp extends LitElement {
    * mouseenter: Chrome never tells an out-of-process frame that the pointer left, so a return gives
    * this document no second mouseenter, only moves. The host drops repeats.
    */
-  private readonly onPointerOver = () => this.bridge?.emit('pointer_hover', { over: true });
-  private readonly onPointerLeave = () => this.bridge?.emit('pointer_hover', { over: false });
-
-  protected override updated(changed: PropertyValues<this>): void {
-    // The pointer may already rest on the launcher when the bridge connects (a reloaded iframe).
-    if (changed.has('bridge') && document.documentElement.matches(':hover')) this.onPointerOver();
-  }
+  private readonly onPointerOver = () => this._bridge?.emit('pointer_hover', { over: true });
+  private readonly onPointerLeave = () => this._bridge?.emit('pointer_hover', { over: false });
 
   /**
    * The host focuses this iframe when the panel closes (focus return). The
@@ -103,29 +109,46 @@ export class TwtLauncherApp extends LitElement {
   private readonly onWindowFocus = () => {
     // Focus may have moved on (e.g. to the panel) before this event ran: never take it back.
     if (!document.hasFocus()) return;
-    const button = this.renderRoot.querySelector('button');
-    if (button && this.shadowRoot?.activeElement !== button) button.focus();
+    if (this.shadowRoot!.activeElement !== this.button) this.button.focus();
   };
 
-  override render() {
-    const open = this.view.visibility === 'maximized';
-    const n = this.view.unreadCount;
-    const custom = !open && !!this.icon && !this.iconFailed;
-    return html`<button type="button" class=${custom ? 'custom' : ''} aria-label=${this.label()} aria-expanded=${open ? 'true' : 'false'} @click=${this.onClick}>
-      ${custom ? html`<img class="icon" src=${this.icon} alt="" @error=${() => (this.iconFailed = true)} />` : open ? closeIcon : chatIcon}
-      ${n > 0 ? html`<span class="badge" aria-hidden="true">${n > 99 ? '99+' : n}</span>` : ''}
-    </button>`;
+  private render() {
+    const open = this._view.visibility === 'maximized';
+    const n = this._view.unreadCount;
+    const custom = !open && !!this._icon && !this.iconFailed;
+    const b = this.button;
+    b.className = custom ? 'custom' : '';
+    b.setAttribute('aria-label', this.label());
+    b.setAttribute('aria-expanded', String(open));
+    const show = custom ? this._icon : open ? 'close' : 'chat';
+    if (show !== this.drawn) {
+      const glyph = custom ? this.image() : iconElement(open ? ICONS.close : ICONS.chat);
+      if (this.glyph) this.glyph.replaceWith(glyph);
+      else b.prepend(glyph);
+      [this.drawn, this.glyph] = [show, glyph];
+    }
+    this.badge.textContent = n > 99 ? '99+' : String(n);
+    if (n > 0) b.append(this.badge);
+    else this.badge.remove();
+  }
+
+  private image(): HTMLImageElement {
+    const img = document.createElement('img');
+    img.className = 'icon';
+    img.alt = '';
+    img.src = this._icon;
+    img.addEventListener('error', () => {
+      this.iconFailed = true;
+      this.render();
+    });
+    return img;
   }
 
   label(): string {
-    const n = this.view.unreadCount;
-    if (this.view.visibility === 'maximized') return msg('Close chat', { id: 'launcher.close' });
+    const n = this._view.unreadCount;
+    if (this._view.visibility === 'maximized') return msg('Close chat', { id: 'launcher.close' });
     if (n === 1) return msg('Open chat, 1 unread message', { id: 'launcher.unread.one' });
     if (n > 1) return msg(str`Open chat, ${n} unread messages`, { id: 'launcher.unread.other' });
     return msg('Open chat', { id: 'launcher.open' });
-  }
-
-  private onClick() {
-    this.bridge?.emit('request_toggle', {});
   }
 }

@@ -1,11 +1,13 @@
 /**
- * Entry of the panel surface page (dist/widget/panel-<hash>.js). Boot order: the
+ * The panel surface's boot (dist/widget/panel-entry-<hash>.js, imported by
+ * surface-entry.ts, the page's one script). Boot order: the
  * shell mounts, the handshake completes (handlers registered before the
  * hello), `runtime_mounted`, then the session boots and reports the rest of
  * the lifecycle. The chat UI loads on first maximize (panel-app.ts).
  */
 import { Refusal } from './refusal.js';
 import { parseLogin } from './surface-commands.js';
+import { checkPageView, type PageView } from '../shared/visitor-context.js';
 import { TwtPanelApp } from './panel-app.js';
 import { PanelSession } from './panel-session.js';
 import { startSurface } from './start-surface.js';
@@ -13,6 +15,8 @@ import { startSurface } from './start-surface.js';
 if (!customElements.get('twt-panel-app')) customElements.define('twt-panel-app', TwtPanelApp);
 const app = document.querySelector('twt-panel-app') as TwtPanelApp;
 let session: PanelSession | null = null;
+/** A page the host reported before the session existed. */
+let page: PageView | undefined;
 
 async function login(payload: unknown): Promise<void> {
   const { triple, profile } = parseLogin(payload);
@@ -20,10 +24,22 @@ async function login(payload: unknown): Promise<void> {
   await session.relogin(triple, profile); // a refused login rejects with its Refusal: the command's reason and message
 }
 
-startSurface(app, [['login', login]])
+/** Host command `page_view`: checked here (http(s) only, capped), forwarded by the session. */
+function pageView(payload: unknown): void {
+  const checked = checkPageView(payload);
+  if (typeof checked === 'string') throw new Refusal('invalid_payload', `page_view: ${checked}`);
+  page = checked;
+  session?.reportPage(checked);
+}
+
+startSurface(app, [
+  ['login', login],
+  ['page_view', pageView],
+])
   .then(({ bridge }) => {
     session = new PanelSession({ boot: bridge.boot, server: location.origin, emit: bridge.emit });
     app.session = session;
+    if (page) session.reportPage(page);
     window.addEventListener('pagehide', (e) => {
       // A real unload (not bfcache) ends the session cleanly.
       if (!e.persisted) session?.dispose();

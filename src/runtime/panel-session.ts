@@ -14,6 +14,8 @@ import { SessionApi, type FetchLike } from './session.js';
 import { Refusal } from './refusal.js';
 import { UnreadTracker } from './unread.js';
 import { backoffDelay } from '../shared/backoff.js';
+import type { PageView, VisitorEnvironment } from '../shared/visitor-context.js';
+import { visitorEnvironment } from './environment.js';
 
 export type Emit = <K extends SurfaceEventName>(name: K, payload: SurfaceEvents[K]) => void;
 
@@ -47,6 +49,8 @@ export interface PanelSessionOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   /** Waits before retrying a rate-limited session request (test double: records the delay). */
   sleep?: (ms: number) => Promise<void>;
+  /** The browser's environment for the agents (test double); default: environment.ts. */
+  environment?: () => VisitorEnvironment;
 }
 
 const BOOT_FAILURE_REASONS = ['domain_not_whitelisted', 'login_failed', 'invalid_bootstrap', 'timeout'];
@@ -62,6 +66,10 @@ export class PanelSession {
   private login: LoginTriple | undefined;
   private profile: VisitorProfile | undefined;
   private lastCard: string | undefined;
+  /** The host page the visitor is on (bridge command `page_view`), sent at every `ready` and when it changes. */
+  private page: PageView | undefined;
+  /** The environment went out on a socket: once per session is enough (the server keeps it). */
+  private envSent = false;
   private readonly listeners = new Set<(s: PanelState) => void>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private started: Promise<void> | undefined;
@@ -169,6 +177,16 @@ export class PanelSession {
     }
   }
 
+  /**
+   * Host command `page_view` (already checked): the visitor is on this page now. Sent at once when connected,
+   * else with the next `ready`; the same page twice in a row is sent once.
+   */
+  reportPage(page: PageView): void {
+    if (this.page && this.page.url === page.url && this.page.title === page.title) return;
+    this.page = page;
+    this.connection?.send({ type: 'page', ...page });
+  }
+
   /** The visitor is typing (the view calls this on input); stops by itself after 3 s. */
   typing(): void {
     if (this.typingTimer === undefined) this.connection?.send({ type: 'typing', typing: true });
@@ -220,15 +238,12 @@ export class PanelSession {
     this.adoptSession(session);
     const v = session.visitor;
     this.o.emit('visitor_auth_ready', { bs: v.bs, bs_mm: v.bs_mm, fk_id: v.fkid, fkid: v.fkid, hasToken: true, source: v.source, visitorUid: v.visitorUid });
-    try {
-      const { conversations } = await this.api.conversations(this.token);
-      const current = conversations[0];
-      if (current) {
-        this.conversation.id = current.id;
-        this.unread.markRead(current.visitorReadSeq);
-      }
-    } catch {
-      // The socket's `ready` frame carries the same facts; the list is only a head start.
+    // The session answer lists the conversations (no request of its own at boot); the socket's `ready` frame
+    // carries the same facts, so an answer without the list (an older server) only loses the head start.
+    const current = Array.isArray(session.conversations) ? session.conversations[0] : undefined;
+    if (current) {
+      this.conversation.id = current.id;
+      this.unread.markRead(current.visitorReadSeq);
     }
     this.update({ phase: 'active', visitorReadSeq: this.unread.visitorReadSeq });
     this.o.emit('runtime_activated', {});
@@ -287,6 +302,9 @@ export class PanelSession {
         if (this.unread.visitorReadSeq > f.visitorReadSeq) this.connection?.send({ type: 'read', seq: this.unread.visitorReadSeq });
         this.update({ agentsOnline: f.agentsOnline, visitorReadSeq: this.unread.visitorReadSeq });
         for (const e of this.outbox.sendable()) this.connection?.send({ type: 'send', clientId: e.clientId, text: e.text });
+        // The agents' context: where the visitor is now (the server keeps one row per page change), and once, the environment.
+        if (!this.envSent) this.envSent = !!this.connection?.send({ type: 'env', ...(this.o.environment ?? visitorEnvironment)() });
+        if (this.page) this.connection?.send({ type: 'page', ...this.page });
         break;
       }
       case 'message':

@@ -75,6 +75,18 @@ describe('PanelSession with a fake server', () => {
     p.s.dispose();
   });
 
+  it('boots from the session answer alone: its conversation list names the socket\'s conversation, no other request', async () => {
+    const conv = { id: 'c9', lastSeq: 4, visitorReadSeq: 3, unread: 1, lastMessage: null, updatedAt: new Date().toISOString() };
+    const p = panel({ session: () => ({ status: 200, body: sessionAnswer({ conversations: [conv] }) }) });
+    await p.s.start();
+    await until(() => FakeWebSocket.instances.length > 0);
+    FakeWebSocket.latest.open();
+    await until(() => FakeWebSocket.latest.sent.length > 0);
+    expect(FakeWebSocket.latest.sent[0]).to.include({ type: 'auth', conversationId: 'c9' });
+    expect(p.calls.map((c) => new URL(c.url).pathname)).to.deep.equal(['/v1/visitor/session']);
+    p.s.dispose();
+  });
+
   it('a panel disposed while its session request is out (its document unloading) reports nothing and opens no socket', async () => {
     for (const answer of [{ status: 503, body: { ok: false, reason: 'internal', message: 'cut off' } }, undefined]) {
       FakeWebSocket.reset();
@@ -169,7 +181,7 @@ describe('PanelSession with a fake server', () => {
     await until(() => FakeWebSocket.instances.length === 2);
     expect(p.calls.filter((c) => c.url.endsWith('/v1/visitor/session'))).to.have.length(2);
     // The refresh presents the visitor's clue from the first session.
-    expect(JSON.parse(String(p.calls[2].init!.body)).clue).to.deep.equal({ bs: 'bs1', bs_mm: 'mm1', fk_id: 'fk1' });
+    expect(JSON.parse(String(p.calls.filter((c) => c.url.endsWith('/v1/visitor/session'))[1].init!.body)).clue).to.deep.equal({ bs: 'bs1', bs_mm: 'mm1', fk_id: 'fk1' });
     ws = FakeWebSocket.latest;
     ws.open();
     expect(ws.sent[0].token).to.not.equal(firstToken);

@@ -1,13 +1,12 @@
 /**
  * The panel's HTTP calls to the widget server: create or resume the visitor
- * session (which also yields a fresh token from the identity clue), and read
- * the conversation list and messages. Tokens travel only in the request body
+ * session (which also yields a fresh token from the identity clue, and lists
+ * the visitor's conversations), and read messages. Tokens travel only in the request body
  * or the Authorization header.
  */
 import type {
   ErrorBody,
   MessagesResponse,
-  VisitorConversationsResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from '../shared/wire-protocol.js';
@@ -37,12 +36,6 @@ export class SessionApi {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(req),
     }, (b) => typeof b.token === 'string' && typeof b.visitor === 'object' && b.visitor !== null);
-  }
-
-  conversations(token: string): Promise<VisitorConversationsResponse> {
-    return this.request<VisitorConversationsResponse>('/v1/visitor/conversations', {
-      headers: { authorization: `Bearer ${token}` },
-    }, (b) => Array.isArray(b.conversations));
   }
 
   messages(token: string, conversationId: string, after: number, limit = 200): Promise<MessagesResponse> {

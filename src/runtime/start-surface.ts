@@ -8,7 +8,7 @@ import { connectSurface, readFragment, type CommandHandler, type SurfaceBridge }
 import type { HostCommandName } from '../shared/bridge-protocol.js';
 import { applyLocale, setupLocalization } from './localization.js';
 import { commonHandlers } from './surface-commands.js';
-import { installTokens } from './styles.js';
+import { installTokens } from './tokens.js';
 import { ThemeController } from './theme.js';
 
 export interface SurfaceApp extends HTMLElement {

@@ -1,90 +1,11 @@
 /**
- * Colour tokens and shared styles of the surfaces. Tokens are custom
- * properties on `html[data-theme]` (set by ThemeController); they inherit into
- * every shadow root. Pairs were chosen for WCAG AA (4.5:1 for text) in both
- * themes: see the contrast test in styles.test.ts.
+ * The shared styles of the lit surface elements (the card, the chat view):
+ * the tokens and base rules of tokens.ts, as lit CSS.
  */
-import { css } from 'lit';
+import { unsafeCSS } from 'lit';
+import { BASE_CSS } from './tokens.js';
 
-export const LIGHT = {
-  bg: '#ffffff',
-  fg: '#1f2937',
-  muted: '#4b5563',
-  surface: '#f3f4f6',
-  border: '#9ca3af',
-  accent: '#1d4ed8',
-  accentFg: '#ffffff',
-  link: '#1d4ed8',
-  danger: '#b91c1c',
-  bannerBg: '#fef3c7',
-  bannerFg: '#78350f',
-  badgeBg: '#b91c1c',
-  badgeFg: '#ffffff',
-  focus: '#1d4ed8',
-} as const;
+export { LIGHT, DARK, tokenSheet, installTokens } from './tokens.js';
 
-export const DARK: Record<keyof typeof LIGHT, string> = {
-  bg: '#111827',
-  fg: '#f9fafb',
-  muted: '#d1d5db',
-  surface: '#1f2937',
-  border: '#6b7280',
-  accent: '#2563eb',
-  accentFg: '#ffffff',
-  link: '#93c5fd',
-  danger: '#fca5a5',
-  bannerBg: '#78350f',
-  bannerFg: '#fef3c7',
-  badgeBg: '#b91c1c',
-  badgeFg: '#ffffff',
-  focus: '#93c5fd',
-};
-
-const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-const declarations = (t: Record<string, string>) =>
-  Object.entries(t)
-    .map(([k, v]) => `--twt-${kebab(k)}:${v};`)
-    .join('');
-
-/** The document-level sheet: tokens per theme, and a bare body. */
-export function tokenSheet(): CSSStyleSheet {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(
-    `html{${declarations(LIGHT)}color-scheme:light;}` +
-      `html[data-theme="dark"]{${declarations(DARK)}color-scheme:dark;}` +
-      `html,body{margin:0;padding:0;height:100%;background:transparent;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;font-size:14px;line-height:1.45;}`,
-  );
-  return sheet;
-}
-
-export function installTokens(doc: Document = document): void {
-  doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, tokenSheet()];
-}
-
-/** Shared by every surface element. */
-export const baseStyles = css`
-  :host {
-    color: var(--twt-fg);
-  }
-  button {
-    font: inherit;
-    cursor: pointer;
-  }
-  button:focus-visible,
-  a:focus-visible,
-  textarea:focus-visible {
-    outline: 2px solid var(--twt-focus);
-    outline-offset: 2px;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
-`;
+/** Shared by every lit surface element. */
+export const baseStyles = unsafeCSS(BASE_CSS);

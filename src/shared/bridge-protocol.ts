@@ -17,6 +17,7 @@
  */
 
 import type { IdentityClue, LoginTriple, VisitorProfile } from './wire-protocol.js';
+import type { PageView } from './visitor-context.js';
 
 /** Protocol version carried by every bridge message. */
 export const BRIDGE_VERSION = 1;
@@ -43,7 +44,7 @@ export interface SurfaceFragment {
 }
 
 export function encodeSurfaceFragment(f: SurfaceFragment): string {
-  return new URLSearchParams({ n: f.nonce, h: f.host, s: f.surface, l: f.locale, t: f.theme }).toString();
+  return String(new URLSearchParams({ n: f.nonce, h: f.host, s: f.surface, l: f.locale, t: f.theme }));
 }
 
 /** Parses a fragment (with or without the leading '#'); null when anything is missing or malformed. */
@@ -142,9 +143,15 @@ export interface HostCommands {
   set_theme: { theme: ThemeSetting };
   /** Any surface: what the host shows now, so the launcher, card and panel render the same state. */
   set_view: ViewState;
+  /**
+   * Panel: the visitor is on this page now (the initial page, then every navigation, single-page ones too; config
+   * `trackPages`). The host has already dropped the query and fragment unless `trackPageQuery`. The panel checks it
+   * (checkPageView: http(s), caps; refused `invalid_payload`) and forwards it to the server.
+   */
+  page_view: PageView;
 }
 export type HostCommandName = keyof HostCommands;
-export const HOST_COMMANDS: readonly HostCommandName[] = ['login', 'set_language', 'set_theme', 'set_view'];
+export const HOST_COMMANDS: readonly HostCommandName[] = ['login', 'set_language', 'set_theme', 'set_view', 'page_view'];
 
 export interface ViewState {
   visibility: Visibility;

@@ -21,6 +21,8 @@ export interface ConfigField {
   readonly min?: number;
   /** Numbers: the value used when the option is unset or invalid. */
   readonly fallback?: number;
+  /** Booleans: on unless set to false (its attribute then takes `"false"`; a bare attribute means true). */
+  readonly on?: true;
 }
 
 export const CONFIG_FIELDS = {
@@ -64,6 +66,10 @@ export const CONFIG_FIELDS = {
   sbs_mm: { property: 'sbsMm' },
   /** Signature nonce (login triple). */
   ranstr: {},
+  /** Report the pages the visitor views (single-page navigations too) to your agents; `false` turns it off. Default true. */
+  trackPages: { type: 'boolean', on: true },
+  /** Keep query strings and fragments in the reported page URLs (dropped on your page by default). Default false. */
+  trackPageQuery: { type: 'boolean' },
 } as const satisfies Record<string, ConfigField>;
 
 type Fields = typeof CONFIG_FIELDS;

@@ -8,6 +8,8 @@
  * header, or the first WebSocket frame; never in a URL.
  */
 
+import type { PageView, PageVisit, VisitorContext, VisitorEnvironment } from './visitor-context.js';
+
 // ---------------------------------------------------------------------------
 // Shared shapes
 
@@ -124,6 +126,8 @@ export interface VisitorSessionResponse {
     nickname?: string;
   };
   app: AppInfo & { agentsOnline: number };
+  /** The visitor's conversations, newest first, as GET /v1/visitor/conversations lists them (saves the panel that request at boot). */
+  conversations: ConversationSummary[];
 }
 
 /**
@@ -168,6 +172,7 @@ export interface MessagesResponse {
 //   GET  /v1/agent/search?q=…                           -> SearchResponse (full-text, the agent's apps only)
 //   GET  /v1/agent/canned-replies                       -> { ok: true, replies: CannedReplyView[] }
 //   POST /v1/agent/canned-replies {appid, shortcut, text} / canned-replies/:id {shortcut?, text?} / canned-replies/:id/delete
+//   GET  /v1/agent/visitors/:uid/context                -> VisitorContextResponse
 export interface AgentConversation {
   id: string;
   appid: string;
@@ -265,6 +270,10 @@ export const AGENT_ACTIVITY_TTL_MS = 30_000;
 /** How often the console renews that it is viewing a conversation (ms). */
 export const AGENT_VIEWING_RENEW_MS = 10_000;
 export type AgentActivityKind = 'viewing' | 'typing';
+export interface VisitorContextResponse {
+  ok: true;
+  context: VisitorContext;
+}
 export interface AgentSendRequest {
   text: string;
   clientId?: string;
@@ -280,6 +289,10 @@ export type VisitorClientFrame =
   | { type: 'typing'; typing: boolean }
   /** The visitor has seen everything up to seq. */
   | { type: 'read'; seq: number }
+  /** The host page the visitor is on now (src/shared/visitor-context.ts): a navigation, or the current page after (re)connecting. */
+  | ({ type: 'page' } & PageView)
+  /** The browser's environment, once per session (every field optional). */
+  | ({ type: 'env' } & VisitorEnvironment)
   | { type: 'ping' };
 
 /** Server -> client frames. */
@@ -315,6 +328,8 @@ export type AgentServerFrame =
   | { type: 'message'; conversationId: string; message: MessageView }
   | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'typing'; conversationId: string; typing: boolean }
+  /** A visitor of an app this agent may see moved to another page (the newest of its trail, src/shared/visitor-context.ts). */
+  | { type: 'visitor_page'; visitorUid: string; appid: string; page: PageVisit }
   | { type: 'pong' }
   /** `retryAfter` (seconds) comes with `rate_limited` at auth: too many wrong keys from this address; the socket then closes 4008. */
   | { type: 'error'; code: WireErrorCode; message: string; retryAfter?: number };
@@ -398,10 +413,10 @@ export function parseFrame<T extends { type: string }>(raw: string, types: reado
   return (types as readonly string[]).includes(type) ? (data as T) : null;
 }
 
-export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'ping'] as const;
+export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'page', 'env', 'ping'] as const;
 export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'pong', 'error'] as const;
 export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'viewing', 'ping'] as const;
-export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'pong', 'error'] as const;
+export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'visitor_page', 'pong', 'error'] as const;
 
 /** An `activity` frame with every field well-typed (the console drops any other). */
 export function isAgentActivityFrame(f: { type: string }): f is Extract<AgentServerFrame, { type: 'activity' }> {

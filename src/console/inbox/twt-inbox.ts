@@ -15,6 +15,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { AgentConversation, AgentServerFrame, CannedReplyView, InboxView, MessageView, SearchResult, TeammateView, ViewCounts } from '../../shared/wire-protocol.js';
 import { AGENT_VIEWING_RENEW_MS, INBOX_VIEWS, LIMITS, inInboxView, isAgentActivityFrame, isAgentConversation } from '../../shared/wire-protocol.js';
 import type { AgentApi, LiveConnection } from '../agent-api.js';
+import type { TwtVisitorContext } from '../visitor-context/twt-visitor-context.js';
 import { cannedMatches, cannedQueryAt, insertCanned, type CannedQuery } from './canned.js';
 import { formatWait, visitorLabel } from './format.js';
 import { Notifier, type DesktopState } from './notifier.js';
@@ -286,7 +287,7 @@ export class TwtInbox extends LitElement {
       (f) => this.onFrame(f),
       (s) => {
         this.status = s;
-        if (s === 'online') void this.resync();
+        if (s === 'online') void this.resync(), void this.visitorContext?.refresh();
         if (s === 'refused') this.dispatchEvent(new CustomEvent('twt-sign-out', { bubbles: true, composed: true, detail: { refused: true } }));
       },
     );
@@ -346,6 +347,7 @@ export class TwtInbox extends LitElement {
   }
 
   private onFrame(f: AgentServerFrame): void {
+    this.visitorContext?.handleFrame(f);
     switch (f.type) {
       case 'conversation':
         if (!isAgentConversation(f.conversation)) return;
@@ -816,26 +818,19 @@ export class TwtInbox extends LitElement {
   }
 
   /**
-   * The visitor's details beside the conversation. The visitor-context panel
-   * (<twt-visitor-context>, with the live page trail) takes this place.
+   * The visitor beside the conversation: <twt-visitor-context> loads who the
+   * visitor is and the live page trail; onFrame() passes it the agent socket's
+   * frames and a reconnect refreshes it (pages may have changed meanwhile).
    */
   private renderVisitorContext(c: AgentConversation) {
-    const v = c.visitor;
-    const rows: Array<[string, string | undefined]> = [
-      ['Name', v.name],
-      ['Nickname', v.nickname],
-      ['Email', v.email],
-      ['Phone', v.phone],
-      ['Signed-in user', v.businessUser],
-      ['Language', v.locale],
-      ['Came from', v.referer],
-      ['Page title', v.source_title],
-      ['Visitor id', v.visitorUid],
-    ];
     return html`<aside class="visitor" aria-label="Visitor">
       <h3>Visitor · ${c.online ? 'online' : 'offline'}</h3>
-      <dl>${rows.filter(([, val]) => val).map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>
+      <twt-visitor-context .api=${this.api} visitor-uid=${c.visitor.visitorUid}></twt-visitor-context>
     </aside>`;
+  }
+
+  private get visitorContext(): TwtVisitorContext | null {
+    return this.renderRoot.querySelector('twt-visitor-context');
   }
 
   private renderHelp() {

@@ -71,12 +71,13 @@ export function sessionAnswer(over: Record<string, unknown> = {}) {
     expiresAt: new Date(Date.now() + 3600_000).toISOString(),
     visitor: { visitorUid: 'v1', bs: 'bs1', bs_mm: 'mm1', fkid: 'fk1', source: 'initial' },
     app: { appid: 'demo', name: 'Demo', greeting: 'Hi!', agentsOnline: 1 },
+    conversations: [],
     ...over,
   };
 }
 
-/** A fetch answering /v1/visitor/session and /v1/visitor/conversations; records requests. */
-export function fakeFetch(routes: { session?: () => { status: number; body: unknown; headers?: Record<string, string> }; conversations?: () => unknown } = {}) {
+/** A fetch answering /v1/visitor/session (whose answer lists the conversations: the panel asks nothing else at boot); records requests. */
+export function fakeFetch(routes: { session?: () => { status: number; body: unknown; headers?: Record<string, string> } } = {}) {
   const calls: Array<{ url: string; init?: RequestInit }> = [];
   const fn = async (url: string, init?: RequestInit) => {
     calls.push({ url, init });
@@ -85,7 +86,6 @@ export function fakeFetch(routes: { session?: () => { status: number; body: unkn
       const r = routes.session?.() ?? { status: 200, body: sessionAnswer() };
       return json(r.status, r.body, r.headers);
     }
-    if (url.endsWith('/v1/visitor/conversations')) return json(200, routes.conversations?.() ?? { ok: true, conversations: [] });
     return json(404, { ok: false, reason: 'not_found', message: 'no route' });
   };
   return { fetch: fn, calls };
