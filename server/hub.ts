@@ -41,6 +41,9 @@ export interface VisitorConn {
 export interface AgentConn {
   ws: WebSocket;
   agent: AgentRow;
+  /** What authenticated the socket: an API key (its id) or a console session (its ref). */
+  keyId?: number;
+  sessionRef?: string;
 }
 
 /** How long unread counts for visitors are coalesced before one batched query. */
@@ -319,6 +322,16 @@ export class Hub {
         return; // only the data cache keeps app rows (it heard the event first, in start())
       case 'agent_revoked': {
         this.closeRevokedAgent(e.agentId);
+        return;
+      }
+      case 'agent_key_revoked': {
+        for (const a of [...this.agents]) if (a.keyId === e.keyId) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'agent key revoked');
+        return;
+      }
+      case 'agent_sessions_ended': {
+        for (const a of [...this.agents]) {
+          if (a.agent.id === e.agentId && a.sessionRef !== undefined && (e.sessionRef === undefined || e.sessionRef === a.sessionRef)) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'signed out');
+        }
         return;
       }
       case 'presence':

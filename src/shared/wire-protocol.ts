@@ -210,9 +210,12 @@ export type VisitorServerFrame =
 
 export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'internal';
 
-/** Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`. */
+/**
+ * Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`, or
+ * `{type:'auth'}` on a socket opened with the console's session cookie.
+ */
 export type AgentClientFrame =
-  | { type: 'auth'; key: string }
+  | { type: 'auth'; key?: string }
   | { type: 'typing'; conversationId: string; typing: boolean }
   | { type: 'ping' };
 export type AgentServerFrame =
