@@ -1,17 +1,18 @@
 /**
- * <twt-agent-console>: the agent side of the demo. Enter the agent key (kept
- * in sessionStorage), see conversations update live, open one, reply.
+ * <twt-agent-console>: the agent side of the demo. Sign in (email and
+ * password: a session cookie, sign-in/), see conversations update live, open
+ * one, reply. Admins also get the admin screens (admin/).
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { AgentConversation, AgentServerFrame, MessageView } from '../shared/wire-protocol.js';
 import { LIMITS } from '../shared/wire-protocol.js';
 import { AgentApi } from './agent-api.js';
-
-const KEY_STORAGE = 'twt:agent-key';
+import { ConsoleSessionController } from './sign-in/session-controller.js';
+import './admin/define.js';
 
 export class AgentConsole extends LitElement {
   static override properties = {
-    key: { state: true },
+    adminOpen: { state: true },
     conversations: { state: true },
     selected: { state: true },
     messages: { state: true },
@@ -20,7 +21,12 @@ export class AgentConsole extends LitElement {
     typing: { state: true },
   };
 
-  key: string | null = readKey();
+  private session = new ConsoleSessionController(
+    this,
+    () => void this.start(),
+    () => this.stopLive(),
+  );
+  adminOpen = false;
   conversations: AgentConversation[] = [];
   selected: string | null = null;
   messages: MessageView[] = [];
@@ -33,7 +39,6 @@ export class AgentConsole extends LitElement {
 
   static override styles = css`
     :host { display: grid; grid-template-columns: minmax(220px, 320px) 1fr; height: 100vh; font: 14px/1.4 system-ui, sans-serif; color: #1b1f24; }
-    form.login { grid-column: 1 / -1; max-width: 360px; margin: 15vh auto; display: grid; gap: 8px; }
     aside { border-right: 1px solid #d0d7de; overflow: auto; }
     header { padding: 8px 12px; border-bottom: 1px solid #d0d7de; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
     ul { list-style: none; margin: 0; padding: 0; }
@@ -56,52 +61,38 @@ export class AgentConsole extends LitElement {
     .empty { padding: 24px; color: #57606a; }
   `;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.key) void this.start(this.key);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.live?.stop();
   }
 
-  private async start(key: string): Promise<void> {
-    this.api = new AgentApi(key);
+  private async start(): Promise<void> {
+    this.api = new AgentApi(null);
     try {
       this.conversations = await this.api.conversations();
     } catch (err) {
       this.error = (err as Error).message;
-      this.signOut();
+      this.session.lost();
       return;
     }
-    this.key = key;
-    // A failed earlier sign-in's message must not linger next to the reply form.
     this.error = '';
-    try {
-      sessionStorage.setItem(KEY_STORAGE, key);
-    } catch {
-      /* storage unavailable: the key lives in memory only */
-    }
     this.live = this.api.live(
       (f) => this.onFrame(f),
       (s) => {
         this.status = s;
         if (s === 'online') void this.refresh();
-        if (s === 'refused') this.signOut();
+        if (s === 'refused') this.session.lost();
       },
     );
   }
 
-  private signOut(): void {
+  private stopLive(): void {
     this.live?.stop();
     this.live = null;
-    this.key = null;
-    try {
-      sessionStorage.removeItem(KEY_STORAGE);
-    } catch {
-      /* ignore */
-    }
+    this.adminOpen = false;
+    this.conversations = [];
+    this.selected = null;
+    this.messages = [];
   }
 
   private async refresh(): Promise<void> {
@@ -182,23 +173,15 @@ export class AgentConsole extends LitElement {
   }
 
   override render() {
-    if (!this.key) {
-      return html`<form class="login" @submit=${(e: Event) => {
-        e.preventDefault();
-        const key = ((e.target as HTMLFormElement).elements.namedItem('key') as HTMLInputElement).value.trim();
-        if (key) void this.start(key);
-      }}>
-        <h1>Agent console</h1>
-        <label for="key">Agent key</label>
-        <input id="key" name="key" type="password" autocomplete="off" required />
-        <button type="submit">Sign in</button>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      </form>`;
-    }
+    const gate = this.session.gate();
+    if (gate !== null) return gate;
+    if (this.adminOpen) return html`<twt-console-admin style="grid-column: 1 / -1" .me=${this.session.agent} @close=${() => (this.adminOpen = false)}></twt-console-admin>`;
     const current = this.conversations.find((c) => c.id === this.selected);
     return html`
       <aside aria-label="Conversations">
-        <header><strong>Conversations</strong><span role="status">${this.status}</span><button @click=${() => this.signOut()}>Sign out</button></header>
+        <header><strong>Conversations</strong><span role="status">${this.status}</span>
+          ${this.session.agent?.role === 'admin' ? html`<button @click=${() => (this.adminOpen = true)}>Admin</button>` : nothing}
+          <button @click=${() => this.session.signOut()}>Sign out</button></header>
         ${this.conversations.length ? nothing : html`<p class="empty">No conversations yet.</p>`}
         <ul>
           ${this.conversations.map(
@@ -233,12 +216,4 @@ export class AgentConsole extends LitElement {
 
 function visitorLabel(c: AgentConversation): string {
   return c.visitor.name || c.visitor.nickname || c.visitor.businessUser || c.visitor.visitorUid;
-}
-
-function readKey(): string | null {
-  try {
-    return sessionStorage.getItem(KEY_STORAGE);
-  } catch {
-    return null;
-  }
 }
