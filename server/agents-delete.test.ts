@@ -56,7 +56,7 @@ test('deleting an agent by id: REST 401 and its live socket closed 4003 at once;
     assert.equal((await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('leaky-key') })).status, 200);
 
     const r = await server.data.agents.delete({ id });
-    assert.deepEqual(r && { ...r, revokedAt: typeof r.revokedAt }, { agent: { id, name: 'Leaky Lou', appid: 'demo' }, revokedAt: 'string', already: false });
+    assert.deepEqual(r && { ...r, revokedAt: typeof r.revokedAt }, { agent: { id, name: 'Leaky Lou', appid: 'demo', role: 'agent', email: null }, revokedAt: 'string', already: false });
 
     // REST refused right after the delete returns (no waiting for any event).
     const refused = await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('leaky-key') });

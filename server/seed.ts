@@ -17,10 +17,11 @@ export interface DemoSeed {
 export async function seedDemo(data: Data, seed: DemoSeed): Promise<DemoSeed> {
   await data.apps.create({ appid: seed.appid, name: 'TWT Demo', secret: seed.secret, greeting: 'Hi! Ask us anything.', domains: seed.domains });
   // The demo admin sees every app, so tests and the console can drive any app they create.
+  // A deactivated demo admin stays deactivated: the seed never brings it (or its key) back.
+  const existing = await data.agents.byEmail(seed.adminEmail);
   const admin =
-    (await data.agents.forSignIn(seed.adminEmail))?.agent ??
-    (await data.agents.createAccount({ email: seed.adminEmail, name: 'Demo Agent', passwordHash: await hashPassword(seed.adminPassword), role: 'admin', appid: null }));
-  // null when the key is stored already (a store seeded before accounts existed keeps it on its own agent).
+    existing?.agent ?? (await data.agents.createAccount({ email: seed.adminEmail, name: 'Demo Agent', passwordHash: await hashPassword(seed.adminPassword), role: 'admin', appid: null }));
+  // Refused (null) when the key is stored already, revoked or not (a store seeded before accounts existed keeps it on its own agent), or the admin is deactivated.
   await data.agentKeys.create(admin.id, 'demo key', seed.agentKey);
   return seed;
 }

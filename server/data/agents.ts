@@ -126,6 +126,12 @@ export class Agents {
     return rows[0] ? { agent: toAgentRow(rows[0]), passwordHash: rows[0].password_hash } : null;
   }
 
+  /** The agent with this email, deactivated or not (with whether it is), or null. */
+  async byEmail(email: string): Promise<{ agent: AgentRow; deactivated: boolean } | null> {
+    const rows = await this.store.query<Raw & { revoked_at: unknown }>(`SELECT ${COLUMNS}, a.revoked_at FROM agents a WHERE lower(a.email) = lower($1)`, [email]);
+    return rows[0] ? { agent: toAgentRow(rows[0]), deactivated: rows[0].revoked_at !== null } : null;
+  }
+
   /** Which of these agents are deactivated. */
   async revokedIds(ids: readonly number[]): Promise<number[]> {
     if (!ids.length) return [];

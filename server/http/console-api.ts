@@ -8,7 +8,7 @@
  * password is the same, and costs the same scrypt work.
  */
 import type { IncomingMessage } from 'node:http';
-import { AVATAR_MAX_BYTES, type ConsoleAgent, type SignedIn } from '../../src/shared/agent-accounts.js';
+import { AVATAR_MAX_BYTES, type ConsoleAgent, type Me, type SignedIn } from '../../src/shared/agent-accounts.js';
 import { clientAddress } from '../client-address.js';
 import { fromOwnOrigin, sessionCookie, sessionIdOf, sessionOf } from '../console-session.js';
 import { normalizeEmail, type AgentRow } from '../data/agents.js';
@@ -77,9 +77,9 @@ async function signOut(call: ApiCall): Promise<void> {
 
 async function me(call: ApiCall): Promise<void> {
   if (!fromOwnOrigin(call.ctx, call.req, false)) throw new Refusal(403, 'cross_origin', 'console requests must come from the console itself (Origin)');
+  // Nobody signed in is an ordinary answer here (the console asks on every load), not an error.
   const session = await sessionOf(call.ctx, call.req);
-  if (!session) return sendError(call.res, 401, 'unauthorized', 'not signed in (or the session has expired)');
-  const answer: SignedIn = { ok: true, agent: await consoleAgent(call.ctx, session.agent) };
+  const answer: Me = { ok: true, agent: session ? await consoleAgent(call.ctx, session.agent) : null };
   return sendJson(call.res, 200, answer);
 }
 

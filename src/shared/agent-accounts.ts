@@ -6,7 +6,7 @@
  *
  *   POST   /v1/console/session {email, password} -> SignedIn + Set-Cookie  (401 sign_in_failed, 429 rate_limited)
  *   DELETE /v1/console/session                   -> {ok}, cookie cleared
- *   GET    /v1/console/me                        -> SignedIn | 401
+ *   GET    /v1/console/me                        -> Me (agent null when nobody is signed in)
  *   POST   /v1/agent/me/avatar  (body: the image, ≤ AVATAR_MAX_BYTES; empty body removes it) -> {ok}
  *   GET    /v1/agent/agents/:id/avatar           -> the image
  *
@@ -38,6 +38,11 @@ export interface ConsoleAgent {
 export interface SignedIn {
   ok: true;
   agent: ConsoleAgent;
+}
+
+export interface Me {
+  ok: true;
+  agent: ConsoleAgent | null;
 }
 
 export interface AdminApp {

@@ -1,5 +1,5 @@
 /** The console's sign-in calls (/v1/console/*; shapes in src/shared/agent-accounts.ts). Same origin, cookie session. */
-import type { ConsoleAgent, SignedIn } from '../../shared/agent-accounts.js';
+import type { ConsoleAgent, Me, SignedIn } from '../../shared/agent-accounts.js';
 
 export class SignInError extends Error {
   constructor(
@@ -29,7 +29,7 @@ export async function signIn(email: string, password: string): Promise<ConsoleAg
 export async function currentAgent(): Promise<ConsoleAgent | null> {
   const res = await fetch('/v1/console/me', { credentials: 'same-origin' }).catch(() => null);
   if (!res?.ok) return null;
-  const data = (await res.json().catch(() => null)) as SignedIn | null;
+  const data = (await res.json().catch(() => null)) as Me | null;
   return data?.ok ? data.agent : null;
 }
 
