@@ -353,20 +353,27 @@ export class Hub {
   }
 
   /**
-   * Listening again after a deaf spell: an `agent_revoked` may have gone
-   * unheard. The agent cache starts over, and agents connected here that were
-   * deleted meanwhile are revoked as if the event had arrived.
+   * Listening again after a deaf spell: an `agent_revoked`, `agent_key_revoked`
+   * or `agent_sessions_ended` may have gone unheard. The agent cache starts
+   * over, and sockets here whose agent was deactivated, whose key was revoked
+   * or whose console session ended meanwhile are closed as if the event had arrived.
    */
   private recheckAgents(): void {
     this.data.cache.listenResumed();
     const ids = [...new Set([...this.agents].map((a) => a.agent.id))];
     if (!ids.length) return;
-    this.data.agents
-      .revokedIds(ids)
-      .then((revoked) => {
+    const keyIds = [...new Set([...this.agents].flatMap((a) => (a.keyId === undefined ? [] : [a.keyId])))];
+    const refs = [...new Set([...this.agents].flatMap((a) => (a.sessionRef === undefined ? [] : [a.sessionRef])))];
+    Promise.all([this.data.agents.revokedIds(ids), this.data.agentKeys.revokedIds(keyIds), this.data.agentSessions.liveRefs(refs)])
+      .then(([revoked, revokedKeys, liveRefs]) => {
         for (const id of revoked) {
           this.data.cache.forgetAgent(id);
           this.closeRevokedAgent(id);
+        }
+        // A key revoked or a session ended (sign-out, password reset) while this process was deaf.
+        for (const keyId of revokedKeys) this.data.cache.forgetKey(keyId);
+        for (const a of [...this.agents]) {
+          if ((a.keyId !== undefined && revokedKeys.includes(a.keyId)) || (a.sessionRef !== undefined && !liveRefs.has(a.sessionRef))) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'credentials revoked');
         }
       })
       .catch((err) => console.error('twt: re-checking agents after a lost LISTEN failed', err));

@@ -56,6 +56,13 @@ export class AgentKeys {
     }));
   }
 
+  /** Which of these keys are revoked. */
+  async revokedIds(ids: readonly number[]): Promise<number[]> {
+    if (!ids.length) return [];
+    const rows = await this.store.query<{ id: number }>('SELECT id FROM agent_keys WHERE id = ANY($1::bigint[]) AND revoked_at IS NOT NULL', [ids.map(String)]);
+    return rows.map((r) => Number(r.id));
+  }
+
   /**
    * Revokes one key of this agent: REST calls with it get 401 and the sockets
    * it opened close (CLOSE.TOKEN_REVOKED) in every process once

@@ -77,6 +77,13 @@ export class AgentSessions {
     });
   }
 
+  /** Which of these session refs still name a stored session. */
+  async liveRefs(refs: readonly string[]): Promise<Set<string>> {
+    if (!refs.length) return new Set();
+    const rows = await this.store.query<{ ref: string }>('SELECT left(id_hash, 16) AS ref FROM agent_sessions WHERE left(id_hash, 16) = ANY($1::text[])', [[...refs]]);
+    return new Set(rows.map((r) => r.ref));
+  }
+
   /** Deletes sessions past their lifetime (housekeeping; find() refuses them anyway). */
   async sweep(nowMs: number, policy: SessionPolicy): Promise<void> {
     await this.store.query('DELETE FROM agent_sessions WHERE seen_at <= $1 OR created_at <= $2', [new Date(nowMs - policy.idleMs).toISOString(), new Date(nowMs - policy.absoluteMs).toISOString()]);

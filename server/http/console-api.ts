@@ -64,6 +64,8 @@ async function signIn(call: ApiCall): Promise<void> {
     return sendError(res, 401, 'sign_in_failed', 'wrong email or password');
   }
   const session = await ctx.data.agentSessions.create(found.agent.id, ctx.now());
+  // Housekeeping on the rare write: expired sessions (refused anyway) leave the table.
+  await ctx.data.agentSessions.sweep(ctx.now(), ctx.sessionPolicy);
   const answer: SignedIn = { ok: true, agent: await consoleAgent(ctx, found.agent) };
   return sendJson(res, 200, answer, { 'set-cookie': sessionCookie(ctx, req, session.id) });
 }
