@@ -69,7 +69,9 @@ export class ConsoleAdmin extends LitElement {
       .actions { margin-left: auto; display: flex; flex-wrap: wrap; gap: 6px; }
       .notice { background: var(--twt-ok-bg); border-radius: 8px; padding: 8px 12px; margin: 0; overflow-wrap: anywhere; }
       code { font-size: 13px; overflow-wrap: anywhere; }
-      .domains { display: flex; flex-wrap: wrap; gap: 6px; }
+      .domains { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+      li.card { display: grid; gap: 12px; }
+      .pill button { padding: 0 4px; border: 0; background: none; font-weight: 400; line-height: 1; }
     `,
   ];
 
