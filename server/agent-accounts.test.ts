@@ -128,6 +128,8 @@ describe('sign-in and sessions', () => {
     const unknown = await signIn('nobody@example.test', 'not-the-password');
     assert.deepEqual([wrong.status, wrong.json], [401, { ok: false, reason: 'sign_in_failed', message: 'wrong email or password' }]);
     assert.deepEqual([unknown.status, unknown.json], [wrong.status, wrong.json]);
+    const nul = await signIn('ad\u0000min@example.test', 'not-the-password');
+    assert.deepEqual([nul.status, nul.json], [wrong.status, wrong.json], 'text the store cannot hold is no 500');
     assert.equal(wrong.headers.get('set-cookie'), null);
   });
 
@@ -190,6 +192,8 @@ describe('roles, scope and keys', () => {
     assert.deepEqual([created.json.agent.email, created.json.agent.role, created.json.agent.appid], ['ada@example.test', 'agent', null]);
     assert.equal((await createAgent(admin, { email: 'ada@EXAMPLE.test', name: 'Ada again' })).json.reason, 'email_taken', 'emails are unique whatever their case');
     assert.equal((await createAgent(admin, { email: 'short@example.test', name: 'Short', password: 'short' })).json.reason, 'weak_password');
+    assert.equal((await createAgent(admin, { email: 'nul@example.test', name: 'N\u0000UL' })).status, 400);
+    assert.equal((await createAgent(admin, { email: 'n\u0000ul@example.test', name: 'Nul' })).status, 400);
 
     const ada = cookieOf(await signIn('ada@example.test', 'a-good-password'));
     assert.equal((await api(own, '/v1/agent/admin/agents', { headers: { cookie: ada } })).status, 403);

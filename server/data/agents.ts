@@ -48,14 +48,15 @@ export const toAgentRow = (r: Raw): AgentRow => ({ id: Number(r.id), name: r.nam
 export function normalizeEmail(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   const e = v.trim().toLowerCase();
-  return e.length <= EMAIL_MAX && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e) ? e : null;
+  // No NUL (PostgreSQL cannot store it) and no control characters in an address.
+  return e.length <= EMAIL_MAX && /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u.test(e) ? e : null;
 }
 
 /** A display name: trimmed, 1 to NAME_MAX characters, or null. */
 export function normalizeName(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   const n = v.trim().replace(/\s+/g, ' ');
-  return n && n.length <= NAME_MAX ? n : null;
+  return n && n.length <= NAME_MAX && !/\p{Cc}/u.test(n) ? n : null;
 }
 
 export class Agents {

@@ -55,7 +55,8 @@ async function signIn(call: ApiCall): Promise<void> {
   ] as const;
   const wait = Math.max(...limits.map(([l, k]) => l.retryAfterMs(k)));
   if (wait > 0) return sendRateLimited(res, wait, 'too many failed sign-ins; retry later');
-  const found = normalizeEmail(email) && password.length <= PASSWORD_MAX ? await ctx.data.agents.forSignIn(email) : null;
+  // Only a well-formed address is looked up (no NUL reaches the store); the rest fail like a wrong password.
+  const found = normalizeEmail(email) === email && password.length <= PASSWORD_MAX ? await ctx.data.agents.forSignIn(email) : null;
   // Unknown email or not: the same scrypt work, the same answer.
   const ok = await verifyPassword(password, found?.passwordHash ?? null);
   if (!found || !ok) {
