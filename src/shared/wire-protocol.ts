@@ -155,8 +155,9 @@ export interface MessagesResponse {
   messages: MessageView[];
 }
 
-// Agent REST API: `Authorization: Bearer <agent key>`. A wrong key is 401; an address past its wrong
-// keys gets 429 `rate_limited` with `Retry-After` (seconds), its keys not looked at until then.
+// Agent REST API: `Authorization: Bearer <agent key>`, or the console's session cookie from the server's own
+// origin (agent-accounts.ts). A wrong key is 401; an address past its wrong keys gets 429 `rate_limited` with
+// `Retry-After` (seconds), its keys not looked at until then.
 //   GET  /v1/agent/conversations                       -> AgentConversationsResponse
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
 //   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
