@@ -3,7 +3,8 @@
  * server) with email and password in Chromium against the real server. The
  * demo admin signs in and out; a wrong password is announced; the admin adds
  * an agent in the admin screens, who then signs in, sees the inbox without
- * the admin entry, and is refused by the admin API; the form fits 360 px.
+ * the admin entry, and is refused by the admin API, until the admin deactivates
+ * her (her open console goes back to the sign-in form); the form fits 360 px.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,7 +99,21 @@ describe('e2e: console sign-in', { timeout: 300_000 }, () => {
       assert.equal(await con.getByRole('button', { name: 'Admin' }).count(), 0, 'no admin entry for an agent');
       const refused = await con.evaluate(async () => (await fetch('/v1/agent/admin/agents')).status);
       assert.equal(refused, 403);
-      opened.assertNoUnexpectedErrors([/status of 403/]);
+
+      // The admin, in another browser, deactivates her: her open console is back at the sign-in form at once.
+      await withPage(e2e, `${e2e.widgetUrl}/console/`, async (adm, admOpened) => {
+        await signIn(adm, DEMO_ADMIN.email, DEMO_ADMIN.password);
+        await adm.getByRole('button', { name: 'Admin' }).click();
+        adm.once('dialog', (d) => void d.accept());
+        await adm.getByRole('list', { name: 'Agents' }).getByRole('listitem', { name: 'Grace Hopper' }).getByRole('button', { name: 'Deactivate' }).click();
+        await adm.getByRole('status').filter({ hasText: 'Grace Hopper is deactivated.' }).waitFor();
+        admOpened.assertNoUnexpectedErrors();
+      });
+      await con.getByLabel('Password').waitFor();
+      assert.equal(await con.getByRole('button', { name: 'Sign out' }).count(), 0, 'her console left the inbox');
+      await signIn(con, email, password);
+      assert.equal((await con.getByRole('alert').textContent())?.trim(), 'Wrong email or password.', 'and she cannot sign in again');
+      opened.assertNoUnexpectedErrors([/status of 403/, /status of 401/]);
     });
   });
 
