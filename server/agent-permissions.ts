@@ -1,8 +1,7 @@
 /**
  * What an agent may see and do. Scope: an agent row names one app, or none
- * (an agent of every app). Until agents have roles (the accounts work adds
- * `admin` / `agent`), an agent of every app counts as an admin: point
- * canEditCannedReplies at the role then, and every route follows.
+ * (an agent of every app). Role: `admin` edits what the team shares (canned
+ * replies; apps and agents in admin-api.ts), `agent` answers.
  */
 import type { AgentRow } from './data/agents.js';
 
@@ -13,5 +12,5 @@ export function canSee(agent: AgentRow, appid: string): boolean {
 
 /** Whether `agent` may create, edit and delete canned replies (of the apps it sees). */
 export function canEditCannedReplies(agent: AgentRow): boolean {
-  return agent.appid === null;
+  return agent.role === 'admin';
 }

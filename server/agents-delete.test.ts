@@ -56,7 +56,7 @@ test('deleting an agent by id: REST 401 and its live socket closed 4003 at once;
     assert.equal((await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('leaky-key') })).status, 200);
 
     const r = await server.data.agents.delete({ id });
-    assert.deepEqual(r && { ...r, revokedAt: typeof r.revokedAt }, { agent: { id, name: 'Leaky Lou', appid: 'demo' }, revokedAt: 'string', already: false });
+    assert.deepEqual(r && { ...r, revokedAt: typeof r.revokedAt }, { agent: { id, name: 'Leaky Lou', appid: 'demo', role: 'agent', email: null }, revokedAt: 'string', already: false });
 
     // REST refused right after the delete returns (no waiting for any event).
     const refused = await api(server.url, '/v1/agent/conversations', { headers: agentHeaders('leaky-key') });
@@ -244,6 +244,43 @@ test('PostgreSQL: a process deaf while an agent is deleted closes its socket and
     const closed = await onB.waitClose(10_000);
     assert.equal(closed.code, CLOSE.TOKEN_REVOKED);
     assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
+  } finally {
+    await admin.end();
+    await store.close();
+    await b.kill('SIGTERM');
+  }
+});
+
+test('PostgreSQL: one key revoked while a process is deaf: the socket that key opened closes once it listens again, the agent keeps its other key', async (t) => {
+  if (!db.available) {
+    t.skip(db.skipReason);
+    return;
+  }
+  const b = await spawnServer({ databaseUrl: db.url, listenReconnectMs: { min: 1500, max: 1500 }, stoppedCacheClock: true });
+  const key = `deaf-key-${process.pid}-${Date.now()}`;
+  const store = await openStore({ databaseUrl: db.url });
+  const data = new Data(store);
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  try {
+    assert.ok(await data.agents.create({ name: 'Deaf Key', key, appid: null }));
+    const agentId = (await data.agents.list()).find((a) => a.name === 'Deaf Key')!.id;
+    const other = (await data.agentKeys.create(agentId, 'other'))!;
+    const keyId = (await data.agentKeys.list(agentId)).find((k) => k.label === 'key')!.id;
+    const onB = await agentSocket(b.wsUrl, key);
+    const otherOnB = await agentSocket(b.wsUrl, other.key);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 200); // cached on B
+    const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1`, [
+      `twt listen pid=${b.child.pid} %`,
+    ]);
+    assert.equal(killed.rowCount, 1, "B's LISTEN backend terminated");
+    assert.ok(await data.agentKeys.revoke(agentId, keyId));
+    assert.equal((await onB.waitClose(10_000)).code, CLOSE.TOKEN_REVOKED);
+    assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
+    otherOnB.send({ type: 'ping' });
+    await otherOnB.waitFor((f) => f.type === 'pong');
+    assert.equal(otherOnB.closed, null);
+    otherOnB.close();
   } finally {
     await admin.end();
     await store.close();

@@ -31,6 +31,8 @@ import { seedDemo, type DemoSeed } from './seed.js';
 import { acquireDataLock } from './data-lock.js';
 import { handleDemoRoutes } from './demo-login.js';
 import { logFailure } from './failure-log.js';
+import { DEFAULT_SESSION_POLICY, type AgentSession, type SessionPolicy } from './data/agent-sessions.js';
+import { fromOwnOrigin, sessionIdOf, sessionOf } from './console-session.js';
 
 /** Pending connections the kernel may queue for accept(). Node's default is 511. */
 const LISTEN_BACKLOG = 4096;
@@ -83,6 +85,10 @@ export interface StartOptions {
   presenceClock?: Clock;
   /** The data cache's TTL clock (ms). Default Date.now; tests stop it so only events can drop a cached row. */
   cacheClock?: () => number;
+  /** Wall-clock ms of console sessions (expiry) and app-secret grace periods. Default Date.now; tests pass one they step. */
+  wallClock?: () => number;
+  /** Console session lifetimes. Default: DEFAULT_SESSION_POLICY (12 h idle, 7 days absolute). */
+  sessionPolicy?: SessionPolicy;
   /** PGlite in a worker thread (db/pglite-worker-store.ts). Default: config.pgliteWorker (TWT_PGLITE_WORKER=1). */
   pgliteWorker?: boolean;
   /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
@@ -138,6 +144,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     distDir: resolve(options.distDir ?? join(root, 'dist')),
     demoDir: resolve(options.demoDir ?? join(root, 'demo')),
     serveDemo: options.serveDemo ?? !config.production,
+    now: options.wallClock ?? Date.now,
+    sessionPolicy: options.sessionPolicy ?? DEFAULT_SESSION_POLICY,
   };
 
   const routes: Routes = {
@@ -160,10 +168,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       return writeRawError(socket, 429, 'rate_limited', 'too many sockets from this address', { 'retry-after': String(retryAfterSeconds(SOCKET_CAP_RETRY_MS)) });
     }
     socket.once('close', release);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      heartbeat.watch(ws);
-      if (path === '/v1/ws') handleVisitorSocket(ctx, ws, { origin: req.headers.origin, host: req.headers.host });
-      else handleAgentSocket(ctx, ws, address);
+    const upgrade = (session: AgentSession | null) =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        heartbeat.watch(ws);
+        if (path === '/v1/ws') handleVisitorSocket(ctx, ws, { origin: req.headers.origin, host: req.headers.host });
+        else handleAgentSocket(ctx, ws, address, session);
+      });
+    // A console session cookie counts only on a handshake from our own origin (a
+    // page elsewhere could open the socket with it: cross-site WebSocket hijacking).
+    if (path !== '/v1/agent/ws' || !sessionIdOf(req) || !fromOwnOrigin(ctx, req, true)) return upgrade(null);
+    sessionOf(ctx, req).then(upgrade, (err) => {
+      logFailure('agent session', err);
+      writeRawError(socket, 503, 'unavailable', 'could not check the session; retry');
     });
   });
   // A handshake ws refuses (wrong method, no key, unknown version) gets our answer, not ws's bare text/html one.

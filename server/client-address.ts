@@ -62,3 +62,29 @@ function expandIPv6(a: string): string[] {
   const missing = 8 - h.length - t.length;
   return [...h, ...Array(Math.max(0, missing)).fill('0'), ...t].map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
 }
+
+/**
+ * The scheme the client used: with trusted proxies (the same hop count as the
+ * address), the entry of X-Forwarded-Proto written by the nearest of them
+ * (the N-th from the right, a shorter header its leftmost); otherwise whether
+ * our own socket is TLS. Decides the session cookie's Secure flag and the
+ * server's own origin (the Origin check of cookie-authenticated requests).
+ */
+export function requestScheme(req: IncomingMessage, trustedHops: number): 'http' | 'https' {
+  if (trustedHops > 0) {
+    const header = req.headers['x-forwarded-proto'];
+    const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    if (entries.length) return entries[Math.max(0, entries.length - trustedHops)] === 'https' ? 'https' : 'http';
+  }
+  return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+}
+
+/** This server's origin as the client sees it (scheme as above, and the Host header), or null without a usable Host. */
+export function ownOrigin(req: IncomingMessage, trustedHops: number): string | null {
+  const host = req.headers.host;
+  if (!host || !/^[a-z0-9.\-:[\]]+$/i.test(host)) return null;
+  return `${requestScheme(req, trustedHops)}://${host.toLowerCase()}`;
+}

@@ -44,13 +44,16 @@ export interface ServerConfig {
   production: boolean;
   /** The demo app and agent are seeded at start: not in production, and not with TWT_SEED_DEMO=0. */
   seedDemo: boolean;
-  /** TWT_DEMO_APPID, TWT_DEMO_SECRET, TWT_DEMO_DOMAINS, TWT_DEMO_AGENT_KEY: the demo app and agent key. */
+  /** TWT_DEMO_APPID, TWT_DEMO_SECRET, TWT_DEMO_DOMAINS, TWT_DEMO_AGENT_KEY, TWT_DEMO_ADMIN_EMAIL, TWT_DEMO_ADMIN_PASSWORD: the demo app, its admin and its key. */
   demo: DemoSeed;
 }
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+/** The dev seed's admin sign-in (never seeded in production; documented in docs/operating.md). */
+export const DEMO_ADMIN_EMAIL = 'admin@example.test';
+export const DEMO_ADMIN_PASSWORD = 'demo-admin-password';
 
 type Env = Record<string, string | undefined>;
 
@@ -79,6 +82,8 @@ export function readConfig(env: Env = process.env): ServerConfig {
         .map((d) => normalizeTrustedDomain(d))
         .filter((d): d is string => d !== null),
       agentKey: env.TWT_DEMO_AGENT_KEY || 'demo-agent-key',
+      adminEmail: (env.TWT_DEMO_ADMIN_EMAIL || DEMO_ADMIN_EMAIL).trim().toLowerCase(),
+      adminPassword: env.TWT_DEMO_ADMIN_PASSWORD || DEMO_ADMIN_PASSWORD,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Hub } from './hub.js';
 import type { Limiters } from './limits.js';
 import type { TypingGate } from './typing-gate.js';
 import type { ReadReceipts } from './read-receipts.js';
+import type { SessionPolicy } from './data/agent-sessions.js';
 
 /** What request handlers and sockets share within one server process. */
 export interface ServerContext {
@@ -24,4 +25,8 @@ export interface ServerContext {
   demoDir: string;
   /** Serve /demo/ (and redirect / there); off in production. */
   serveDemo: boolean;
+  /** Wall-clock milliseconds of console sessions and app-secret grace periods (StartOptions.wallClock; tests step it). */
+  now: () => number;
+  /** Idle and absolute lifetimes of console sessions. */
+  sessionPolicy: SessionPolicy;
 }

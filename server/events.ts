@@ -37,6 +37,13 @@ export type ServerEvent =
    * cache, refuse it from now on, and close its sockets with CLOSE.TOKEN_REVOKED.
    */
   | { kind: 'agent_revoked'; agentId: number }
+  /** One API key of an agent was revoked: processes drop it and close the sockets it opened. */
+  | { kind: 'agent_key_revoked'; agentId: number; keyId: number }
+  /**
+   * Console sessions of an agent ended (sign-out: `sessionRef` names the one;
+   * a password reset: all of them): processes close the sockets they opened.
+   */
+  | { kind: 'agent_sessions_ended'; agentId: number; sessionRef?: string }
   /**
    * Visitors or an agent came online / went offline on process `proc` (first
    * socket opened / last closed). Visitor changes are batched in `visitorUids`.

@@ -41,6 +41,9 @@ export interface VisitorConn {
 export interface AgentConn {
   ws: WebSocket;
   agent: AgentRow;
+  /** What authenticated the socket: an API key (its id) or a console session (its ref). */
+  keyId?: number;
+  sessionRef?: string;
 }
 
 /** How long unread counts for visitors are coalesced before one batched query. */
@@ -340,6 +343,16 @@ export class Hub {
         this.closeRevokedAgent(e.agentId);
         return;
       }
+      case 'agent_key_revoked': {
+        for (const a of [...this.agents]) if (a.keyId === e.keyId) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'agent key revoked');
+        return;
+      }
+      case 'agent_sessions_ended': {
+        for (const a of [...this.agents]) {
+          if (a.agent.id === e.agentId && a.sessionRef !== undefined && (e.sessionRef === undefined || e.sessionRef === a.sessionRef)) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'signed out');
+        }
+        return;
+      }
       case 'presence':
       case 'presence_hello':
       case 'presence_beat':
@@ -359,20 +372,27 @@ export class Hub {
   }
 
   /**
-   * Listening again after a deaf spell: an `agent_revoked` may have gone
-   * unheard. The agent cache starts over, and agents connected here that were
-   * deleted meanwhile are revoked as if the event had arrived.
+   * Listening again after a deaf spell: an `agent_revoked`, `agent_key_revoked`
+   * or `agent_sessions_ended` may have gone unheard. The agent cache starts
+   * over, and sockets here whose agent was deactivated, whose key was revoked
+   * or whose console session ended meanwhile are closed as if the event had arrived.
    */
   private recheckAgents(): void {
     this.data.cache.listenResumed();
     const ids = [...new Set([...this.agents].map((a) => a.agent.id))];
     if (!ids.length) return;
-    this.data.agents
-      .revokedIds(ids)
-      .then((revoked) => {
+    const keyIds = [...new Set([...this.agents].flatMap((a) => (a.keyId === undefined ? [] : [a.keyId])))];
+    const refs = [...new Set([...this.agents].flatMap((a) => (a.sessionRef === undefined ? [] : [a.sessionRef])))];
+    Promise.all([this.data.agents.revokedIds(ids), this.data.agentKeys.revokedIds(keyIds), this.data.agentSessions.liveRefs(refs)])
+      .then(([revoked, revokedKeys, liveRefs]) => {
         for (const id of revoked) {
           this.data.cache.forgetAgent(id);
           this.closeRevokedAgent(id);
+        }
+        // A key revoked or a session ended (sign-out, password reset) while this process was deaf.
+        for (const keyId of revokedKeys) this.data.cache.forgetKey(keyId);
+        for (const a of [...this.agents]) {
+          if ((a.keyId !== undefined && revokedKeys.includes(a.keyId)) || (a.sessionRef !== undefined && !liveRefs.has(a.sessionRef))) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'credentials revoked');
         }
       })
       .catch((err) => console.error('twt: re-checking agents after a lost LISTEN failed', err));

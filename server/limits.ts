@@ -18,6 +18,10 @@ export interface LimitSettings {
   sessionsPerAppPer10s: number;
   /** Failed agent-key attempts (REST and agent socket) per client address per minute; past it, every attempt is refused until a token is back. */
   agentAuthFailuresPerMinute: number;
+  /** Failed console sign-ins per client address per 15 minutes; past it, that address's sign-ins are refused (429) until a token is back. */
+  signInFailuresPerAddressPer15Min: number;
+  /** Failed console sign-ins per account (the email given, known or not) per 15 minutes, from all addresses together. */
+  signInFailuresPerAccountPer15Min: number;
   /** Open WebSockets (visitor and agent together) per client address. */
   socketsPerAddress: number;
 }
@@ -30,6 +34,8 @@ export const LIMIT_SETTINGS: { readonly [K in keyof LimitSettings]: { env: strin
   sessionsPerAddressPer10s: { env: 'TWT_SESSIONS_PER_ADDRESS_PER_10S', default: 10 },
   sessionsPerAppPer10s: { env: 'TWT_SESSIONS_PER_APP_PER_10S', default: 1000 },
   agentAuthFailuresPerMinute: { env: 'TWT_AGENT_AUTH_FAILURES_PER_MINUTE', default: 10 },
+  signInFailuresPerAddressPer15Min: { env: 'TWT_SIGN_IN_FAILURES_PER_ADDRESS_PER_15MIN', default: 20 },
+  signInFailuresPerAccountPer15Min: { env: 'TWT_SIGN_IN_FAILURES_PER_ACCOUNT_PER_15MIN', default: 10 },
   socketsPerAddress: { env: 'TWT_SOCKETS_PER_ADDRESS', default: 100 },
 };
 
@@ -43,6 +49,7 @@ export const ONE_ADDRESS_MANY_VISITORS: Partial<LimitSettings> = {
   sessionsPerAddressPer10s: 1_000_000,
   sessionsPerAppPer10s: 1_000_000,
   agentAuthFailuresPerMinute: 1_000_000,
+  signInFailuresPerAddressPer15Min: 1_000_000,
   socketsPerAddress: 1_000_000,
 };
 
@@ -71,6 +78,8 @@ export interface Limiters {
   sessionsPerAddress: KeyedRateLimiter;
   sessionsPerApp: KeyedRateLimiter;
   agentAuthFailures: KeyedRateLimiter;
+  signInFailuresPerAddress: KeyedRateLimiter;
+  signInFailuresPerAccount: KeyedRateLimiter;
   sockets: ConcurrencyLimiter;
 }
 
@@ -82,6 +91,8 @@ export function buildLimiters(s: LimitSettings, now: Clock = Date.now): Limiters
     sessionsPerAddress: new KeyedRateLimiter(s.sessionsPerAddressPer10s, 10_000, now),
     sessionsPerApp: new KeyedRateLimiter(s.sessionsPerAppPer10s, 10_000, now),
     agentAuthFailures: new KeyedRateLimiter(s.agentAuthFailuresPerMinute, 60_000, now),
+    signInFailuresPerAddress: new KeyedRateLimiter(s.signInFailuresPerAddressPer15Min, 15 * 60_000, now),
+    signInFailuresPerAccount: new KeyedRateLimiter(s.signInFailuresPerAccountPer15Min, 15 * 60_000, now),
     sockets: new ConcurrencyLimiter(s.socketsPerAddress),
   };
 }

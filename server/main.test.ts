@@ -40,12 +40,19 @@ async function demoBootstrap(url: string) {
   return api(url, '/v1/bootstrap', { method: 'POST', body: { appid: 'demo' }, headers: { origin: ORIGIN } });
 }
 
-test('npm start seeds the demo app in development and prints it as dev-only', async () => {
+const demoAdminSignIn = (url: string) =>
+  api(url, '/v1/console/session', { body: { email: 'admin@example.test', password: 'demo-admin-password' }, headers: { origin: url } });
+
+test('npm start seeds the demo app and demo admin in development and prints them as dev-only', async () => {
   const out = await startMain({ NODE_ENV: 'development' }, async (url) => {
     const r = await demoBootstrap(url);
     assert.equal(r.status, 200);
+    const signedIn = await demoAdminSignIn(url);
+    assert.equal(signedIn.status, 200, signedIn.text);
+    assert.equal(signedIn.json.agent.role, 'admin');
   });
   assert.match(out, /Demo app \(DEV ONLY/);
+  assert.match(out, /console sign-in admin@example\.test \/ demo-admin-password/);
 });
 
 for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'development', TWT_SEED_DEMO: '0' }] as Record<string, string>[]) {
@@ -55,6 +62,7 @@ for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'development', TWT_SE
       assert.equal(boot.json?.reason, 'invalid_bootstrap');
       const agents = await api(url, '/v1/agent/conversations', { headers: { authorization: 'Bearer demo-agent-key' } });
       assert.equal(agents.status, 401);
+      assert.equal((await demoAdminSignIn(url)).status, 401, 'no demo admin');
     });
     assert.doesNotMatch(out, /Demo app/);
   });

@@ -29,7 +29,8 @@ if (server.demo) {
   console.log(`
   Demo app (DEV ONLY; override with TWT_DEMO_* env):
     appid ${server.demo.appid}   app secret ${server.demo.secret}   trusted ${server.demo.domains.join(', ')}
-    agent key ${server.demo.agentKey}`);
+    console sign-in ${server.demo.adminEmail} / ${server.demo.adminPassword}   (admin)
+    agent API key ${server.demo.agentKey}`);
 }
 
 let stopping = false;

@@ -7,7 +7,7 @@ import { APPID_PATTERN, PROFILE_CAPS, PROFILE_FIELDS } from '../src/shared/wire-
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
 import { originIsTrusted, requestOriginAllowed } from './domains.js';
 import { isStorable } from './storable-input.js';
-import { appInfo } from './data/apps.js';
+import { appInfo, loginSecrets } from './data/apps.js';
 import type { VisitorRow } from './data/visitors.js';
 import type { ServerContext } from './context.js';
 import { Refusal } from './refusal.js';
@@ -59,7 +59,10 @@ export async function createVisitorSession(ctx: ServerContext, body: Record<stri
   // A claimed login must verify; there is no fall-back to the claimed identity.
   let sbs: string | null = null;
   if (body.login !== undefined && body.login !== null) {
-    const check = verifyLogin(body.login, app.secret);
+    // During a secret rotation's grace period, a login signed with the previous secret still verifies.
+    const secrets = loginSecrets(app, ctx.now());
+    let check = verifyLogin(body.login, secrets[0]!);
+    for (const older of secrets.slice(1)) if (!check.ok) check = verifyLogin(body.login, older);
     if (!check.ok) throw new Refusal(401, 'login_failed', check.message);
     // Signed by the business, yet not an id we can store (see storable-input.ts).
     if (!isStorable(check.sbs)) throw new Refusal(401, 'login_failed', 'login.sbs must not contain U+0000 (NUL)');

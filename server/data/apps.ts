@@ -11,7 +11,24 @@ export interface AppRow {
   greeting: string;
   disabled: boolean;
   domains: string[];
+  /** The secret before the last rotation, still accepted for logins until `previousSecretUntil` (ms since epoch). */
+  previousSecret: string | null;
+  previousSecretUntil: number | null;
 }
+
+/** The app's secrets a login may be signed with at `nowMs`: the current one, and the previous one during its grace period. */
+export function loginSecrets(app: AppRow, nowMs: number): string[] {
+  return app.previousSecret && app.previousSecretUntil !== null && nowMs < app.previousSecretUntil ? [app.secret, app.previousSecret] : [app.secret];
+}
+
+type AppColumns = Omit<AppRow, 'domains' | 'previousSecret' | 'previousSecretUntil'> & { previous_secret: string | null; previous_secret_until: Date | string | null };
+const APP_COLUMNS = 'appid, name, secret, greeting, disabled, previous_secret, previous_secret_until';
+const fromRow = ({ previous_secret, previous_secret_until, ...r }: AppColumns, domains: string[]): AppRow => ({
+  ...r,
+  domains,
+  previousSecret: previous_secret,
+  previousSecretUntil: previous_secret_until === null ? null : new Date(previous_secret_until).getTime(),
+});
 
 export function appInfo(app: AppRow): AppInfo {
   return { appid: app.appid, name: app.name, greeting: app.greeting };
@@ -29,16 +46,16 @@ export class Apps {
   }
 
   private async load(appid: string): Promise<AppRow | null> {
-    const rows = await this.store.query<Omit<AppRow, 'domains'>>('SELECT appid, name, secret, greeting, disabled FROM apps WHERE appid = $1', [appid]);
+    const rows = await this.store.query<AppColumns>(`SELECT ${APP_COLUMNS} FROM apps WHERE appid = $1`, [appid]);
     if (!rows[0]) return null;
     const domains = await this.store.query<{ domain: string }>('SELECT domain FROM app_domains WHERE appid = $1 ORDER BY domain', [appid]);
-    return { ...rows[0], domains: domains.map((d) => d.domain) };
+    return fromRow(rows[0], domains.map((d) => d.domain));
   }
 
   async list(): Promise<AppRow[]> {
-    const apps = await this.store.query<Omit<AppRow, 'domains'>>('SELECT appid, name, secret, greeting, disabled FROM apps ORDER BY appid');
+    const apps = await this.store.query<AppColumns>(`SELECT ${APP_COLUMNS} FROM apps ORDER BY appid`);
     const domains = await this.store.query<{ appid: string; domain: string }>('SELECT appid, domain FROM app_domains ORDER BY domain');
-    return apps.map((a) => ({ ...a, domains: domains.filter((d) => d.appid === a.appid).map((d) => d.domain) }));
+    return apps.map((a) => fromRow(a, domains.filter((d) => d.appid === a.appid).map((d) => d.domain)));
   }
 
   /** Creates the app unless it exists; returns whether it was created. */
@@ -80,10 +97,35 @@ export class Apps {
       .finally(() => this.cache.forgetApp(appid));
   }
 
-  async setSecret(appid: string, secret: string): Promise<boolean> {
+  /** Name and greeting (each left as is when undefined). */
+  async update(appid: string, change: { name?: string; greeting?: string }): Promise<boolean> {
     return this.store
       .transaction(async (tx) => {
-        const rows = await tx.query('UPDATE apps SET secret = $2 WHERE appid = $1 RETURNING appid', [appid, secret]);
+        const rows = await tx.query('UPDATE apps SET name = COALESCE($2, name), greeting = COALESCE($3, greeting) WHERE appid = $1 RETURNING appid', [
+          appid,
+          change.name ?? null,
+          change.greeting ?? null,
+        ]);
+        if (rows.length) await publish(tx, { kind: 'app_changed', appid });
+        return rows.length > 0;
+      })
+      .finally(() => this.cache.forgetApp(appid));
+  }
+
+  /**
+   * Rotates the app secret. With `grace` ({ms, nowMs}), the secret it replaces
+   * still verifies logins until nowMs + ms (sites deploy the new one meanwhile);
+   * without, the old secret stops at once (a leaked one), and any earlier
+   * grace ends too.
+   */
+  async setSecret(appid: string, secret: string, grace?: { ms: number; nowMs: number }): Promise<boolean> {
+    const until = grace && grace.ms > 0 ? new Date(grace.nowMs + grace.ms).toISOString() : null;
+    return this.store
+      .transaction(async (tx) => {
+        const rows = await tx.query(
+          'UPDATE apps SET previous_secret = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE secret END, previous_secret_until = $3::timestamptz, secret = $2 WHERE appid = $1 RETURNING appid',
+          [appid, secret, until],
+        );
         if (rows.length) await publish(tx, { kind: 'app_changed', appid });
         return rows.length > 0;
       })

@@ -7,9 +7,11 @@
  * - an app: its `app_changed` / `app_disabled` events (every process), this
  *   process's own write to it (at once), or CACHE_TTL_MS (a safety net for
  *   edits made straight in the DB);
- * - an agent: never edited, only created (a miss is never cached) and deleted
- *   (`agent_revoked` in every process, and this process's own delete at once);
- *   after a lost LISTEN, when revokes may have gone unheard, all of them;
+ * - an agent by key: created (a miss is never cached), deactivated
+ *   (`agent_revoked` in every process, and this process's own delete at once),
+ *   one key revoked (`agent_key_revoked`, likewise), renamed or its role
+ *   changed (CACHE_TTL_MS); after a lost LISTEN, when revokes may have gone
+ *   unheard, all of them;
  * - a conversation's appid never changes.
  *
  * The table modules (apps.ts, agents.ts, conversations.ts) read through it and
@@ -18,7 +20,7 @@
  */
 import type { ServerEvent } from '../events.js';
 import type { AppRow } from './apps.js';
-import type { AgentRow } from './agents.js';
+import type { KeyedAgent } from './agents.js';
 
 /** How long a cached app or agent row is trusted without an invalidating event. */
 export const CACHE_TTL_MS = 30_000;
@@ -30,7 +32,9 @@ const CONV_APP_CACHE_MAX = 100_000;
 export class DataCache {
   private apps = new Map<string, { at: number; app: Promise<AppRow | null> }>();
   /** By the hash of the agent's key. */
-  private agents = new Map<string, { at: number; agent: AgentRow }>();
+  private agents = new Map<string, { at: number; agent: KeyedAgent }>();
+  /** Keys heard revoked, as revokedAgents (below) for agents. */
+  private revokedKeys = new Set<number>();
   /**
    * Agents heard revoked: a lookup whose SELECT raced the revoke (read before
    * the commit, answered after the event) is refused rather than cached. Ids
@@ -46,6 +50,7 @@ export class DataCache {
   heard(e: ServerEvent): void {
     if (e.kind === 'app_changed' || e.kind === 'app_disabled') this.forgetApp(e.appid);
     else if (e.kind === 'agent_revoked') this.forgetAgent(e.agentId);
+    else if (e.kind === 'agent_key_revoked') this.forgetKey(e.keyId);
   }
 
   /** Listening again after a deaf spell: an `agent_revoked` may have gone unheard, so the agent cache starts over. */
@@ -73,14 +78,14 @@ export class DataCache {
 
   // --- agents -------------------------------------------------------------
   /** The cached agent of this key hash, or undefined. */
-  agent(keyHash: string): AgentRow | undefined {
+  agent(keyHash: string): KeyedAgent | undefined {
     const hit = this.agents.get(keyHash);
     return hit && this.fresh(hit.at) ? hit.agent : undefined;
   }
 
   /** Caches an agent just read; returns false (caching nothing) if it was heard revoked meanwhile. */
-  rememberAgent(keyHash: string, agent: AgentRow): boolean {
-    if (this.revokedAgents.has(agent.id)) return false;
+  rememberAgent(keyHash: string, agent: KeyedAgent): boolean {
+    if (this.revokedAgents.has(agent.agent.id) || this.revokedKeys.has(agent.keyId)) return false;
     if (this.agents.size > AGENT_CACHE_MAX) this.agents.clear();
     this.agents.set(keyHash, { at: this.now(), agent });
     return true;
@@ -89,7 +94,13 @@ export class DataCache {
   /** Drops a deleted agent and refuses it from now on (its `agent_revoked`, or this process's own delete). */
   forgetAgent(agentId: number): void {
     this.revokedAgents.add(agentId);
-    for (const [hash, hit] of this.agents) if (hit.agent.id === agentId) this.agents.delete(hash);
+    for (const [hash, hit] of this.agents) if (hit.agent.agent.id === agentId) this.agents.delete(hash);
+  }
+
+  /** Drops a revoked key and refuses it from now on (its `agent_key_revoked`, or this process's own revoke). */
+  forgetKey(keyId: number): void {
+    this.revokedKeys.add(keyId);
+    for (const [hash, hit] of this.agents) if (hit.agent.keyId === keyId) this.agents.delete(hash);
   }
 
   // --- conversations ------------------------------------------------------

@@ -6,6 +6,8 @@
  */
 import type { Store } from '../db/store.js';
 import { Agents } from './agents.js';
+import { AgentKeys } from './agent-keys.js';
+import { AgentSessions } from './agent-sessions.js';
 import { Apps } from './apps.js';
 import { CannedReplies } from './canned-replies.js';
 import { DataCache } from './cache.js';
@@ -21,6 +23,8 @@ export class Data {
   readonly settings: Settings;
   readonly apps: Apps;
   readonly agents: Agents;
+  readonly agentKeys: AgentKeys;
+  readonly agentSessions: AgentSessions;
   readonly visitors: Visitors;
   readonly conversations: Conversations;
   readonly messages: Messages;
@@ -37,6 +41,8 @@ export class Data {
     this.settings = new Settings(store);
     this.apps = new Apps(store, this.cache);
     this.agents = new Agents(store, this.cache);
+    this.agentKeys = new AgentKeys(store, this.cache);
+    this.agentSessions = new AgentSessions(store);
     this.visitors = new Visitors(store);
     this.conversations = new Conversations(store, this.cache);
     this.messages = new Messages(store);

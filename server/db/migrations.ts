@@ -77,7 +77,47 @@ export const MIGRATIONS: readonly string[] = [
    */ `
   ALTER TABLE agents ADD COLUMN revoked_at timestamptz;
   `,
-  /* 3: agent accounts (agents-auth branch) */ ``,
+  /*
+   * 3: agent accounts, keys per agent, console sessions, app secret rotation.
+   * An agent (agents.id stays its identity) gets an email (unique whatever its
+   * case), a scrypt password hash (params and salt inside the stored string),
+   * a role, an optional avatar (base64 in the row: small, capped, read rarely).
+   * revoked_at now reads "deactivated": it ends the agent's sessions and keys.
+   * Keys move to agent_keys, one agent holding any number; every existing key
+   * row becomes a key of its agent with the same hash, revoked if the agent
+   * was, so old keys keep working and revoked ones stay refused (and, the hash
+   * being unique, can never be stored again). Sessions are stored by the hash
+   * of their opaque id. An app keeps its previous secret until a deadline, so
+   * logins signed with it still verify while the site deploys the new one.
+   */ `
+  ALTER TABLE agents ADD COLUMN email text;
+  ALTER TABLE agents ADD COLUMN password_hash text;
+  ALTER TABLE agents ADD COLUMN role text NOT NULL DEFAULT 'agent' CHECK (role IN ('admin', 'agent'));
+  ALTER TABLE agents ADD COLUMN avatar_type text;
+  ALTER TABLE agents ADD COLUMN avatar text;
+  CREATE UNIQUE INDEX agents_email ON agents (lower(email)) WHERE email IS NOT NULL;
+  CREATE TABLE agent_keys (
+    id bigserial PRIMARY KEY,
+    agent_id bigint NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    hash text NOT NULL UNIQUE,
+    label text NOT NULL DEFAULT '',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    last_used_at timestamptz,
+    revoked_at timestamptz
+  );
+  CREATE INDEX agent_keys_agent ON agent_keys (agent_id);
+  INSERT INTO agent_keys (agent_id, hash, label, created_at, revoked_at) SELECT id, key_hash, 'key', created_at, revoked_at FROM agents;
+  ALTER TABLE agents DROP COLUMN key_hash;
+  CREATE TABLE agent_sessions (
+    id_hash text PRIMARY KEY,
+    agent_id bigint NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL,
+    seen_at timestamptz NOT NULL
+  );
+  CREATE INDEX agent_sessions_agent ON agent_sessions (agent_id);
+  ALTER TABLE apps ADD COLUMN previous_secret text;
+  ALTER TABLE apps ADD COLUMN previous_secret_until timestamptz;
+  `,
   /*
    * 4: the inbox. A conversation is open or resolved (when, by whom), and
    * assigned to one agent or to nobody; a visitor's new message reopens it

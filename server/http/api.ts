@@ -19,6 +19,9 @@ import { Router, type Route } from './router.js';
 import { TEST_ROUTES } from './test-api.js';
 import { INBOX_ROUTES } from './inbox-api.js';
 import { canSee } from '../agent-permissions.js';
+import { AVATAR_ROUTES, CONSOLE_ROUTES } from './console-api.js';
+import { ADMIN_ROUTES } from './admin-api.js';
+import { fromOwnOrigin, sessionIdOf, sessionOf } from '../console-session.js';
 
 /** One request as a route handler sees it. `agent`: the caller, on the agent routes (AGENT_PREFIX). */
 export interface ApiCall {
@@ -31,7 +34,11 @@ export interface ApiCall {
 }
 export type ApiHandler = (call: ApiCall) => Promise<void> | void;
 
-/** The API. Routes under AGENT_PREFIX need an agent key (Authorization: Bearer <agent key>). */
+/**
+ * The API. Routes under AGENT_PREFIX need an agent: an API key
+ * (Authorization: Bearer <agent key>) or a console session cookie from the
+ * console's own origin (console-session.ts).
+ */
 const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'GET', pattern: '/v1/health', handler: health },
   { method: 'POST', pattern: '/v1/bootstrap', handler: bootstrap },
@@ -47,6 +54,9 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/revoke', handler: asAgent(revokeVisitor) },
   // The inbox (views, assignment, resolve, search, canned replies): inbox-api.ts.
   ...INBOX_ROUTES.map((r) => ({ ...r, handler: asAgent(r.handler) })),
+  ...CONSOLE_ROUTES,
+  ...AVATAR_ROUTES,
+  ...ADMIN_ROUTES,
 ];
 
 /** Rows a list or history answers when the request names no `limit`. */
@@ -104,8 +114,23 @@ function corsHeaders(ctx: ServerContext, req: IncomingMessage, url: URL): Record
   return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : { vary: 'Origin' };
 }
 
-/** The agent of the request's key, or null with the refusal written (401, or 429 for an address out of wrong keys). */
+/**
+ * The agent of the request: by its key when it has an Authorization header,
+ * else by its console session cookie (which must come from our own origin:
+ * 403 `cross_origin`). Null with the refusal written (401, 403, or 429 for an
+ * address out of wrong keys).
+ */
 async function authenticateAgent(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<AgentRow | null> {
+  if (req.headers.authorization === undefined && sessionIdOf(req) !== null) {
+    const method = req.method ?? 'GET';
+    if (!fromOwnOrigin(ctx, req, method !== 'GET' && method !== 'HEAD')) {
+      sendError(res, 403, 'cross_origin', 'console requests must come from the console itself (Origin)');
+      return null;
+    }
+    const session = await sessionOf(ctx, req);
+    if (!session) sendError(res, 401, 'unauthorized', 'not signed in (or the session has expired)');
+    return session?.agent ?? null;
+  }
   // An address that has used up its wrong keys: no key is even looked at until a token is back.
   const address = clientAddress(req, ctx.trustProxyHops);
   const wait = ctx.limits.agentAuthFailures.retryAfterMs(address);
@@ -114,10 +139,10 @@ async function authenticateAgent(ctx: ServerContext, req: IncomingMessage, res: 
     return null;
   }
   const key = bearer(req);
-  const agent = key ? await ctx.data.agents.byKey(key) : null;
+  const agent = key ? ((await ctx.data.agents.byKey(key))?.agent ?? null) : null;
   if (!agent) {
     ctx.limits.agentAuthFailures.take(address);
-    sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>)', { 'www-authenticate': 'Bearer' });
+    sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>), or not signed in', { 'www-authenticate': 'Bearer' });
   }
   return agent;
 }

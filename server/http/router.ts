@@ -5,7 +5,7 @@
  * the order of the table does not matter.
  */
 export interface Route<H> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: string;
   handler: H;
 }

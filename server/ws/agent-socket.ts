@@ -1,9 +1,15 @@
-/** /v1/agent/ws: live pushes to agents. First frame `{type:'auth', key}`. */
+/**
+ * /v1/agent/ws: live pushes to agents. First frame `{type:'auth', key}`; a
+ * socket opened with a console session cookie from the console's own origin
+ * (checked at the upgrade, server/app.ts) is authenticated already and its
+ * auth frame needs no key.
+ */
 import type { WebSocket } from 'ws';
 import { AGENT_CLIENT_TYPES, CLOSE, parseFrame, type AgentClientFrame, type AgentServerFrame } from '../../src/shared/wire-protocol.js';
 import type { ServerContext } from '../context.js';
 import type { AgentConn } from '../hub.js';
-import type { AgentRow } from '../data/agents.js';
+import type { KeyedAgent } from '../data/agents.js';
+import type { AgentSession } from '../data/agent-sessions.js';
 import { retryAfterSeconds } from '../limits.js';
 import { possibleId } from '../storable-input.js';
 import { SocketSession } from './socket-session.js';
@@ -11,9 +17,9 @@ import { logFailure } from '../failure-log.js';
 
 type AuthFrame = Extract<AgentClientFrame, { type: 'auth' }>;
 
-/** `address`: the client's limit key (server/client-address.ts), for the throttle on wrong keys. */
-export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: string): void {
-  new AgentSocket(ctx, ws, address);
+/** `address`: the client's limit key (server/client-address.ts), for the throttle on wrong keys; `session`: the upgrade's console session, if any. */
+export function handleAgentSocket(ctx: ServerContext, ws: WebSocket, address: string, session: AgentSession | null = null): void {
+  new AgentSocket(ctx, ws, address, session);
 }
 
 class AgentSocket extends SocketSession<AgentServerFrame> {
@@ -25,6 +31,7 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
     ctx: ServerContext,
     ws: WebSocket,
     private readonly address: string,
+    private readonly session: AgentSession | null,
   ) {
     super(ctx, ws);
   }
@@ -92,6 +99,13 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
 
   private async authenticate(frame: AuthFrame): Promise<void> {
     const { ctx, ws, address } = this;
+    if (this.session && frame.key === undefined) {
+      this.authSettled();
+      if (ws.readyState !== ws.OPEN) return;
+      this.conn = { ws, agent: this.session.agent, sessionRef: this.session.ref };
+      ctx.hub.addAgent(this.conn);
+      return this.send({ type: 'ready', agentName: this.session.agent.name });
+    }
     // This address has used up its wrong keys: no key is even looked at until a token is back.
     const wait = ctx.limits.agentAuthFailures.retryAfterMs(address);
     if (wait > 0) {
@@ -100,9 +114,9 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
       this.send({ type: 'error', code: 'rate_limited', message: `too many wrong agent keys from this address; retry after ${seconds} s`, retryAfter: seconds });
       return this.closeWith(CLOSE.RATE_LIMITED, `too many wrong agent keys; retry after ${seconds} s`);
     }
-    let agent: AgentRow | null;
+    let found: KeyedAgent | null;
     try {
-      agent = typeof frame.key === 'string' ? await ctx.data.agents.byKey(frame.key) : null;
+      found = typeof frame.key === 'string' ? await ctx.data.agents.byKey(frame.key) : null;
     } catch (err) {
       // The handshake has one outcome whatever happens: `ready` or a close code.
       logFailure('agent auth', err);
@@ -110,13 +124,13 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
     } finally {
       this.authSettled();
     }
-    if (!agent) {
+    if (!found) {
       ctx.limits.agentAuthFailures.take(address);
       return this.closeWith(CLOSE.TOKEN_REVOKED, 'unknown agent key');
     }
     if (ws.readyState !== ws.OPEN) return;
-    this.conn = { ws, agent };
+    this.conn = { ws, agent: found.agent, keyId: found.keyId };
     ctx.hub.addAgent(this.conn);
-    this.send({ type: 'ready', agentName: agent.name, agentId: agent.id });
+    this.send({ type: 'ready', agentName: found.agent.name, agentId: found.agent.id });
   }
 }

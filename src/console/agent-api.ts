@@ -28,14 +28,15 @@ export interface LiveConnection {
 }
 
 export class AgentApi {
-  constructor(private readonly key: string) {}
+  /** `key`: an agent API key; null = the console's session cookie (sign-in/). */
+  constructor(private readonly key: string | null) {}
 
   private async call<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
     const res = await fetch(path, {
       method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${this.key}`, 'content-type': 'application/json' },
+      headers: { ...(this.key === null ? {} : { authorization: `Bearer ${this.key}` }), 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'omit',
+      credentials: this.key === null ? 'same-origin' : 'omit',
     });
     const data = await res.json().catch(() => null);
     if (!res.ok || !data?.ok) throw new Error(data?.message ?? `HTTP ${res.status}`);
@@ -108,7 +109,8 @@ export class AgentApi {
     const connect = () => {
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/agent/ws`;
       ws = new WebSocket(url);
-      ws.onopen = () => ws?.send(JSON.stringify({ type: 'auth', key: this.key }));
+      // The session cookie rode along with the handshake; a key goes in the auth frame.
+      ws.onopen = () => ws?.send(JSON.stringify(this.key === null ? { type: 'auth' } : { type: 'auth', key: this.key }));
       ws.onmessage = (e) => {
         const f = typeof e.data === 'string' ? parseFrame<AgentServerFrame>(e.data, AGENT_SERVER_TYPES) : null;
         if (!f) return;

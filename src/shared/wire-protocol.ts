@@ -159,8 +159,9 @@ export interface MessagesResponse {
   messages: MessageView[];
 }
 
-// Agent REST API: `Authorization: Bearer <agent key>`. A wrong key is 401; an address past its wrong
-// keys gets 429 `rate_limited` with `Retry-After` (seconds), its keys not looked at until then.
+// Agent REST API: `Authorization: Bearer <agent key>`, or the console's session cookie from the server's own
+// origin (agent-accounts.ts). A wrong key is 401; an address past its wrong keys gets 429 `rate_limited` with
+// `Retry-After` (seconds), its keys not looked at until then.
 //   GET  /v1/agent/conversations                       -> AgentConversationsResponse
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
 //   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
@@ -311,9 +312,12 @@ export type VisitorServerFrame =
 
 export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'internal';
 
-/** Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`. */
+/**
+ * Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`, or
+ * `{type:'auth'}` on a socket opened with the console's session cookie.
+ */
 export type AgentClientFrame =
-  | { type: 'auth'; key: string }
+  | { type: 'auth'; key?: string }
   | { type: 'typing'; conversationId: string; typing: boolean }
   /** The conversation this agent has open now (null: none). Renewed every AGENT_VIEWING_RENEW_MS; shown to the other agents. */
   | { type: 'viewing'; conversationId: string | null }

@@ -9,7 +9,8 @@
  *
  * It talks to the server only through AgentApi (agent-api.ts), so how the
  * agent signed in is not its business. Fires `twt-sign-out` when the agent
- * asks to sign out, or the server refuses the agent.
+ * asks to sign out, or the server refuses the agent; `twt-open-admin` when an
+ * admin asks for the admin screens.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { AgentConversation, AgentServerFrame, CannedReplyView, InboxView, MessageView, SearchResult, TeammateView, ViewCounts } from '../../shared/wire-protocol.js';
@@ -44,6 +45,7 @@ interface Presence {
 export class TwtInbox extends LitElement {
   static override properties = {
     api: { attribute: false },
+    admin: { type: Boolean },
     now: { attribute: false },
     view: { state: true },
     all: { state: true },
@@ -70,6 +72,8 @@ export class TwtInbox extends LitElement {
   };
 
   api: AgentApi | null = null;
+  /** The signed-in agent is an admin: the header offers the admin screens (`twt-open-admin`). */
+  admin = false;
   /**
    * The server's clock (ms): waiting times are measured against it. Set from
    * each list's `serverTime` plus the time since; a test may inject its own.
@@ -687,6 +691,7 @@ export class TwtInbox extends LitElement {
         ${this.renderDesktopControl()}
         ${this.me?.canEditCannedReplies ? html`<button type="button" @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.editor')?.showModal()}>Canned replies</button>` : nothing}
         <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.perform('help')}>?</button>
+        ${this.admin ? html`<button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-open-admin', { bubbles: true, composed: true }))}>Admin</button>` : nothing}
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-sign-out', { bubbles: true, composed: true }))}>Sign out</button>
       </header>
       <div class="body">

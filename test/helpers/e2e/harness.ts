@@ -24,6 +24,8 @@ export { sleep, until };
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const DEMO_DIR = join(ROOT, 'demo');
 export const AGENT_KEY = 'demo-agent-key';
+/** The dev seed's admin sign-in (server/config.ts; the seed is on in e2e servers). */
+export const DEMO_ADMIN = { email: 'admin@example.test', password: 'demo-admin-password' } as const;
 export const CORE_PATH = '/install/core.js?version=v1.2';
 
 /** Generous but bounded waits (2 cores, a real browser, a real server). */

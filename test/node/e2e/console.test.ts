@@ -1,6 +1,6 @@
 /**
  * End-to-end: the agent console (/console/ on the widget server) makes the
- * demo two-sided. An agent signs in with the demo key in one page; a visitor
+ * demo two-sided. An agent signs in (the demo admin) in one page; a visitor
  * writes from the standard install demo (host site, another origin) in
  * another; the conversation shows up live in the console with an unread
  * badge, the agent reads and answers there, and the visitor's panel shows it.
@@ -8,24 +8,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { e2eHarness, withPage, waitForEvent, openChatAndSay, panelShows, unique, AGENT_KEY } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, openChatAndSay, panelShows, unique, DEMO_ADMIN } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 const e2e = e2eHarness();
 
 /** Fills the console's sign-in form like an agent. */
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.getByLabel('Agent key').fill(key);
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 describe('e2e: agent console', { timeout: 180_000 }, () => {
   it('a visitor message appears live with an unread badge; the agent reads it and replies; the visitor sees the reply', T, async () => {
     await withPage(e2e, `${e2e.widgetUrl}/console/`, async (con, agent) => {
-      await signIn(con, AGENT_KEY);
+      await signIn(con, DEMO_ADMIN.email, DEMO_ADMIN.password);
       // Signed in and live (the agent socket answered `ready`) before the visitor writes, so what follows is live, not a reload.
       await con.getByRole('status').getByText('online', { exact: true }).waitFor();
-      assert.equal(await con.getByLabel('Agent key').count(), 0, 'the sign-in form is gone');
+      assert.equal(await con.getByLabel('Password').count(), 0, 'the sign-in form is gone');
 
       await withPage(e2e, '/demo/install.html', async (page, visitor) => {
         await waitForEvent(page, 'initialized');
@@ -78,27 +79,27 @@ describe('e2e: agent console', { timeout: 180_000 }, () => {
     });
   });
 
-  it('a wrong agent key: a clear error, the sign-in form again, and no conversation is shown', T, async () => {
+  it('a wrong password: a clear error, the sign-in form again, and no conversation is shown', T, async () => {
     // A conversation exists, so "nothing else" is meaningful.
     await withPage(e2e, '/demo/install.html', async (page, visitor) => {
       const secret = await openChatAndSay(page, 'not for strangers');
       await e2e.agent.waitForVisitorMessage(secret);
 
       await withPage(e2e, `${e2e.widgetUrl}/console/`, async (con, agent) => {
-        await signIn(con, 'wrong-agent-key');
+        await signIn(con, DEMO_ADMIN.email, 'wrong-password');
         const alert = con.getByRole('alert');
         await alert.waitFor();
-        assert.match((await alert.textContent()) ?? '', /unknown agent key/i, 'the error says what is wrong');
+        assert.match((await alert.textContent()) ?? '', /wrong email or password/i, 'the error says what is wrong');
         // Still the sign-in form, nothing from the store.
-        await con.getByLabel('Agent key').waitFor();
+        await con.getByLabel('Password').waitFor();
         await con.waitForTimeout(500);
         assert.equal(await con.getByRole('region', { name: 'Conversations' }).count(), 0, 'no conversation list');
         assert.equal(await con.getByText(secret).count(), 0, 'no visitor message');
         assert.equal(await con.getByRole('button', { name: 'Sign out' }).count(), 0);
-        assert.equal(await con.evaluate(() => sessionStorage.getItem('twt:agent-key')), null, 'the wrong key is not kept');
+        assert.deepEqual(await agent.context.cookies(), [], 'no session cookie');
 
-        // The right key still works on the same page afterwards.
-        await signIn(con, AGENT_KEY);
+        // The right password still works on the same page afterwards.
+        await signIn(con, DEMO_ADMIN.email, DEMO_ADMIN.password);
         await con.getByText(secret).first().waitFor();
         assert.equal(await con.getByRole('alert').count(), 0, 'the error is gone after a good sign-in');
         // …including once a conversation is open (the reply form shows errors there too).

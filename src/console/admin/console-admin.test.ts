@@ -1,0 +1,44 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import './define.js';
+import type { ConsoleAdmin } from './console-admin.js';
+import type { AdminAgent, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
+
+const ME: ConsoleAgent = { id: 1, name: 'Demo Agent', email: 'admin@example.test', role: 'admin', appid: null, hasAvatar: false };
+const APPS: AdminApp[] = [{ appid: 'demo', name: 'TWT Demo', greeting: 'Hi!', secret: 'demo-secret', disabled: false, domains: ['localhost'], previousSecretUntil: null }];
+const AGENTS: AdminAgent[] = [
+  { ...ME, deactivatedAt: null, createdAt: '2026-11-30T10:00:00.000Z' },
+  { id: 2, name: 'Ada', email: 'ada@example.test', role: 'agent', appid: 'demo', hasAvatar: false, deactivatedAt: null, createdAt: '2026-11-30T11:00:00.000Z' },
+  { id: 3, name: 'Gone', email: 'gone@example.test', role: 'agent', appid: null, hasAvatar: false, deactivatedAt: '2026-11-30T12:00:00.000Z', createdAt: '2026-11-30T09:00:00.000Z' },
+];
+
+/** A unit-test double of the admin API's GET answers. */
+function answerAdminApi(): () => void {
+  const real = window.fetch;
+  window.fetch = async (input) => {
+    const path = String(input);
+    const body = path.endsWith('/apps') ? { ok: true, apps: APPS } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, keys: [] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return () => (window.fetch = real);
+}
+
+describe('<twt-console-admin>', () => {
+  it('lists agents (no deactivate button on oneself or the deactivated) and apps; both tabs pass an axe audit', async () => {
+    const restore = answerAdminApi();
+    try {
+      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
+      const root = el.shadowRoot!;
+      await waitUntil(() => root.querySelectorAll('ul[aria-label="Agents"] > li').length === 3);
+      const buttons = (name: string) => [...root.querySelectorAll(`li[aria-label="${name}"] button`)].map((b) => b.textContent!.trim());
+      expect(buttons('Demo Agent')).to.not.include('Deactivate');
+      expect(buttons('Ada')).to.include('Deactivate');
+      expect(buttons('Gone')).to.deep.equal([]);
+      await expect(el).to.be.accessible();
+      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
+      await waitUntil(() => root.querySelector('ul[aria-label="Apps"] > li'));
+      await expect(el).to.be.accessible();
+    } finally {
+      restore();
+    }
+  });
+});

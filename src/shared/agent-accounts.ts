@@ -1,0 +1,75 @@
+/**
+ * Wire shapes of agent accounts: console sign-in (/v1/console/*) and the
+ * admin API (/v1/agent/admin/*, admins only). Requests with a console
+ * session cookie must come from the server's own origin (see
+ * server/console-session.ts); API keys (Bearer) work on every /v1/agent/ route.
+ *
+ *   POST   /v1/console/session {email, password} -> SignedIn + Set-Cookie  (401 sign_in_failed, 429 rate_limited)
+ *   DELETE /v1/console/session                   -> {ok}, cookie cleared
+ *   GET    /v1/console/me                        -> Me (agent null when nobody is signed in)
+ *   POST   /v1/agent/me/avatar  (body: the image, ≤ AVATAR_MAX_BYTES; empty body removes it) -> {ok}
+ *   GET    /v1/agent/agents/:id/avatar           -> the image
+ *
+ *   GET  /v1/agent/admin/apps                              -> {ok, apps: AdminApp[]}
+ *   POST /v1/agent/admin/apps {name, appid?, greeting?, domains}  -> {ok, app: AdminApp}   (all-apps admins)
+ *   POST /v1/agent/admin/apps/:appid {name?, greeting?, addDomains?, removeDomains?, disabled?} -> {ok, app}
+ *   POST /v1/agent/admin/apps/:appid/secret {graceSeconds?} -> {ok, app}  (the old secret verifies logins for graceSeconds, default 0)
+ *   GET  /v1/agent/admin/agents                            -> {ok, agents: AdminAgent[]}
+ *   POST /v1/agent/admin/agents {email, name, password, role?, appid?} -> {ok, agent: AdminAgent}
+ *   POST /v1/agent/admin/agents/:id/deactivate             -> {ok}
+ *   POST /v1/agent/admin/agents/:id/password {password}    -> {ok}  (its sessions end)
+ *   GET  /v1/agent/admin/agents/:id/keys                   -> {ok, keys: AdminAgentKey[]}
+ *   POST /v1/agent/admin/agents/:id/keys {label?}          -> {ok, key: string, id}  (the key is shown this once)
+ *   POST /v1/agent/admin/agents/:id/keys/:keyId/revoke     -> {ok}
+ */
+
+export type AgentRole = 'admin' | 'agent';
+
+/** The signed-in agent. appid null: every app. */
+export interface ConsoleAgent {
+  id: number;
+  name: string;
+  email: string | null;
+  role: AgentRole;
+  appid: string | null;
+  hasAvatar: boolean;
+}
+
+export interface SignedIn {
+  ok: true;
+  agent: ConsoleAgent;
+}
+
+export interface Me {
+  ok: true;
+  agent: ConsoleAgent | null;
+}
+
+export interface AdminApp {
+  appid: string;
+  name: string;
+  greeting: string;
+  secret: string;
+  disabled: boolean;
+  domains: string[];
+  /** ISO time until which the previous secret still verifies logins, or null. */
+  previousSecretUntil: string | null;
+}
+
+export interface AdminAgent extends ConsoleAgent {
+  /** ISO time of deactivation, or null when active. */
+  deactivatedAt: string | null;
+  createdAt: string;
+}
+
+export interface AdminAgentKey {
+  id: number;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Avatar images: checked by their first bytes, not by what the upload claims. */
+export const AVATAR_MAX_BYTES = 256 * 1024;
+export const PASSWORD_MIN_LENGTH = 10;
