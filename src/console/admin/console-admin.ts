@@ -13,6 +13,7 @@ import type { AdminAgent, AdminAgentKey, AdminApp, ConsoleAgent } from '../../sh
 import { PASSWORD_MIN_LENGTH } from '../../shared/agent-accounts.js';
 import { consoleTheme } from '../theme.js';
 import { adminApi } from './admin-api.js';
+import '../sign-in/define.js';
 
 type Tab = 'agents' | 'apps';
 
@@ -213,6 +214,10 @@ export class ConsoleAdmin extends LitElement {
 
   private renderAgents() {
     return html`
+      <section aria-labelledby="profile">
+        <h2 id="profile">Your profile</h2>
+        <twt-console-avatar .agent=${this.me} @avatar-changed=${() => this.load()}></twt-console-avatar>
+      </section>
       <section aria-labelledby="new-agent">
         <h2 id="new-agent">Add an agent</h2>
         <form class="grid" @submit=${this.createAgent}>

@@ -4,7 +4,8 @@
  * demo admin signs in and out; a wrong password is announced; the admin adds
  * an agent in the admin screens, who then signs in, sees the inbox without
  * the admin entry, and is refused by the admin API, until the admin deactivates
- * her (her open console goes back to the sign-in form); the form fits 360 px.
+ * her (her open console goes back to the sign-in form); the admin sets an
+ * avatar (a non-image is refused); the form fits 360 px.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,6 +115,25 @@ describe('e2e: console sign-in', { timeout: 300_000 }, () => {
       await signIn(con, email, password);
       assert.equal((await con.getByRole('alert').textContent())?.trim(), 'Wrong email or password.', 'and she cannot sign in again');
       opened.assertNoUnexpectedErrors([/status of 403/, /status of 401/]);
+    });
+  });
+
+  it('the admin sets an avatar: checked by the server, shown from it', T, async () => {
+    // A 1×1 PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await withPage(e2e, `${e2e.widgetUrl}/console/`, async (con, opened) => {
+      await signIn(con, DEMO_ADMIN.email, DEMO_ADMIN.password);
+      await con.getByRole('button', { name: 'Admin' }).click();
+      await con.getByLabel('Avatar (PNG, JPEG, WebP or GIF)').setInputFiles({ name: 'not-really.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, not an image') });
+      await con.getByRole('alert').filter({ hasText: 'must be a PNG, JPEG, WebP or GIF' }).waitFor();
+      await con.getByLabel('Avatar (PNG, JPEG, WebP or GIF)').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+      const img = con.getByRole('img', { name: 'Your avatar' });
+      await img.waitFor();
+      await con.waitForFunction(() => {
+        const el = document.querySelector('twt-agent-console')?.shadowRoot?.querySelector('twt-console-admin')?.shadowRoot?.querySelector('twt-console-avatar')?.shadowRoot?.querySelector('img');
+        return !!el && el.complete && el.naturalWidth === 1;
+      });
+      opened.assertNoUnexpectedErrors([/status of 415/]);
     });
   });
 
