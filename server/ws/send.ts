@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { CLOSE } from '../../src/shared/wire-protocol.js';
+import { batchWrites } from './write-batch.js';
 
 /** How long a peer has to answer our close frame before its connection is cut. */
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 2000;
@@ -23,6 +24,7 @@ export function sendText(ws: WebSocket, text: string): void {
     closeSocket(ws, CLOSE.TRY_AGAIN_LATER, 'backpressure');
     return;
   }
+  batchWrites(ws);
   ws.send(text);
 }
 
