@@ -11,6 +11,12 @@
  *        .cpuprofile lands in dir, /tmp/prof by default; summarise it with
  *        `node bench/cpu-profile-top.mjs <file>`)
  *        --rate N (server step: offered msg/s each way; default 3150)
+ *        --postgres [url] (server step on PostgreSQL, a fresh database per run; url
+ *        defaults to the one .ci/install-postgres wrote to /tmp/twt-ci-pg-url)
+ *        --processes 2 (with --postgres: visitors on one server process, the
+ *        agent on another, so every message crosses processes through NOTIFY)
+ *        --sockets N (server step: idle visitor sockets held during the message
+ *        phases; default the 50,000 goal bounded by the open-file limit)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +37,25 @@ if (rate !== null && !(Number.isInteger(rate) && rate > 0)) {
   console.error('bench: --rate takes a positive whole number (msg/s)');
   process.exit(2);
 }
+const pgAt = args.indexOf('--postgres');
+const pgArg = pgAt >= 0 && args[pgAt + 1] && !args[pgAt + 1].startsWith('--') ? args[pgAt + 1] : null;
+const postgres = pgAt < 0 ? null : pgArg ?? (existsSync('/tmp/twt-ci-pg-url') ? readFileSync('/tmp/twt-ci-pg-url', 'utf8').trim() : null);
+if (pgAt >= 0 && !postgres) {
+  console.error('bench: --postgres needs a URL (or run .ci/install-postgres, which writes /tmp/twt-ci-pg-url)');
+  process.exit(2);
+}
+const processesAt = args.indexOf('--processes');
+const processes = processesAt >= 0 ? Number(args[processesAt + 1]) : 1;
+if (!(processes === 1 || (processes === 2 && postgres))) {
+  console.error('bench: --processes takes 1 or 2, and 2 needs --postgres (PGlite is one process)');
+  process.exit(2);
+}
+const socketsAt = args.indexOf('--sockets');
+const sockets = socketsAt >= 0 ? Number(args[socketsAt + 1]) : null;
+if (sockets !== null && !(Number.isInteger(sockets) && sockets > 0)) {
+  console.error('bench: --sockets takes a positive whole number');
+  process.exit(2);
+}
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
@@ -48,7 +73,7 @@ const STEPS = [
 function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : []), ...(postgres ? ['--postgres', postgres] : []), ...(processes > 1 ? ['--processes', String(processes)] : []), ...(sockets ? ['--sockets', String(sockets)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
     const timer = setTimeout(() => {
       process.stderr.write(`[bench] step ${step.name} passed its ${step.deadlineS} s deadline; killing it\n`);
       child.kill('SIGKILL');
@@ -82,6 +107,8 @@ async function main(): Promise<void> {
     quick,
     runs,
     ...(rate ? { rate } : {}),
+    ...(postgres ? { store: `PostgreSQL (${postgres.replace(/\/\/[^@]*@/, '//')}), ${processes} server process${processes > 1 ? 'es' : ''}` } : {}),
+    ...(sockets ? { sockets } : {}),
     ...(cpuProfDir ? { cpuProfile: `server under node --cpu-prof (slower), profiles in ${cpuProfDir}` } : {}),
   };
   if (!flag('--no-build')) {
@@ -111,7 +138,9 @@ async function main(): Promise<void> {
   }
   const rows = mergeRuns(everyRun);
   // With --only, the figures of the steps not run are carried over from the previous latest.json.
-  const latestPath = `bench/results/latest${quick ? '-quick' : ''}.json`;
+  // A PostgreSQL run keeps its own latest file: the default (PGlite) figures stay what `latest.json` holds.
+  const variant = `${quick ? '-quick' : ''}${postgres ? (processes > 1 ? '-postgres-2' : '-postgres') : ''}`;
+  const latestPath = `bench/results/latest${variant}.json`;
   if (only && existsSync(latestPath)) {
     const prev = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; rows: Row[] };
     // The floods' rows share the server section: their keys tell them apart (`floods.error` when the step itself failed).
@@ -125,6 +154,7 @@ async function main(): Promise<void> {
 
   const summary = summarize(rows);
   console.log(`\ntwt-chat-widget benchmark, ${started.toISOString()}, commit ${gitCommit()}${quick ? ' (QUICK run: reduced counts)' : ''}${runs > 1 ? `, median of ${runs} runs per figure` : ''}`);
+  if (postgres) console.log(`server on ${conditions.store}`);
   console.log(`machine: ${conditions.cpus}, ${conditions.memory}, node ${conditions.node}, ${conditions.chromium}; load average ${conditions.loadavgAtStart}\n`);
   console.log(renderTable(rows));
   console.log(`\nbudgets met: ${summary.met.length}, missed: ${summary.missed.length}, not judged: ${summary.notJudged.length}`);
@@ -134,9 +164,9 @@ async function main(): Promise<void> {
   const result = { date: started.toISOString(), commit: gitCommit(), conditions, steps, rows, summary };
   mkdirSync('bench/results', { recursive: true });
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-  if (!quick) writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(`bench/results/latest${quick ? '-quick' : ''}.json`, JSON.stringify(result, null, 2) + '\n');
-  console.log(`\nwritten: bench/results/latest${quick ? '-quick' : ''}.json${quick ? '' : ` and bench/results/${stamp}.json`}`);
+  if (!quick) writeFileSync(`bench/results/${stamp}${variant}.json`, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(latestPath, JSON.stringify(result, null, 2) + '\n');
+  console.log(`\nwritten: ${latestPath}${quick ? '' : ` and bench/results/${stamp}${variant}.json`}`);
   if (flag('--strict') && summary.missed.length) process.exit(1);
 }
 

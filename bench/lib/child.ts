@@ -104,11 +104,11 @@ export function cpuMsOf(pid: number): number | null {
 /** Starts the widget server in its own process; resolves once it listens. */
 /** `oneAddressManyVisitors`: lift the per-address limits (capacity runs, where every visitor is on loopback); else the defaults hold. */
 /** `cpuProfDir`: run it under `node --cpu-prof`, the profile written there when it stops. */
-export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false, cpuProfDir = null as string | null } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
-  const child = spawnChild('bench/lib/server-child.ts', ['--max-seconds', String(maxSeconds), ...(oneAddressManyVisitors ? ['--one-address-many-visitors'] : [])], {
+export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false, cpuProfDir = null as string | null, databaseUrl = null as string | null, label = 'server' } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
+  const child = spawnChild('bench/lib/server-child.ts', ['--max-seconds', String(maxSeconds), ...(oneAddressManyVisitors ? ['--one-address-many-visitors'] : []), ...(databaseUrl ? ['--database-url', databaseUrl] : [])], {
     nodeArgs: ['--expose-gc', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
     deadlineMs: (maxSeconds + 10) * 1000,
-    label: 'server',
+    label,
   });
   const ready = await child.next<{ url: string; port: number }>((m) => m?.type === 'ready', 60_000);
   return {

@@ -37,13 +37,15 @@ interface VisitorSocket {
 
 const HOST_ORIGIN = 'http://localhost';
 let base = '';
+/** Where the agent connects and posts its replies: `base`, or a second server process (the bench's --processes 2). */
+let agentBase = '';
 let agentKey = 'demo-agent-key';
 const visitors: Visitor[] = [];
 const groups = new Map<string, VisitorSocket[]>();
 let agent: WebSocket | null = null;
 let onAgentFrame: ((f: AgentServerFrame, at: number) => void) | null = null;
 
-const wsUrl = (path: string) => base.replace(/^http/, 'ws') + path;
+const wsUrl = (path: string, origin = base) => origin.replace(/^http/, 'ws') + path;
 const lat = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99), max: max(xs) });
 
 /**
@@ -54,10 +56,10 @@ const lat = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p99: per
  * is not how an agent tool or a browser talks to the server.
  */
 const pool = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function postJson(path: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
+function postJson(path: string, body: unknown, headers: Record<string, string>, timeoutMs: number, origin = base): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = http.request(`${base}${path}`, { method: 'POST', agent: pool, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)), ...headers } }, (res) => {
+    const req = http.request(`${origin}${path}`, { method: 'POST', agent: pool, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -188,7 +190,7 @@ async function openAgent({ key }: { key?: string }) {
   if (key) agentKey = key;
   const t0 = nowMs();
   agent = await new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(wsUrl('/v1/agent/ws'), { perMessageDeflate: false });
+    const ws = new WebSocket(wsUrl('/v1/agent/ws', agentBase || base), { perMessageDeflate: false });
     const timer = setTimeout(() => reject(new Error('agent: no ready in time')), 30_000);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', key: agentKey })));
     ws.on('message', (data) => {
@@ -364,7 +366,7 @@ async function a2v({ group, rate, seconds, targets, maxInFlight = 512, drainMs =
     const id = `${run}-${i}`;
     const at = nowMs();
     inflight++;
-    postJson(`/v1/agent/conversations/${encodeURIComponent(conv)}/messages`, { text: stamp(id, at), clientId: id }, { authorization: `Bearer ${agentKey}` }, drainMs + seconds * 1000)
+    postJson(`/v1/agent/conversations/${encodeURIComponent(conv)}/messages`, { text: stamp(id, at), clientId: id }, { authorization: `Bearer ${agentKey}` }, drainMs + seconds * 1000, agentBase || base)
       .then((res) => {
         if (res.status === 200) rest.push(nowMs() - at);
         else httpErrors++;
@@ -640,8 +642,9 @@ async function flood({ kind }: { kind: string }) {
 
 const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, idle, closeAll, flood };
 
-process.on('message', async (m: { cmd: string; url?: string; [k: string]: unknown }) => {
+process.on('message', async (m: { cmd: string; url?: string; agentUrl?: string; [k: string]: unknown }) => {
   if (m.url) base = m.url;
+  if (m.agentUrl) agentBase = m.agentUrl;
   const fn = commands[m.cmd];
   try {
     if (!fn) throw new Error(`unknown command ${m.cmd}`);

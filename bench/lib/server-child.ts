@@ -12,6 +12,8 @@ import { join } from 'node:path';
 const maxSeconds = Number(process.argv[process.argv.indexOf('--max-seconds') + 1]) || 300;
 /** The capacity runs: every simulated visitor comes from loopback, so the per-address limits are lifted; the flood runs keep the defaults. */
 const oneAddressManyVisitors = process.argv.includes('--one-address-many-visitors');
+/** A PostgreSQL URL: the server runs on it instead of PGlite (the bench's --postgres). */
+const databaseUrl = process.argv.includes('--database-url') ? process.argv[process.argv.indexOf('--database-url') + 1] : undefined;
 const dataDir = mkdtempSync(join(tmpdir(), 'twt-bench-db-'));
 const send = (m: unknown) => process.send?.(m);
 
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
     startServer(o: Record<string, unknown>): Promise<{ url: string; port: number; close(): Promise<void> }>;
   };
   const { ONE_ADDRESS_MANY_VISITORS } = await import('../../server/limits.js');
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, seed: true, quiet: true, ...(oneAddressManyVisitors ? { limits: ONE_ADDRESS_MANY_VISITORS } : {}) });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, ...(databaseUrl ? { databaseUrl } : {}), seed: true, quiet: true, ...(oneAddressManyVisitors ? { limits: ONE_ADDRESS_MANY_VISITORS } : {}) });
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

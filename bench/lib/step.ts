@@ -13,6 +13,12 @@ export interface StepOptions {
   cpuProfDir: string | null;
   /** Offered messages/s each way in the server step; null: the step's default. */
   rate: number | null;
+  /** Server step: the server on this PostgreSQL (a fresh database per run) instead of PGlite; null: PGlite. */
+  postgres: string | null;
+  /** Server step: server processes (2 needs postgres: visitors on the first, the agent on the second). */
+  processes: number;
+  /** Server step: idle visitor sockets held during the message phases; null: the goal, bounded by the open-file limit. */
+  sockets: number | null;
 }
 
 export function stepMain(name: string, run: (opts: StepOptions) => Promise<Row[]>): void {
@@ -20,7 +26,11 @@ export function stepMain(name: string, run: (opts: StepOptions) => Promise<Row[]
   const outAt = args.indexOf('--out');
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   const valueOf = (f: string) => (args.includes(f) ? args[args.indexOf(f) + 1] : undefined);
-  const opts: StepOptions = { quick: args.includes('--quick'), cpuProfDir: valueOf('--cpu-prof-dir') ?? null, rate: valueOf('--rate') ? Number(valueOf('--rate')) : null };
+  const opts: StepOptions = { quick: args.includes('--quick'), cpuProfDir: valueOf('--cpu-prof-dir') ?? null, rate: valueOf('--rate') ? Number(valueOf('--rate')) : null,
+    postgres: valueOf('--postgres') ?? null,
+    processes: Number(valueOf('--processes') ?? 1),
+    sockets: valueOf('--sockets') ? Number(valueOf('--sockets')) : null,
+  };
   run(opts)
     .then((rows) => {
       if (out) writeFileSync(out, JSON.stringify(rows, null, 2));

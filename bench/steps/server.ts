@@ -22,6 +22,8 @@ import { log, stepMain, type StepOptions } from '../lib/step.js';
 import { cpuMsOf, rssOf, spawnChild, startServerProcess } from '../lib/child.js';
 import { openFileLimit } from '../lib/fd-limit.js';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 type Lat = { n: number; p50: number | null; p99: number | null; max: number | null };
 const MB = 1024 * 1024;
@@ -58,7 +60,7 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
   const senders = Math.ceil(rate / 0.84);
   const cfg = opts.quick
     ? { visitors: Math.max(400, senders), sessionBoxMs: 10_000, senders, sockets: Math.max(1000, senders), rate, seconds: 4, restoreRate: 10 }
-    : { visitors: Math.max(10_000, senders), sessionBoxMs: 30_000, senders, sockets: Math.max(idleSocketTarget(), senders), rate, seconds: 10, restoreRate: 20 };
+    : { visitors: Math.max(10_000, senders), sessionBoxMs: 30_000, senders, sockets: Math.max(opts.sockets ?? idleSocketTarget(), senders), rate, seconds: 10, restoreRate: 20 };
   const section = 'server' as const;
   const idleBudget = { min: IDLE_SOCKETS_GOAL, kind: 'report' as const, label: '≥ 50,000' };
   const rateBudget = { min: 3000, kind: 'report' as const, label: '≥ 3,000 msg/s' };
@@ -68,17 +70,23 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
   }
 
   const rows: Row[] = [];
-  const server = await startServerProcess({ maxSeconds: 300, oneAddressManyVisitors: true, cpuProfDir: opts.cpuProfDir });
+  // PostgreSQL (--postgres): a fresh database per run, dropped at the end; --processes 2 puts the agent on a
+  // second server process, so every message crosses processes through NOTIFY (visitors on the first).
+  const db = opts.postgres ? await freshDatabase(opts.postgres) : null;
+  const server = await startServerProcess({ maxSeconds: 300, oneAddressManyVisitors: true, cpuProfDir: opts.cpuProfDir, databaseUrl: db?.url ?? null, label: 'server (visitors)' });
+  const agentServer = opts.processes > 1 ? await startServerProcess({ maxSeconds: 300, oneAddressManyVisitors: true, cpuProfDir: opts.cpuProfDir, databaseUrl: db?.url ?? null, label: 'server (agent)' }) : null;
+  const setup = `${db ? 'PostgreSQL' : 'PGlite'}, ${agentServer ? '2 processes (visitors on one, the agent on the other: every message crosses processes via NOTIFY)' : '1 process'}`;
   const gen = spawnChild('bench/lib/loadgen.ts', ['--max-seconds', '290'], { deadlineMs: 295_000, label: 'loadgen' });
   const call = <T>(msg: object, timeoutMs: number) =>
-    gen.request<T & { type: string; message?: string }>({ url: server.url, ...msg }, (m) => m?.type === 'done' || m?.type === 'failed', timeoutMs).then((r) => {
+    gen.request<T & { type: string; message?: string }>({ url: server.url, agentUrl: agentServer?.url ?? server.url, ...msg }, (m) => m?.type === 'done' || m?.type === 'failed', timeoutMs).then((r) => {
       if (r.type === 'failed') throw new Error(`loadgen ${(msg as { cmd: string }).cmd}: ${r.message}`);
       return r;
     });
   try {
     await gen.next((m) => m?.type === 'ready', 30_000);
     const mem0 = await server.mem();
-    log('server', `server up at ${server.url}, rss ${(mem0.rss / MB).toFixed(1)} MB`);
+    log('server', `server up at ${server.url} (${setup}), rss ${(mem0.rss / MB).toFixed(1)} MB`);
+    rows.push({ section, key: 'server.rss.idle', label: 'server RSS at start (idle, after GC)', value: mem0.rss / MB, unit: 'MB', note: `${setup}; JS heap ${(mem0.heapUsed / MB).toFixed(0)} MB, external ${(mem0.external / MB).toFixed(0)} MB` });
 
     // 1. visitors
     const s = await call<{ created: number; errors: number; ms: number; perSecond: number; latency: Lat }>({ cmd: 'sessions', n: cfg.visitors, concurrency: 8, maxMs: cfg.sessionBoxMs }, cfg.sessionBoxMs + 30_000);
@@ -97,7 +105,7 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     const rssAfter = rssOf(server.child.pid) ?? memAfter.rss;
     log('server', `sockets: ${c2.open} open (${failed} failed) in ${((c1.ms + c2.ms) / 1000).toFixed(1)} s; rss ${(rssAfter / MB).toFixed(1)} MB`);
     const distinct = Math.min(opened, s.created);
-    rows.push({ section, key: 'server.sockets', label: 'visitor sockets held by one process', value: c2.open, unit: 'count', budget: idleBudget, note: `${failed} failed${failed ? ' ' + JSON.stringify({ ...c1.failures, ...c2.failures }) : ''}; ${distinct} distinct visitors; connect+auth p50 ${fmt(c2.latency.p50 ?? c1.latency.p50)} ms p99 ${fmt(c2.latency.p99 ?? c1.latency.p99)} ms${opts.quick ? '' : fdLimitNote(cfg.sockets)}` });
+    rows.push({ section, key: 'server.sockets', label: 'visitor sockets held by one process', value: c2.open, unit: 'count', budget: idleBudget, note: `${failed} failed${failed ? ' ' + JSON.stringify({ ...c1.failures, ...c2.failures }) : ''}; ${distinct} distinct visitors; connect+auth p50 ${fmt(c2.latency.p50 ?? c1.latency.p50)} ms p99 ${fmt(c2.latency.p99 ?? c1.latency.p99)} ms${opts.quick || opts.sockets ? '' : fdLimitNote(cfg.sockets)}` });
     rows.push({ section, key: 'server.sockets.rss_per_conn', label: 'server RSS per socket', value: opened ? (rssAfter - rssBefore) / opened : null, unit: 'B/conn', note: `RSS ${(rssBefore / MB).toFixed(0)} -> ${(rssAfter / MB).toFixed(0)} MB` });
     rows.push({ section, key: 'server.sockets.heap_per_conn', label: 'server JS heap per socket (after GC)', value: opened ? (memAfter.heapUsed - memBefore.heapUsed) / opened : null, unit: 'B/conn', note: `heap ${(memBefore.heapUsed / MB).toFixed(0)} -> ${(memAfter.heapUsed / MB).toFixed(0)} MB` });
     const pg = await call<{ latency: Lat }>({ cmd: 'ping', group: 'idle', n: 100 }, 60_000);
@@ -112,11 +120,14 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     rows.push({ section, key: 'server.v2a.low.p99', label: `visitor -> agent delivery at ${low} msg/s offered, p50 / p99`, value: v0.latency.p99, unit: 'ms', note: `p50 ${fmt(v0.latency.p50)} ms; ${v0.delivered}/${v0.offered} delivered at ${Math.round(v0.deliveredRate)}/s` });
     await call({ cmd: 'idle', group: 'senders' }, 60_000);
     const cpu0 = cpuMsOf(server.child.pid);
+    const acpu0 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     const v = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, senders: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
     const cpu1 = cpuMsOf(server.child.pid);
+    const acpu1 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     log('server', `v2a: offered ${v.offered}, delivered ${v.delivered}, p99 ${fmt(v.latency.p99)} ms, refused ${JSON.stringify(v.refused)}`);
     const cpuNote = (a: number | null, b: number | null, secs: number) => (a !== null && b !== null ? `; server CPU ${((b - a) / (secs * 10)).toFixed(0)} % of one core` : '');
-    rows.push({ section, key: 'server.v2a.rate', label: `visitor -> agent delivered/s (offered ${cfg.rate}/s from ${v.senders} visitors, ${cfg.seconds} s)`, value: v.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${v.delivered}/${v.offered} delivered, ${v.lost} not delivered within 5 s, refused ${JSON.stringify(v.refused)}${cpuNote(cpu0, cpu1, (v.latency.max ?? 0) / 1000 + cfg.seconds)}` });
+    const agentCpu = (a: number | null, b: number | null, secs: number) => (agentServer && a !== null && b !== null ? ` (visitors' process), agent's process ${((b - a) / (secs * 10)).toFixed(0)} %` : '');
+    rows.push({ section, key: 'server.v2a.rate', label: `visitor -> agent delivered/s (offered ${cfg.rate}/s from ${v.senders} visitors, ${cfg.seconds} s)`, value: v.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${v.delivered}/${v.offered} delivered, ${v.lost} not delivered within 5 s, refused ${JSON.stringify(v.refused)}${cpuNote(cpu0, cpu1, (v.latency.max ?? 0) / 1000 + cfg.seconds)}${agentCpu(acpu0, acpu1, (v.latency.max ?? 0) / 1000 + cfg.seconds)}; ${setup}` });
     rows.push({ section, key: 'server.v2a.p50', label: 'visitor -> agent delivery p50', value: v.latency.p50, unit: 'ms' });
     rows.push({ section, key: 'server.v2a.p99', label: 'visitor -> agent delivery p99', value: v.latency.p99, unit: 'ms', budget: p99Budget, note: `max ${fmt(v.latency.max)} ms; ack p50 ${fmt(v.ack.p50)} / p99 ${fmt(v.ack.p99)} ms` });
     if (v.restore) rows.push({ section, key: 'server.restore.v2a.p99', label: `session restore under visitor load (${cfg.restoreRate}/s), p50 / p99`, value: v.restore.latency.p99, unit: 'ms', note: `p50 ${fmt(v.restore.latency.p50)} ms, n=${v.restore.latency.n}, ${v.restore.errors} errors` });
@@ -124,10 +135,12 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     const idle1 = await call<{ waitedMs: number }>({ cmd: 'idle', group: 'senders' }, 60_000);
     log('server', `backlog worked off in ${(idle1.waitedMs / 1000).toFixed(1)} s`);
     const cpu2 = cpuMsOf(server.child.pid);
+    const acpu2 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
     const cpu3 = cpuMsOf(server.child.pid);
+    const acpu3 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     log('server', `a2v: offered ${a.offered}, delivered ${a.delivered}, p99 ${fmt(a.latency.p99)} ms`);
-    rows.push({ section, key: 'server.a2v.rate', label: `agent -> visitor delivered/s (REST, offered ${cfg.rate}/s into ${a.conversations} conversations)`, value: a.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${a.delivered}/${a.offered} delivered, ${a.lost} not delivered within 5 s, ${a.skipped} skipped (>512 in flight), ${a.httpErrors} HTTP errors${cpuNote(cpu2, cpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}` });
+    rows.push({ section, key: 'server.a2v.rate', label: `agent -> visitor delivered/s (REST, offered ${cfg.rate}/s into ${a.conversations} conversations)`, value: a.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${a.delivered}/${a.offered} delivered, ${a.lost} not delivered within 5 s, ${a.skipped} skipped (>512 in flight), ${a.httpErrors} HTTP errors${cpuNote(cpu2, cpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}${agentCpu(acpu2, acpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}; ${setup}` });
     rows.push({ section, key: 'server.a2v.p50', label: 'agent -> visitor delivery p50', value: a.latency.p50, unit: 'ms' });
     rows.push({ section, key: 'server.a2v.p99', label: 'agent -> visitor delivery p99', value: a.latency.p99, unit: 'ms', budget: p99Budget, note: `max ${fmt(a.latency.max)} ms; REST answer p50 ${fmt(a.rest.p50)} / p99 ${fmt(a.rest.p99)} ms` });
     if (a.restore) rows.push({ section, key: 'server.restore.a2v.p99', label: `session restore under agent load (${cfg.restoreRate}/s), p50 / p99`, value: a.restore.latency.p99, unit: 'ms', note: `p50 ${fmt(a.restore.latency.p50)} ms, n=${a.restore.latency.n}, ${a.restore.errors} errors` });
@@ -139,9 +152,43 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     rows.push(unavailableRow({ section, key: 'server.error', label: 'server bench', unit: 'count' }, String((err as Error).message ?? err).slice(0, 300)));
   } finally {
     gen.kill();
-    await server.stop();
+    await Promise.all([server.stop(), agentServer?.stop()]);
+    await db?.drop();
   }
   return rows;
+}
+
+/**
+ * A new, empty database on the PostgreSQL at `url` (its user must be allowed to CREATE DATABASE), so every
+ * run starts from the same empty tables; drop() removes it. node-postgres comes from the server's workspace.
+ */
+async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  type Client = { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> };
+  const pg = createRequire(join(process.cwd(), 'server/package.json'))('pg') as { Client: new (o: { connectionString: string }) => Client };
+  const name = `twt_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (err) {
+        log('server', `could not drop ${name}: ${(err as Error).message}`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
 /**
