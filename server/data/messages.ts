@@ -45,7 +45,7 @@ const APPEND_SQL = `
     FROM ins`;
 
 export class Messages {
-  /** The message insert: prepared once, group-committed on PGlite (see Store.prepared). */
+  /** The message insert: prepared once, group-committed (see Store.prepared). */
   private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
 
   constructor(private readonly store: Store) {

@@ -8,7 +8,8 @@
 // subscribers told (`onLost`, then `onResume`) so they can catch up what was
 // notified meanwhile (NOTIFYs are not queued for a listener that is gone).
 import pg from 'pg';
-import type { ListenEvents, PreparedParam, Queryable, Store } from './store.js';
+import type { ListenEvents, Queryable, Store } from './store.js';
+import { executeStatement, groupCommitted } from './group-commit.js';
 
 // int8 (counts, bigserial) as JS numbers, the same as PGlite gives.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -179,9 +180,35 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         client.release();
       }
     },
-    prepared<T>(name: string, sql: string) {
-      // node-postgres prepares a named statement once per pooled connection.
-      return async (params: readonly PreparedParam[]) => (await pool.query({ name, text: sql, values: [...params] })).rows as T[];
+    prepared<T>(name: string, sql: string, types: readonly string[]) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad prepared statement name ${name}`);
+      // Group commit (db/group-commit.ts), a batch in ONE round trip: `BEGIN; EXECUTE …; …; COMMIT` as one
+      // simple-protocol query on one pooled connection, the statement PREPAREd in SQL once per connection (under
+      // its own name: node-postgres' named statements, used by a call alone, share the namespace). One round trip
+      // instead of one per call matters on a busy machine, where each is a wake-up of the server process.
+      const batchName = `${name}_batch`;
+      const preparedOn = new WeakSet<pg.PoolClient>();
+      return groupCommitted<T>({
+        async runBatch(batch) {
+          const client = await pool.connect();
+          try {
+            if (!preparedOn.has(client)) {
+              await client.query(`PREPARE ${batchName}(${types.join(', ')}) AS ${sql}`);
+              preparedOn.add(client);
+            }
+            const text = ['BEGIN', ...batch.map((params) => executeStatement(batchName, params)), 'COMMIT'].join(';\n');
+            const results = (await client.query(text)) as unknown as pg.QueryResult[];
+            return results.slice(1, -1).map((r) => r.rows as T[]);
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => {});
+            throw err;
+          } finally {
+            client.release();
+          }
+        },
+        runAlone: async (params) => (await pool.query({ name, text: sql, values: [...params] })).rows as T[],
+        runParameterised: async (params) => (await pool.query(sql, [...params])).rows as T[],
+      });
     },
     async listen(channel, onPayload, events) {
       if (closed) throw new Error('store closed');

@@ -25,11 +25,11 @@ export interface Store extends Queryable {
   /**
    * A statement run very often (the message insert): parsed and planned once
    * per connection instead of on every call. `types` are the SQL types of $1..$n.
-   * Each call is one statement that commits on its own, and resolves after its
-   * COMMIT. PGlite (one connection, one statement at a time) also commits the
-   * calls that queued up while it was busy together, in one transaction (group
-   * commit); if that transaction fails, each call is retried alone, so one bad
-   * call never fails or duplicates another.
+   * Each call resolves after the COMMIT that holds it. Both stores commit the
+   * calls made in the same event-loop turn, or while the previous batch ran,
+   * together in one transaction (group commit, db/group-commit.ts); if that
+   * transaction fails, each call is retried alone, so one bad call never fails
+   * or duplicates another.
    */
   prepared<T = Record<string, unknown>>(name: string, sql: string, types: readonly string[]): (params: readonly PreparedParam[]) => Promise<T[]>;
   /**
