@@ -119,6 +119,8 @@ async function main(): Promise<void> {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'twt-bench-'));
   const everyRun: Row[][] = [];
+  /** Load average (1 min) when each run's server step started and ended: the machine is shared. */
+  const serverLoad: Array<{ start: string; end: string }> = [];
   const steps: Record<string, { ms: number; code: number | null }> = {};
   try {
     for (let run = 1; run <= runs; run++) {
@@ -126,7 +128,9 @@ async function main(): Promise<void> {
       for (const step of STEPS) {
         const out = join(tmp, `${step.name}-${run}.json`);
         process.stderr.write(`[bench] step ${step.name}${runs > 1 ? ` (run ${run} of ${runs})` : ''}…\n`);
+        const loadAtStart = loadavg()[0]!.toFixed(2);
         const r = await runStep(step, out);
+        if (step.name === 'server') serverLoad[run - 1] = { start: loadAtStart, end: loadavg()[0]!.toFixed(2) };
         steps[runs > 1 ? `${step.name} #${run}` : step.name] = r;
         if (existsSync(out)) rowsOfRun.push(...(JSON.parse(readFileSync(out, 'utf8')) as Row[]));
         else rowsOfRun.push(unavailableRow({ section: step.name === 'bytes' ? 'bytes' : step.name === 'host' ? 'host' : 'server', key: `${step.name}.error`, label: `${step.name} step`, unit: 'count' }, `step exited with code ${r.code} after ${(r.ms / 1000).toFixed(0)} s (see log above)`));
@@ -161,13 +165,39 @@ async function main(): Promise<void> {
   for (const m of summary.missed) console.log(`  MISSED  ${m}`);
   for (const n of summary.notJudged) console.log(`  n/a     ${n}`);
 
-  const result = { date: started.toISOString(), commit: gitCommit(), conditions, steps, rows, summary };
+  const serverGoal = serverGoalByRun(everyRun, serverLoad);
+  if (serverGoal.length) {
+    console.log(`\nserver goal (≥ ${SERVER_GOAL.rate.toLocaleString('en')} msg/s delivered each way, p99 < ${SERVER_GOAL.p99Ms} ms), run by run:`);
+    for (const line of serverGoal) console.log(`  ${line.text}`);
+    let streak = 0;
+    let longest = 0;
+    for (const l of serverGoal) longest = Math.max(longest, (streak = l.met ? streak + 1 : 0));
+    console.log(`  most consecutive runs meeting it: ${longest} (the goal asks for 3)`);
+  }
+  const result = { date: started.toISOString(), commit: gitCommit(), conditions, steps, rows, summary, ...(serverGoal.length ? { serverGoal } : {}) };
   mkdirSync('bench/results', { recursive: true });
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
   if (!quick) writeFileSync(`bench/results/${stamp}${variant}.json`, JSON.stringify(result, null, 2) + '\n');
   writeFileSync(latestPath, JSON.stringify(result, null, 2) + '\n');
   console.log(`\nwritten: ${latestPath}${quick ? '' : ` and bench/results/${stamp}${variant}.json`}`);
   if (flag('--strict') && summary.missed.length) process.exit(1);
+}
+
+/** Issue 13's server goal, judged on each run alone (a median can hide a run that missed it). */
+const SERVER_GOAL = { rate: 3000, p99Ms: 100 };
+
+function serverGoalByRun(runs: Row[][], load: Array<{ start: string; end: string }>): Array<{ run: number; met: boolean; text: string }> {
+  return runs.flatMap((rows, i) => {
+    const v = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
+    const figures = { v2a: v('server.v2a.rate'), v2aP99: v('server.v2a.p99'), a2v: v('server.a2v.rate'), a2vP99: v('server.a2v.p99') };
+    if (figures.v2a === null && figures.a2v === null) return [];
+    const ok = (rate: number | null, p99: number | null) => rate !== null && p99 !== null && rate >= SERVER_GOAL.rate && p99 < SERVER_GOAL.p99Ms;
+    const met = ok(figures.v2a, figures.v2aP99) && ok(figures.a2v, figures.a2vP99);
+    const f = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en'));
+    const l = load[i];
+    const text = `run ${i + 1}: visitor->agent ${f(figures.v2a)} msg/s p99 ${f(figures.v2aP99)} ms; agent->visitor ${f(figures.a2v)} msg/s p99 ${f(figures.a2vP99)} ms; ${met ? 'MET' : 'missed'}${l ? ` (load average ${l.start} -> ${l.end})` : ''}`;
+    return [{ run: i + 1, met, text }];
+  });
 }
 
 main().catch((err) => {
