@@ -53,8 +53,9 @@ export class Messages {
   }
 
   /**
-   * Stores a message once per (conversation, clientId) in ONE statement, so it
-   * is one implicit transaction: the insert takes seq = last_seq + 1, bumps
+   * Stores a message once per (conversation, clientId) in ONE statement
+   * (committed with the other inserts of its event-loop turn, Store.prepared's
+   * group commit): the insert takes seq = last_seq + 1, bumps
    * last_seq only when it inserted, and queues the NOTIFY (sent at commit) with
    * the stored row inline, so no receiver has to read it back. Returns after
    * COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
