@@ -443,7 +443,12 @@ export async function visitorSend(page: WidgetHost, text: string): Promise<void>
   await composer.waitFor({ state: 'visible' });
   await composer.fill(text);
   const typed = await composer.inputValue();
-  if (typed !== text) throw new Error(`the composer did not take the typed text (it holds ${JSON.stringify(typed)}): the keyboard focus is not in the panel`);
+  if (typed !== text) {
+    // Where the keys went instead (fill focuses the composer itself, then types through the page's focused frame).
+    const inPanel = await composer.evaluate((el: HTMLTextAreaElement) => ({ panelDocumentHasFocus: document.hasFocus(), composerFocused: (el.getRootNode() as ShadowRoot).activeElement === el, composerDisabled: el.disabled }));
+    const hostActive = 'evaluate' in page ? await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? null) : '(nested frame)';
+    throw new Error(`the composer did not take the typed text (it holds ${JSON.stringify(typed)}): the keyboard focus is not in the panel; ${JSON.stringify({ ...inPanel, hostActive })}`);
+  }
   await composer.press('Enter');
 }
 
