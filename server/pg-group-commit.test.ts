@@ -1,6 +1,7 @@
 // Group commit of prepared calls on a real PostgreSQL (db/pg-store.ts over db/group-commit.ts): the calls of one
 // event-loop turn commit together, each answered with its own rows after the COMMIT, a failing one fails alone,
-// and the NOTIFYs of a batch reach a listener in the order the calls were made.
+// calls of one `orderedBy` key commit in call order while other keys go in parallel batches, and the NOTIFYs of a
+// batch reach a listener in the order the calls were made.
 // PostgreSQL comes from DATABASE_URL_TEST, or the URL .ci/install-postgres wrote; without one the tests skip.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +38,20 @@ describe('PostgreSQL store: group-committed prepared calls', () => {
     assert.deepEqual(await Promise.all(calls), ['10 seen 1', '11 seen 1', 'failed 23505', '12 seen 1']);
     const ids = (await s.query<{ id: number }>('SELECT id FROM t WHERE id >= 10 ORDER BY id')).map((r) => r.id);
     assert.deepEqual(ids, [10, 11, 12]);
+  });
+
+  test('orderedBy: the calls of one key commit in the order they were made, other keys in parallel batches', async (t) => {
+    if (!store) return t.skip(db.skipReason);
+    await store.query('CREATE TABLE seqs (k text, n int, at bigserial)');
+    const put = store.prepared<{ n: number }>('gc_ordered', 'INSERT INTO seqs (k, n) VALUES ($1, $2) RETURNING n', ['text', 'int'], { orderedBy: 0 });
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    const calls = [];
+    for (let n = 0; n < 25; n++) for (const k of keys) calls.push(put([k, n]));
+    assert.equal((await Promise.all(calls)).length, 300);
+    for (const k of keys) {
+      const ns = (await store.query<{ n: number }>('SELECT n FROM seqs WHERE k = $1 ORDER BY at', [k])).map((r) => r.n);
+      assert.deepEqual(ns, Array.from({ length: 25 }, (_, n) => n), `key ${k} committed in call order`);
+    }
   });
 
   test('the NOTIFYs of a batch are heard in the order the calls were made', async (t) => {

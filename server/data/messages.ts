@@ -49,7 +49,10 @@ export class Messages {
   private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
 
   constructor(private readonly store: Store) {
-    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int']);
+    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int'], {
+      // A conversation's messages commit in order (their seqs); different conversations' in parallel batches.
+      orderedBy: 1,
+    });
   }
 
   /**

@@ -96,6 +96,26 @@ export function groupCommitted<T>(driver: GroupCommitDriver<T>): (params: readon
   };
 }
 
+/**
+ * Several group-commit queues ("lanes") for one statement, a call's lane chosen by the value of its parameter
+ * `keyAt` (the conversation of a message insert): calls with the same key stay in one lane, so they commit in
+ * the order they were made, and two lanes never race for the same conversation's next seq; calls of other keys
+ * commit in parallel batches on other connections. For a server (PostgreSQL) that can run several
+ * transactions at once; only the lock NOTIFY takes at commit still serialises them.
+ */
+export function inLanes<T>(lanes: number, keyAt: number, lane: () => (params: readonly PreparedParam[]) => Promise<T[]>): (params: readonly PreparedParam[]) => Promise<T[]> {
+  const queues = Array.from({ length: Math.max(1, lanes) }, lane);
+  if (queues.length === 1) return queues[0]!;
+  return (params) => queues[hashOf(String(params[keyAt] ?? '')) % queues.length]!(params);
+}
+
+/** FNV-1a, 32 bits: a cheap, well-spread hash of a short string. */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** One call of a statement PREPAREd in SQL, its values written as literals: what a batch's query text holds. */
 export function executeStatement(name: string, params: readonly PreparedParam[]): string {
   return `EXECUTE ${name}(${params.map(sqlLiteral).join(', ')})`;

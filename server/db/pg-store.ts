@@ -8,8 +8,8 @@
 // subscribers told (`onLost`, then `onResume`) so they can catch up what was
 // notified meanwhile (NOTIFYs are not queued for a listener that is gone).
 import pg from 'pg';
-import type { ListenEvents, Queryable, Store } from './store.js';
-import { executeStatement, groupCommitted } from './group-commit.js';
+import type { ListenEvents, PreparedOptions, Queryable, Store } from './store.js';
+import { executeStatement, groupCommitted, inLanes } from './group-commit.js';
 
 // int8 (counts, bigserial) as JS numbers, the same as PGlite gives.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -29,6 +29,13 @@ export function reconnectDelay(attempt: number, random: () => number = Math.rand
   return Math.round(step / 2 + random() * (step / 2));
 }
 
+/**
+ * Group-commit batches of one statement in flight at once, at most (`Store.prepared`'s `orderedBy`): each
+ * holds one of the pool's connections, the rest stay for other queries.
+ */
+const PARALLEL_BATCHES = 4;
+const POOL_SIZE = 10;
+
 let listenerSeq = 0;
 
 export interface PostgresStoreOptions {
@@ -40,7 +47,7 @@ export interface PostgresStoreOptions {
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const minMs = options.reconnectMinMs ?? RECONNECT_MIN_MS;
   const maxMs = options.reconnectMaxMs ?? RECONNECT_MAX_MS;
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
   pool.on('error', (err) => console.error('twt: postgres pool error', err.message));
   await pool.query('SELECT 1');
   // Named, so an operator (or a test) can find it in pg_stat_activity.
@@ -180,7 +187,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         client.release();
       }
     },
-    prepared<T>(name: string, sql: string, types: readonly string[]) {
+    prepared<T>(name: string, sql: string, types: readonly string[], options: PreparedOptions = {}) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad prepared statement name ${name}`);
       // Group commit (db/group-commit.ts), a batch in ONE round trip: `BEGIN; EXECUTE …; …; COMMIT` as one
       // simple-protocol query on one pooled connection, the statement PREPAREd in SQL once per connection (under
@@ -188,7 +195,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       // instead of one per call matters on a busy machine, where each is a wake-up of the server process.
       const batchName = `${name}_batch`;
       const preparedOn = new WeakSet<pg.PoolClient>();
-      return groupCommitted<T>({
+      const lane = () => groupCommitted<T>({
         async runBatch(batch) {
           const client = await pool.connect();
           try {
@@ -209,6 +216,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         runAlone: async (params) => (await pool.query({ name, text: sql, values: [...params] })).rows as T[],
         runParameterised: async (params) => (await pool.query(sql, [...params])).rows as T[],
       });
+      return options.orderedBy === undefined ? lane() : inLanes(PARALLEL_BATCHES, options.orderedBy, lane);
     },
     async listen(channel, onPayload, events) {
       if (closed) throw new Error('store closed');

@@ -18,6 +18,15 @@ export interface ListenEvents {
   onResume?(): void;
 }
 
+export interface PreparedOptions {
+  /**
+   * The parameter (0-based) whose calls must commit in the order they were made, e.g. the conversation of a
+   * message insert. Given, PostgreSQL group-commits calls of different values in parallel batches
+   * (db/group-commit.ts `inLanes`); PGlite, one connection, has one batch at a time anyway.
+   */
+  orderedBy?: number;
+}
+
 export interface Store extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn inside BEGIN/COMMIT; rolls back if it throws. NOTIFYs issued inside fire on commit. */
@@ -31,7 +40,7 @@ export interface Store extends Queryable {
    * transaction fails, each call is retried alone, so one bad call never fails
    * or duplicates another.
    */
-  prepared<T = Record<string, unknown>>(name: string, sql: string, types: readonly string[]): (params: readonly PreparedParam[]) => Promise<T[]>;
+  prepared<T = Record<string, unknown>>(name: string, sql: string, types: readonly string[], options?: PreparedOptions): (params: readonly PreparedParam[]) => Promise<T[]>;
   /**
    * Subscribes to a NOTIFY channel (LISTEN). `events` learn when the
    * connection that listens was lost (NOTIFYs sent from then on are missed)
