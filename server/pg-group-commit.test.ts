@@ -49,7 +49,7 @@ describe('PostgreSQL store: group-committed prepared calls', () => {
     for (let n = 0; n < 25; n++) for (const k of keys) calls.push(put([k, n]));
     assert.equal((await Promise.all(calls)).length, 300);
     for (const k of keys) {
-      const ns = (await store.query<{ n: number }>('SELECT n FROM seqs WHERE k = $1 ORDER BY at', [k])).map((r) => r.n);
+      const ns: number[] = (await store.query<{ n: number }>('SELECT n FROM seqs WHERE k = $1 ORDER BY at', [k])).map((r) => r.n);
       assert.deepEqual(ns, Array.from({ length: 25 }, (_, n) => n), `key ${k} committed in call order`);
     }
   });
