@@ -136,6 +136,7 @@ export class TwtInbox extends LitElement {
       --badge-fg: #ffffff;
       --ok: #1a7f37;
       --mark: #fff8c5;
+      --link: #0969da;
       color-scheme: light;
       display: grid;
       grid-template-rows: auto 1fr;
@@ -159,6 +160,7 @@ export class TwtInbox extends LitElement {
       --badge-fg: #0d1117;
       --ok: #3fb950;
       --mark: #6b5a00;
+      --link: #4493f8;
       color-scheme: dark;
     }
     @media (prefers-color-scheme: dark) {
@@ -176,6 +178,7 @@ export class TwtInbox extends LitElement {
         --badge-fg: #0d1117;
         --ok: #3fb950;
         --mark: #6b5a00;
+        --link: #4493f8;
         color-scheme: dark;
       }
     }

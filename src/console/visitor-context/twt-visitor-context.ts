@@ -45,41 +45,48 @@ export class TwtVisitorContext extends LitElement {
   private loading = 0;
 
   static override styles = css`
+    /*
+     * Colours: a page that themes us (the inbox sets --fg, --muted, --line,
+     * --link, --ok, --danger for its light / dark / system choice) wins; alone, we follow
+     * the system's scheme.
+     */
     :host {
-      --fg: #1b1f24;
-      --muted: #57606a;
-      --line: #d0d7de;
-      --accent: #0969da;
-      --ok: #1a7f37;
+      --vc-fg: var(--fg, #1b1f24);
+      --vc-muted: var(--muted, #57606a);
+      --vc-line: var(--line, #d0d7de);
+      --vc-link: var(--link, #0969da);
+      --vc-ok: var(--ok, #1a7f37);
+      --vc-danger: var(--danger, #cf222e);
       display: block;
       box-sizing: border-box;
       padding: 12px;
       font: 14px/1.4 system-ui, sans-serif;
-      color: var(--fg);
+      color: var(--vc-fg);
       min-width: 0;
       overflow-wrap: anywhere;
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        --fg: #e6edf3;
-        --muted: #9198a1;
-        --line: #3d444d;
-        --accent: #4493f8;
-        --ok: #3fb950;
+        --vc-fg: var(--fg, #e6edf3);
+        --vc-muted: var(--muted, #9198a1);
+        --vc-line: var(--line, #3d444d);
+        --vc-link: var(--link, #4493f8);
+        --vc-ok: var(--ok, #3fb950);
+        --vc-danger: var(--danger, #ff7b72);
       }
     }
     h2 { font-size: 15px; margin: 0 0 8px; }
-    h3 { font-size: 13px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.03em; }
+    h3 { font-size: 13px; margin: 16px 0 6px; color: var(--vc-muted); text-transform: uppercase; letter-spacing: 0.03em; }
     dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 12px; margin: 0; }
-    dt { color: var(--muted); }
+    dt { color: var(--vc-muted); }
     dd { margin: 0; min-width: 0; }
-    a { color: var(--accent); }
-    .verified { color: var(--ok); font-weight: 600; white-space: nowrap; }
-    .url { display: block; color: var(--muted); font-size: 12px; }
+    a { color: var(--vc-link); }
+    .verified { color: var(--vc-ok); font-weight: 600; white-space: nowrap; }
+    .url { display: block; color: var(--vc-muted); font-size: 12px; }
     ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
     li { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 8px; }
-    time { color: var(--muted); font-variant-numeric: tabular-nums; }
-    .error { color: #cf222e; }
+    time { color: var(--vc-muted); font-variant-numeric: tabular-nums; }
+    .error { color: var(--vc-danger); }
     @media (max-width: 400px) {
       dl { grid-template-columns: minmax(0, 1fr); gap: 0; }
       dd { margin-bottom: 6px; }

@@ -16,6 +16,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { handleDemoRoutes } from '../../../server/demo-login.js';
+import { hashPassword } from '../../../server/passwords.js';
 import { WIDGET_EVENTS, domEventName, type WidgetEventName } from '../../../src/shared/bridge-protocol.js';
 import { sleep, until, untilDefaults } from '../wait.js';
 
@@ -41,7 +42,10 @@ interface WidgetServer {
   url: string;
   data: {
     apps: { get(appid: string): Promise<{ secret: string } | null>; create(app: { appid: string; name: string; secret: string; greeting?: string; domains: string[] }): Promise<boolean> };
-    agents: { create(agent: { name: string; key: string; appid: string | null }): Promise<boolean> };
+    agents: {
+      create(agent: { name: string; key: string; appid: string | null }): Promise<boolean>;
+      createAccount(agent: { email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; appid: string | null }): Promise<unknown>;
+    };
   };
   close(): Promise<void>;
 }
@@ -66,6 +70,8 @@ export interface E2E {
   restartServer(downtimeMs?: number): Promise<void>;
   /** Creates an app with these trusted domains through the server's store. */
   createApp(appid: string, domains: string[]): Promise<void>;
+  /** Creates an agent account (role `agent` unless told) who signs in to the console with this email and password. */
+  createAgentAccount(agent: { email: string; name: string; password: string; role?: 'admin' | 'agent'; appid: string | null }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,7 +96,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
   // The host site and createApp() reach the current server through this, across restarts.
   const current: WidgetServer = {
     url: widgetUrl,
-    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) }, agents: { create: (a) => server.data.agents.create(a) } },
+    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) }, agents: { create: (a) => server.data.agents.create(a), createAccount: (a) => server.data.agents.createAccount(a) } },
     close: () => server.close(),
   };
   let host: Server | undefined;
@@ -121,6 +127,9 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
       async createApp(appid, domains) {
         const ok = await server.data.apps.create({ appid, name: `E2E ${appid}`, secret: `${appid}-secret`, greeting: 'Hello from e2e', domains });
         if (!ok) throw new Error(`app ${appid} already exists`);
+      },
+      async createAgentAccount({ password, role = 'agent', ...agent }) {
+        await server.data.agents.createAccount({ ...agent, role, passwordHash: await hashPassword(password) });
       },
       async close() {
         await b.close().catch(() => {});
@@ -455,6 +464,13 @@ export async function visitorSend(page: WidgetHost, text: string): Promise<void>
     throw new Error(`the composer did not take the typed text (it holds ${JSON.stringify(typed)}): the keyboard focus is not in the panel; ${JSON.stringify({ ...inPanel, hostActive })}`);
   }
   await composer.press('Enter');
+}
+
+/** Fills and sends the console's sign-in form (/console/) like an agent. */
+export async function fillConsoleSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** Waits until the panel shows `text` (a visitor or agent message). */

@@ -7,18 +7,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { e2eHarness, withPage, waitForEvent, openChatAndSay, panelShows, unique, DEMO_ADMIN } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, openChatAndSay, panelShows, unique, DEMO_ADMIN, fillConsoleSignIn as signIn } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 const e2e = e2eHarness();
-
-/** Fills the console's sign-in form like an agent. */
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe('e2e: agent console', { timeout: 180_000 }, () => {
   it('a visitor message appears live with an unread badge; the agent reads it and replies; the visitor sees the reply', T, async () => {

@@ -13,12 +13,12 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { AGENT_KEY, e2eHarness, openChatAndSay, openPage, panelShows, unique, until, visitorSend, waitForEvent, withPage, type OpenedPage } from '../../helpers/e2e/harness.js';
+import { DEMO_ADMIN, e2eHarness, fillConsoleSignIn, openChatAndSay, openPage, panelShows, unique, until, visitorSend, waitForEvent, withPage, type OpenedPage } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 240_000 };
 const e2e = e2eHarness();
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const BOB_KEY = 'e2e-bob-key';
+const BOB = { email: 'bob@example.test', name: 'Bob', password: 'bob-e2e-password' };
 
 /**
  * Records the desktop notifications the page shows: the real Notification
@@ -34,13 +34,12 @@ const RECORD_NOTIFICATIONS = `
     }
   };`;
 
-async function openConsole(key: string, context: Record<string, unknown> = {}): Promise<OpenedPage> {
+async function openConsole(agent: { email: string; password: string }, context: Record<string, unknown> = {}): Promise<OpenedPage> {
   const opened = await openPage(e2e, `${e2e.widgetUrl}/console/`, { context: { permissions: [], ...context } });
   await opened.context.grantPermissions(['notifications'], { origin: e2e.widgetUrl });
   await opened.page.addInitScript({ content: RECORD_NOTIFICATIONS });
   await opened.page.reload();
-  await opened.page.getByLabel('Agent key').fill(key);
-  await opened.page.getByRole('button', { name: 'Sign in' }).click();
+  await fillConsoleSignIn(opened.page, agent.email, agent.password);
   await opened.page.getByRole('status').getByText('online', { exact: true }).waitFor();
   return opened;
 }
@@ -69,9 +68,9 @@ const row = (page: Page, text: string) => list(page).getByRole('button').filter(
 
 describe('e2e: the inbox', { timeout: 300_000 }, () => {
   it('two agents, two visitors: notify, take, see viewing and typing, reply, resolve, reopen, search; axe on every view; 360 px', T, async () => {
-    await e2e.server.data.agents.create({ name: 'Bob', key: BOB_KEY, appid: 'demo' });
-    const admin = await openConsole(AGENT_KEY);
-    const bob = await openConsole(BOB_KEY);
+    await e2e.createAgentAccount({ ...BOB, appid: 'demo' });
+    const admin = await openConsole(DEMO_ADMIN);
+    const bob = await openConsole(BOB);
     const [A, B] = [admin.page, bob.page];
     try {
       await audit(A, 'sign-in done, empty open view');
@@ -209,7 +208,7 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
   it('at 360 px the list and the conversation are stacked, nothing scrolls sideways, and it passes axe', T, async () => {
     await withPage(e2e, '/demo/install.html', async (v) => {
       const text = await openChatAndSay(v, 'Small screen hello');
-      const narrow = await openConsole(AGENT_KEY, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+      const narrow = await openConsole(DEMO_ADMIN, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
       const p = narrow.page;
       try {
         await row(p, text).waitFor();

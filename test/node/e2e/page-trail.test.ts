@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { e2eHarness, withPage, waitForEvent, until, AGENT_KEY, TIMEOUT, openChatAndSay } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, until, AGENT_KEY, DEMO_ADMIN, TIMEOUT, fillConsoleSignIn, openChatAndSay } from '../../helpers/e2e/harness.js';
 import { TestSocket } from '../../helpers/node/server.js';
 
 const T = { timeout: 90_000 };
@@ -25,8 +25,7 @@ async function agentSocket(): Promise<TestSocket> {
 const context = async (uid: string) => (await e2e.agent.request('GET', `/v1/agent/visitors/${encodeURIComponent(uid)}/context`)).context;
 
 async function signIn(con: Page): Promise<void> {
-  await con.getByLabel('Agent key').fill(AGENT_KEY);
-  await con.getByRole('button', { name: 'Sign in' }).click();
+  await fillConsoleSignIn(con, DEMO_ADMIN.email, DEMO_ADMIN.password);
   await con.getByRole('status').getByText('online', { exact: true }).waitFor();
 }
 
@@ -48,7 +47,7 @@ describe('e2e: visitor context, live', { timeout: 240_000 }, () => {
 
           // The console: open the visitor's conversation; the side panel shows where the visitor is.
           await openChatAndSay(page, 'where is my order?');
-          const row = con.locator('aside').getByRole('button').filter({ hasText: uid });
+          const row = con.getByRole('region', { name: 'Conversations' }).getByRole('button').filter({ hasText: uid });
           await row.click();
           const panel = con.locator('twt-visitor-context');
           const now = panel.locator('[data-current-page]');
