@@ -7,7 +7,7 @@
 // dir, seeded demo app and agent), visitors that open real sessions and write
 // over the visitor WebSocket, a second agent (Maya) whose socket says she is
 // viewing the open conversation, canned replies made through the agent API,
-// and the console signed in with the demo key in Debian's Chromium.
+// and the console signed in as the seeded demo admin in Debian's Chromium.
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { chromium } from 'playwright-core';
 import { startServer } from '../server/app.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD } from '../server/config.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'docs', 'inbox.png'));
@@ -25,7 +26,14 @@ const TIMEOUT = 20_000;
 
 /** Who writes, what, and what the team did with it. */
 const VISITORS = [
-  { profile: { name: 'Sofia Martins', email: 'sofia.martins@example.com' }, says: ['Hi! My order #4821 still says “processing”.', 'It was supposed to ship on Monday — can you check?'] },
+  {
+    profile: { name: 'Sofia Martins', email: 'sofia.martins@example.com' },
+    env: { browser: 'Firefox 133', os: 'macOS', timeZone: 'Europe/Lisbon', screen: '1512x982' },
+    pages: [
+      { url: 'http://localhost:8000/shop/trail-runners', title: 'Trail runners — Brightpath' },
+      { url: 'http://localhost:8000/account/orders/4821', title: 'Order #4821 — Brightpath' },
+    ],
+    says: ['Hi! My order #4821 still says “processing”.', 'It was supposed to ship on Monday — can you check?'] },
   { profile: { email: 'liam@brightpath.example' }, says: ['Do you offer team pricing for 25 seats?'], reply: 'We do: 20 % off from 10 seats. I can send you a quote today.', assign: 'maya', then: 'Great, please send it over.' },
   { profile: { nickname: 'kenji' }, says: ['Is the Trailhead 40 pack carry-on size?'], reply: 'Yes, 55 × 35 × 20 cm: it fits most airlines’ cabin limits.', assign: 'me', offline: true },
   { profile: {}, says: ['How do I change the delivery address of an order?'] },
@@ -103,6 +111,9 @@ export async function takeInboxScreenshot(out = OUT) {
       sockets.push(s);
       s.send({ type: 'auth', token: session.token });
       const { conversationId } = await s.next((f) => f.type === 'ready');
+      // What the panel reports from the host page: the visitor's environment and the pages of this visit.
+      if (v.env) s.send({ type: 'env', ...v.env });
+      for (const page of v.pages ?? []) s.send({ type: 'page', ...page });
       for (const [i, text] of v.says.entries()) {
         s.send({ type: 'send', clientId: `shot-${i}`, text });
         await s.next((f) => f.type === 'ack' && f.clientId === `shot-${i}`);
@@ -124,7 +135,8 @@ export async function takeInboxScreenshot(out = OUT) {
     const problems = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${server.url}/console/`);
-    await page.getByLabel('Agent key').fill(AGENT_KEY);
+    await page.getByLabel('Email').fill(DEMO_ADMIN_EMAIL);
+    await page.getByLabel('Password').fill(DEMO_ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('status').getByText('online', { exact: true }).waitFor({ timeout: TIMEOUT });
     await page.getByRole('region', { name: 'Conversations' }).getByRole('button').filter({ hasText: 'Sofia Martins' }).click();
