@@ -42,6 +42,25 @@ interface Presence {
   typing?: number;
 }
 
+/** The dark palette: the `dark` choice, and `system` when the system is dark (one list for both). */
+const DARK_PALETTE = css`
+  --bg: #0d1117;
+  --bg-soft: #161b22;
+  --fg: #e6edf3;
+  --muted: #9da7b3;
+  --line: #30363d;
+  --line-soft: #21262d;
+  --accent: #1f6feb;
+  --accent-fg: #ffffff;
+  --current: #1f3a5f;
+  --danger: #ff7b72;
+  --badge-fg: #0d1117;
+  --ok: #3fb950;
+  --mark: #6b5a00;
+  --link: #4493f8;
+  color-scheme: dark;
+`;
+
 export class TwtInbox extends LitElement {
   static override properties = {
     api: { attribute: false },
@@ -146,41 +165,9 @@ export class TwtInbox extends LitElement {
       color: var(--fg);
       font: 14px/1.4 system-ui, sans-serif;
     }
-    :host([data-theme='dark']) {
-      --bg: #0d1117;
-      --bg-soft: #161b22;
-      --fg: #e6edf3;
-      --muted: #9da7b3;
-      --line: #30363d;
-      --line-soft: #21262d;
-      --accent: #1f6feb;
-      --accent-fg: #ffffff;
-      --current: #1f3a5f;
-      --danger: #ff7b72;
-      --badge-fg: #0d1117;
-      --ok: #3fb950;
-      --mark: #6b5a00;
-      --link: #4493f8;
-      color-scheme: dark;
-    }
+    :host([data-theme='dark']) { ${DARK_PALETTE} }
     @media (prefers-color-scheme: dark) {
-      :host([data-theme='system']) {
-        --bg: #0d1117;
-        --bg-soft: #161b22;
-        --fg: #e6edf3;
-        --muted: #9da7b3;
-        --line: #30363d;
-        --line-soft: #21262d;
-        --accent: #1f6feb;
-        --accent-fg: #ffffff;
-        --current: #1f3a5f;
-        --danger: #ff7b72;
-        --badge-fg: #0d1117;
-        --ok: #3fb950;
-        --mark: #6b5a00;
-        --link: #4493f8;
-        color-scheme: dark;
-      }
+      :host([data-theme='system']) { ${DARK_PALETTE} }
     }
     button, select, input, textarea { font: inherit; color: inherit; }
     button, select { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; cursor: pointer; }
