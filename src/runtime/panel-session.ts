@@ -129,6 +129,7 @@ export class PanelSession {
       return;
     }
     if (this.disposed) return;
+    this.outbox.claim(session.visitor.visitorUid);
     await this.activate(session);
   }
 
