@@ -312,7 +312,7 @@ export class TwtChatWidget extends ReactiveElement {
   /**
    * Our extension to the spec: forgets the business user and the identity clue, and boots again as a new anonymous
    * visitor (a shared computer: nothing of the previous person's conversations stays, in the iframes or the page).
-   * `initialized` fires again; a login the page's options or attributes still hold stays dropped.
+   * The lifecycle events fire again (no `destroyed`); a login the page's options or attributes still hold stays dropped.
    */
   logout(): Promise<void> {
     this._out = this._cfg?.login?.sbs_mm;
@@ -322,6 +322,7 @@ export class TwtChatWidget extends ReactiveElement {
       // An empty clue overwrites the stored one wherever it is kept, and reads as none (parseClue): cheaper in core.js than a removal.
       this._identity.write({ bs: '', bs_mm: '' });
       this._phase = Phase.Idle;
+      this._happened.clear(); // a new lifecycle: initialized, bridge_ready… fire again
       this.init();
     }
     return this._whenReady(() => {});
