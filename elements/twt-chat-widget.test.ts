@@ -3,6 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/host/define.js';
 import { TwtChatWidget } from './twt-chat-widget.js';
 import { domEventName } from '../src/shared/bridge-protocol.js';
+import { readIdentity } from '../src/host/identity-storage.js';
 import { W, frame, control, report, next, sleep, until, bootWidget, widgetElement, cleanPage, waitConnected } from '../test/helpers/browser/host-double.js';
 
 describe('<twt-chat-widget>', () => {
@@ -218,6 +219,32 @@ describe('<twt-chat-widget>', () => {
     await next(el, 'bridge_ready');
     const r = await report('panel');
     expect(r.boot!.clue).to.deep.equal({ bs: 'bs-new', bs_mm: 'bsmm-new', fk_id: 'fk-new' });
+  });
+
+  it('logout(): forgets the login and the clue, and boots a new anonymous panel (no destroyed; the lifecycle again)', async () => {
+    const el = await bootWidget({ sbs: 'user-a', 'sbs-mm': 'sig-a', ranstr: 'nonce-a' });
+    await el.maximize();
+    expect(readIdentity('demo', 'local')).to.deep.equal({ bs: 'bs-new', bs_mm: 'bsmm-new', fk_id: 'fk-new' });
+    const oldPanel = frame('panel')!;
+    const seen: string[] = [];
+    for (const n of ['destroyed', 'initialized', 'bridge_ready']) el.addEventListener(domEventName(n), () => seen.push(n));
+    const done = el.logout();
+    // Synchronously: the old panel (and the messages it showed) is gone, the clue reads as none.
+    expect(oldPanel.isConnected).to.be.false;
+    expect(readIdentity('demo', 'local')).to.equal(undefined);
+    await done;
+    const r = await waitConnected('panel');
+    expect(r.boot!.login, 'the attributes still hold the triple: it stays dropped').to.equal(undefined);
+    expect(r.boot!.clue).to.equal(undefined);
+    expect(el.visibility).to.equal('minimized');
+    await until(() => seen.includes('bridge_ready'), 'bridge_ready again');
+    expect(seen).to.deep.equal(['initialized', 'bridge_ready']);
+    // A live change keeps it dropped; a new login() logs in.
+    el.setAttribute('theme', 'dark');
+    await el.setTheme('dark');
+    await el.login({ sbs: 'user-b', sbs_mm: 'sig-b', ranstr: 'nonce-b' });
+    const after = await report('panel');
+    expect(after.commands.filter((c) => c.name === 'login').map((c) => c.payload.sbs)).to.deep.equal(['user-b']);
   });
 
   it('storage "none" stores nothing', async () => {

@@ -133,6 +133,8 @@ export class TwtChatWidget extends ReactiveElement {
   // theme `system` follows the OS live
   private readonly _systemDark = new MediaQueryController(this, DARK_QUERY, () => this._layout());
   private readonly _identity = new IdentityStorageController();
+  /** The signature of the login logout() dropped. */
+  private _out?: string;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -307,6 +309,25 @@ export class TwtChatWidget extends ReactiveElement {
     });
   }
 
+  /**
+   * Our extension to the spec: forgets the business user and the identity clue, and boots again as a new anonymous
+   * visitor (a shared computer: nothing of the previous person's conversations stays, in the iframes or the page).
+   * The lifecycle events fire again (no `destroyed`); a login the page's options or attributes still hold stays dropped.
+   */
+  logout(): Promise<void> {
+    this._out = this._cfg?.login?.sbs_mm;
+    // Not idle: a running, booting, or failed widget (a refused login included) boots again, anonymous.
+    if (this._phase) {
+      this._teardown(new WidgetError('destroyed', 'the widget was destroyed'));
+      // An empty clue overwrites the stored one wherever it is kept, and reads as none (parseClue): cheaper in core.js than a removal.
+      this._identity.write({ bs: '', bs_mm: '' });
+      this._phase = Phase.Idle;
+      this._happened.clear(); // a new lifecycle: initialized, bridge_ready… fire again
+      this.init();
+    }
+    return this._whenReady(() => {});
+  }
+
   // ---------------------------------------------------------------- internals
 
   /** The config: `options` (the shape of window.__twt, own property only) below the element's properties. */
@@ -317,7 +338,10 @@ export class TwtChatWidget extends ReactiveElement {
       // false is an unset Boolean attribute, except for an option that is on by default (then it turns it off).
       if (v != null && v !== '' && (v !== false || (CONFIG_FIELDS[key] as ConfigField).on)) props[key] = v;
     }
-    return resolveConfig([own(this, 'options') ? this.options : undefined, props]);
+    const r = resolveConfig([own(this, 'options') ? this.options : undefined, props]);
+    // The login logout() dropped stays dropped, though the page's options or attributes still hold it.
+    if (r.config.login?.sbs_mm === this._out) r.config.login = undefined;
+    return r;
   }
 
   /** Applies what changed in the config to the running (or booting) widget. */

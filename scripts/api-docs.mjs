@@ -75,6 +75,7 @@ const CORE_FUNCTIONS = [
   ['get(getter)', 'Reads state synchronously (below).', 'No: throws before `init()` has completed'],
   ['init()', 'Creates the widget. Idempotent.', 'After core.js has loaded'],
   ['login(sbs, sbs_mm, ranstr, name?, nickname?, email?, phone?)', "Shorthand for `call('login', {...})`.", 'After init'],
+  ['logout()', "*Extension.* Shorthand for `call('logout')`.", 'After init'],
   ['setLanguage(locale)', "Shorthand for `call('set_language', locale)`.", 'After init'],
   ['scriptTagVersion()', 'The snippet version from the core.js URL (`?version=v1.2` gives `v1.2`); equals `get(\'sdk_info\').scriptTagVersion`.', 'After core.js has loaded'],
 ];
@@ -117,6 +118,7 @@ const METHODS = [
   ['toggle', '—', 'Between maximized and minimized.'],
   ['destroy', '—', 'Removes the iframes, listeners and card (host side, no runtime confirmation); fires `destroyed`. `init()` creates a new widget.'],
   ['login', '`{sbs, sbs_mm, ranstr, name?, nickname?, email?, phone?}`', 'Reloads the session as that business user. Rejects `login_failed` when a triple field is missing or the signature does not verify.'],
+  ['logout', '—', "*Extension.* Forgets the business user and the visitor's identity clue on this browser, and restarts the widget as a new anonymous visitor: nothing of the previous person's conversations stays visible (for a shared computer; call it from your own sign-out). The panel closes, the lifecycle events fire again (no `destroyed`); a login your `window.__twt`, `options` or attributes still hold stays dropped until another `login`. See [operating](operating.md#signing-the-business-user-login)."],
   ['set_language', "`'en'` (or `{locale}`)", 'Switches launcher and panel language. Case and region variants normalise (`zh-CN`, `pt-BR`); others reject `unsupported_locale`.'],
   ['set_theme', "`'dark'` (or `{theme}`)", "`light`, `dark` or `system`; anything else rejects `invalid_payload`."],
 ];

@@ -129,6 +129,29 @@ describe('visitor session', () => {
       assert.equal(r.json.token, undefined);
     }
   });
+  test('a first login carries the anonymous conversation over; a business visitor never opens to an anonymous clue', async () => {
+    const signed = (sbs: string) => ({ sbs, ranstr: 'r1', sbs_mm: loginSignature(sbs, 'demo-secret', 'r1') });
+    const clueOf = (s: Awaited<ReturnType<typeof newVisitor>>) => ({ bs: s.visitor.bs, bs_mm: s.visitor.bs_mm, fk_id: s.visitor.fkid });
+    const anon = await newVisitor(base);
+    // First login of user-first on this browser: the anonymous visitor and its conversation become theirs.
+    const first = await newVisitor(base, { clue: clueOf(anon), login: signed('user-first') });
+    assert.equal(first.visitor.visitorUid, anon.visitor.visitorUid);
+    assert.equal(first.visitor.businessUser, 'user-first');
+    assert.deepEqual(first.conversations.map((c) => c.id), anon.conversations.map((c) => c.id));
+    // Their clue, left on a shared computer, gives the next anonymous person a new visitor with none of it.
+    const next = await newVisitor(base, { clue: clueOf(first) });
+    assert.equal(next.visitor.source, 'initial');
+    assert.notEqual(next.visitor.visitorUid, first.visitor.visitorUid);
+    assert.equal(next.visitor.businessUser, undefined);
+    assert.ok(!next.conversations.some((c) => first.conversations.some((f) => f.id === c.id)));
+    // Nor does another business user inherit it: a new visitor of their own.
+    const other = await newVisitor(base, { clue: clueOf(first), login: signed('user-other') });
+    assert.notEqual(other.visitor.visitorUid, first.visitor.visitorUid);
+    assert.ok(!other.conversations.some((c) => first.conversations.some((f) => f.id === c.id)));
+    // The user's own login, with or without the clue, still finds their visitor.
+    const again = await newVisitor(base, { clue: clueOf(first), login: signed('user-first') });
+    assert.equal(again.visitor.visitorUid, first.visitor.visitorUid);
+  });
   test('profile fields are validated and capped', async () => {
     const v = await newVisitor(base, { profile: { name: 'n'.repeat(500), email: 'not-an-email', referer: 'javascript:alert(1)', nickname: 'Nick\u0000', phone: 12 } });
     const list = await api(base, '/v1/agent/conversations', { headers: agentHeaders() });

@@ -73,8 +73,13 @@ export async function createVisitorSession(ctx: ServerContext, body: Record<stri
   let source: 'initial' | 'resolved' = 'initial';
   const clue = body.clue as Record<string, unknown> | undefined;
   if (clue && typeof clue === 'object' && verifyClue(ctx.secret, appid, clue.bs, clue.bs_mm)) {
-    visitor = await ctx.data.visitors.byBs(appid, clue.bs as string);
-    if (visitor) source = 'resolved';
+    const clued = await ctx.data.visitors.byBs(appid, clue.bs as string);
+    // A business user's visitor opens only to that user's login: a clue left behind on a shared computer
+    // (a logout that could not clear it, storage copied) never hands their conversations to whoever comes next.
+    if (clued && (clued.business_user === null || clued.business_user === sbs)) {
+      visitor = clued;
+      source = 'resolved';
+    }
   }
   if (sbs !== null) {
     // The business user's own visitor wins, so every device of that user shares it.
@@ -83,6 +88,7 @@ export async function createVisitorSession(ctx: ServerContext, body: Record<stri
       if (owner.id !== visitor?.id) source = 'resolved';
       visitor = owner;
     } else if (visitor && visitor.business_user === null) {
+      // A first login: the anonymous visitor (and its open conversation) becomes the business user's.
       await ctx.data.visitors.attachBusinessUser(visitor.id, sbs);
       visitor = { ...visitor, business_user: sbs };
     } else {

@@ -92,6 +92,14 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     expect(api().get('theme')).to.equal('dark');
     await api().login('sbs', 'mm', 'r', 'Name');
     await api().call('login', { sbs: 'a', sbs_mm: 'b', ranstr: 'c' });
+    // Our extension: both forms restart the widget anonymous; the shim stays attached (no destroyed).
+    const panel = frame('panel');
+    await api().logout();
+    expect(frame('panel')).to.exist.and.not.equal(panel);
+    const bridged = new Promise((r) => api().once('bridge_ready', r));
+    await api().call('logout');
+    expect(api().get('state')).to.deep.equal({ visibility: 'minimized' });
+    await bridged; // the new panel is connected again before the next test talks to it
 
     const reason = (p: Promise<unknown>) => p.then(() => 'ok', (e: any) => (e instanceof Error ? (e as any).reason : 'not an Error'));
     expect(await reason(api().call('fly'))).to.equal('unknown_method');
@@ -102,7 +110,7 @@ describe('window.TWTChatWidget (core.js + legacy snippet)', () => {
     expect(await reason(api().login('only-sbs'))).to.equal('login_failed');
     expect(await reason(api().call('login'))).to.equal('login_failed');
     const msg = await api().call('fly').catch((e: Error) => e.message);
-    for (const m of ['maximize', 'minimize', 'hide', 'show', 'toggle', 'destroy', 'login', 'set_language', 'set_theme']) expect(msg).to.contain(m);
+    for (const m of ['maximize', 'minimize', 'hide', 'show', 'toggle', 'destroy', 'login', 'logout', 'set_language', 'set_theme']) expect(msg).to.contain(m);
   });
 
   it('on / once / off, including off without a handler', async () => {

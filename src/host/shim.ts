@@ -17,7 +17,7 @@ export type { WidgetEventName };
 const REPLAYED: readonly string[] = REPLAYED_EVENTS;
 
 export type Handler = (payload?: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-export type MethodName = 'maximize' | 'minimize' | 'hide' | 'show' | 'toggle' | 'destroy' | 'login' | 'set_language' | 'set_theme';
+export type MethodName = 'maximize' | 'minimize' | 'hide' | 'show' | 'toggle' | 'destroy' | 'login' | 'logout' | 'set_language' | 'set_theme';
 export type GetterName = 'state' | 'sdk_info' | 'unread_count' | 'theme';
 
 /** The public API (spec: 核心函数). */
@@ -36,6 +36,8 @@ export interface TWTChatWidgetApi {
   get(getter: GetterName): unknown;
   init(): void;
   login(sbs: string, sbs_mm: string, ranstr: string, name?: string, nickname?: string, email?: string, phone?: string): Promise<unknown>;
+  /** Our extension to the spec: the widget restarts as a new anonymous visitor (see the element's logout()). */
+  logout(): Promise<unknown>;
   setLanguage(locale: string): Promise<unknown>;
   scriptTagVersion(): string;
 }
@@ -52,6 +54,7 @@ export const SHIM_MARK = Symbol.for('twt-chat-widget.shim');
 const METHODS = new Map<string, (el: TwtChatWidget, payload: unknown) => Promise<unknown>>([
   ...(['maximize', 'minimize', 'hide', 'show', 'toggle'] as const).map((m) => [m, (el: TwtChatWidget) => el[m]()] as const),
   ['login', (el, p) => el.login(p)],
+  ['logout', (el) => el.logout()], // our extension to the spec
   ['set_language', (el, p) => el.setLanguage(unwrap(p, 'locale'))],
   ['set_theme', (el, p) => el.setTheme(unwrap(p, 'theme'))],
 ]);
@@ -195,6 +198,7 @@ export function createShim(deps: ShimDeps): TWTChatWidgetApi {
       el!.init();
     },
     login: (sbs, sbs_mm, ranstr, name, nickname, email, phone) => api.call('login', { sbs, sbs_mm, ranstr, name, nickname, email, phone }),
+    logout: () => api.call('logout'),
     setLanguage: (locale) => api.call('set_language', locale),
     scriptTagVersion: () => deps.scriptTagVersion,
   };

@@ -17,6 +17,8 @@ export interface OutboxEntry {
   state: OutboxState;
   /** Why the server refused it, when failed. */
   error?: string;
+  /** The visitor who wrote it (visitorUid), once a session has said who that is. */
+  owner?: string;
 }
 
 export class OutboxFullError extends Error {
@@ -38,6 +40,8 @@ export interface OutboxOptions {
 
 export class Outbox {
   private entries: OutboxEntry[] = [];
+  /** The visitor this panel's session is for (see claim). */
+  private owner?: string;
   private readonly storage: OutboxOptions['storage'];
   readonly cap: number;
   private readonly newId: () => string;
@@ -65,7 +69,7 @@ export class Outbox {
     if (!trimmed) throw new RangeError('empty message');
     if (trimmed.length > LIMITS.messageText) throw new RangeError(`message longer than ${LIMITS.messageText} characters`);
     if (this.entries.length >= this.cap) throw new OutboxFullError(this.cap);
-    const entry: OutboxEntry = { clientId: this.newId(), text: trimmed, createdAt: this.now().toISOString(), state: 'sending' };
+    const entry: OutboxEntry = { clientId: this.newId(), text: trimmed, createdAt: this.now().toISOString(), state: 'sending', ...(this.owner ? { owner: this.owner } : {}) };
     this.entries = [...this.entries, entry];
     this.save();
     return entry;
@@ -92,6 +96,16 @@ export class Outbox {
   retry(clientId: string): OutboxEntry | undefined {
     this.update(clientId, { state: 'sending', error: undefined });
     return this.entries.find((e) => e.clientId === clientId);
+  }
+
+  /**
+   * The session is for this visitor: what another visitor left unsent in this tab (a logout on a shared computer,
+   * then a reload of the panel) is dropped, never sent as this one's; entries written before a session are theirs.
+   */
+  claim(visitorUid: string): void {
+    this.owner = visitorUid;
+    this.entries = this.entries.filter((e) => (e.owner ?? visitorUid) === visitorUid).map((e) => ({ ...e, owner: visitorUid }));
+    this.save();
   }
 
   clear(): void {

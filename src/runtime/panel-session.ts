@@ -129,6 +129,7 @@ export class PanelSession {
       return;
     }
     if (this.disposed) return;
+    this.outbox.claim(session.visitor.visitorUid);
     await this.activate(session);
   }
 
@@ -219,8 +220,9 @@ export class PanelSession {
         return await this.api.createSession({
           appid: b.appid,
           hostOrigin: b.hostOrigin,
-          // A business login names its own identity; the clue belongs to whoever was here before.
-          clue: login ? undefined : this.identity,
+          // With a login too: on a first login the anonymous visitor's conversation carries over to the business
+          // user; the server never hands a business user's visitor to an anonymous clue (server/visitor-session.ts).
+          clue: this.identity,
           login,
           profile: { ...this.profile, ...profile },
           locale: b.locale,

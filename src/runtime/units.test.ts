@@ -56,6 +56,22 @@ describe('Outbox', () => {
     expect(b.ack(e.clientId)).to.equal(false);
     expect(new Outbox({ key: 'k', storage }).size).to.equal(0);
   });
+  it('drops what another visitor left unsent in this tab, and keeps what was written before a session', () => {
+    const storage = memory();
+    const a = new Outbox({ key: 'k', storage });
+    a.claim('visitor-a');
+    a.add('from A');
+    // The panel reloads after a logout: a new anonymous visitor's session claims the tab.
+    const b = new Outbox({ key: 'k', storage });
+    const early = b.add('from B, before the session');
+    b.claim('visitor-b');
+    expect(b.list().map((e) => e.text)).to.deep.equal([early.text]);
+    expect(new Outbox({ key: 'k', storage }).list().map((e) => e.owner)).to.deep.equal(['visitor-b']);
+    // The same visitor after a reload keeps their own.
+    const again = new Outbox({ key: 'k', storage });
+    again.claim('visitor-b');
+    expect(again.size).to.equal(1);
+  });
   it('refuses past the cap, and refuses empty or too long text', () => {
     const o = new Outbox({ key: 'k', storage: null, cap: 2 });
     o.add('a');

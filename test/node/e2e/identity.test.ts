@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eHarness, withPage, waitForEvent, events, clickLauncher, visitorSend, surfaceCount, until, unique } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, events, clickLauncher, visitorSend, surfaceCount, until, unique, panelShows, surface, visibility } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 const e2e = e2eHarness();
@@ -53,6 +53,93 @@ describe('e2e: identity and trusted origins', { timeout: 600_000 }, () => {
       assert.equal(conv2.visitor.visitorUid, loggedUid);
       // The forged triple's refusal shows as a failed request in the console: expected.
       p.assertNoUnexpectedErrors([/\/v1\/visitor\/session\]: Failed to load resource: the server responded with a status of 401/]);
+    });
+  });
+
+  it('shared computer: A logs in and chats, logs out; B (anonymous, then logged in) never sees A, in the tab or after a reload', T, async () => {
+    await withPage(e2e, '/demo/login.html', async (page, p) => {
+      const result = page.locator('#result');
+      const userA = unique('user-a').replace(' ', '-');
+      const userB = unique('user-b').replace(' ', '-');
+      /** The next visitor_auth_ready and session_connected after `act` (a login, a logout). */
+      const nextVisitor = async (act: () => Promise<void>) => {
+        const [auth, connected] = [(await events(page, 'visitor_auth_ready')).length, (await events(page, 'session_connected')).length];
+        await act();
+        await until(async () => (await events(page, 'session_connected')).length > connected, 'session_connected');
+        return (await events(page, 'visitor_auth_ready'))[auth]!.detail;
+      };
+      const logIn = (sbs: string) =>
+        nextVisitor(async () => {
+          await page.locator('#sbs').fill(sbs);
+          await page.locator('#login').click();
+          await result.getByText('login: ok').waitFor();
+        });
+      const logOut = () =>
+        nextVisitor(async () => {
+          await page.locator('#logout').click();
+          await result.getByText('logout: ok').waitFor();
+        });
+      /** The panel lists `mine` (sent last: the ordering sentinel) and nothing of A's. */
+      const seesOnly = async (mine: string, what: string) => {
+        await panelShows(page, mine);
+        const shown = await surface(page, 'panel').locator('.list').innerText();
+        assert.ok(!shown.includes(textA), `${what}: A's message must not be shown, the panel shows: ${shown}`);
+      };
+      await waitForEvent(page, 'session_connected');
+
+      // A logs in and chats.
+      const a = await logIn(userA);
+      await clickLauncher(page);
+      const textA = unique('private note of A');
+      await visitorSend(page, textA);
+      await panelShows(page, textA);
+      const convA = await e2e.agent.waitForVisitorMessage(textA);
+      assert.equal(convA.visitor.businessUser, userA);
+
+      // A logs out: a new anonymous visitor, the panel restarted without A's conversation.
+      const anonB = await logOut();
+      assert.notEqual(anonB.visitorUid, a.visitorUid);
+      assert.equal(await visibility(page), 'minimized', 'the restarted widget is closed');
+      await clickLauncher(page);
+      const textB = unique('anonymous B asks');
+      await visitorSend(page, textB);
+      await seesOnly(textB, 'after logout, same tab');
+      const convB = await e2e.agent.waitForVisitorMessage(textB);
+      assert.notEqual(convB.id, convA.id);
+      assert.equal(convB.visitor.visitorUid, anonB.visitorUid);
+
+      // A reload: B is still B (the clue now names B), A nowhere.
+      await page.reload();
+      const reloaded = (await waitForEvent(page, 'visitor_auth_ready')).detail;
+      assert.equal(reloaded.visitorUid, anonB.visitorUid);
+      await waitForEvent(page, 'session_connected');
+      await clickLauncher(page);
+      await seesOnly(textB, 'after logout and reload');
+
+      // B logs in for the first time: B's anonymous conversation carries over to B, still nothing of A.
+      const b = await logIn(userB);
+      assert.equal(b.visitorUid, anonB.visitorUid, "a first login keeps the anonymous visitor's conversation");
+      const textB2 = unique('B, now logged in');
+      await visitorSend(page, textB2);
+      await seesOnly(textB2, 'B logged in');
+      await panelShows(page, textB);
+      const convB2 = await e2e.agent.waitForVisitorMessage(textB2);
+      assert.equal(convB2.id, convB.id);
+      assert.equal(convB2.visitor.businessUser, userB);
+
+      // A reload without a login (this page logs in by a button): B's business visitor never opens to the clue.
+      await page.reload();
+      const after = (await waitForEvent(page, 'visitor_auth_ready')).detail;
+      assert.notEqual(after.visitorUid, b.visitorUid, 'a logged-in visitor never goes to an anonymous session');
+      assert.notEqual(after.visitorUid, a.visitorUid);
+      await waitForEvent(page, 'session_connected');
+      await clickLauncher(page);
+      const textC = unique('anonymous again');
+      await visitorSend(page, textC);
+      await seesOnly(textC, 'anonymous after reload');
+      const shown = await surface(page, 'panel').locator('.list').innerText();
+      assert.ok(!shown.includes(textB2), `B's messages are not shown to the next anonymous visitor: ${shown}`);
+      p.assertNoUnexpectedErrors();
     });
   });
 
