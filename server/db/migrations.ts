@@ -172,6 +172,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX visitor_pages_visitor ON visitor_pages (visitor_id, id DESC);
   `,
+  /*
+   * 7: message authors. The agent who wrote an agent message, so the visitor's panel can show that agent's avatar
+   * (GET /v1/apps/:appid/agents/:id/avatar). No foreign key: messages outlive their author's account.
+   */ `
+  ALTER TABLE messages ADD COLUMN author_agent_id bigint;
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

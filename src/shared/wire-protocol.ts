@@ -51,6 +51,11 @@ export interface MessageView {
   seq: number;
   author: Author;
   authorName?: string;
+  /**
+   * On agent messages: the id of the agent who wrote it. Its avatar, if it has
+   * one, is at GET /v1/apps/<appid>/agents/<authorAgentId>/avatar (404 when none).
+   */
+  authorAgentId?: number;
   text: string;
   /** The visitor's (or agent's) client message id, for idempotent resend. */
   clientId?: string;
