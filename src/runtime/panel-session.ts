@@ -7,6 +7,7 @@
  */
 import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
 import type { AuthClosedPayload, LoginTriple, MessageView, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
+import { agentAvatarPath } from '../shared/wire-protocol.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
@@ -100,6 +101,11 @@ export class PanelSession {
       outboxFull: false,
       authClosed: null,
     };
+  }
+
+  /** The URL of the avatar of agent `agentId` (an agent message's authorAgentId) as this app's visitors get it. */
+  avatarUrl(agentId: number): string {
+    return this.o.server + agentAvatarPath(this.o.boot.appid, agentId);
   }
 
   subscribe(fn: (s: PanelState) => void): () => void {

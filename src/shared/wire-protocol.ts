@@ -63,6 +63,13 @@ export interface MessageView {
   createdAt: string;
 }
 
+/**
+ * Where the visitors of app `appid` get the avatar of agent `agentId`
+ * (MessageView.authorAgentId): 404 when that agent has none or does not serve
+ * the app (server/http/console-api.ts, route `/v1/apps/:appid/agents/:id/avatar`).
+ */
+export const agentAvatarPath = (appid: string, agentId: number): string => `/v1/apps/${encodeURIComponent(appid)}/agents/${agentId}/avatar`;
+
 /** Length caps, enforced by the server and respected by the clients. */
 export const LIMITS = {
   /** Characters in one message's text. */
