@@ -114,3 +114,21 @@ describe('message authors', () => {
     assert.equal((await avatar('demo', theirs.authorAgentId)).status, 200);
   });
 });
+
+describe('reply time', () => {
+  test("admins set how soon the app's team replies; the visitor's session answer carries it; anything else is refused", async () => {
+    const set = (replyTime: unknown) => api(server.url, '/v1/agent/admin/apps/demo', { body: { replyTime }, headers: agentHeaders() });
+    assert.equal((await newVisitor(server.url)).app?.replyTime, undefined, 'not said by default');
+    const r = await set('hours');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.app.replyTime, 'hours');
+    assert.equal((await newVisitor(server.url)).app?.replyTime, 'hours');
+    for (const bad of ['weeks', 1, null, 'HOURS']) {
+      const refused = await set(bad);
+      assert.equal(refused.status, 400, String(bad));
+      assert.equal(refused.json.reason, 'malformed');
+    }
+    assert.equal((await set('')).json.app.replyTime, '');
+    assert.equal((await newVisitor(server.url)).app?.replyTime, undefined, 'cleared');
+  });
+});

@@ -246,6 +246,7 @@ export class TwtChatView extends LitElement {
             ? msg("We're online", { id: 'panel.online' })
             : msg("We'll reply as soon as we can", { id: 'panel.offline' })}
         </p>
+        ${s.replyTime ? html`<p class="team">${this.teamText(s)}</p>` : nothing}
       </div>
       <button type="button" class="icon" aria-label=${msg('Minimize chat', { id: 'panel.minimize' })} @click=${() => this.bridge?.emit('request_minimize', {})}>
         ${minimizeIcon}
@@ -330,6 +331,20 @@ export class TwtChatView extends LitElement {
     );
   }
 
+  /** "Anna, usually replies in a few minutes": the last agent who answered, else the app's name. */
+  private teamText(s: PanelState): string {
+    const answered = s.messages.filter((m) => m.author === 'agent' && m.authorName);
+    const name = answered[answered.length - 1]?.authorName || s.appName || msg('Chat', { id: 'panel.title' });
+    switch (s.replyTime) {
+      case 'minutes':
+        return msg(str`${name}, usually replies in a few minutes`, { id: 'panel.reply_time.minutes' });
+      case 'hours':
+        return msg(str`${name}, usually replies in a few hours`, { id: 'panel.reply_time.hours' });
+      default:
+        return msg(str`${name}, usually replies within a day`, { id: 'panel.reply_time.day' });
+    }
+  }
+
   private typingText(name: string): string {
     return name ? msg(str`${name} is typing…`, { id: 'panel.typing.named' }) : msg('Agent is typing…', { id: 'panel.typing' });
   }
@@ -364,6 +379,13 @@ export class TwtChatView extends LitElement {
         margin: 0;
         font-size: 16px;
         font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .team {
+        margin: 0;
+        font-size: 12px;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;

@@ -38,6 +38,7 @@ function fakeSession(patch: Partial<PanelState> = {}) {
     agentTyping: 'Ann',
     appName: 'Demo shop',
     greeting: 'Welcome!',
+    replyTime: 'minutes',
     outboxFull: false,
     authClosed: null,
     ...patch,
@@ -199,6 +200,27 @@ describe('chat view', () => {
     await waitUntil(() => faces[0]!.complete && faces[0]!.naturalWidth > 0, 'the avatar loads');
     await waitUntil(() => faces[1]!.hidden, 'a missing avatar hides (no broken-image icon)');
     expect(faces[0]!.hidden).to.equal(false);
+  });
+
+  it('the header says how soon the team replies, named after the last agent who answered, else the app, in every locale', async () => {
+    const team = async (patch: Partial<PanelState>) => (await chatView(patch)).view.shadowRoot!.querySelector('.team')?.textContent ?? null;
+    expect(await team({})).to.equal('Ann, usually replies in a few minutes');
+    const answered = [message(1, 'agent', 'a', { authorName: 'Ann' }), message(2, 'agent', 'b', { authorName: 'Bo' }), message(3, 'system', 'c'), message(4, 'visitor', 'd')];
+    expect(await team({ messages: answered, replyTime: 'hours' })).to.equal('Bo, usually replies in a few hours');
+    expect(await team({ messages: [], replyTime: 'day' })).to.equal('Demo shop, usually replies within a day');
+    expect(await team({ replyTime: '' }), 'not said: no line').to.equal(null);
+    const texts = new Set<string>();
+    try {
+      for (const l of LOCALES) {
+        await applyLocale(l);
+        const t = (await team({ messages: [], replyTime: 'minutes' }))!;
+        expect(t).to.include('Demo shop');
+        texts.add(t);
+      }
+    } finally {
+      await applyLocale('en');
+    }
+    expect(texts.size).to.equal(9);
   });
 
   it('Enter sends, Shift+Enter does not, Escape asks to minimize', async () => {

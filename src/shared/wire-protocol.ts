@@ -100,10 +100,16 @@ export interface BootstrapResponse {
   ok: true;
   app: AppInfo;
 }
+/** How soon an app's team usually replies, as admins set it (console admin screen); the panel header says it. */
+export const REPLY_TIMES = ['minutes', 'hours', 'day'] as const;
+export type ReplyTime = (typeof REPLY_TIMES)[number];
+
 export interface AppInfo {
   appid: string;
   name: string;
   greeting: string;
+  /** Absent when the admins did not say. */
+  replyTime?: ReplyTime;
 }
 
 /**
