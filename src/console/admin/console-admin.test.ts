@@ -41,4 +41,31 @@ describe('<twt-console-admin>', () => {
       restore();
     }
   });
+
+  it("apps: the 'Usually replies' choice shows the app's reply time and saves the one picked", async () => {
+    const real = window.fetch;
+    const posted: unknown[] = [];
+    const apps = [{ ...APPS[0]!, replyTime: 'minutes' as const }];
+    window.fetch = async (input, init) => {
+      const path = String(input);
+      if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
+      const body = path.endsWith('/apps') ? { ok: true, apps } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: apps[0] };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    try {
+      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
+      const root = el.shadowRoot!;
+      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
+      await waitUntil(() => root.querySelector('#rt-demo'));
+      const select = root.querySelector<HTMLSelectElement>('#rt-demo')!;
+      expect(select.value).to.equal('minutes');
+      expect([...select.options].map((o) => o.value)).to.deep.equal(['', 'minutes', 'hours', 'day']);
+      select.value = 'hours';
+      select.form!.requestSubmit();
+      await waitUntil(() => posted.length === 1);
+      expect((posted[0] as { replyTime: string }).replyTime).to.equal('hours');
+    } finally {
+      window.fetch = real;
+    }
+  });
 });
