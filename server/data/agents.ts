@@ -195,6 +195,21 @@ export class Agents {
   }
 
   /**
+   * The avatar of live agent `id` if that agent serves app `appid` (its own app,
+   * or every app) and the app exists, else null: what a visitor of that app may
+   * see, and nothing about other apps' agents.
+   */
+  async avatarServing(id: number, appid: string): Promise<{ type: string; bytes: Buffer } | null> {
+    const rows = await this.store.query<{ avatar_type: string | null; avatar: string | null }>(
+      `SELECT a.avatar_type, a.avatar FROM agents a JOIN apps p ON p.appid = $2
+       WHERE a.id = $1::bigint AND a.revoked_at IS NULL AND (a.appid IS NULL OR a.appid = p.appid)`,
+      [String(id), appid],
+    );
+    const r = rows[0];
+    return r?.avatar && r.avatar_type ? { type: r.avatar_type, bytes: Buffer.from(r.avatar, 'base64') } : null;
+  }
+
+  /**
    * Deactivates (deletes) an agent, by id or by one of its keys: its keys are
    * revoked and its console sessions end, its REST calls get 401 and its
    * sockets close with CLOSE.TOKEN_REVOKED in every process as soon as the

@@ -1,5 +1,5 @@
 /** The apps and app_domains tables: an app's settings and its trusted domains. */
-import type { AppInfo } from '../../src/shared/wire-protocol.js';
+import type { AppInfo, ReplyTime } from '../../src/shared/wire-protocol.js';
 import type { Store } from '../db/store.js';
 import { publish } from '../events.js';
 import type { DataCache } from './cache.js';
@@ -9,6 +9,8 @@ export interface AppRow {
   name: string;
   secret: string;
   greeting: string;
+  /** A REPLY_TIMES value, or '' when not said. */
+  reply_time: ReplyTime | '';
   disabled: boolean;
   domains: string[];
   /** The secret before the last rotation, still accepted for logins until `previousSecretUntil` (ms since epoch). */
@@ -22,7 +24,7 @@ export function loginSecrets(app: AppRow, nowMs: number): string[] {
 }
 
 type AppColumns = Omit<AppRow, 'domains' | 'previousSecret' | 'previousSecretUntil'> & { previous_secret: string | null; previous_secret_until: Date | string | null };
-const APP_COLUMNS = 'appid, name, secret, greeting, disabled, previous_secret, previous_secret_until';
+const APP_COLUMNS = 'appid, name, secret, greeting, reply_time, disabled, previous_secret, previous_secret_until';
 const fromRow = ({ previous_secret, previous_secret_until, ...r }: AppColumns, domains: string[]): AppRow => ({
   ...r,
   domains,
@@ -31,7 +33,7 @@ const fromRow = ({ previous_secret, previous_secret_until, ...r }: AppColumns, d
 });
 
 export function appInfo(app: AppRow): AppInfo {
-  return { appid: app.appid, name: app.name, greeting: app.greeting };
+  return { appid: app.appid, name: app.name, greeting: app.greeting, ...(app.reply_time ? { replyTime: app.reply_time } : {}) };
 }
 
 export class Apps {
@@ -97,15 +99,14 @@ export class Apps {
       .finally(() => this.cache.forgetApp(appid));
   }
 
-  /** Name and greeting (each left as is when undefined). */
-  async update(appid: string, change: { name?: string; greeting?: string }): Promise<boolean> {
+  /** Name, greeting and reply time (each left as is when undefined). */
+  async update(appid: string, change: { name?: string; greeting?: string; replyTime?: ReplyTime | '' }): Promise<boolean> {
     return this.store
       .transaction(async (tx) => {
-        const rows = await tx.query('UPDATE apps SET name = COALESCE($2, name), greeting = COALESCE($3, greeting) WHERE appid = $1 RETURNING appid', [
-          appid,
-          change.name ?? null,
-          change.greeting ?? null,
-        ]);
+        const rows = await tx.query(
+          'UPDATE apps SET name = COALESCE($2, name), greeting = COALESCE($3, greeting), reply_time = COALESCE($4, reply_time) WHERE appid = $1 RETURNING appid',
+          [appid, change.name ?? null, change.greeting ?? null, change.replyTime ?? null],
+        );
         if (rows.length) await publish(tx, { kind: 'app_changed', appid });
         return rows.length > 0;
       })

@@ -11,6 +11,7 @@ export interface MessageRow {
   seq: number;
   author: Author;
   author_name: string | null;
+  author_agent_id: number | string | null;
   text: string;
   client_id: string | null;
   created_at: Date | string;
@@ -19,6 +20,7 @@ export interface MessageRow {
 export function toMessageView(r: MessageRow): MessageView {
   const m: MessageView = { id: r.id, conversationId: r.conversation_id, seq: Number(r.seq), author: r.author, text: r.text, createdAt: iso(r.created_at) };
   if (r.author_name) m.authorName = r.author_name;
+  if (r.author_agent_id !== null && r.author_agent_id !== undefined) m.authorAgentId = Number(r.author_agent_id);
   if (r.client_id) m.clientId = r.client_id;
   return m;
 }
@@ -30,8 +32,8 @@ const SEQ_CONFLICT_RETRIES = 20;
 
 const APPEND_SQL = `
     WITH ins AS (
-      INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id)
-      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6 FROM conversations c WHERE c.id = $2
+      INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id, author_agent_id)
+      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6, $9::bigint FROM conversations c WHERE c.id = $2
       ON CONFLICT (conversation_id, client_id) DO NOTHING
       RETURNING *
     ), bump AS (
@@ -55,7 +57,7 @@ export class Messages {
   private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
 
   constructor(private readonly store: Store) {
-    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int'], {
+    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text'], {
       // A conversation's messages commit in order (their seqs); different conversations' in parallel batches.
       orderedBy: 1,
     });
@@ -72,7 +74,7 @@ export class Messages {
    * loser hits the (conversation_id, seq) unique index and retries with a fresh
    * snapshot, so seqs stay unique, gapless and in commit order.
    */
-  async append(m: { conversationId: string; author: Author; authorName?: string | null; text: string; clientId?: string | null }): Promise<{ message: MessageView; created: boolean }> {
+  async append(m: { conversationId: string; author: Author; authorName?: string | null; authorAgentId?: number | null; text: string; clientId?: string | null }): Promise<{ message: MessageView; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       let rows: MessageRow[];
       try {
@@ -85,6 +87,7 @@ export class Messages {
           m.clientId ?? null,
           EVENTS_CHANNEL,
           NOTIFY_ROW_MAX_BYTES,
+          m.authorAgentId == null ? null : String(m.authorAgentId),
         ]);
       } catch (err) {
         if (attempt < SEQ_CONFLICT_RETRIES && isSeqConflict(err)) continue;

@@ -6,6 +6,7 @@
  * src/shared/agent-accounts.ts.
  */
 import type { AdminAgent, AdminApp } from '../../src/shared/agent-accounts.js';
+import { REPLY_TIMES, type ReplyTime } from '../../src/shared/wire-protocol.js';
 import { randomId } from '../auth.js';
 import { normalizeTrustedDomain } from '../domains.js';
 import { normalizeEmail, normalizeName, type AgentListing, type AgentRow } from '../data/agents.js';
@@ -52,6 +53,7 @@ function adminApp(app: AppRow): AdminApp {
     appid: app.appid,
     name: app.name,
     greeting: app.greeting,
+    replyTime: app.reply_time,
     secret: app.secret,
     disabled: app.disabled,
     domains: app.domains,
@@ -113,12 +115,22 @@ async function updateApp(call: AdminCall): Promise<void> {
   const name = text(body.name, 'name', 100, false);
   const greeting = text(body.greeting, 'greeting', GREETING_MAX, false);
   if (name === '') throw new Refusal(400, 'malformed', 'name must not be empty');
+  const replyTime = body.replyTime;
+  if (replyTime !== undefined && replyTime !== '' && !(REPLY_TIMES as readonly unknown[]).includes(replyTime)) {
+    throw new Refusal(400, 'malformed', `replyTime must be '' or one of ${REPLY_TIMES.join(', ')}`);
+  }
   const add = domainList(body.addDomains, 'addDomains');
   const remove = domainList(body.removeDomains, 'removeDomains');
   if (body.disabled !== undefined && typeof body.disabled !== 'boolean') throw new Refusal(400, 'malformed', 'disabled must be a boolean');
   const left = new Set([...app.domains.filter((d) => !remove.includes(d)), ...add]);
   if (!left.size) throw new Refusal(400, 'invalid_domain', 'an app keeps at least one trusted domain');
-  if (name !== undefined || greeting !== undefined) await ctx.data.apps.update(app.appid, { ...(name !== undefined ? { name } : {}), ...(greeting !== undefined ? { greeting } : {}) });
+  if (name !== undefined || greeting !== undefined || replyTime !== undefined) {
+    await ctx.data.apps.update(app.appid, {
+      ...(name !== undefined ? { name } : {}),
+      ...(greeting !== undefined ? { greeting } : {}),
+      ...(replyTime !== undefined ? { replyTime: replyTime as ReplyTime | '' } : {}),
+    });
+  }
   if (add.length || remove.length) await ctx.data.apps.setDomains(app.appid, add, remove);
   if (typeof body.disabled === 'boolean' && body.disabled !== app.disabled) await ctx.data.apps.setDisabled(app.appid, body.disabled);
   return sendJson(res, 200, { ok: true, app: adminApp((await ctx.data.apps.get(app.appid))!) });

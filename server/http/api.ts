@@ -238,7 +238,7 @@ async function agentReply({ ctx, req, res, params, agent }: ApiCall & { agent: A
   if (badId) return sendError(res, 400, 'malformed', badId);
   // Agent client ids share the column with visitor ones: namespace them.
   const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
-  const { message } = await ctx.data.messages.append({ conversationId: convId, author: 'agent', authorName: agent.name, text: body.text as string, clientId });
+  const { message } = await ctx.data.messages.append({ conversationId: convId, author: 'agent', authorName: agent.name, authorAgentId: agent.id, text: body.text as string, clientId });
   return sendJson(res, 200, { ok: true, message });
 }
 

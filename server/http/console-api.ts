@@ -1,5 +1,6 @@
 /**
- * Console sign-in routes (/v1/console/*) and the agent's own avatar. See
+ * Console sign-in routes (/v1/console/*) and agents' avatars (for agents, and
+ * for the visitors of the apps those agents serve). See
  * src/shared/agent-accounts.ts for the shapes, server/console-session.ts for
  * the cookie and its origin checks.
  *
@@ -7,7 +8,8 @@
  * as given, known or not); the answer to an unknown email and to a wrong
  * password is the same, and costs the same scrypt work.
  */
-import type { IncomingMessage } from 'node:http';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AVATAR_MAX_BYTES, type ConsoleAgent, type Me, type SignedIn } from '../../src/shared/agent-accounts.js';
 import { clientAddress } from '../client-address.js';
 import { fromOwnOrigin, sessionCookie, sessionIdOf, sessionOf } from '../console-session.js';
@@ -15,6 +17,7 @@ import { normalizeEmail, type AgentRow } from '../data/agents.js';
 import { verifyPassword, PASSWORD_MAX } from '../passwords.js';
 import { Refusal } from '../refusal.js';
 import { imageTypeOf } from '../avatar.js';
+import { normalizeAppid } from '../visitor-session.js';
 import { possibleId } from '../storable-input.js';
 import type { ApiCall, ApiHandler } from './api.js';
 import { readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
@@ -30,7 +33,15 @@ export const CONSOLE_ROUTES: Route<ApiHandler>[] = [
 export const AVATAR_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/agent/me/avatar', handler: (call) => setAvatar(call as ApiCall & { agent: AgentRow }) },
   { method: 'GET', pattern: '/v1/agent/agents/:id/avatar', handler: (call) => getAvatar(call as ApiCall & { agent: AgentRow }) },
+  // Public (no agent): what the visitor's panel shows beside an agent's messages (MessageView.authorAgentId).
+  { method: 'GET', pattern: '/v1/apps/:appid/agents/:id/avatar', handler: getServingAvatar },
 ];
+
+/** An agent id as a path segment: a positive integer that fits the bigint column, or null. */
+function agentIdOf(v: string | undefined): number | null {
+  const id = possibleId(v);
+  return id !== null && /^[1-9]\d{0,14}$/.test(id) ? Number(id) : null;
+}
 
 export async function consoleAgent(ctx: ApiCall['ctx'], agent: AgentRow): Promise<ConsoleAgent> {
   return { id: agent.id, name: agent.name, email: agent.email, role: agent.role, appid: agent.appid, hasAvatar: (await ctx.data.agents.avatar(agent.id)) !== null };
@@ -115,17 +126,51 @@ async function setAvatar({ ctx, req, res, agent }: ApiCall & { agent: AgentRow }
 }
 
 async function getAvatar({ ctx, res, params, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
-  const id = possibleId(params.id);
-  const avatar = id !== null && /^[1-9]\d{0,14}$/.test(id) ? await ctx.data.agents.avatar(Number(id)) : null;
+  const id = agentIdOf(params.id);
+  const avatar = id === null ? null : await ctx.data.agents.avatar(id);
   // An agent sees the avatars of agents who share an app with it.
   const visible = avatar && (agent.appid === null || avatar.appid === null || avatar.appid === agent.appid);
   if (!avatar || !visible) return sendError(res, 404, 'not_found', 'no such avatar');
-  res.writeHead(200, {
-    'content-type': avatar.type,
-    'content-length': String(avatar.bytes.length),
+  sendImage(res, avatar, 'private, max-age=60');
+}
+
+/**
+ * A visitor's view of an agent's avatar: only agents serving that app (an
+ * unknown app, another app's agent, a deactivated agent and an agent without
+ * an avatar are one and the same 404). Public and revalidated by ETag, so a
+ * new avatar shows within a minute and an unchanged one costs a 304.
+ */
+async function getServingAvatar({ ctx, req, res, params }: ApiCall): Promise<void> {
+  const appid = normalizeAppid(params.appid);
+  const id = agentIdOf(params.id);
+  const avatar = appid === null || id === null ? null : await ctx.data.agents.avatarServing(id, appid);
+  if (!avatar) return sendError(res, 404, 'not_found', 'no such avatar');
+  sendImage(res, avatar, 'public, max-age=60', req);
+}
+
+/**
+ * An avatar's bytes, only ever as the image type found in them (avatar.ts),
+ * never sniffed into anything else, never a document. With `req`: an ETag
+ * (hash of the bytes) and 304 on a matching If-None-Match.
+ */
+function sendImage(res: ServerResponse, image: { type: string; bytes: Buffer }, cacheControl: string, req?: IncomingMessage): void {
+  const headers: Record<string, string> = {
+    'content-type': image.type,
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
-    'cache-control': 'private, max-age=60',
-  });
-  res.end(avatar.bytes);
+    'cache-control': cacheControl,
+  };
+  if (req) {
+    // The panel is another origin: let it embed this public image.
+    headers['cross-origin-resource-policy'] = 'cross-origin';
+    const etag = `"${createHash('sha256').update(image.bytes).digest('base64url').slice(0, 27)}"`;
+    headers.etag = etag;
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag)) {
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+  }
+  res.writeHead(200, { ...headers, 'content-length': String(image.bytes.length) });
+  res.end(image.bytes);
 }

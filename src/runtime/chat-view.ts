@@ -246,6 +246,7 @@ export class TwtChatView extends LitElement {
             ? msg("We're online", { id: 'panel.online' })
             : msg("We'll reply as soon as we can", { id: 'panel.offline' })}
         </p>
+        ${s.replyTime ? html`<p class="team">${this.teamText(s)}</p>` : nothing}
       </div>
       <button type="button" class="icon" aria-label=${msg('Minimize chat', { id: 'panel.minimize' })} @click=${() => this.bridge?.emit('request_minimize', {})}>
         ${minimizeIcon}
@@ -274,26 +275,40 @@ export class TwtChatView extends LitElement {
   private renderMessages(messages: readonly MessageView[]) {
     const out: TemplateResult[] = [];
     let prev: Date | null = null;
+    let last: MessageView | undefined;
     const now = new Date();
     for (const m of messages) {
       const at = new Date(m.createdAt);
       if (!prev || !sameDay(prev, at)) out.push(html`<li class="day"><span>${dayLabel(at, now)}</span></li>`);
       prev = at;
-      out.push(this.renderMessage(m, at));
+      // An agent's face and name head each run of messages from that agent.
+      const runStart = !last || last.author !== m.author || last.authorAgentId !== m.authorAgentId || !sameDay(new Date(last.createdAt), at);
+      out.push(this.renderMessage(m, at, runStart));
+      last = m;
     }
     return out;
   }
 
-  private renderMessage(m: MessageView, at: Date) {
+  private renderMessage(m: MessageView, at: Date, runStart: boolean) {
     const mine = m.author === 'visitor';
     const who = mine ? msg('You', { id: 'panel.you' }) : m.authorName || msg('Agent', { id: 'panel.agent' });
+    const face = runStart && m.author === 'agent' && (m.authorName || m.authorAgentId) ? this.renderFace(m) : nothing;
     return html`<li class="msg ${m.author}" data-seq=${m.seq}>
-      <span class="visually-hidden">${who}:</span>
+      <span class="visually-hidden">${who}:</span>${face}
       <div class="bubble">${this.renderText(m.text)}</div>
       <div class="meta">
         <time datetime=${m.createdAt}>${timeLabel(at)}</time>${mine ? html` · ${msg('Sent', { id: 'panel.sent' })}` : nothing}
       </div>
     </li>`;
+  }
+
+  /** The agent's avatar (hidden when it has none: the route answers 404) and name; screen readers get the name once, above. */
+  private renderFace(m: MessageView) {
+    return html`<div class="from" aria-hidden="true">
+      ${m.authorAgentId && this.session
+        ? html`<img class="face" src=${this.session.avatarUrl(m.authorAgentId)} alt="" width="24" height="24" @error=${hide} />`
+        : nothing}<span>${m.authorName}</span>
+    </div>`;
   }
 
   private renderPending(e: OutboxEntry) {
@@ -314,6 +329,20 @@ export class TwtChatView extends LitElement {
     return linkify(text).map((p) =>
       p.kind === 'link' ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text,
     );
+  }
+
+  /** "Anna, usually replies in a few minutes": the last agent who answered, else the app's name. */
+  private teamText(s: PanelState): string {
+    const answered = s.messages.filter((m) => m.author === 'agent' && m.authorName);
+    const name = answered[answered.length - 1]?.authorName || s.appName || msg('Chat', { id: 'panel.title' });
+    switch (s.replyTime) {
+      case 'minutes':
+        return msg(str`${name}, usually replies in a few minutes`, { id: 'panel.reply_time.minutes' });
+      case 'hours':
+        return msg(str`${name}, usually replies in a few hours`, { id: 'panel.reply_time.hours' });
+      default:
+        return msg(str`${name}, usually replies within a day`, { id: 'panel.reply_time.day' });
+    }
   }
 
   private typingText(name: string): string {
@@ -350,6 +379,13 @@ export class TwtChatView extends LitElement {
         margin: 0;
         font-size: 16px;
         font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .team {
+        margin: 0;
+        font-size: 12px;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
@@ -468,6 +504,18 @@ export class TwtChatView extends LitElement {
         text-decoration: underline;
         font-size: 12px;
       }
+      .from {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        font-size: 12px;
+        color: var(--twt-muted);
+        margin-bottom: 2px;
+      }
+      .face {
+        border-radius: 50%;
+        object-fit: cover;
+      }
       .typing {
         margin: 0;
         padding: 0 16px 4px;
@@ -517,6 +565,11 @@ export class TwtChatView extends LitElement {
       }
     `,
   ];
+}
+
+/** An avatar that failed to load (none uploaded: 404) takes no room and shows no broken-image icon. */
+function hide(e: Event): void {
+  (e.target as HTMLElement).hidden = true;
 }
 
 function lastSeqOf(messages: readonly MessageView[]): number {

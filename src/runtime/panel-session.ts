@@ -6,7 +6,8 @@
  * It knows nothing about rendering; the view subscribes to its state.
  */
 import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
-import type { AuthClosedPayload, LoginTriple, MessageView, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
+import type { AuthClosedPayload, LoginTriple, MessageView, ReplyTime, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
+import { agentAvatarPath } from '../shared/wire-protocol.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
@@ -31,6 +32,8 @@ export interface PanelState {
   agentTyping: string | null;
   appName: string;
   greeting: string;
+  /** How soon the team usually replies (app setting), '' when the app does not say. */
+  replyTime: ReplyTime | '';
   /** Set when the outbox refused a message because it is full. */
   outboxFull: boolean;
   authClosed: AuthClosedPayload | null;
@@ -97,9 +100,15 @@ export class PanelSession {
       agentTyping: null,
       appName: o.boot.app?.name ?? '',
       greeting: o.boot.app?.greeting ?? '',
+      replyTime: '',
       outboxFull: false,
       authClosed: null,
     };
+  }
+
+  /** The URL of the avatar of agent `agentId` (an agent message's authorAgentId) as this app's visitors get it. */
+  avatarUrl(agentId: number): string {
+    return this.o.server + agentAvatarPath(this.o.boot.appid, agentId);
   }
 
   subscribe(fn: (s: PanelState) => void): () => void {
@@ -258,7 +267,7 @@ export class PanelSession {
     this.token = session.token;
     const v = session.visitor;
     this.identity = { bs: v.bs, bs_mm: v.bs_mm, fk_id: v.fkid };
-    this.update({ appName: session.app.name || this.state.appName, greeting: session.app.greeting || this.state.greeting, agentsOnline: session.app.agentsOnline });
+    this.update({ appName: session.app.name || this.state.appName, greeting: session.app.greeting || this.state.greeting, agentsOnline: session.app.agentsOnline, replyTime: session.app.replyTime ?? '' });
   }
 
   private openConnection(): void {

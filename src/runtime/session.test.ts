@@ -54,6 +54,15 @@ async function accepted(n: number): Promise<FakeWebSocket> {
 describe('PanelSession with a fake server', () => {
   beforeEach(() => FakeWebSocket.reset());
 
+  it("takes the app's reply time from the session answer, and builds agents' avatar URLs on the widget server", async () => {
+    const p = panel({ session: () => ({ status: 200, body: sessionAnswer({ app: { appid: 'demo', name: 'Demo', greeting: 'Hi!', agentsOnline: 1, replyTime: 'hours' } }) }) });
+    expect(p.s.state.replyTime).to.equal('');
+    await p.s.start();
+    expect(p.s.state.replyTime).to.equal('hours');
+    expect(p.s.avatarUrl(42)).to.equal('http://w.test/v1/apps/demo/agents/42/avatar');
+    p.s.dispose();
+  });
+
   it('reports the lifecycle in order and sends auth as the first frame', async () => {
     const p = panel();
     await p.s.start();

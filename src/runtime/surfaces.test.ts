@@ -21,12 +21,16 @@ function fakeBridge() {
   return { bridge, emitted };
 }
 
+const DOT = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+/** Agent 7 has an avatar; any other agent's fails to load (the route's 404). */
+const avatarUrl = (id: number) => (id === 7 ? DOT : 'data:image/png;base64,bm90IGFuIGltYWdl');
+
 function fakeSession(patch: Partial<PanelState> = {}) {
   const sent: string[] = [];
   const state: PanelState = {
     phase: 'active',
     status: 'connected',
-    messages: [message(1, 'agent', 'Hi, see https://example.com/a <b>bold</b>', { authorName: 'Ann', createdAt: new Date(Date.now() - 86_400_000 * 3).toISOString() }), message(2, 'visitor', 'thanks')],
+    messages: [message(1, 'agent', 'Hi, see https://example.com/a <b>bold</b>', { authorName: 'Ann', authorAgentId: 7, createdAt: new Date(Date.now() - 86_400_000 * 3).toISOString() }), message(2, 'visitor', 'thanks')],
     outbox: [{ clientId: 'c1', text: 'pending one', createdAt: new Date().toISOString(), state: 'sending' }, { clientId: 'c2', text: 'failed one', createdAt: new Date().toISOString(), state: 'failed', error: 'x' }],
     unread: 0,
     visitorReadSeq: 2,
@@ -34,11 +38,12 @@ function fakeSession(patch: Partial<PanelState> = {}) {
     agentTyping: 'Ann',
     appName: 'Demo shop',
     greeting: 'Welcome!',
+    replyTime: 'minutes',
     outboxFull: false,
     authClosed: null,
     ...patch,
   };
-  const session = { subscribe: (fn: (s: PanelState) => void) => (fn(state), () => undefined), send: (t: string) => (sent.push(t), true), markSeen() {}, retry() {}, typing() {} } as unknown as PanelSession;
+  const session = { subscribe: (fn: (s: PanelState) => void) => (fn(state), () => undefined), send: (t: string) => (sent.push(t), true), markSeen() {}, retry() {}, typing() {}, avatarUrl } as unknown as PanelSession;
   return { session, sent };
 }
 
@@ -171,6 +176,51 @@ describe('chat view', () => {
     expect(root.querySelector('.failed .retry')).to.not.equal(null);
     expect(root.querySelector('.typing')!.textContent).to.include('Ann is typing');
     expect(root.querySelector('h1')!.textContent).to.equal('Demo shop');
+  });
+
+  it("heads each run of an agent's messages with its avatar and name; an agent without avatar gets the name only", async () => {
+    const now = new Date().toISOString();
+    const { view } = await chatView({
+      messages: [
+        message(1, 'agent', 'hi', { authorName: 'Ann', authorAgentId: 7, createdAt: now }),
+        message(2, 'agent', 'still me', { authorName: 'Ann', authorAgentId: 7, createdAt: now }),
+        message(3, 'agent', 'Bo here', { authorName: 'Bo', authorAgentId: 8, createdAt: now }),
+        message(4, 'visitor', 'thanks', { createdAt: now }),
+        message(5, 'agent', 'welcome', { authorName: 'Ann', authorAgentId: 7, createdAt: now }),
+        message(6, 'system', 'note', { createdAt: now }),
+      ],
+    });
+    const root = view.shadowRoot!;
+    const froms = [...root.querySelectorAll('.msg[data-seq]')].map((li) => li.querySelector('.from')?.textContent!.trim() ?? null);
+    expect(froms).to.deep.equal(['Ann', null, 'Bo', null, 'Ann', null]);
+    expect(root.querySelector('.from')!.getAttribute('aria-hidden'), 'the name is read once, from the visually hidden label').to.equal('true');
+    const faces = [...root.querySelectorAll<HTMLImageElement>('.msg .face')];
+    expect(faces.map((f) => f.getAttribute('src'))).to.deep.equal([DOT, avatarUrl(8), DOT]);
+    expect(faces[0]!.alt).to.equal('');
+    await waitUntil(() => faces[0]!.complete && faces[0]!.naturalWidth > 0, 'the avatar loads');
+    await waitUntil(() => faces[1]!.hidden, 'a missing avatar hides (no broken-image icon)');
+    expect(faces[0]!.hidden).to.equal(false);
+  });
+
+  it('the header says how soon the team replies, named after the last agent who answered, else the app, in every locale', async () => {
+    const team = async (patch: Partial<PanelState>) => (await chatView(patch)).view.shadowRoot!.querySelector('.team')?.textContent ?? null;
+    expect(await team({})).to.equal('Ann, usually replies in a few minutes');
+    const answered = [message(1, 'agent', 'a', { authorName: 'Ann' }), message(2, 'agent', 'b', { authorName: 'Bo' }), message(3, 'system', 'c'), message(4, 'visitor', 'd')];
+    expect(await team({ messages: answered, replyTime: 'hours' })).to.equal('Bo, usually replies in a few hours');
+    expect(await team({ messages: [], replyTime: 'day' })).to.equal('Demo shop, usually replies within a day');
+    expect(await team({ replyTime: '' }), 'not said: no line').to.equal(null);
+    const texts = new Set<string>();
+    try {
+      for (const l of LOCALES) {
+        await applyLocale(l);
+        const t = (await team({ messages: [], replyTime: 'minutes' }))!;
+        expect(t).to.include('Demo shop');
+        texts.add(t);
+      }
+    } finally {
+      await applyLocale('en');
+    }
+    expect(texts.size).to.equal(9);
   });
 
   it('Enter sends, Shift+Enter does not, Escape asks to minimize', async () => {

@@ -12,7 +12,7 @@
  *
  *   GET  /v1/agent/admin/apps                              -> {ok, apps: AdminApp[]}
  *   POST /v1/agent/admin/apps {name, appid?, greeting?, domains}  -> {ok, app: AdminApp}   (all-apps admins)
- *   POST /v1/agent/admin/apps/:appid {name?, greeting?, addDomains?, removeDomains?, disabled?} -> {ok, app}
+ *   POST /v1/agent/admin/apps/:appid {name?, greeting?, replyTime? ('' | REPLY_TIMES), addDomains?, removeDomains?, disabled?} -> {ok, app}
  *   POST /v1/agent/admin/apps/:appid/secret {graceSeconds?} -> {ok, app}  (the old secret verifies logins for graceSeconds, default 0)
  *   GET  /v1/agent/admin/agents                            -> {ok, agents: AdminAgent[]}
  *   POST /v1/agent/admin/agents {email, name, password, role?, appid?} -> {ok, agent: AdminAgent}
@@ -22,6 +22,7 @@
  *   POST /v1/agent/admin/agents/:id/keys {label?}          -> {ok, key: string, id}  (the key is shown this once)
  *   POST /v1/agent/admin/agents/:id/keys/:keyId/revoke     -> {ok}
  */
+import type { ReplyTime } from './wire-protocol.js';
 
 export type AgentRole = 'admin' | 'agent';
 
@@ -49,6 +50,8 @@ export interface AdminApp {
   appid: string;
   name: string;
   greeting: string;
+  /** How soon the team usually replies (REPLY_TIMES), '' when not said. */
+  replyTime: ReplyTime | '';
   secret: string;
   disabled: boolean;
   domains: string[];

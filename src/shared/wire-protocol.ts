@@ -51,12 +51,24 @@ export interface MessageView {
   seq: number;
   author: Author;
   authorName?: string;
+  /**
+   * On agent messages: the id of the agent who wrote it. Its avatar, if it has
+   * one, is at GET /v1/apps/<appid>/agents/<authorAgentId>/avatar (404 when none).
+   */
+  authorAgentId?: number;
   text: string;
   /** The visitor's (or agent's) client message id, for idempotent resend. */
   clientId?: string;
   /** ISO 8601. */
   createdAt: string;
 }
+
+/**
+ * Where the visitors of app `appid` get the avatar of agent `agentId`
+ * (MessageView.authorAgentId): 404 when that agent has none or does not serve
+ * the app (server/http/console-api.ts, route `/v1/apps/:appid/agents/:id/avatar`).
+ */
+export const agentAvatarPath = (appid: string, agentId: number): string => `/v1/apps/${encodeURIComponent(appid)}/agents/${agentId}/avatar`;
 
 /** Length caps, enforced by the server and respected by the clients. */
 export const LIMITS = {
@@ -88,10 +100,16 @@ export interface BootstrapResponse {
   ok: true;
   app: AppInfo;
 }
+/** How soon an app's team usually replies, as admins set it (console admin screen); the panel header says it. */
+export const REPLY_TIMES = ['minutes', 'hours', 'day'] as const;
+export type ReplyTime = (typeof REPLY_TIMES)[number];
+
 export interface AppInfo {
   appid: string;
   name: string;
   greeting: string;
+  /** Absent when the admins did not say. */
+  replyTime?: ReplyTime;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ConsoleAdmin } from './console-admin.js';
 import type { AdminAgent, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
 
 const ME: ConsoleAgent = { id: 1, name: 'Demo Agent', email: 'admin@example.test', role: 'admin', appid: null, hasAvatar: false };
-const APPS: AdminApp[] = [{ appid: 'demo', name: 'TWT Demo', greeting: 'Hi!', secret: 'demo-secret', disabled: false, domains: ['localhost'], previousSecretUntil: null }];
+const APPS: AdminApp[] = [{ appid: 'demo', name: 'TWT Demo', greeting: 'Hi!', replyTime: '', secret: 'demo-secret', disabled: false, domains: ['localhost'], previousSecretUntil: null }];
 const AGENTS: AdminAgent[] = [
   { ...ME, deactivatedAt: null, createdAt: '2026-11-30T10:00:00.000Z' },
   { id: 2, name: 'Ada', email: 'ada@example.test', role: 'agent', appid: 'demo', hasAvatar: false, deactivatedAt: null, createdAt: '2026-11-30T11:00:00.000Z' },
@@ -39,6 +39,33 @@ describe('<twt-console-admin>', () => {
       await expect(el).to.be.accessible();
     } finally {
       restore();
+    }
+  });
+
+  it("apps: the 'Usually replies' choice shows the app's reply time and saves the one picked", async () => {
+    const real = window.fetch;
+    const posted: unknown[] = [];
+    const apps = [{ ...APPS[0]!, replyTime: 'minutes' as const }];
+    window.fetch = async (input, init) => {
+      const path = String(input);
+      if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
+      const body = path.endsWith('/apps') ? { ok: true, apps } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: apps[0] };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    try {
+      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
+      const root = el.shadowRoot!;
+      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
+      await waitUntil(() => root.querySelector('#rt-demo'));
+      const select = root.querySelector<HTMLSelectElement>('#rt-demo')!;
+      expect(select.value).to.equal('minutes');
+      expect([...select.options].map((o) => o.value)).to.deep.equal(['', 'minutes', 'hours', 'day']);
+      select.value = 'hours';
+      select.form!.requestSubmit();
+      await waitUntil(() => posted.length === 1);
+      expect((posted[0] as { replyTime: string }).replyTime).to.equal('hours');
+    } finally {
+      window.fetch = real;
     }
   });
 });

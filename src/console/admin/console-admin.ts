@@ -11,6 +11,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { AdminAgent, AdminAgentKey, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
 import { PASSWORD_MIN_LENGTH } from '../../shared/agent-accounts.js';
+import type { ReplyTime } from '../../shared/wire-protocol.js';
 import { consoleTheme } from '../theme.js';
 import { adminApi } from './admin-api.js';
 import '../sign-in/define.js';
@@ -18,6 +19,14 @@ import '../sign-in/define.js';
 type Tab = 'agents' | 'apps';
 
 /** Grace periods offered when rotating a secret (seconds). */
+/** The panel header's "usually replies …" choices (REPLY_TIMES), as the console (English only) names them. */
+const REPLY_TIME_CHOICES: ReadonlyArray<[ReplyTime | '', string]> = [
+  ['', 'Not shown'],
+  ['minutes', 'In a few minutes'],
+  ['hours', 'In a few hours'],
+  ['day', 'In a day'],
+];
+
 const GRACE_CHOICES: ReadonlyArray<[number, string]> = [
   [0, 'none: the old secret stops now'],
   [3600, '1 hour'],
@@ -174,7 +183,7 @@ export class ConsoleAdmin extends LitElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const add = this.field(form, 'add').split(/[\s,]+/).filter(Boolean);
-    if (await this.run(() => adminApi.updateApp(app.appid, { name: this.field(form, 'name'), greeting: this.field(form, 'greeting'), addDomains: add }), `${app.name} saved.`)) await this.load();
+    if (await this.run(() => adminApi.updateApp(app.appid, { name: this.field(form, 'name'), greeting: this.field(form, 'greeting'), replyTime: this.field(form, 'replyTime') as ReplyTime | '', addDomains: add }), `${app.name} saved.`)) await this.load();
   }
 
   private async removeDomain(app: AdminApp, domain: string): Promise<void> {
@@ -305,6 +314,12 @@ export class ConsoleAdmin extends LitElement {
             <form class="grid" @submit=${(e: Event) => this.saveApp(e, app)}>
               <div class="field"><label for="n-${app.appid}">Name</label><input id="n-${app.appid}" name="name" .value=${app.name} required maxlength="100" /></div>
               <div class="field"><label for="g-${app.appid}">Greeting</label><input id="g-${app.appid}" name="greeting" .value=${app.greeting} maxlength="500" /></div>
+              <div class="field">
+                <label for="rt-${app.appid}">Usually replies</label>
+                <select id="rt-${app.appid}" name="replyTime">
+                  ${REPLY_TIME_CHOICES.map(([v, label]) => html`<option value=${v} ?selected=${app.replyTime === v}>${label}</option>`)}
+                </select>
+              </div>
               <div class="field"><label for="d-${app.appid}">Add trusted domains</label><input id="d-${app.appid}" name="add" placeholder="shop.example.com" /></div>
               <button type="submit">Save</button>
             </form>

@@ -68,7 +68,7 @@ export const agentHeaders = (key = AGENT_KEY) => ({ authorization: `Bearer ${key
 export async function newVisitor(base: string, extra: Record<string, unknown> = {}) {
   const r = await api(base, '/v1/visitor/session', { body: { appid: 'demo', hostOrigin: ORIGIN, ...extra } });
   if (r.status !== 200) throw new Error(`session failed: ${r.status} ${r.text}`);
-  return r.json as { token: string; visitor: { visitorUid: string; bs: string; bs_mm: string; fkid: string; source: string; businessUser?: string }; conversations: Array<{ id: string; visitorReadSeq: number; unread: number }> };
+  return r.json as { token: string; app?: { replyTime?: string }; visitor: { visitorUid: string; bs: string; bs_mm: string; fkid: string; source: string; businessUser?: string }; conversations: Array<{ id: string; visitorReadSeq: number; unread: number }> };
 }
 
 /** A WebSocket client that records frames and the close event. */
