@@ -173,7 +173,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX visitor_pages_visitor ON visitor_pages (visitor_id, id DESC);
   `,
   /*
-   * 7: agents with faces. The agent who wrote an agent message, so the visitor's panel can show that agent's avatar
+   * 6: agents with faces. The agent who wrote an agent message, so the visitor's panel can show that agent's avatar
    * (GET /v1/apps/:appid/agents/:id/avatar); no foreign key: messages outlive their author's account. And how soon
    * the app's team usually replies (REPLY_TIMES, '' = not said), shown in the panel header.
    */ `
