@@ -172,6 +172,15 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX visitor_pages_visitor ON visitor_pages (visitor_id, id DESC);
   `,
+  /*
+   * 8: the visitor's rating of a resolved conversation: good or bad, with an optional comment. One per resolution:
+   * re-rating replaces it, a new resolve clears it (server/data/conversations.ts), so a reopened conversation can
+   * be rated again after its next resolve.
+   */ `
+  ALTER TABLE conversations ADD COLUMN rating text CHECK (rating IN ('good', 'bad'));
+  ALTER TABLE conversations ADD COLUMN rating_comment text;
+  ALTER TABLE conversations ADD COLUMN rated_at timestamptz;
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

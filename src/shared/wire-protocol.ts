@@ -65,7 +65,35 @@ export const LIMITS = {
   /** Bytes in one WebSocket frame or REST body. */
   frameBytes: 16 * 1024,
   clientId: 64,
+  /** Characters in a rating's optional comment. */
+  ratingComment: 500,
 } as const;
+
+/** A visitor's rating of a resolved conversation. */
+export const RATING_VALUES = ['good', 'bad'] as const;
+export type RatingValue = (typeof RATING_VALUES)[number];
+export interface ConversationRating {
+  value: RatingValue;
+  /** The visitor's comment, or null. */
+  comment: string | null;
+  ratedAt: string;
+}
+
+/** C0 controls but tab and line feed, DEL, and the C1 controls: refused in a rating's comment. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+/**
+ * Why a rating request is refused, or null (the server decides with it; the panel checks the same before sending).
+ * `comment`: optional (absent, null or blank = none), at most LIMITS.ratingComment characters, no control characters.
+ */
+export function ratingProblem(value: unknown, comment: unknown): string | null {
+  if (!(RATING_VALUES as readonly unknown[]).includes(value)) return `rating must be one of ${RATING_VALUES.join(', ')}`;
+  if (comment === undefined || comment === null) return null;
+  if (typeof comment !== 'string') return 'comment must be a string';
+  if (comment.length > LIMITS.ratingComment) return `comment is longer than ${LIMITS.ratingComment} characters`;
+  if (CONTROL_CHARACTERS.test(comment)) return 'comment must not contain NUL or other control characters';
+  return null;
+}
 
 // ---------------------------------------------------------------------------
 // HTTP API (all JSON; errors are `{ ok: false, reason, message }` with a 4xx/5xx status)
@@ -144,6 +172,10 @@ export interface ConversationSummary {
   unread: number;
   lastMessage: MessageView | null;
   updatedAt: string;
+  /** Resolved by an agent (the panel offers a rating); a visitor's new message reopens it. */
+  status: ConversationStatus;
+  /** The visitor's rating of the current resolution, or null. */
+  rating: ConversationRating | null;
 }
 export interface VisitorConversationsResponse {
   ok: true;
@@ -157,6 +189,20 @@ export interface VisitorConversationsResponse {
 export interface MessagesResponse {
   ok: true;
   messages: MessageView[];
+}
+
+/**
+ * POST /v1/visitor/conversations/:id/rating with the Authorization header: the visitor rates its own resolved
+ * conversation (another's, or an open one: 404 `not_found` / 409 `not_resolved`). Re-rating replaces the rating.
+ * Refusal reasons: `malformed` (400, see ratingProblem).
+ */
+export interface RatingRequest {
+  rating: RatingValue;
+  comment?: string | null;
+}
+export interface RatingResponse {
+  ok: true;
+  rating: ConversationRating;
 }
 
 // Agent REST API: `Authorization: Bearer <agent key>`, or the console's session cookie from the server's own
@@ -192,6 +238,8 @@ export interface AgentConversation {
   waitingSince: string | null;
   resolvedAt: string | null;
   resolvedBy: { id: number; name: string } | null;
+  /** The visitor's rating of the last resolution, or null (kept when the conversation is reopened, cleared by the next resolve). */
+  rating: ConversationRating | null;
 }
 export type ConversationStatus = 'open' | 'resolved';
 
@@ -298,7 +346,17 @@ export type VisitorClientFrame =
 
 /** Server -> client frames. */
 export type VisitorServerFrame =
-  | { type: 'ready'; conversationId: string; lastSeq: number; visitorReadSeq: number; unread: number; agentsOnline: number }
+  | {
+      type: 'ready';
+      conversationId: string;
+      lastSeq: number;
+      visitorReadSeq: number;
+      unread: number;
+      agentsOnline: number;
+      /** The conversation's state when the socket became ready (later changes: `status` frames). */
+      status?: ConversationStatus;
+      rating?: ConversationRating | null;
+    }
   /** A stored message (history on resume, or live). Clients de-duplicate by seq. */
   | { type: 'message'; message: MessageView }
   /** The server stored (or had already stored) the visitor's message with this clientId. */
@@ -306,6 +364,8 @@ export type VisitorServerFrame =
   | { type: 'typing'; typing: boolean; authorName?: string }
   | { type: 'unread'; count: number; visitorReadSeq: number }
   | { type: 'presence'; agentsOnline: number }
+  /** The conversation was resolved or reopened, or rated: sent live when it changes (the panel then offers a rating). */
+  | { type: 'status'; conversationId: string; status: ConversationStatus; rating: ConversationRating | null }
   | { type: 'pong' }
   /** A refused frame; the socket stays open. `ref` is the clientId it refers to, if any. */
   | { type: 'error'; code: WireErrorCode; message: string; ref?: string };
@@ -418,7 +478,7 @@ export function parseFrame<T extends { type: string }>(raw: string, types: reado
 }
 
 export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'page', 'env', 'ping'] as const;
-export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'pong', 'error'] as const;
+export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'status', 'pong', 'error'] as const;
 export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'viewing', 'ping'] as const;
 export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'visitor_page', 'pong', 'error'] as const;
 
