@@ -8,8 +8,8 @@
 import { html, css, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Visibility } from '../shared/bridge-protocol.js';
-import type { MessageView } from '../shared/wire-protocol.js';
-import { LIMITS } from '../shared/wire-protocol.js';
+import type { MessageView, RatingValue } from '../shared/wire-protocol.js';
+import { LIMITS, ratingProblem } from '../shared/wire-protocol.js';
 import type { SurfaceBridge } from './surface-bridge.js';
 import type { OutboxEntry } from './outbox.js';
 import type { PanelSession, PanelState } from './panel-session.js';
@@ -27,6 +27,8 @@ export class TwtChatView extends LitElement {
     fullScreen: { attribute: false },
     state: { state: true },
     announcement: { state: true },
+    ratingPick: { state: true },
+    ratingFailed: { state: true },
   };
 
   session: PanelSession | null = null;
@@ -36,6 +38,9 @@ export class TwtChatView extends LitElement {
   fullScreen = false;
   state: PanelState | null = null;
   announcement = '';
+  /** The rating the visitor picked and has not sent yet (the comment field shows meanwhile), or null. */
+  ratingPick: RatingValue | null = null;
+  ratingFailed = false;
 
   private unsubscribe: (() => void) | null = null;
   private observer: IntersectionObserver | null = null;
@@ -219,6 +224,7 @@ export class TwtChatView extends LitElement {
       ${s.outboxFull
         ? html`<p class="notice" role="alert">${msg('Too many messages are waiting to be sent. Please wait until the connection is back.', { id: 'panel.outbox_full' })}</p>`
         : nothing}
+      ${s.conversationStatus === 'resolved' && usable ? this.renderRating(s) : nothing}
       <form class="composer" @submit=${this.onSubmit}>
         <label class="visually-hidden" for="composer">${msg('Message', { id: 'panel.composer.label' })}</label>
         <textarea
@@ -235,6 +241,45 @@ export class TwtChatView extends LitElement {
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </section>`;
   }
+
+  /**
+   * The rating an agent's resolve offers: good / bad, then an optional comment and send. Once rated it thanks the
+   * visitor and shows the choice, which can be changed (re-rating replaces it); writing a message reopens the
+   * conversation and this goes away.
+   */
+  private renderRating(s: PanelState) {
+    const chosen = this.ratingPick ?? s.rating?.value ?? null;
+    const choice = (value: RatingValue, icon: string, label: string) =>
+      html`<button type="button" class="rate ${value}" aria-pressed=${chosen === value ? 'true' : 'false'} @click=${() => ((this.ratingPick = value), (this.ratingFailed = false))}>
+        <span aria-hidden="true">${icon}</span> ${label}
+      </button>`;
+    return html`<form class="rating" aria-labelledby="rating-title" @submit=${this.onRate}>
+      <p id="rating-title">${s.rating && !this.ratingPick ? msg('Thanks for your feedback!', { id: 'panel.rating.thanks' }) : msg('This conversation was resolved. How did we do?', { id: 'panel.rating.ask' })}</p>
+      <div class="choices">${choice('good', '👍', msg('Good', { id: 'panel.rating.good' }))} ${choice('bad', '👎', msg('Bad', { id: 'panel.rating.bad' }))}</div>
+      ${this.ratingPick
+        ? html`<label for="rating-comment">${msg('Comment (optional)', { id: 'panel.rating.comment' })}</label>
+            <textarea id="rating-comment" rows="2" maxlength=${LIMITS.ratingComment}></textarea>
+            <button type="submit" class="primary">${msg('Send rating', { id: 'panel.rating.send' })}</button>`
+        : nothing}
+      ${this.ratingFailed ? html`<p class="notice" role="alert">${msg('Your rating could not be sent. Please try again.', { id: 'panel.rating.failed' })}</p>` : nothing}
+    </form>`;
+  }
+
+  private readonly onRate = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const value = this.ratingPick;
+    const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('#rating-comment')?.value ?? '';
+    if (!value || !this.session) return;
+    // The server's rule, checked first so a refused comment (control characters) keeps what was typed.
+    if (ratingProblem(value, comment)) return void (this.ratingFailed = true);
+    try {
+      await this.session.rate(value, comment);
+      this.ratingPick = null;
+      this.ratingFailed = false;
+    } catch {
+      this.ratingFailed = true;
+    }
+  };
 
   private renderHeader(s: PanelState) {
     const online = s.agentsOnline > 0;
@@ -467,6 +512,40 @@ export class TwtChatView extends LitElement {
         color: var(--twt-link);
         text-decoration: underline;
         font-size: 12px;
+      }
+      .rating {
+        display: grid;
+        gap: 6px;
+        margin: 0;
+        padding: 8px 16px;
+        border-top: 1px solid var(--twt-border);
+      }
+      .rating button {
+        justify-self: start;
+        padding: 4px 12px;
+        border: 1px solid var(--twt-border);
+        border-radius: 6px;
+        background: var(--twt-surface);
+        color: var(--twt-fg);
+      }
+      .rating button.primary {
+        background: var(--twt-accent);
+        color: var(--twt-accent-fg);
+      }
+      .rating p {
+        margin: 0;
+      }
+      .rating .choices {
+        display: flex;
+        gap: 8px;
+      }
+      .rating .rate[aria-pressed='true'] {
+        font-weight: 600;
+        outline: 2px solid currentColor;
+      }
+      .rating textarea {
+        font: inherit;
+        resize: vertical;
       }
       .typing {
         margin: 0;

@@ -1,12 +1,14 @@
 /**
  * The panel's HTTP calls to the widget server: create or resume the visitor
  * session (which also yields a fresh token from the identity clue, and lists
- * the visitor's conversations), and read messages. Tokens travel only in the request body
+ * the visitor's conversations), read messages, and rate a resolved conversation. Tokens travel only in the request body
  * or the Authorization header.
  */
 import type {
   ErrorBody,
   MessagesResponse,
+  RatingResponse,
+  RatingValue,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from '../shared/wire-protocol.js';
@@ -43,6 +45,15 @@ export class SessionApi {
     return this.request<MessagesResponse>(`/v1/visitor/messages?${q}`, {
       headers: { authorization: `Bearer ${token}` },
     }, (b) => Array.isArray(b.messages));
+  }
+
+  /** Rates the visitor's resolved conversation (server/http/api.ts visitorRating). */
+  rate(token: string, conversationId: string, rating: RatingValue, comment: string): Promise<RatingResponse> {
+    return this.request<RatingResponse>(`/v1/visitor/conversations/${encodeURIComponent(conversationId)}/rating`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rating, comment }),
+    }, (b) => typeof b.rating === 'object' && b.rating !== null);
   }
 
   private async request<T>(path: string, init: RequestInit, valid: (body: Record<string, unknown>) => boolean): Promise<T> {

@@ -36,19 +36,37 @@ function fakeSession(patch: Partial<PanelState> = {}) {
     greeting: 'Welcome!',
     outboxFull: false,
     authClosed: null,
+    conversationStatus: 'open',
+    rating: null,
     ...patch,
   };
-  const session = { subscribe: (fn: (s: PanelState) => void) => (fn(state), () => undefined), send: (t: string) => (sent.push(t), true), markSeen() {}, retry() {}, typing() {} } as unknown as PanelSession;
-  return { session, sent };
+  const rated: [string, string][] = [];
+  let listener: ((s: PanelState) => void) | null = null;
+  let current = state;
+  const session = {
+    subscribe: (fn: (s: PanelState) => void) => ((listener = fn), fn(current), () => undefined),
+    send: (t: string) => (sent.push(t), true),
+    // As the real session: the server's answer becomes the state's rating.
+    async rate(value: 'good' | 'bad', comment: string) {
+      rated.push([value, comment]);
+      if (comment === 'refuse me') throw new Error('not_resolved');
+      current = { ...current, rating: { value, comment: comment.trim() || null, ratedAt: new Date().toISOString() } };
+      listener?.(current);
+    },
+    markSeen() {},
+    retry() {},
+    typing() {},
+  } as unknown as PanelSession;
+  return { session, sent, rated };
 }
 
 async function chatView(patch: Partial<PanelState> = {}) {
   const { bridge, emitted } = fakeBridge();
-  const { session, sent } = fakeSession(patch);
+  const { session, sent, rated } = fakeSession(patch);
   const el = await fixture<TwtChatView>(html`<div style="height:500px"><twt-chat-view .session=${session} .bridge=${bridge} .visibility=${'maximized'}></twt-chat-view></div>`);
   const view = el.querySelector('twt-chat-view') as TwtChatView;
   await view.updateComplete;
-  return { view, emitted, sent };
+  return { view, emitted, sent, rated };
 }
 
 const sourceIds = async () => {
@@ -197,6 +215,59 @@ describe('chat view', () => {
   });
 });
 
+describe('rating a resolved conversation', () => {
+  const resolved = { conversationStatus: 'resolved', agentTyping: null } as const;
+  const q = (view: TwtChatView, sel: string) => view.shadowRoot!.querySelector(sel) as HTMLElement | null;
+
+  it('is offered only when an agent resolved the conversation', async () => {
+    expect(q((await chatView()).view, 'form.rating')).to.equal(null);
+    expect(q((await chatView({ ...resolved, phase: 'booting' })).view, 'form.rating')).to.equal(null);
+    const { view } = await chatView(resolved);
+    expect(q(view, '#rating-title')!.textContent).to.include('How did we do?');
+    expect(q(view, '#rating-comment'), 'the comment field waits for a choice').to.equal(null);
+    expect(view.shadowRoot!.querySelector('#composer')!.hasAttribute('disabled'), 'writing again stays possible (it reopens)').to.equal(false);
+  });
+
+  it('good / bad, an optional comment, send; thanks after, and the choice can be changed (re-rating)', async () => {
+    const { view, rated } = await chatView(resolved);
+    q(view, 'button.rate.good')!.click();
+    await view.updateComplete;
+    expect(q(view, 'button.rate.good')!.getAttribute('aria-pressed')).to.equal('true');
+    const comment = q(view, '#rating-comment') as HTMLTextAreaElement;
+    expect(comment.maxLength).to.equal(500);
+    comment.value = 'thanks!';
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => rated.length === 1 && q(view, '#rating-comment') === null);
+    expect(rated).to.deep.equal([['good', 'thanks!']]);
+    expect(q(view, '#rating-title')!.textContent).to.include('Thanks for your feedback');
+    expect(q(view, 'button.rate.good')!.getAttribute('aria-pressed')).to.equal('true');
+    // Change it: bad, without a comment.
+    q(view, 'button.rate.bad')!.click();
+    await view.updateComplete;
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => rated.length === 2 && q(view, '#rating-comment') === null);
+    expect(rated[1]).to.deep.equal(['bad', '']);
+    expect(q(view, 'button.rate.bad')!.getAttribute('aria-pressed')).to.equal('true');
+  });
+
+  it('a refused rating or a comment with control characters says so and keeps the text', async () => {
+    const { view, rated } = await chatView(resolved);
+    q(view, 'button.rate.bad')!.click();
+    await view.updateComplete;
+    const comment = q(view, '#rating-comment') as HTMLTextAreaElement;
+    comment.value = 'bell\u0007';
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => q(view, '.rating [role="alert"]') !== null);
+    expect(rated, 'never sent').to.deep.equal([]);
+    comment.value = 'refuse me';
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => rated.length === 1);
+    await view.updateComplete;
+    expect(q(view, '.rating [role="alert"]')!.textContent).to.include('could not be sent');
+    expect((q(view, '#rating-comment') as HTMLTextAreaElement).value).to.equal('refuse me');
+  });
+});
+
 describe('accessibility (axe) in both themes', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`every surface passes axe (${theme})`, async () => {
@@ -208,6 +279,11 @@ describe('accessibility (axe) in both themes', () => {
       const { view } = await chatView({ status: 'reconnecting', outboxFull: true });
       await sleep(50);
       await expect(view).to.be.accessible();
+      // The rating offered after a resolve, with its comment field open.
+      const rating = (await chatView({ conversationStatus: 'resolved', rating: { value: 'good', comment: 'ok', ratedAt: new Date().toISOString() } })).view;
+      (rating.shadowRoot!.querySelector('button.rate.bad') as HTMLElement).click();
+      await rating.updateComplete;
+      await expect(rating).to.be.accessible();
       delete document.documentElement.dataset.theme;
     });
   }
