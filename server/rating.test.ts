@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AGENT_KEY, ORIGIN, agentHeaders, agentSocket, api, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
-import { LIMITS, ratingProblem } from '../src/shared/wire-protocol.js';
+import { LIMITS } from '../src/shared/wire-protocol.js';
+import { ratingProblem } from '../src/shared/rating.js';
 
 const db = testDatabase({ prefix: 'twt_rating' });
 

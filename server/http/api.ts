@@ -1,7 +1,8 @@
 /** The JSON API under /v1 (see src/shared/wire-protocol.ts for every shape). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BootstrapResponse, MessagesResponse, RatingResponse, VisitorContextResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
-import { LIMITS, ratingProblem, type RatingValue } from '../../src/shared/wire-protocol.js';
+import { LIMITS, type RatingValue } from '../../src/shared/wire-protocol.js';
+import { ratingProblem } from '../../src/shared/rating.js';
 import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin } from '../domains.js';
 import { appInfo } from '../data/apps.js';

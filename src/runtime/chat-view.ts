@@ -9,7 +9,8 @@ import { html, css, LitElement, nothing, type PropertyValues, type TemplateResul
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Visibility } from '../shared/bridge-protocol.js';
 import type { MessageView, RatingValue } from '../shared/wire-protocol.js';
-import { LIMITS, ratingProblem } from '../shared/wire-protocol.js';
+import { LIMITS } from '../shared/wire-protocol.js';
+import { ratingProblem } from '../shared/rating.js';
 import type { SurfaceBridge } from './surface-bridge.js';
 import type { OutboxEntry } from './outbox.js';
 import type { PanelSession, PanelState } from './panel-session.js';

@@ -69,30 +69,13 @@ export const LIMITS = {
   ratingComment: 500,
 } as const;
 
-/** A visitor's rating of a resolved conversation. */
-export const RATING_VALUES = ['good', 'bad'] as const;
-export type RatingValue = (typeof RATING_VALUES)[number];
+/** A visitor's rating of a resolved conversation (validation: src/shared/rating.ts, kept out of the panel's boot). */
+export type RatingValue = 'good' | 'bad';
 export interface ConversationRating {
   value: RatingValue;
   /** The visitor's comment, or null. */
   comment: string | null;
   ratedAt: string;
-}
-
-/** C0 controls but tab and line feed, DEL, and the C1 controls: refused in a rating's comment. */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
-
-/**
- * Why a rating request is refused, or null (the server decides with it; the panel checks the same before sending).
- * `comment`: optional (absent, null or blank = none), at most LIMITS.ratingComment characters, no control characters.
- */
-export function ratingProblem(value: unknown, comment: unknown): string | null {
-  if (!(RATING_VALUES as readonly unknown[]).includes(value)) return `rating must be one of ${RATING_VALUES.join(', ')}`;
-  if (comment === undefined || comment === null) return null;
-  if (typeof comment !== 'string') return 'comment must be a string';
-  if (comment.length > LIMITS.ratingComment) return `comment is longer than ${LIMITS.ratingComment} characters`;
-  if (CONTROL_CHARACTERS.test(comment)) return 'comment must not contain NUL or other control characters';
-  return null;
 }
 
 // ---------------------------------------------------------------------------
