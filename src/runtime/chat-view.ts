@@ -8,7 +8,7 @@
 import { html, css, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Visibility } from '../shared/bridge-protocol.js';
-import type { MessageView, RatingValue } from '../shared/wire-protocol.js';
+import type { ConversationSummary, MessageView, RatingValue } from '../shared/wire-protocol.js';
 import { LIMITS } from '../shared/wire-protocol.js';
 import { ratingProblem } from '../shared/rating.js';
 import type { SurfaceBridge } from './surface-bridge.js';
@@ -29,6 +29,7 @@ export class TwtChatView extends LitElement {
     state: { state: true },
     announcement: { state: true },
     ratingPick: { state: true },
+    history: { state: true },
     ratingFailed: { state: true },
   };
 
@@ -42,6 +43,11 @@ export class TwtChatView extends LitElement {
   /** The rating the visitor picked and has not sent yet (the comment field shows meanwhile), or null. */
   ratingPick: RatingValue | null = null;
   ratingFailed = false;
+  /**
+   * The history instead of the live chat: the visitor's conversations (null while loading), or one of them to
+   * read (read only; writing happens in the live chat). null: the live chat.
+   */
+  history: { list: ConversationSummary[] | null; failed: boolean; reading: { id: string; messages: MessageView[] } | null } | null = null;
 
   private unsubscribe: (() => void) | null = null;
   private observer: IntersectionObserver | null = null;
@@ -83,7 +89,8 @@ export class TwtChatView extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     // Observe every rendered message once (re-observing is a no-op).
-    this.renderRoot.querySelectorAll<HTMLElement>('li[data-seq]').forEach((el) => this.observer?.observe(el));
+    // Only the live chat's (a past conversation's seqs are not this conversation's read marks).
+    this.list?.querySelectorAll<HTMLElement>('li[data-seq]').forEach((el) => this.observer?.observe(el));
     const count = this.state?.messages.length ?? 0;
     if (count !== this.lastCount || changed.has('state')) {
       if (this.stickToBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
@@ -205,7 +212,7 @@ export class TwtChatView extends LitElement {
   }
 
   private get textarea(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+    return this.renderRoot.querySelector('#composer');
   }
 
   // ---------------------------------------------------------------------------
@@ -216,8 +223,15 @@ export class TwtChatView extends LitElement {
     if (!s) return nothing;
     const usable = s.phase === 'active';
     return html`<section class="panel" aria-label=${s.appName || msg('Chat', { id: 'panel.title' })}>
-      ${this.renderHeader(s)} ${this.renderBanner(s)}
-      <ol class="list" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })} @scroll=${this.onScroll}>
+      ${this.renderHeader(s)} ${this.renderBanner(s)} 
+      <div class="chat" ?hidden=${!!this.history}>${this.renderChat(s, usable)}</div>
+      ${this.history ? html`<div class="chat">${this.renderHistory(this.history)}</div>` : nothing}
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    </section>`;
+  }
+
+  private renderChat(s: PanelState, usable: boolean) {
+    return html`<ol class="list" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })} @scroll=${this.onScroll}>
         ${s.greeting ? html`<li class="msg agent greeting"><div class="bubble">${s.greeting}</div></li>` : nothing}
         ${this.renderMessages(s.messages)} ${s.outbox.map((e) => this.renderPending(e))}
       </ol>
@@ -238,9 +252,62 @@ export class TwtChatView extends LitElement {
           @input=${() => this.session?.typing()}
         ></textarea>
         <button type="submit" class="send" ?disabled=${!usable} aria-label=${msg('Send', { id: 'panel.send' })}>${sendIcon}</button>
-      </form>
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-    </section>`;
+      </form>`;
+  }
+
+  /** The visitor's past conversations, newest first; one opens read only. */
+  private renderHistory(h: NonNullable<TwtChatView['history']>) {
+    const back = (label: string, to: () => void) => html`<button type="button" class="back" @click=${to}>← ${label}</button>`;
+    if (h.reading) {
+      return html`<nav class="history-nav">${back(msg('Past conversations', { id: 'panel.history' }), () => (this.history = { ...h, reading: null }))}</nav>
+        <ol class="list past" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })}>${this.renderMessages(h.reading.messages)}</ol>
+        <p class="notice">${msg('A past conversation, to read. Write in the chat to talk to us.', { id: 'panel.history.readonly' })}</p>`;
+    }
+    const current = this.session?.conversationId ?? null;
+    const now = new Date();
+    return html`<nav class="history-nav">${back(msg('Back to the chat', { id: 'panel.history.back' }), () => (this.history = null))}</nav>
+      ${h.failed
+        ? html`<p class="notice" role="alert">${msg('The conversations could not be loaded.', { id: 'panel.history.failed' })}</p>`
+        : !h.list
+          ? nothing
+          : html`<ul class="history" aria-label=${msg('Past conversations', { id: 'panel.history' })}>
+              ${h.list
+                .filter((c) => c.lastMessage)
+                .map(
+                  (c) => html`<li>
+                    <button type="button" data-id=${c.id} @click=${() => this.readPast(c.id)}>
+                      <span class="when">${dayLabel(new Date(c.updatedAt), now)}${c.id === current
+                          ? html` · ${msg('Current', { id: 'panel.history.current' })}`
+                          : c.status === 'resolved'
+                            ? html` · ${msg('Resolved', { id: 'panel.history.resolved' })}`
+                            : nothing}</span>
+                      <span class="last">${c.lastMessage!.text}</span>
+                    </button>
+                  </li>`,
+                )}
+            </ul>`}`;
+  }
+
+  private async openHistory(): Promise<void> {
+    this.history = { list: null, failed: false, reading: null };
+    try {
+      const list = (await this.session?.pastConversations()) ?? [];
+      if (this.history) this.history = { ...this.history, list };
+    } catch {
+      if (this.history) this.history = { ...this.history, failed: true };
+    }
+  }
+
+  /** The current conversation is the live chat; another one opens to read. */
+  private async readPast(id: string): Promise<void> {
+    if (!this.history || !this.session) return;
+    if (id === this.session.conversationId) return void (this.history = null);
+    try {
+      const messages = await this.session.readConversation(id);
+      if (this.history) this.history = { ...this.history, reading: { id, messages } };
+    } catch {
+      if (this.history) this.history = { ...this.history, failed: true };
+    }
   }
 
   /**
@@ -293,6 +360,9 @@ export class TwtChatView extends LitElement {
             : msg("We'll reply as soon as we can", { id: 'panel.offline' })}
         </p>
       </div>
+      ${this.history
+        ? nothing
+        : html`<button type="button" class="past" @click=${() => this.openHistory()}>${msg('Past conversations', { id: 'panel.history' })}</button>`}
       <button type="button" class="icon" aria-label=${msg('Minimize chat', { id: 'panel.minimize' })} @click=${() => this.bridge?.emit('request_minimize', {})}>
         ${minimizeIcon}
       </button>
@@ -445,6 +515,15 @@ export class TwtChatView extends LitElement {
         flex-direction: column;
         gap: 2px;
       }
+      .chat {
+        display: flex;
+        flex-direction: column;
+        flex: 1;
+        min-height: 0;
+      }
+      .chat[hidden] {
+        display: none;
+      }
       .list {
         flex: 1;
         overflow-y: auto;
@@ -513,6 +592,52 @@ export class TwtChatView extends LitElement {
         color: var(--twt-link);
         text-decoration: underline;
         font-size: 12px;
+      }
+      .header .past {
+        padding: 4px 8px;
+        border: 1px solid var(--twt-accent-fg);
+        border-radius: 6px;
+        background: transparent;
+        color: var(--twt-accent-fg);
+        font-size: 12px;
+      }
+      .header .past:focus-visible {
+        outline-color: var(--twt-accent-fg);
+      }
+      .history-nav {
+        padding: 6px 12px;
+        border-bottom: 1px solid var(--twt-border);
+      }
+      .history-nav .back {
+        background: transparent;
+        color: var(--twt-link);
+        padding: 4px;
+      }
+      .history {
+        flex: 1;
+        overflow: auto;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .history button {
+        display: grid;
+        width: 100%;
+        gap: 2px;
+        padding: 10px 16px;
+        text-align: start;
+        background: transparent;
+        color: var(--twt-fg);
+        border-bottom: 1px solid var(--twt-border);
+      }
+      .history .when {
+        font-size: 12px;
+        color: var(--twt-muted);
+      }
+      .history .last {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       .rating {
         display: grid;

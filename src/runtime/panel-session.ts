@@ -6,7 +6,7 @@
  * It knows nothing about rendering; the view subscribes to its state.
  */
 import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
-import type { AuthClosedPayload, ConversationRating, ConversationStatus, LoginTriple, MessageView, RatingValue, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
+import type { AuthClosedPayload, ConversationRating, ConversationSummary, ConversationStatus, LoginTriple, MessageView, RatingValue, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
@@ -342,6 +342,21 @@ export class PanelSession {
       case 'pong':
         break;
     }
+  }
+
+  /** The conversation the panel is in (null before the socket's first `ready`). */
+  get conversationId(): string | null {
+    return this.conversation.id ?? null;
+  }
+
+  /** The visitor's conversations, newest first (the history list). */
+  async pastConversations(): Promise<ConversationSummary[]> {
+    return (await this.api.conversations(this.token)).conversations;
+  }
+
+  /** A conversation's messages, to read (the history; the server answers only the visitor's own). */
+  async readConversation(id: string): Promise<MessageView[]> {
+    return (await this.api.messages(this.token, id, 0)).messages;
   }
 
   /**

@@ -9,6 +9,7 @@ import type {
   MessagesResponse,
   RatingResponse,
   RatingValue,
+  VisitorConversationsResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from '../shared/wire-protocol.js';
@@ -45,6 +46,13 @@ export class SessionApi {
     return this.request<MessagesResponse>(`/v1/visitor/messages?${q}`, {
       headers: { authorization: `Bearer ${token}` },
     }, (b) => Array.isArray(b.messages));
+  }
+
+  /** The visitor's conversations, newest first (the panel's history). */
+  conversations(token: string): Promise<VisitorConversationsResponse> {
+    return this.request<VisitorConversationsResponse>('/v1/visitor/conversations', {
+      headers: { authorization: `Bearer ${token}` },
+    }, (b) => Array.isArray(b.conversations));
   }
 
   /** Rates the visitor's resolved conversation (server/http/api.ts visitorRating). */
