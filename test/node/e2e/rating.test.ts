@@ -3,7 +3,7 @@
  * resolves the conversation through the REST API, the visitor's panel offers a rating at once (the `status`
  * frame), the visitor picks 👍 and writes a comment; the agent API and the console (the conversation and its
  * list row in the Resolved view) show it. Then the visitor writes again from the same panel and the
- * conversation reopens.
+ * conversation reopens; the panel's past conversations list it as the current one.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,6 +50,13 @@ describe('e2e: rating', { timeout: 240_000 }, () => {
       await visitorSend(page, 'one more question');
       await until(async () => (await e2e.agent.conversations()).find((c) => c.id === conversation.id && c.status === 'open'), 'the conversation to reopen');
       await thanked.waitFor({ state: 'detached' });
+
+      // Past conversations: this one, current, with its last message; back to the live chat.
+      await panel.getByRole('button', { name: 'Past conversations' }).click();
+      const history = panel.getByRole('list', { name: 'Past conversations' });
+      await history.getByRole('button').filter({ hasText: 'one more question' }).filter({ hasText: 'Current' }).waitFor();
+      await panel.getByRole('button', { name: '← Back to the chat' }).click();
+      await panel.locator('#composer').waitFor();
     });
   });
 });
