@@ -58,6 +58,9 @@ const PRESENCE_WINDOW_MS = 50;
 export class Hub {
   readonly proc = randomId(8);
   private visitorsByConv = new Map<string, Set<VisitorConn>>();
+  /** The last `status` frame (JSON) this process sent for each conversation with visitors here: only a change is sent. */
+  private statusSent = new Map<string, string>();
+  private statusDirty = new Set<string>();
   private visitorsByUid = new Map<string, Set<VisitorConn>>();
   private agents = new Set<AgentConn>();
   private closed = false;
@@ -160,6 +163,7 @@ export class Hub {
 
   removeVisitor(c: VisitorConn): void {
     remove(this.visitorsByConv, c.conversationId, c);
+    if (!this.visitorsByConv.has(c.conversationId)) this.statusSent.delete(c.conversationId);
     if (remove(this.visitorsByUid, c.visitorUid, c) && !this.closed) this.announceVisitor(c.visitorUid, false);
   }
 
@@ -231,7 +235,32 @@ export class Hub {
     this.unreadBatch.schedule();
   }
 
+  /**
+   * The visitor's panels learn when their conversation is resolved, reopened or rated (a `status` frame, sent with
+   * the unread batch, only when it changed: conversation events also come from read marks and assignment).
+   * `initial`: what a socket was told in its `ready` frame.
+   */
+  queueStatus(conversationId: string, initial?: VisitorServerFrame & { type: 'status' }): void {
+    if (initial && !this.statusSent.has(conversationId)) this.statusSent.set(conversationId, JSON.stringify(initial));
+    if (initial || !this.visitorsByConv.has(conversationId)) return;
+    this.statusDirty.add(conversationId);
+    this.unreadBatch.schedule();
+  }
+
+  private async flushStatuses(): Promise<void> {
+    const ids = [...this.statusDirty].filter((id) => this.visitorsByConv.has(id));
+    this.statusDirty.clear();
+    if (!ids.length) return;
+    for (const [id, s] of await this.data.conversations.visitorStatuses(ids)) {
+      const text = JSON.stringify({ type: 'status', conversationId: id, status: s.status, rating: s.rating } satisfies VisitorServerFrame);
+      if (this.statusSent.get(id) === text || !this.visitorsByConv.has(id)) continue;
+      this.statusSent.set(id, text);
+      for (const c of this.visitorsByConv.get(id) ?? []) sendText(c.ws, text);
+    }
+  }
+
   private async flushUnread(): Promise<void> {
+    await this.flushStatuses();
     const ids = [...this.unreadDirty].filter((id) => this.visitorsByConv.has(id));
     this.unreadDirty.clear();
     if (!ids.length) return;
@@ -286,13 +315,15 @@ export class Hub {
         if (locals?.size) {
           const frame = JSON.stringify({ type: 'message', message } satisfies VisitorServerFrame);
           for (const c of locals) c.deliver(message, frame);
-          // A visitor's own message does not change what the visitor has unread.
+          // A visitor's own message does not change what the visitor has unread, but reopens a resolved conversation (messages.ts).
           if (message.author !== 'visitor') this.queueUnread(e.conversationId);
+          else this.queueStatus(e.conversationId);
         }
         if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message);
         return;
       }
       case 'conversation': {
+        this.queueStatus(e.conversationId);
         this.queueUnread(e.conversationId);
         this.queueConversationPush(e.conversationId);
         return;

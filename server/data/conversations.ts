@@ -3,7 +3,7 @@
  * the summaries visitors and agents list (with unread counts and the last
  * message, one query whatever the number of conversations).
  */
-import type { AgentConversation, ConversationStatus, ConversationSummary, InboxView, ViewCounts } from '../../src/shared/wire-protocol.js';
+import type { AgentConversation, ConversationRating, ConversationStatus, RatingValue, ConversationSummary, InboxView, ViewCounts } from '../../src/shared/wire-protocol.js';
 import type { Store } from '../db/store.js';
 import { randomId } from '../auth.js';
 import { publish } from '../events.js';
@@ -23,6 +23,21 @@ export interface ConversationRow {
   updated_at: Date | string;
   status: ConversationStatus;
   assignee_id: number | null;
+  rating?: RatingValue | null;
+  rating_comment?: string | null;
+  rated_at?: Date | string | null;
+}
+
+/** The rating columns of a row as the wire carries them. */
+function ratingOf(r: Pick<ConversationRow, 'rating' | 'rating_comment' | 'rated_at'>): ConversationRating | null {
+  if (!r.rating || !r.rated_at) return null;
+  return { value: r.rating, comment: r.rating_comment ?? null, ratedAt: iso(r.rated_at) };
+}
+
+/** What the visitor's panel is told of a conversation's state (the `status` frame). */
+export interface VisitorStatusView {
+  status: ConversationStatus;
+  rating: ConversationRating | null;
 }
 
 export interface VisitorReadState {
@@ -135,6 +150,8 @@ export class Conversations {
         unread: Number(r.unread),
         lastMessage: last ? toMessageView(last) : null,
         updatedAt: iso(r.updated_at),
+        status: r.status,
+        rating: ratingOf(r),
       };
     });
   }
@@ -214,6 +231,7 @@ export class Conversations {
         waitingSince: r.waiting_since === null ? null : iso(r.waiting_since),
         resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
         resolvedBy: r.resolved_by === null ? null : { id: Number(r.resolved_by), name: r.resolved_by_name ?? '' },
+        rating: ratingOf(r),
       };
     });
   }
@@ -252,7 +270,10 @@ export class Conversations {
       const rows =
         status === 'resolved'
           ? await tx.query(
-              `UPDATE conversations SET status = 'resolved', resolved_at = now(), resolved_by = $2::bigint WHERE id = $1 RETURNING id`,
+              // A new resolution starts without a rating (the previous one was of the previous resolution).
+              `UPDATE conversations SET status = 'resolved', resolved_at = now(), resolved_by = $2::bigint,
+                      rating = NULL, rating_comment = NULL, rated_at = NULL
+                WHERE id = $1 RETURNING id`,
               [conversationId, String(byAgentId)],
             )
           : await tx.query(`UPDATE conversations SET status = 'open', resolved_at = NULL, resolved_by = NULL WHERE id = $1 RETURNING id`, [conversationId]);
@@ -260,6 +281,37 @@ export class Conversations {
       await publish(tx, { kind: 'conversation', conversationId });
       return true;
     });
+  }
+
+  /**
+   * The visitor `visitorId` rates its conversation's current resolution (a comment already checked by
+   * ratingProblem; blank = none); re-rating replaces it. Agents everywhere get the new summary and the visitor's
+   * panels a `status` frame. `not_found`: no such conversation of this visitor; `not_resolved`: it is open.
+   */
+  async rate(conversationId: string, visitorId: number, value: RatingValue, comment: string | null): Promise<ConversationRating | 'not_found' | 'not_resolved'> {
+    const text = comment?.trim() ? comment.trim() : null;
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.query<ConversationRow>(
+        `UPDATE conversations SET rating = $3, rating_comment = $4, rated_at = now()
+          WHERE id = $1 AND visitor_id = $2 AND status = 'resolved' RETURNING *`,
+        [conversationId, visitorId, value, text],
+      );
+      if (!rows[0]) {
+        const found = await tx.query('SELECT 1 FROM conversations WHERE id = $1 AND visitor_id = $2', [conversationId, visitorId]);
+        return found[0] ? 'not_resolved' : 'not_found';
+      }
+      await publish(tx, { kind: 'conversation', conversationId });
+      return ratingOf(rows[0])!;
+    });
+  }
+
+  /** The status and rating of several conversations (for their visitors' `status` frames), in one query. */
+  async visitorStatuses(ids: readonly string[]): Promise<Map<string, VisitorStatusView>> {
+    const out = new Map<string, VisitorStatusView>();
+    if (!ids.length) return out;
+    const rows = await this.store.query<ConversationRow>('SELECT id, status, rating, rating_comment, rated_at FROM conversations WHERE id = ANY($1::text[])', [ids]);
+    for (const r of rows) out.set(r.id, { status: r.status, rating: ratingOf(r) });
+    return out;
   }
 
   /** Moves a read mark forward (never back, never past last_seq); returns the new mark. */

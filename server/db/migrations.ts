@@ -180,6 +180,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN author_agent_id bigint;
   ALTER TABLE apps ADD COLUMN reply_time text NOT NULL DEFAULT '';
   `,
+  /*
+   * 7: the visitor's rating of a resolved conversation: good or bad, with an optional comment. One per resolution:
+   * re-rating replaces it, a new resolve clears it (server/data/conversations.ts), so a reopened conversation can
+   * be rated again after its next resolve.
+   */ `
+  ALTER TABLE conversations ADD COLUMN rating text CHECK (rating IN ('good', 'bad'));
+  ALTER TABLE conversations ADD COLUMN rating_comment text;
+  ALTER TABLE conversations ADD COLUMN rated_at timestamptz;
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

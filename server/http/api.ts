@@ -1,7 +1,8 @@
 /** The JSON API under /v1 (see src/shared/wire-protocol.ts for every shape). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BootstrapResponse, MessagesResponse, VisitorContextResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
-import { LIMITS } from '../../src/shared/wire-protocol.js';
+import type { BootstrapResponse, MessagesResponse, RatingResponse, VisitorContextResponse, VisitorConversationsResponse } from '../../src/shared/wire-protocol.js';
+import { LIMITS, type RatingValue } from '../../src/shared/wire-protocol.js';
+import { ratingProblem } from '../../src/shared/rating.js';
 import type { ServerContext } from '../context.js';
 import { originIsTrusted, parseOrigin } from '../domains.js';
 import { appInfo } from '../data/apps.js';
@@ -45,6 +46,7 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/visitor/session', handler: visitorSession },
   { method: 'GET', pattern: '/v1/visitor/conversations', handler: visitorConversations },
   { method: 'GET', pattern: '/v1/visitor/messages', handler: visitorMessages },
+  { method: 'POST', pattern: '/v1/visitor/conversations/:id/rating', handler: visitorRating },
   { method: 'GET', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentMessages) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentReply) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/read', handler: asAgent(agentRead) },
@@ -204,6 +206,22 @@ async function visitorMessages({ ctx, req, res, url }: ApiCall): Promise<void> {
   const conv = named === null ? null : await ctx.data.conversations.get(named);
   if (!conv || conv.visitor_id !== auth.visitor.id) return sendError(res, 404, 'not_found', 'no such conversation');
   const answer: MessagesResponse = { ok: true, messages: await ctx.data.messages.after(conv.id, intParam(url, 'after', 0), intParam(url, 'limit', DEFAULT_PAGE)) };
+  return sendJson(res, 200, answer);
+}
+
+/** POST /v1/visitor/conversations/:id/rating {rating, comment?}: the visitor rates its own resolved conversation. */
+async function visitorRating({ ctx, req, res, params }: ApiCall): Promise<void> {
+  const auth = await authenticateVisitor(ctx, bearer(req));
+  if (!auth.ok) return sendError(res, auth.status, auth.reason, auth.message);
+  const body = await readJsonBody(req);
+  const bad = ratingProblem(body.rating, body.comment);
+  if (bad) return sendError(res, 400, 'malformed', bad);
+  const id = possibleId(params.id);
+  const rated = id === null ? 'not_found' : await ctx.data.conversations.rate(id, auth.visitor.id, body.rating as RatingValue, (body.comment as string | null | undefined) ?? null);
+  // Another visitor's conversation is as unknown as one that does not exist.
+  if (rated === 'not_found') return sendError(res, 404, 'not_found', 'no such conversation');
+  if (rated === 'not_resolved') return sendError(res, 409, 'not_resolved', 'only a resolved conversation can be rated');
+  const answer: RatingResponse = { ok: true, rating: rated };
   return sendJson(res, 200, answer);
 }
 

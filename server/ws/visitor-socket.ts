@@ -144,15 +144,21 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
     this.conn = conn;
     // Register before reading history, so nothing committed meanwhile is missed.
     ctx.hub.addVisitor(conn);
-    const state = (await ctx.data.conversations.visitorReadState(conversationId))!;
+    const [state, status] = await Promise.all([
+      ctx.data.conversations.visitorReadState(conversationId),
+      ctx.data.conversations.visitorStatuses([conversationId]).then((m) => m.get(conversationId)!),
+    ]);
     this.send({
       type: 'ready',
       conversationId,
-      lastSeq: state.lastSeq,
-      visitorReadSeq: state.visitorReadSeq,
-      unread: state.unread,
+      lastSeq: state!.lastSeq,
+      visitorReadSeq: state!.visitorReadSeq,
+      unread: state!.unread,
       agentsOnline: ctx.hub.agentsOnline(app.appid),
+      status: status.status,
+      rating: status.rating,
     });
+    ctx.hub.queueStatus(conversationId, { type: 'status', conversationId, status: status.status, rating: status.rating });
     conn.start();
   }
 

@@ -8,8 +8,9 @@
 import { html, css, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Visibility } from '../shared/bridge-protocol.js';
-import type { MessageView } from '../shared/wire-protocol.js';
+import type { ConversationSummary, MessageView, RatingValue } from '../shared/wire-protocol.js';
 import { LIMITS } from '../shared/wire-protocol.js';
+import { ratingProblem } from '../shared/rating.js';
 import type { SurfaceBridge } from './surface-bridge.js';
 import type { OutboxEntry } from './outbox.js';
 import type { PanelSession, PanelState } from './panel-session.js';
@@ -27,6 +28,9 @@ export class TwtChatView extends LitElement {
     fullScreen: { attribute: false },
     state: { state: true },
     announcement: { state: true },
+    ratingPick: { state: true },
+    history: { state: true },
+    ratingFailed: { state: true },
   };
 
   session: PanelSession | null = null;
@@ -36,6 +40,14 @@ export class TwtChatView extends LitElement {
   fullScreen = false;
   state: PanelState | null = null;
   announcement = '';
+  /** The rating the visitor picked and has not sent yet (the comment field shows meanwhile), or null. */
+  ratingPick: RatingValue | null = null;
+  ratingFailed = false;
+  /**
+   * The history instead of the live chat: the visitor's conversations (null while loading), or one of them to
+   * read (read only; writing happens in the live chat). null: the live chat.
+   */
+  history: { list: ConversationSummary[] | null; failed: boolean; reading: { id: string; messages: MessageView[] } | null } | null = null;
 
   private unsubscribe: (() => void) | null = null;
   private observer: IntersectionObserver | null = null;
@@ -77,7 +89,8 @@ export class TwtChatView extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     // Observe every rendered message once (re-observing is a no-op).
-    this.renderRoot.querySelectorAll<HTMLElement>('li[data-seq]').forEach((el) => this.observer?.observe(el));
+    // Only the live chat's (a past conversation's seqs are not this conversation's read marks).
+    this.list?.querySelectorAll<HTMLElement>('li[data-seq]').forEach((el) => this.observer?.observe(el));
     const count = this.state?.messages.length ?? 0;
     if (count !== this.lastCount || changed.has('state')) {
       if (this.stickToBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
@@ -199,7 +212,7 @@ export class TwtChatView extends LitElement {
   }
 
   private get textarea(): HTMLTextAreaElement | null {
-    return this.renderRoot.querySelector('textarea');
+    return this.renderRoot.querySelector('#composer');
   }
 
   // ---------------------------------------------------------------------------
@@ -210,8 +223,15 @@ export class TwtChatView extends LitElement {
     if (!s) return nothing;
     const usable = s.phase === 'active';
     return html`<section class="panel" aria-label=${s.appName || msg('Chat', { id: 'panel.title' })}>
-      ${this.renderHeader(s)} ${this.renderBanner(s)}
-      <ol class="list" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })} @scroll=${this.onScroll}>
+      ${this.renderHeader(s)} ${this.renderBanner(s)} 
+      <div class="chat" ?hidden=${!!this.history}>${this.renderChat(s, usable)}</div>
+      ${this.history ? html`<div class="chat">${this.renderHistory(this.history)}</div>` : nothing}
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    </section>`;
+  }
+
+  private renderChat(s: PanelState, usable: boolean) {
+    return html`<ol class="list" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })} @scroll=${this.onScroll}>
         ${s.greeting ? html`<li class="msg agent greeting"><div class="bubble">${s.greeting}</div></li>` : nothing}
         ${this.renderMessages(s.messages)} ${s.outbox.map((e) => this.renderPending(e))}
       </ol>
@@ -219,6 +239,7 @@ export class TwtChatView extends LitElement {
       ${s.outboxFull
         ? html`<p class="notice" role="alert">${msg('Too many messages are waiting to be sent. Please wait until the connection is back.', { id: 'panel.outbox_full' })}</p>`
         : nothing}
+      ${s.conversationStatus === 'resolved' && usable ? this.renderRating(s) : nothing}
       <form class="composer" @submit=${this.onSubmit}>
         <label class="visually-hidden" for="composer">${msg('Message', { id: 'panel.composer.label' })}</label>
         <textarea
@@ -231,10 +252,102 @@ export class TwtChatView extends LitElement {
           @input=${() => this.session?.typing()}
         ></textarea>
         <button type="submit" class="send" ?disabled=${!usable} aria-label=${msg('Send', { id: 'panel.send' })}>${sendIcon}</button>
-      </form>
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-    </section>`;
+      </form>`;
   }
+
+  /** The visitor's past conversations, newest first; one opens read only. */
+  private renderHistory(h: NonNullable<TwtChatView['history']>) {
+    const back = (label: string, to: () => void) => html`<button type="button" class="back" @click=${to}>← ${label}</button>`;
+    if (h.reading) {
+      return html`<nav class="history-nav">${back(msg('Past conversations', { id: 'panel.history' }), () => (this.history = { ...h, reading: null }))}</nav>
+        <ol class="list past" tabindex="0" aria-label=${msg('Messages', { id: 'panel.messages' })}>${this.renderMessages(h.reading.messages)}</ol>
+        <p class="notice">${msg('A past conversation, to read. Write in the chat to talk to us.', { id: 'panel.history.readonly' })}</p>`;
+    }
+    const current = this.session?.conversationId ?? null;
+    const now = new Date();
+    return html`<nav class="history-nav">${back(msg('Back to the chat', { id: 'panel.history.back' }), () => (this.history = null))}</nav>
+      ${h.failed
+        ? html`<p class="notice" role="alert">${msg('The conversations could not be loaded.', { id: 'panel.history.failed' })}</p>`
+        : !h.list
+          ? nothing
+          : html`<ul class="history" aria-label=${msg('Past conversations', { id: 'panel.history' })}>
+              ${h.list
+                .filter((c) => c.lastMessage)
+                .map(
+                  (c) => html`<li>
+                    <button type="button" data-id=${c.id} @click=${() => this.readPast(c.id)}>
+                      <span class="when">${dayLabel(new Date(c.updatedAt), now)}${c.id === current
+                          ? html` · ${msg('Current', { id: 'panel.history.current' })}`
+                          : c.status === 'resolved'
+                            ? html` · ${msg('Resolved', { id: 'panel.history.resolved' })}`
+                            : nothing}</span>
+                      <span class="last">${c.lastMessage!.text}</span>
+                    </button>
+                  </li>`,
+                )}
+            </ul>`}`;
+  }
+
+  private async openHistory(): Promise<void> {
+    this.history = { list: null, failed: false, reading: null };
+    try {
+      const list = (await this.session?.pastConversations()) ?? [];
+      if (this.history) this.history = { ...this.history, list };
+    } catch {
+      if (this.history) this.history = { ...this.history, failed: true };
+    }
+  }
+
+  /** The current conversation is the live chat; another one opens to read. */
+  private async readPast(id: string): Promise<void> {
+    if (!this.history || !this.session) return;
+    if (id === this.session.conversationId) return void (this.history = null);
+    try {
+      const messages = await this.session.readConversation(id);
+      if (this.history) this.history = { ...this.history, reading: { id, messages } };
+    } catch {
+      if (this.history) this.history = { ...this.history, failed: true };
+    }
+  }
+
+  /**
+   * The rating an agent's resolve offers: good / bad, then an optional comment and send. Once rated it thanks the
+   * visitor and shows the choice, which can be changed (re-rating replaces it); writing a message reopens the
+   * conversation and this goes away.
+   */
+  private renderRating(s: PanelState) {
+    const chosen = this.ratingPick ?? s.rating?.value ?? null;
+    const choice = (value: RatingValue, icon: string, label: string) =>
+      html`<button type="button" class="rate ${value}" aria-pressed=${chosen === value ? 'true' : 'false'} @click=${() => ((this.ratingPick = value), (this.ratingFailed = false))}>
+        <span aria-hidden="true">${icon}</span> ${label}
+      </button>`;
+    return html`<form class="rating" aria-labelledby="rating-title" @submit=${this.onRate}>
+      <p id="rating-title">${s.rating && !this.ratingPick ? msg('Thanks for your feedback!', { id: 'panel.rating.thanks' }) : msg('This conversation was resolved. How did we do?', { id: 'panel.rating.ask' })}</p>
+      <div class="choices">${choice('good', '👍', msg('Good', { id: 'panel.rating.good' }))} ${choice('bad', '👎', msg('Bad', { id: 'panel.rating.bad' }))}</div>
+      ${this.ratingPick
+        ? html`<label for="rating-comment">${msg('Comment (optional)', { id: 'panel.rating.comment' })}</label>
+            <textarea id="rating-comment" rows="2" maxlength=${LIMITS.ratingComment}></textarea>
+            <button type="submit" class="primary">${msg('Send rating', { id: 'panel.rating.send' })}</button>`
+        : nothing}
+      ${this.ratingFailed ? html`<p class="notice" role="alert">${msg('Your rating could not be sent. Please try again.', { id: 'panel.rating.failed' })}</p>` : nothing}
+    </form>`;
+  }
+
+  private readonly onRate = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const value = this.ratingPick;
+    const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('#rating-comment')?.value ?? '';
+    if (!value || !this.session) return;
+    // The server's rule, checked first so a refused comment (control characters) keeps what was typed.
+    if (ratingProblem(value, comment)) return void (this.ratingFailed = true);
+    try {
+      await this.session.rate(value, comment);
+      this.ratingPick = null;
+      this.ratingFailed = false;
+    } catch {
+      this.ratingFailed = true;
+    }
+  };
 
   private renderHeader(s: PanelState) {
     const online = s.agentsOnline > 0;
@@ -248,6 +361,9 @@ export class TwtChatView extends LitElement {
         </p>
         ${s.replyTime ? html`<p class="team">${this.teamText(s)}</p>` : nothing}
       </div>
+      ${this.history
+        ? nothing
+        : html`<button type="button" class="past" @click=${() => this.openHistory()}>${msg('Past conversations', { id: 'panel.history' })}</button>`}
       <button type="button" class="icon" aria-label=${msg('Minimize chat', { id: 'panel.minimize' })} @click=${() => this.bridge?.emit('request_minimize', {})}>
         ${minimizeIcon}
       </button>
@@ -435,6 +551,15 @@ export class TwtChatView extends LitElement {
         flex-direction: column;
         gap: 2px;
       }
+      .chat {
+        display: flex;
+        flex-direction: column;
+        flex: 1;
+        min-height: 0;
+      }
+      .chat[hidden] {
+        display: none;
+      }
       .list {
         flex: 1;
         overflow-y: auto;
@@ -515,6 +640,86 @@ export class TwtChatView extends LitElement {
       .face {
         border-radius: 50%;
         object-fit: cover;
+      }
+      .header .past {
+        padding: 4px 8px;
+        border: 1px solid var(--twt-accent-fg);
+        border-radius: 6px;
+        background: transparent;
+        color: var(--twt-accent-fg);
+        font-size: 12px;
+      }
+      .header .past:focus-visible {
+        outline-color: var(--twt-accent-fg);
+      }
+      .history-nav {
+        padding: 6px 12px;
+        border-bottom: 1px solid var(--twt-border);
+      }
+      .history-nav .back {
+        background: transparent;
+        color: var(--twt-link);
+        padding: 4px;
+      }
+      .history {
+        flex: 1;
+        overflow: auto;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .history button {
+        display: grid;
+        width: 100%;
+        gap: 2px;
+        padding: 10px 16px;
+        text-align: start;
+        background: transparent;
+        color: var(--twt-fg);
+        border-bottom: 1px solid var(--twt-border);
+      }
+      .history .when {
+        font-size: 12px;
+        color: var(--twt-muted);
+      }
+      .history .last {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .rating {
+        display: grid;
+        gap: 6px;
+        margin: 0;
+        padding: 8px 16px;
+        border-top: 1px solid var(--twt-border);
+      }
+      .rating button {
+        justify-self: start;
+        padding: 4px 12px;
+        border: 1px solid var(--twt-border);
+        border-radius: 6px;
+        background: var(--twt-surface);
+        color: var(--twt-fg);
+      }
+      .rating button.primary {
+        background: var(--twt-accent);
+        color: var(--twt-accent-fg);
+      }
+      .rating p {
+        margin: 0;
+      }
+      .rating .choices {
+        display: flex;
+        gap: 8px;
+      }
+      .rating .rate[aria-pressed='true'] {
+        font-weight: 600;
+        outline: 2px solid currentColor;
+      }
+      .rating textarea {
+        font: inherit;
+        resize: vertical;
       }
       .typing {
         margin: 0;

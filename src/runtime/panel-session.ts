@@ -6,7 +6,7 @@
  * It knows nothing about rendering; the view subscribes to its state.
  */
 import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
-import type { AuthClosedPayload, LoginTriple, MessageView, ReplyTime, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
+import type { AuthClosedPayload, ConversationRating, ConversationSummary, ConversationStatus, LoginTriple, MessageView, RatingValue, ReplyTime, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
 import { agentAvatarPath } from '../shared/wire-protocol.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
@@ -37,6 +37,10 @@ export interface PanelState {
   /** Set when the outbox refused a message because it is full. */
   outboxFull: boolean;
   authClosed: AuthClosedPayload | null;
+  /** The conversation's state: resolved by an agent, the panel offers a rating (writing again reopens it). */
+  conversationStatus: ConversationStatus;
+  /** The visitor's rating of the current resolution, or null. */
+  rating: ConversationRating | null;
 }
 
 export interface PanelSessionOptions {
@@ -103,6 +107,8 @@ export class PanelSession {
       replyTime: '',
       outboxFull: false,
       authClosed: null,
+      conversationStatus: 'open',
+      rating: null,
     };
   }
 
@@ -311,7 +317,7 @@ export class PanelSession {
         this.unread.markRead(f.visitorReadSeq);
         // Our own read position got ahead while offline: tell the server.
         if (this.unread.visitorReadSeq > f.visitorReadSeq) this.connection?.send({ type: 'read', seq: this.unread.visitorReadSeq });
-        this.update({ agentsOnline: f.agentsOnline, visitorReadSeq: this.unread.visitorReadSeq });
+        this.update({ agentsOnline: f.agentsOnline, visitorReadSeq: this.unread.visitorReadSeq, conversationStatus: f.status ?? 'open', rating: f.rating ?? null });
         for (const e of this.outbox.sendable()) this.connection?.send({ type: 'send', clientId: e.clientId, text: e.text });
         // The agents' context: where the visitor is now (the server keeps one row per page change), and once, the environment.
         if (!this.envSent) this.envSent = !!this.connection?.send({ type: 'env', ...(this.o.environment ?? visitorEnvironment)() });
@@ -335,6 +341,9 @@ export class PanelSession {
       case 'presence':
         this.update({ agentsOnline: f.agentsOnline });
         break;
+      case 'status':
+        if (f.conversationId === this.conversation.id) this.update({ conversationStatus: f.status, rating: f.rating });
+        break;
       case 'error':
         if (f.ref) {
           this.outbox.fail(f.ref, f.code);
@@ -344,6 +353,33 @@ export class PanelSession {
       case 'pong':
         break;
     }
+  }
+
+  /** The conversation the panel is in (null before the socket's first `ready`). */
+  get conversationId(): string | null {
+    return this.conversation.id ?? null;
+  }
+
+  /** The visitor's conversations, newest first (the history list). */
+  async pastConversations(): Promise<ConversationSummary[]> {
+    return (await this.api.conversations(this.token)).conversations;
+  }
+
+  /** A conversation's messages, to read (the history; the server answers only the visitor's own). */
+  async readConversation(id: string): Promise<MessageView[]> {
+    return (await this.api.messages(this.token, id, 0)).messages;
+  }
+
+  /**
+   * Rates the resolved conversation (good / bad, an optional comment; re-rating replaces it). Rejects with the
+   * server's Refusal (e.g. `not_resolved` when it was reopened meanwhile); the `status` frame that follows updates
+   * every panel of the visitor.
+   */
+  async rate(value: RatingValue, comment: string): Promise<void> {
+    const id = this.conversation.id;
+    if (!id) throw new Refusal('not_found', 'no conversation yet');
+    const { rating } = await this.api.rate(this.token, id, value, comment);
+    this.update({ rating });
   }
 
   private receive(message: MessageView): void {

@@ -15,10 +15,16 @@ const boot: SurfaceBoot = {
   app: { name: 'Demo', greeting: 'Hi!' },
 };
 
-function panel(opts: { session?: () => { status: number; body: unknown; headers?: Record<string, string> }; sleep?: (ms: number) => Promise<void> } = {}) {
+function panel(
+  opts: {
+    session?: () => { status: number; body: unknown; headers?: Record<string, string> };
+    other?: (url: string, init?: RequestInit) => { status: number; body: unknown } | null;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
+) {
   const events: Array<{ name: string; payload: any }> = [];
   const win = new EventTarget() as unknown as Window;
-  const f = fakeFetch({ session: opts.session });
+  const f = fakeFetch({ session: opts.session, other: opts.other });
   const s = new PanelSession({
     boot,
     server: 'http://w.test',
@@ -411,5 +417,46 @@ describe('Connection: backoff, online, pagehide', () => {
     await until(() => FakeWebSocket.instances.length === 2);
     expect(statuses).to.deep.equal(['connecting', 'connected', 'disconnected', 'connecting']);
     c.stop();
+  });
+});
+
+describe('PanelSession: resolve, rating and history', () => {
+  beforeEach(() => FakeWebSocket.reset());
+
+  it('takes the status from ready and status frames; rates with the token; lists and reads past conversations', async () => {
+    const rating = { value: 'good' as const, comment: 'thanks!', ratedAt: '2026-01-01T00:00:00.000Z' };
+    const p = panel({
+      other: (url, init) =>
+        url.endsWith('/v1/visitor/conversations/c1/rating')
+          ? { status: 200, body: { ok: true, rating } }
+          : url.endsWith('/v1/visitor/conversations')
+            ? { status: 200, body: { ok: true, conversations: [{ id: 'c0', lastSeq: 1, visitorReadSeq: 1, unread: 0, lastMessage: message(1, 'agent'), updatedAt: rating.ratedAt, status: 'resolved', rating: null }] } }
+            : url.includes('/v1/visitor/messages?') && url.includes('conversation=c0') && (init?.headers as Record<string, string>)?.authorization?.startsWith('Bearer ')
+              ? { status: 200, body: { ok: true, messages: [message(1, 'agent', 'old answer')] } }
+              : null,
+    });
+    await p.s.start();
+    await until(() => FakeWebSocket.instances.length > 0);
+    const ws = FakeWebSocket.latest;
+    ws.open();
+    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 1, status: 'resolved', rating: null });
+    await until(() => p.s.state.conversationStatus === 'resolved');
+    expect(p.s.conversationId).to.equal('c1');
+    await p.s.rate('good', 'thanks!');
+    expect(p.s.state.rating).to.deep.equal(rating);
+    const call = p.calls.find((c) => c.url.endsWith('/rating'))!;
+    expect(call.init?.method).to.equal('POST');
+    expect((call.init?.headers as Record<string, string>).authorization).to.match(/^Bearer tok-/);
+    expect(JSON.parse(String(call.init?.body))).to.deep.equal({ rating: 'good', comment: 'thanks!' });
+    // Another conversation's status frame is not this one's; this one's reopen clears the offer.
+    ws.receive({ type: 'status', conversationId: 'c9', status: 'open', rating: null });
+    await sleep(0);
+    expect(p.s.state.conversationStatus).to.equal('resolved');
+    ws.receive({ type: 'status', conversationId: 'c1', status: 'open', rating });
+    await until(() => p.s.state.conversationStatus === 'open');
+    // History.
+    expect((await p.s.pastConversations()).map((c) => c.id)).to.deep.equal(['c0']);
+    expect((await p.s.readConversation('c0')).map((m) => m.text)).to.deep.equal(['old answer']);
+    p.s.dispose();
   });
 });

@@ -1,12 +1,15 @@
 /**
  * The panel's HTTP calls to the widget server: create or resume the visitor
  * session (which also yields a fresh token from the identity clue, and lists
- * the visitor's conversations), and read messages. Tokens travel only in the request body
+ * the visitor's conversations), read messages, and rate a resolved conversation. Tokens travel only in the request body
  * or the Authorization header.
  */
 import type {
   ErrorBody,
   MessagesResponse,
+  RatingResponse,
+  RatingValue,
+  VisitorConversationsResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from '../shared/wire-protocol.js';
@@ -43,6 +46,22 @@ export class SessionApi {
     return this.request<MessagesResponse>(`/v1/visitor/messages?${q}`, {
       headers: { authorization: `Bearer ${token}` },
     }, (b) => Array.isArray(b.messages));
+  }
+
+  /** The visitor's conversations, newest first (the panel's history). */
+  conversations(token: string): Promise<VisitorConversationsResponse> {
+    return this.request<VisitorConversationsResponse>('/v1/visitor/conversations', {
+      headers: { authorization: `Bearer ${token}` },
+    }, (b) => Array.isArray(b.conversations));
+  }
+
+  /** Rates the visitor's resolved conversation (server/http/api.ts visitorRating). */
+  rate(token: string, conversationId: string, rating: RatingValue, comment: string): Promise<RatingResponse> {
+    return this.request<RatingResponse>(`/v1/visitor/conversations/${encodeURIComponent(conversationId)}/rating`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rating, comment }),
+    }, (b) => typeof b.rating === 'object' && b.rating !== null);
   }
 
   private async request<T>(path: string, init: RequestInit, valid: (body: Record<string, unknown>) => boolean): Promise<T> {

@@ -41,19 +41,57 @@ function fakeSession(patch: Partial<PanelState> = {}) {
     replyTime: 'minutes',
     outboxFull: false,
     authClosed: null,
+    conversationStatus: 'open',
+    rating: null,
     ...patch,
   };
-  const session = { subscribe: (fn: (s: PanelState) => void) => (fn(state), () => undefined), send: (t: string) => (sent.push(t), true), markSeen() {}, retry() {}, typing() {}, avatarUrl } as unknown as PanelSession;
-  return { session, sent };
+  const rated: [string, string][] = [];
+  const read: string[] = [];
+  const seen: number[] = [];
+  let listener: ((s: PanelState) => void) | null = null;
+  let current = state;
+  const session = {
+    subscribe: (fn: (s: PanelState) => void) => ((listener = fn), fn(current), () => undefined),
+    send: (t: string) => (sent.push(t), true),
+    // As the real session: the server's answer becomes the state's rating.
+    async rate(value: 'good' | 'bad', comment: string) {
+      rated.push([value, comment]);
+      if (comment === 'refuse me') throw new Error('not_resolved');
+      current = { ...current, rating: { value, comment: comment.trim() || null, ratedAt: new Date().toISOString() } };
+      listener?.(current);
+    },
+    conversationId: 'c_now',
+    // The visitor's conversations (the history): the current one, a resolved one, one never written in.
+    async pastConversations() {
+      if (patch.appName === 'history fails') throw new Error('network');
+      const at = new Date(Date.now() - 86_400_000 * 8).toISOString();
+      return [
+        { id: 'c_now', lastSeq: 2, visitorReadSeq: 2, unread: 0, lastMessage: message(2, 'visitor', 'thanks'), updatedAt: new Date().toISOString(), status: 'open', rating: null },
+        { id: 'c_old', lastSeq: 1, visitorReadSeq: 1, unread: 0, lastMessage: message(1, 'agent', 'Your parcel <i>left</i>', { createdAt: at }), updatedAt: at, status: 'resolved', rating: null },
+        { id: 'c_empty', lastSeq: 0, visitorReadSeq: 0, unread: 0, lastMessage: null, updatedAt: at, status: 'open', rating: null },
+      ];
+    },
+    async readConversation(id: string) {
+      read.push(id);
+      return [message(1, 'visitor', 'where is my parcel?'), message(2, 'agent', 'Your parcel <i>left</i>')];
+    },
+    markSeen(seq: number) {
+      seen.push(seq);
+    },
+    retry() {},
+    typing() {},
+    avatarUrl,
+  } as unknown as PanelSession;
+  return { session, sent, rated, read, seen };
 }
 
 async function chatView(patch: Partial<PanelState> = {}) {
   const { bridge, emitted } = fakeBridge();
-  const { session, sent } = fakeSession(patch);
+  const { session, sent, rated, read, seen } = fakeSession(patch);
   const el = await fixture<TwtChatView>(html`<div style="height:500px"><twt-chat-view .session=${session} .bridge=${bridge} .visibility=${'maximized'}></twt-chat-view></div>`);
   const view = el.querySelector('twt-chat-view') as TwtChatView;
   await view.updateComplete;
-  return { view, emitted, sent };
+  return { view, emitted, sent, rated, read, seen };
 }
 
 const sourceIds = async () => {
@@ -247,6 +285,99 @@ describe('chat view', () => {
   });
 });
 
+describe('rating a resolved conversation', () => {
+  const resolved = { conversationStatus: 'resolved', agentTyping: null } as const;
+  const q = (view: TwtChatView, sel: string) => view.shadowRoot!.querySelector(sel) as HTMLElement | null;
+
+  it('is offered only when an agent resolved the conversation', async () => {
+    expect(q((await chatView()).view, 'form.rating')).to.equal(null);
+    expect(q((await chatView({ ...resolved, phase: 'booting' })).view, 'form.rating')).to.equal(null);
+    const { view } = await chatView(resolved);
+    expect(q(view, '#rating-title')!.textContent).to.include('How did we do?');
+    expect(q(view, '#rating-comment'), 'the comment field waits for a choice').to.equal(null);
+    expect(view.shadowRoot!.querySelector('#composer')!.hasAttribute('disabled'), 'writing again stays possible (it reopens)').to.equal(false);
+  });
+
+  it('good / bad, an optional comment, send; thanks after, and the choice can be changed (re-rating)', async () => {
+    const { view, rated } = await chatView(resolved);
+    q(view, 'button.rate.good')!.click();
+    await view.updateComplete;
+    expect(q(view, 'button.rate.good')!.getAttribute('aria-pressed')).to.equal('true');
+    const comment = q(view, '#rating-comment') as HTMLTextAreaElement;
+    expect(comment.maxLength).to.equal(500);
+    comment.value = 'thanks!';
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => rated.length === 1 && q(view, '#rating-comment') === null);
+    expect(rated).to.deep.equal([['good', 'thanks!']]);
+    expect(q(view, '#rating-title')!.textContent).to.include('Thanks for your feedback');
+    expect(q(view, 'button.rate.good')!.getAttribute('aria-pressed')).to.equal('true');
+    // Change it: bad, without a comment.
+    q(view, 'button.rate.bad')!.click();
+    await view.updateComplete;
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => rated.length === 2 && q(view, '#rating-comment') === null);
+    expect(rated[1]).to.deep.equal(['bad', '']);
+    expect(q(view, 'button.rate.bad')!.getAttribute('aria-pressed')).to.equal('true');
+  });
+
+  it('a refused rating or a comment with control characters says so and keeps the text', async () => {
+    const { view, rated } = await chatView(resolved);
+    q(view, 'button.rate.bad')!.click();
+    await view.updateComplete;
+    const comment = q(view, '#rating-comment') as HTMLTextAreaElement;
+    comment.value = 'bell\u0007';
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => q(view, '.rating [role="alert"]') !== null);
+    expect(rated, 'never sent').to.deep.equal([]);
+    comment.value = 'refuse me';
+    (q(view, 'form.rating') as HTMLFormElement).requestSubmit();
+    await waitUntil(() => rated.length === 1);
+    await view.updateComplete;
+    expect(q(view, '.rating [role="alert"]')!.textContent).to.include('could not be sent');
+    expect((q(view, '#rating-comment') as HTMLTextAreaElement).value).to.equal('refuse me');
+  });
+});
+
+describe('past conversations', () => {
+  const q = (view: TwtChatView, sel: string) => view.shadowRoot!.querySelector(sel) as HTMLElement | null;
+
+  it('lists the visitor’s conversations (not the empty one), opens a past one read only, and goes back to the live chat', async () => {
+    const { view, read, seen } = await chatView({ agentTyping: null });
+    q(view, '.header .past')!.click();
+    await waitUntil(() => view.shadowRoot!.querySelectorAll('.history li').length === 2);
+    expect(q(view, '.chat:not([hidden]) #composer'), 'no composer in the history').to.equal(null);
+    const rows = [...view.shadowRoot!.querySelectorAll('.history li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    expect(rows[0]).to.include('Current');
+    expect(rows[1]).to.include('Resolved').and.include('Your parcel <i>left</i>');
+    expect(q(view, '.history i'), 'text, never markup').to.equal(null);
+    // A past conversation opens to read, without a composer, and its messages are no read marks of the live one.
+    (q(view, '.history button[data-id="c_old"]') as HTMLButtonElement).click();
+    await waitUntil(() => q(view, '.list.past') !== null);
+    expect(read).to.deep.equal(['c_old']);
+    expect(q(view, '.list.past')!.textContent).to.include('where is my parcel?');
+    expect(q(view, '.chat:not([hidden]) #composer')).to.equal(null);
+    expect(q(view, '.chat:not([hidden]) .notice')!.textContent).to.include('to read');
+    const seenBefore = seen.length;
+    await sleep(50);
+    expect(seen.length, 'no read mark from the past conversation').to.equal(seenBefore);
+    // Back to the list, then back to the chat; the current conversation's row also leads to the chat.
+    (q(view, '.history-nav .back') as HTMLButtonElement).click();
+    await waitUntil(() => q(view, '.history') !== null);
+    (q(view, '.history button[data-id="c_now"]') as HTMLButtonElement).click();
+    await waitUntil(() => q(view, '.history') === null);
+    expect(q(view, '.chat:not([hidden]) #composer')).to.not.equal(null);
+  });
+
+  it('says so when the list cannot be loaded', async () => {
+    const { view } = await chatView({ appName: 'history fails' });
+    q(view, '.header .past')!.click();
+    await waitUntil(() => q(view, '.history-nav + [role="alert"]') !== null);
+    expect(q(view, '[role="alert"]')!.textContent).to.include('could not be loaded');
+    (q(view, '.history-nav .back') as HTMLButtonElement).click();
+    await waitUntil(() => q(view, '.history-nav') === null);
+  });
+});
+
 describe('accessibility (axe) in both themes', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`every surface passes axe (${theme})`, async () => {
@@ -258,6 +389,19 @@ describe('accessibility (axe) in both themes', () => {
       const { view } = await chatView({ status: 'reconnecting', outboxFull: true });
       await sleep(50);
       await expect(view).to.be.accessible();
+      // The rating offered after a resolve, with its comment field open.
+      const rating = (await chatView({ conversationStatus: 'resolved', rating: { value: 'good', comment: 'ok', ratedAt: new Date().toISOString() } })).view;
+      (rating.shadowRoot!.querySelector('button.rate.bad') as HTMLElement).click();
+      await rating.updateComplete;
+      await expect(rating).to.be.accessible();
+      // The history list, and a past conversation open to read.
+      const past = (await chatView({ agentTyping: null })).view;
+      (past.shadowRoot!.querySelector('.header .past') as HTMLElement).click();
+      await waitUntil(() => past.shadowRoot!.querySelectorAll('.history li').length === 2);
+      await expect(past).to.be.accessible();
+      (past.shadowRoot!.querySelector('.history button[data-id="c_old"]') as HTMLElement).click();
+      await waitUntil(() => past.shadowRoot!.querySelector('.list.past') !== null);
+      await expect(past).to.be.accessible();
       delete document.documentElement.dataset.theme;
     });
   }

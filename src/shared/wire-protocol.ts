@@ -77,7 +77,18 @@ export const LIMITS = {
   /** Bytes in one WebSocket frame or REST body. */
   frameBytes: 16 * 1024,
   clientId: 64,
+  /** Characters in a rating's optional comment. */
+  ratingComment: 500,
 } as const;
+
+/** A visitor's rating of a resolved conversation (validation: src/shared/rating.ts, kept out of the panel's boot). */
+export type RatingValue = 'good' | 'bad';
+export interface ConversationRating {
+  value: RatingValue;
+  /** The visitor's comment, or null. */
+  comment: string | null;
+  ratedAt: string;
+}
 
 // ---------------------------------------------------------------------------
 // HTTP API (all JSON; errors are `{ ok: false, reason, message }` with a 4xx/5xx status)
@@ -162,6 +173,10 @@ export interface ConversationSummary {
   unread: number;
   lastMessage: MessageView | null;
   updatedAt: string;
+  /** Resolved by an agent (the panel offers a rating); a visitor's new message reopens it. */
+  status: ConversationStatus;
+  /** The visitor's rating of the current resolution, or null. */
+  rating: ConversationRating | null;
 }
 export interface VisitorConversationsResponse {
   ok: true;
@@ -175,6 +190,20 @@ export interface VisitorConversationsResponse {
 export interface MessagesResponse {
   ok: true;
   messages: MessageView[];
+}
+
+/**
+ * POST /v1/visitor/conversations/:id/rating with the Authorization header: the visitor rates its own resolved
+ * conversation (another's, or an open one: 404 `not_found` / 409 `not_resolved`). Re-rating replaces the rating.
+ * Refusal reasons: `malformed` (400, see ratingProblem).
+ */
+export interface RatingRequest {
+  rating: RatingValue;
+  comment?: string | null;
+}
+export interface RatingResponse {
+  ok: true;
+  rating: ConversationRating;
 }
 
 // Agent REST API: `Authorization: Bearer <agent key>`, or the console's session cookie from the server's own
@@ -210,6 +239,8 @@ export interface AgentConversation {
   waitingSince: string | null;
   resolvedAt: string | null;
   resolvedBy: { id: number; name: string } | null;
+  /** The visitor's rating of the last resolution, or null (kept when the conversation is reopened, cleared by the next resolve). */
+  rating: ConversationRating | null;
 }
 export type ConversationStatus = 'open' | 'resolved';
 
@@ -316,7 +347,17 @@ export type VisitorClientFrame =
 
 /** Server -> client frames. */
 export type VisitorServerFrame =
-  | { type: 'ready'; conversationId: string; lastSeq: number; visitorReadSeq: number; unread: number; agentsOnline: number }
+  | {
+      type: 'ready';
+      conversationId: string;
+      lastSeq: number;
+      visitorReadSeq: number;
+      unread: number;
+      agentsOnline: number;
+      /** The conversation's state when the socket became ready (later changes: `status` frames). */
+      status?: ConversationStatus;
+      rating?: ConversationRating | null;
+    }
   /** A stored message (history on resume, or live). Clients de-duplicate by seq. */
   | { type: 'message'; message: MessageView }
   /** The server stored (or had already stored) the visitor's message with this clientId. */
@@ -324,6 +365,8 @@ export type VisitorServerFrame =
   | { type: 'typing'; typing: boolean; authorName?: string }
   | { type: 'unread'; count: number; visitorReadSeq: number }
   | { type: 'presence'; agentsOnline: number }
+  /** The conversation was resolved or reopened, or rated: sent live when it changes (the panel then offers a rating). */
+  | { type: 'status'; conversationId: string; status: ConversationStatus; rating: ConversationRating | null }
   | { type: 'pong' }
   /** A refused frame; the socket stays open. `ref` is the clientId it refers to, if any. */
   | { type: 'error'; code: WireErrorCode; message: string; ref?: string };
@@ -436,7 +479,7 @@ export function parseFrame<T extends { type: string }>(raw: string, types: reado
 }
 
 export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'page', 'env', 'ping'] as const;
-export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'pong', 'error'] as const;
+export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'status', 'pong', 'error'] as const;
 export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'viewing', 'ping'] as const;
 export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'visitor_page', 'pong', 'error'] as const;
 

@@ -18,7 +18,7 @@ import { AGENT_VIEWING_RENEW_MS, INBOX_VIEWS, LIMITS, inInboxView, isAgentActivi
 import type { AgentApi, LiveConnection } from '../agent-api.js';
 import type { TwtVisitorContext } from '../visitor-context/twt-visitor-context.js';
 import { cannedMatches, cannedQueryAt, insertCanned, type CannedQuery } from './canned.js';
-import { formatWait, visitorLabel } from './format.js';
+import { formatWait, ratingLabel, ratingWords, visitorLabel } from './format.js';
 import { Notifier, type DesktopState } from './notifier.js';
 import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { THEME_CHOICES, storeTheme, storedTheme, type ThemeChoice } from './theme.js';
@@ -221,6 +221,7 @@ export class TwtInbox extends LitElement {
     .visitor dt { font-size: 12px; color: var(--muted); }
     .visitor dd { margin: 0 0 6px; overflow-wrap: anywhere; }
     .back { display: none; }
+    p.rating { margin: 4px 12px; padding: 4px 8px; border-left: 3px solid var(--line); overflow-wrap: anywhere; white-space: pre-wrap; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     dialog { background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 8px; max-width: min(520px, 92vw); }
     dialog table { border-collapse: collapse; }
@@ -747,6 +748,7 @@ export class TwtInbox extends LitElement {
             <span class="facts">
               ${c.status === 'resolved' ? html`<span>Resolved</span>` : c.waitingSince ? html`<span class="waiting">Waiting ${formatWait(now - Date.parse(c.waitingSince))}</span>` : nothing}
               <span>${c.assignee ? `Assigned to ${c.assignee.id === this.me?.id ? 'me' : c.assignee.name}` : 'Unassigned'}</span>
+              ${c.rating ? html`<span class="rating" role="img" title=${ratingWords(c.rating)} aria-label=${ratingWords(c.rating)}>${c.rating.value === 'good' ? '👍' : '👎'}</span>` : nothing}
               ${others.typing.length ? html`<span>${others.typing.join(', ')} typing…</span>` : others.viewing.length ? html`<span>${others.viewing.join(', ')} viewing</span>` : nothing}
             </span>
           </button>
@@ -776,6 +778,7 @@ export class TwtInbox extends LitElement {
           </select>
           <button type="button" class=${c.status === 'open' ? 'primary' : ''} @click=${() => this.toggleResolved(c)}>${c.status === 'open' ? 'Resolve' : 'Reopen'}</button>
         </div>
+        ${c.rating ? html`<p class="rating" data-rating=${c.rating.value}><span aria-hidden="true">${ratingLabel(c.rating)}</span><span class="visually-hidden">${ratingWords(c.rating)}</span></p>` : nothing}
         <div class="others" aria-live="polite">
           ${others.typing.length ? `${others.typing.join(', ')} ${others.typing.length === 1 ? 'is' : 'are'} typing a reply…` : others.viewing.length ? `${others.viewing.join(', ')} ${others.viewing.length === 1 ? 'is' : 'are'} viewing this conversation` : ''}
         </div>

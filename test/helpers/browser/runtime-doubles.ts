@@ -77,7 +77,13 @@ export function sessionAnswer(over: Record<string, unknown> = {}) {
 }
 
 /** A fetch answering /v1/visitor/session (whose answer lists the conversations: the panel asks nothing else at boot); records requests. */
-export function fakeFetch(routes: { session?: () => { status: number; body: unknown; headers?: Record<string, string> } } = {}) {
+export function fakeFetch(
+  routes: {
+    session?: () => { status: number; body: unknown; headers?: Record<string, string> };
+    /** Any other request: an answer, or null for 404. */
+    other?: (url: string, init?: RequestInit) => { status: number; body: unknown } | null;
+  } = {},
+) {
   const calls: Array<{ url: string; init?: RequestInit }> = [];
   const fn = async (url: string, init?: RequestInit) => {
     calls.push({ url, init });
@@ -86,6 +92,8 @@ export function fakeFetch(routes: { session?: () => { status: number; body: unkn
       const r = routes.session?.() ?? { status: 200, body: sessionAnswer() };
       return json(r.status, r.body, r.headers);
     }
+    const other = routes.other?.(url, init);
+    if (other) return json(other.status, other.body);
     return json(404, { ok: false, reason: 'not_found', message: 'no route' });
   };
   return { fetch: fn, calls };

@@ -80,11 +80,12 @@ describe('e2e: mobile viewport', { timeout: 120_000 }, () => {
       for (let i = cycle; i < order.length; i++) assert.equal(order[i], order[i - cycle], `Tab order repeats (${order.join(' → ')})`);
       const ring = order.slice(0, cycle);
       assert.equal(new Set(ring).size, ring.length, `each element once per round (${ring.join(' → ')})`);
-      for (const want of ['button.icon Minimize chat', 'ol.list Messages', 'textarea', 'button.send Send']) assert.ok(ring.includes(want), `${want} is in the Tab ring (${ring.join(' → ')})`);
-      assert.equal(ring.indexOf('button.icon Minimize chat'), (ring.indexOf('button.send Send') + 1) % ring.length, 'after the last element (send) comes the first (minimize)');
+      for (const want of ['button.past', 'button.icon Minimize chat', 'ol.list Messages', 'textarea', 'button.send Send']) assert.ok(ring.includes(want), `${want} is in the Tab ring (${ring.join(' → ')})`);
+      // The header's first control is "Past conversations" (then minimize).
+      assert.equal(ring.indexOf('button.past'), (ring.indexOf('button.send Send') + 1) % ring.length, 'after the last element (send) comes the first (past conversations)');
 
       // Shift+Tab from the first element goes to the last one, still inside.
-      while ((await innerFocus(panel)) !== 'button.icon Minimize chat') await page.keyboard.press('Tab');
+      while ((await innerFocus(panel)) !== 'button.past') await page.keyboard.press('Tab');
       await page.keyboard.press('Shift+Tab');
       assert.equal(await hostFocus(page), 'panel');
       assert.equal(await innerFocus(panel), 'button.send Send', 'Shift+Tab from the first goes to the last');
