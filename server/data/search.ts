@@ -52,22 +52,24 @@ export class Search {
   async conversations(query: string, appid: string | null, limit = SEARCH_LIMIT): Promise<SearchHit[]> {
     const rows = await this.store.query<MessageRow & { hit_conversation: string; headline: string; message_hit: boolean; escaped: boolean }>(
       `WITH q AS (SELECT websearch_to_tsquery('simple', $1) AS q),
+       -- Both branches name their columns (no m.*): a column added to messages must not break the UNION.
        message_hits AS (
-         SELECT DISTINCT ON (m.conversation_id) m.*, m.conversation_id AS hit_conversation, true AS message_hit, m.created_at AS hit_at,
+         SELECT DISTINCT ON (m.conversation_id) m.id, m.conversation_id, m.seq, m.author, m.author_name, m.author_agent_id, m.text, m.client_id, m.created_at,
+                m.conversation_id AS hit_conversation, true AS message_hit, m.created_at AS hit_at,
                 ts_headline('simple', ${HEADLINE_DOC('m.text')}, q.q, ${HEADLINE_OPTIONS}) AS headline, ${ESCAPABLE('m.text')} AS escaped
            FROM messages m JOIN conversations c ON c.id = m.conversation_id, q
           WHERE to_tsvector('simple', m.text) @@ q.q AND ($2::text IS NULL OR c.appid = $2)
           ORDER BY m.conversation_id, m.seq DESC
        ),
        visitor_hits AS (
-         SELECT NULL::text AS id, NULL::text AS conversation_id, NULL::int AS seq, NULL::text AS author, NULL::text AS author_name, NULL::text AS text,
+         SELECT NULL::text AS id, NULL::text AS conversation_id, NULL::int AS seq, NULL::text AS author, NULL::text AS author_name, NULL::bigint AS author_agent_id, NULL::text AS text,
                 NULL::text AS client_id, NULL::timestamptz AS created_at, c.id AS hit_conversation, false AS message_hit, c.updated_at AS hit_at,
                 ts_headline('simple', ${HEADLINE_DOC(`(${VISITOR_DOC})`)}, q.q, ${HEADLINE_OPTIONS}) AS headline, ${ESCAPABLE(`(${VISITOR_DOC})`)} AS escaped
            FROM conversations c JOIN visitors v ON v.id = c.visitor_id, q
           WHERE c.last_seq > 0 AND to_tsvector('simple', ${VISITOR_DOC}) @@ q.q AND ($2::text IS NULL OR c.appid = $2)
             AND NOT EXISTS (SELECT 1 FROM message_hits h WHERE h.hit_conversation = c.id)
        )
-       SELECT id, conversation_id, seq, author, author_name, text, client_id, created_at, hit_conversation, message_hit, headline, escaped
+       SELECT id, conversation_id, seq, author, author_name, author_agent_id, text, client_id, created_at, hit_conversation, message_hit, headline, escaped
          FROM (SELECT * FROM message_hits UNION ALL SELECT * FROM visitor_hits) hits
         ORDER BY hit_at DESC LIMIT $3`,
       [query, appid, Math.min(Math.max(limit, 1), SEARCH_LIMIT)],
