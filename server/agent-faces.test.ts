@@ -59,14 +59,12 @@ describe('visitor-facing avatar route', () => {
     assert.notEqual((await avatar('demo', ids.Gabi!)).headers.get('etag'), etag, 'other bytes, other tag');
   });
 
-  test("one 404 for another app's agent, an unknown app or agent, a deactivated agent, no avatar, and malformed ids", async () => {
+  test("one 404 for another app's agent, an unknown app or agent, and malformed ids", async () => {
     const cases: Array<[string, string | number]> = [
       ['demo', ids.Olga!], // serves another app only: no enumeration across apps
       ['other', ids.Anna!],
       ['nosuchapp', ids.Gabi!], // serves every app, but there is no such app
       ['demo', 999999],
-      ['demo', ids.Gone!],
-      ['demo', ids.Plain!],
       ['demo', '0'],
       ['demo', '-1'],
       ['demo', '1e3'],
@@ -78,6 +76,17 @@ describe('visitor-facing avatar route', () => {
       assert.equal(r.status, 404, `${appid}/${id}`);
       assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
       assert.deepEqual(await r.json(), { ok: false, reason: 'not_found', message: 'no such avatar' });
+    }
+  });
+
+  test('an agent without an avatar, or deactivated, has their initial: an SVG image, never a 404 in the panel', async () => {
+    for (const id of [ids.Plain!, ids.Gone!]) {
+      const r = await avatar('demo', id);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers.get('content-type'), 'image/svg+xml');
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(r.headers.get('content-security-policy') ?? '', /sandbox/);
+      assert.match(await r.text(), /^<svg [^]*<text [^>]*>[A-Z]<\/text><\/svg>$/);
     }
   });
 

@@ -9,6 +9,7 @@ import { publish } from '../events.js';
 import { Refusal } from '../refusal.js';
 import type { DataCache } from './cache.js';
 import { iso } from './rows.js';
+import { initialsAvatar } from '../avatar.js';
 
 export type AgentRole = 'admin' | 'agent';
 
@@ -195,18 +196,22 @@ export class Agents {
   }
 
   /**
-   * The avatar of live agent `id` if that agent serves app `appid` (its own app,
-   * or every app) and the app exists, else null: what a visitor of that app may
-   * see, and nothing about other apps' agents.
+   * The avatar a visitor of app `appid` sees for agent `id`, if that agent
+   * serves (or served) the app (its own app, or every app) and the app exists,
+   * else null: nothing about other apps' agents. An agent without an avatar,
+   * or deactivated, gets the initials avatar (avatar.ts).
    */
   async avatarServing(id: number, appid: string): Promise<{ type: string; bytes: Buffer } | null> {
-    const rows = await this.store.query<{ avatar_type: string | null; avatar: string | null }>(
-      `SELECT a.avatar_type, a.avatar FROM agents a JOIN apps p ON p.appid = $2
-       WHERE a.id = $1::bigint AND a.revoked_at IS NULL AND (a.appid IS NULL OR a.appid = p.appid)`,
+    const rows = await this.store.query<{ name: string; avatar_type: string | null; avatar: string | null; revoked_at: unknown }>(
+      `SELECT a.name, a.avatar_type, a.avatar, a.revoked_at FROM agents a JOIN apps p ON p.appid = $2
+       WHERE a.id = $1::bigint AND (a.appid IS NULL OR a.appid = p.appid)`,
       [String(id), appid],
     );
     const r = rows[0];
-    return r?.avatar && r.avatar_type ? { type: r.avatar_type, bytes: Buffer.from(r.avatar, 'base64') } : null;
+    if (!r) return null;
+    // A deactivated agent's old messages keep a face, but only their initial.
+    if (r.revoked_at === null && r.avatar && r.avatar_type) return { type: r.avatar_type, bytes: Buffer.from(r.avatar, 'base64') };
+    return initialsAvatar(r.name, id);
   }
 
   /**

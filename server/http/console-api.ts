@@ -136,8 +136,8 @@ async function getAvatar({ ctx, res, params, agent }: ApiCall & { agent: AgentRo
 
 /**
  * A visitor's view of an agent's avatar: only agents serving that app (an
- * unknown app, another app's agent, a deactivated agent and an agent without
- * an avatar are one and the same 404). Public and revalidated by ETag, so a
+ * unknown app and another app's agent are one and the same 404); an agent
+ * without an avatar, or deactivated, gets their initial (avatar.ts). Public and revalidated by ETag, so a
  * new avatar shows within a minute and an unchanged one costs a 304.
  */
 async function getServingAvatar({ ctx, req, res, params }: ApiCall): Promise<void> {
