@@ -7,6 +7,7 @@ import { APPID_PATTERN, PROFILE_CAPS, PROFILE_FIELDS } from '../src/shared/wire-
 import { issueToken, signClue, verifyClue, verifyLogin } from './auth.js';
 import { originIsTrusted, requestOriginAllowed } from './domains.js';
 import { isStorable } from './storable-input.js';
+import { EMAIL_PATTERN } from '../src/shared/email.js';
 import { appInfo, loginSecrets } from './data/apps.js';
 import type { VisitorRow } from './data/visitors.js';
 import type { ServerContext } from './context.js';
@@ -24,7 +25,7 @@ export function cleanProfile(input: unknown): VisitorProfile {
     if (f === 'referer') {
       if (!/^https?:\/\//i.test(s)) continue; // not a URL we would show
     }
-    if (f === 'email' && s && !/^[^\s@]+@[^\s@]+$/.test(s)) continue;
+    if (f === 'email' && s && !EMAIL_PATTERN.test(s)) continue;
     s = s.slice(0, PROFILE_CAPS[f]);
     if (s) out[f] = s;
   }

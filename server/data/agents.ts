@@ -3,6 +3,7 @@
  * app scope, avatar), kept as tombstones once deactivated. An agent's API keys
  * are in agent-keys.ts, its console sessions in agent-sessions.ts.
  */
+import { emailAddress } from '../../src/shared/email.js';
 import type { Queryable, Store } from '../db/store.js';
 import { sha256Hex } from '../auth.js';
 import { publish } from '../events.js';
@@ -49,8 +50,8 @@ export const toAgentRow = (r: Raw): AgentRow => ({ id: Number(r.id), name: r.nam
 export function normalizeEmail(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   const e = v.trim().toLowerCase();
-  // No NUL (PostgreSQL cannot store it) and no control characters in an address.
-  return e.length <= EMAIL_MAX && /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u.test(e) ? e : null;
+  // The shared rule: no NUL (PostgreSQL cannot store it) and no control characters in an address.
+  return emailAddress(e, EMAIL_MAX);
 }
 
 /** A display name: trimmed, 1 to NAME_MAX characters, or null. */

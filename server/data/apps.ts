@@ -1,5 +1,6 @@
 /** The apps and app_domains tables: an app's settings and its trusted domains. */
 import type { AppInfo, ReplyTime } from '../../src/shared/wire-protocol.js';
+import type { BusinessHours } from '../../src/shared/business-hours.js';
 import type { Store } from '../db/store.js';
 import { publish } from '../events.js';
 import type { DataCache } from './cache.js';
@@ -11,6 +12,8 @@ export interface AppRow {
   greeting: string;
   /** A REPLY_TIMES value, or '' when not said. */
   reply_time: ReplyTime | '';
+  /** Business hours (time zone and weekly schedule), or null: always open (server/business-hours.ts). */
+  hours: BusinessHours | null;
   disabled: boolean;
   domains: string[];
   /** The secret before the last rotation, still accepted for logins until `previousSecretUntil` (ms since epoch). */
@@ -23,10 +26,16 @@ export function loginSecrets(app: AppRow, nowMs: number): string[] {
   return app.previousSecret && app.previousSecretUntil !== null && nowMs < app.previousSecretUntil ? [app.secret, app.previousSecret] : [app.secret];
 }
 
-type AppColumns = Omit<AppRow, 'domains' | 'previousSecret' | 'previousSecretUntil'> & { previous_secret: string | null; previous_secret_until: Date | string | null };
-const APP_COLUMNS = 'appid, name, secret, greeting, reply_time, disabled, previous_secret, previous_secret_until';
-const fromRow = ({ previous_secret, previous_secret_until, ...r }: AppColumns, domains: string[]): AppRow => ({
+type AppColumns = Omit<AppRow, 'domains' | 'previousSecret' | 'previousSecretUntil' | 'hours'> & {
+  previous_secret: string | null;
+  previous_secret_until: Date | string | null;
+  business_hours: string | null;
+};
+const APP_COLUMNS = 'appid, name, secret, greeting, reply_time, business_hours, disabled, previous_secret, previous_secret_until';
+const fromRow = ({ previous_secret, previous_secret_until, business_hours, ...r }: AppColumns, domains: string[]): AppRow => ({
   ...r,
+  // Written only by setHours(), after checkBusinessHours.
+  hours: business_hours === null ? null : (JSON.parse(business_hours) as BusinessHours),
   domains,
   previousSecret: previous_secret,
   previousSecretUntil: previous_secret_until === null ? null : new Date(previous_secret_until).getTime(),
@@ -107,6 +116,17 @@ export class Apps {
           'UPDATE apps SET name = COALESCE($2, name), greeting = COALESCE($3, greeting), reply_time = COALESCE($4, reply_time) WHERE appid = $1 RETURNING appid',
           [appid, change.name ?? null, change.greeting ?? null, change.replyTime ?? null],
         );
+        if (rows.length) await publish(tx, { kind: 'app_changed', appid });
+        return rows.length > 0;
+      })
+      .finally(() => this.cache.forgetApp(appid));
+  }
+
+  /** Sets the app's business hours (already checked by checkBusinessHours; null: always open). */
+  async setHours(appid: string, hours: BusinessHours | null): Promise<boolean> {
+    return this.store
+      .transaction(async (tx) => {
+        const rows = await tx.query('UPDATE apps SET business_hours = $2 WHERE appid = $1 RETURNING appid', [appid, hours === null ? null : JSON.stringify(hours)]);
         if (rows.length) await publish(tx, { kind: 'app_changed', appid });
         return rows.length > 0;
       })

@@ -26,6 +26,7 @@ export interface ConversationRow {
   rating?: RatingValue | null;
   rating_comment?: string | null;
   rated_at?: Date | string | null;
+  follow_up_email?: string | null;
 }
 
 /** The rating columns of a row as the wire carries them. */
@@ -152,7 +153,41 @@ export class Conversations {
         updatedAt: iso(r.updated_at),
         status: r.status,
         rating: ratingOf(r),
+        followUpEmail: r.follow_up_email ?? null,
       };
+    });
+  }
+
+  /**
+   * The visitor starts a new conversation (its panel then resumes there); agents see it once it has a message.
+   * While the newest one has no message yet, that one is the answer: clicking again makes no empty rows.
+   */
+  async startNew(visitor: VisitorRow): Promise<ConversationRow> {
+    return this.store.transaction(async (tx) => {
+      // One visitor's starts are serialised, so two tabs clicking at once make one conversation.
+      await tx.query('SELECT id FROM visitors WHERE id = $1 FOR UPDATE', [visitor.id]);
+      const newest = await tx.query<ConversationRow>('SELECT * FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC LIMIT 1', [visitor.id]);
+      if (newest[0] && Number(newest[0].last_seq) === 0) return normConv(newest[0]);
+      const rows = await tx.query<ConversationRow>('INSERT INTO conversations (id, appid, visitor_id) VALUES ($1, $2, $3) RETURNING *', ['c_' + randomId(12), visitor.appid, visitor.id]);
+      await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id });
+      return normConv(rows[0]!);
+    });
+  }
+
+  /**
+   * Stores the follow-up email the visitor `visitorId` left on its conversation (already checked by
+   * emailAddress); a new one replaces it. Agents everywhere get the new summary. Null: no such conversation of
+   * this visitor.
+   */
+  async setFollowUpEmail(conversationId: string, visitorId: number, email: string): Promise<string | null> {
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.query<{ follow_up_email: string }>(
+        'UPDATE conversations SET follow_up_email = $3, follow_up_email_at = now() WHERE id = $1 AND visitor_id = $2 RETURNING follow_up_email',
+        [conversationId, visitorId, email],
+      );
+      if (!rows[0]) return null;
+      await publish(tx, { kind: 'conversation', conversationId });
+      return rows[0].follow_up_email;
     });
   }
 
@@ -232,6 +267,7 @@ export class Conversations {
         resolvedAt: r.resolved_at === null ? null : iso(r.resolved_at),
         resolvedBy: r.resolved_by === null ? null : { id: Number(r.resolved_by), name: r.resolved_by_name ?? '' },
         rating: ratingOf(r),
+        followUpEmail: r.follow_up_email ?? null,
       };
     });
   }

@@ -189,6 +189,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN rating_comment text;
   ALTER TABLE conversations ADD COLUMN rated_at timestamptz;
   `,
+  /*
+   * 9: away hours and offline email. An app's business hours (src/shared/business-hours.ts: time zone and weekly
+   * schedule, as JSON text; NULL = always open), and the email a visitor leaves on a conversation while the team
+   * is away, so an agent can follow up (on the conversation, not the visitor: the profile's email is the site's
+   * record of the person, this one is what the visitor typed for this request).
+   */ `
+  ALTER TABLE apps ADD COLUMN business_hours text;
+  ALTER TABLE conversations ADD COLUMN follow_up_email text;
+  ALTER TABLE conversations ADD COLUMN follow_up_email_at timestamptz;
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

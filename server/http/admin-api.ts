@@ -8,6 +8,7 @@
 import type { AdminAgent, AdminApp } from '../../src/shared/agent-accounts.js';
 import { REPLY_TIMES, type ReplyTime } from '../../src/shared/wire-protocol.js';
 import { randomId } from '../auth.js';
+import { businessHoursJson, checkBusinessHours } from '../../src/shared/business-hours.js';
 import { normalizeTrustedDomain } from '../domains.js';
 import { normalizeEmail, normalizeName, type AgentListing, type AgentRow } from '../data/agents.js';
 import type { AppRow } from '../data/apps.js';
@@ -54,6 +55,7 @@ function adminApp(app: AppRow): AdminApp {
     name: app.name,
     greeting: app.greeting,
     replyTime: app.reply_time,
+    hours: app.hours && businessHoursJson(app.hours),
     secret: app.secret,
     disabled: app.disabled,
     domains: app.domains,
@@ -130,6 +132,12 @@ async function updateApp(call: AdminCall): Promise<void> {
       ...(greeting !== undefined ? { greeting } : {}),
       ...(replyTime !== undefined ? { replyTime: replyTime as ReplyTime | '' } : {}),
     });
+  }
+  // Business hours: null (always open) or {timeZone, week}; refused whole when any part is wrong.
+  if (body.hours !== undefined) {
+    const hours = checkBusinessHours(body.hours);
+    if (typeof hours === 'string') throw new Refusal(400, 'invalid_hours', hours);
+    await ctx.data.apps.setHours(app.appid, hours);
   }
   if (add.length || remove.length) await ctx.data.apps.setDomains(app.appid, add, remove);
   if (typeof body.disabled === 'boolean' && body.disabled !== app.disabled) await ctx.data.apps.setDisabled(app.appid, body.disabled);

@@ -22,6 +22,7 @@ import { INBOX_ROUTES } from './inbox-api.js';
 import { canSee } from '../agent-permissions.js';
 import { AVATAR_ROUTES, CONSOLE_ROUTES } from './console-api.js';
 import { ADMIN_ROUTES } from './admin-api.js';
+import { AWAY_ROUTES } from './away-api.js';
 import { fromOwnOrigin, sessionIdOf, sessionOf } from '../console-session.js';
 
 /** One request as a route handler sees it. `agent`: the caller, on the agent routes (AGENT_PREFIX). */
@@ -47,6 +48,8 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'GET', pattern: '/v1/visitor/conversations', handler: visitorConversations },
   { method: 'GET', pattern: '/v1/visitor/messages', handler: visitorMessages },
   { method: 'POST', pattern: '/v1/visitor/conversations/:id/rating', handler: visitorRating },
+  // Away hours, the follow-up email, a new conversation: away-api.ts.
+  ...AWAY_ROUTES,
   { method: 'GET', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentMessages) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/messages', handler: asAgent(agentReply) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/read', handler: asAgent(agentRead) },

@@ -12,7 +12,7 @@
  *
  *   GET  /v1/agent/admin/apps                              -> {ok, apps: AdminApp[]}
  *   POST /v1/agent/admin/apps {name, appid?, greeting?, domains}  -> {ok, app: AdminApp}   (all-apps admins)
- *   POST /v1/agent/admin/apps/:appid {name?, greeting?, replyTime? ('' | REPLY_TIMES), addDomains?, removeDomains?, disabled?} -> {ok, app}
+ *   POST /v1/agent/admin/apps/:appid {name?, greeting?, replyTime? ('' | REPLY_TIMES), addDomains?, removeDomains?, disabled?, hours? (null | {timeZone, week: {mon: [{from: 'HH:MM', to: 'HH:MM'}], …}}: 400 invalid_hours)} -> {ok, app}
  *   POST /v1/agent/admin/apps/:appid/secret {graceSeconds?} -> {ok, app}  (the old secret verifies logins for graceSeconds, default 0)
  *   GET  /v1/agent/admin/agents                            -> {ok, agents: AdminAgent[]}
  *   POST /v1/agent/admin/agents {email, name, password, role?, appid?} -> {ok, agent: AdminAgent}
@@ -22,6 +22,7 @@
  *   POST /v1/agent/admin/agents/:id/keys {label?}          -> {ok, key: string, id}  (the key is shown this once)
  *   POST /v1/agent/admin/agents/:id/keys/:keyId/revoke     -> {ok}
  */
+import type { BusinessHoursJson } from './business-hours.js';
 import type { ReplyTime } from './wire-protocol.js';
 
 export type AgentRole = 'admin' | 'agent';
@@ -52,6 +53,8 @@ export interface AdminApp {
   greeting: string;
   /** How soon the team usually replies (REPLY_TIMES), '' when not said. */
   replyTime: ReplyTime | '';
+  /** Business hours (src/shared/business-hours.ts), null: always open. Set with POST …/apps/:appid {hours}. */
+  hours: BusinessHoursJson | null;
   secret: string;
   disabled: boolean;
   domains: string[];

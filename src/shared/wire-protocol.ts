@@ -9,6 +9,7 @@
  */
 
 import type { PageView, PageVisit, VisitorContext, VisitorEnvironment } from './visitor-context.js';
+import type { HoursState } from './business-hours.js';
 
 // ---------------------------------------------------------------------------
 // Shared shapes
@@ -177,6 +178,8 @@ export interface ConversationSummary {
   status: ConversationStatus;
   /** The visitor's rating of the current resolution, or null. */
   rating: ConversationRating | null;
+  /** The email the visitor left on it for a follow-up (while the team was away), or null. */
+  followUpEmail?: string | null;
 }
 export interface VisitorConversationsResponse {
   ok: true;
@@ -197,6 +200,37 @@ export interface MessagesResponse {
  * conversation (another's, or an open one: 404 `not_found` / 409 `not_resolved`). Re-rating replaces the rating.
  * Refusal reasons: `malformed` (400, see ratingProblem).
  */
+/**
+ * POST /v1/visitor/conversations with the Authorization header: the visitor starts a new conversation (from its
+ * past conversations, or after a resolve); the panel's socket then resumes there. The newest one is answered
+ * again while it has no message yet, so repeated clicks make no empty rows.
+ */
+export interface NewConversationResponse {
+  ok: true;
+  conversation: ConversationSummary;
+}
+
+/**
+ * GET /v1/visitor/away?conversation=<id> with the Authorization header: what the panel's away notice needs. The
+ * app's business hours now (src/shared/business-hours.ts; always `open` without hours) and the follow-up email
+ * already left on that conversation (null when none, or when it is not the visitor's).
+ */
+export interface AwayResponse {
+  ok: true;
+  hours: HoursState;
+  followUpEmail: string | null;
+}
+
+/**
+ * POST /v1/visitor/conversations/:id/email {email} with the Authorization header: the visitor leaves an email so
+ * the team can follow up (src/shared/email.ts; 400 `invalid_email`); a new one replaces it. Agents see it on the
+ * conversation, live. Another visitor's conversation: 404 `not_found`.
+ */
+export interface FollowUpEmailResponse {
+  ok: true;
+  followUpEmail: string;
+}
+
 export interface RatingRequest {
   rating: RatingValue;
   comment?: string | null;
@@ -241,6 +275,8 @@ export interface AgentConversation {
   resolvedBy: { id: number; name: string } | null;
   /** The visitor's rating of the last resolution, or null (kept when the conversation is reopened, cleared by the next resolve). */
   rating: ConversationRating | null;
+  /** The email the visitor left for a follow-up while the team was away, or null. */
+  followUpEmail?: string | null;
 }
 export type ConversationStatus = 'open' | 'resolved';
 
