@@ -19,6 +19,8 @@ import { dayLabel, sameDay, timeLabel } from './format.js';
 import { baseStyles } from './styles.js';
 import { PageListeners } from './page-listeners.js';
 import { minimizeIcon, sendIcon } from './icons.js';
+import { startConversation } from './visitor-requests.js';
+import './away-notice.js';
 
 export class TwtChatView extends LitElement {
   static override properties = {
@@ -31,6 +33,7 @@ export class TwtChatView extends LitElement {
     ratingPick: { state: true },
     history: { state: true },
     ratingFailed: { state: true },
+    startFailed: { state: true },
   };
 
   session: PanelSession | null = null;
@@ -43,6 +46,8 @@ export class TwtChatView extends LitElement {
   /** The rating the visitor picked and has not sent yet (the comment field shows meanwhile), or null. */
   ratingPick: RatingValue | null = null;
   ratingFailed = false;
+  /** Starting a new conversation failed (the server did not answer): said where the button is. */
+  startFailed = false;
   /**
    * The history instead of the live chat: the visitor's conversations (null while loading), or one of them to
    * read (read only; writing happens in the live chat). null: the live chat.
@@ -240,6 +245,7 @@ export class TwtChatView extends LitElement {
         ? html`<p class="notice" role="alert">${msg('Too many messages are waiting to be sent. Please wait until the connection is back.', { id: 'panel.outbox_full' })}</p>`
         : nothing}
       ${s.conversationStatus === 'resolved' && usable ? this.renderRating(s) : nothing}
+      <twt-away-notice .session=${this.session} .state=${s}></twt-away-notice>
       <form class="composer" @submit=${this.onSubmit}>
         <label class="visually-hidden" for="composer">${msg('Message', { id: 'panel.composer.label' })}</label>
         <textarea
@@ -265,7 +271,7 @@ export class TwtChatView extends LitElement {
     }
     const current = this.session?.conversationId ?? null;
     const now = new Date();
-    return html`<nav class="history-nav">${back(msg('Back to the chat', { id: 'panel.history.back' }), () => (this.history = null))}</nav>
+    return html`<nav class="history-nav">${back(msg('Back to the chat', { id: 'panel.history.back' }), () => (this.history = null))} ${this.renderStartNew()}</nav>
       ${h.failed
         ? html`<p class="notice" role="alert">${msg('The conversations could not be loaded.', { id: 'panel.history.failed' })}</p>`
         : !h.list
@@ -330,8 +336,30 @@ export class TwtChatView extends LitElement {
             <button type="submit" class="primary">${msg('Send rating', { id: 'panel.rating.send' })}</button>`
         : nothing}
       ${this.ratingFailed ? html`<p class="notice" role="alert">${msg('Your rating could not be sent. Please try again.', { id: 'panel.rating.failed' })}</p>` : nothing}
+      ${this.renderStartNew()}
     </form>`;
   }
+
+  /** "Start a new conversation" (past conversations, and after a resolve): the server makes one, the live chat moves there. */
+  private renderStartNew() {
+    return html`<button type="button" class="start-new" @click=${this.onStartNew}>${msg('Start a new conversation', { id: 'panel.start_new' })}</button>
+      ${this.startFailed ? html`<p class="notice" role="alert">${msg('A new conversation could not be started. Please try again.', { id: 'panel.start_new.failed' })}</p>` : nothing}`;
+  }
+
+  private readonly onStartNew = async (): Promise<void> => {
+    if (!this.session) return;
+    try {
+      await startConversation(this.session);
+      this.history = null;
+      this.ratingPick = null;
+      this.startFailed = false;
+      this.stickToBottom = true;
+      await this.updateComplete;
+      this.textarea?.focus();
+    } catch {
+      this.startFailed = true;
+    }
+  };
 
   private readonly onRate = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -655,6 +683,24 @@ export class TwtChatView extends LitElement {
       .history-nav {
         padding: 6px 12px;
         border-bottom: 1px solid var(--twt-border);
+      }
+      .history-nav {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        align-items: center;
+        gap: 4px;
+      }
+      .start-new {
+        justify-self: start;
+        padding: 4px 8px;
+        border: 1px solid var(--twt-border);
+        border-radius: 6px;
+        background: var(--twt-surface);
+        color: var(--twt-fg);
+      }
+      .history-nav .notice {
+        flex-basis: 100%;
       }
       .history-nav .back {
         background: transparent;

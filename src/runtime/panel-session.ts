@@ -63,12 +63,14 @@ export interface PanelSessionOptions {
 const BOOT_FAILURE_REASONS = ['domain_not_whitelisted', 'login_failed', 'invalid_bootstrap', 'timeout'];
 
 export class PanelSession {
-  private readonly api: SessionApi;
+  /** The HTTP calls; the chat UI's lazy ones (visitor-requests.ts) go through it with `token`. */
+  readonly api: SessionApi;
   private readonly conversation = new Conversation();
   private readonly outbox: Outbox;
   private readonly unread: UnreadTracker;
   private connection: Connection | null = null;
-  private token = '';
+  /** The visitor's current token (renewed on expiry). */
+  token = '';
   private identity: { bs: string; bs_mm: string; fk_id: string } | undefined;
   private login: LoginTriple | undefined;
   private profile: VisitorProfile | undefined;
@@ -358,6 +360,16 @@ export class PanelSession {
   /** The conversation the panel is in (null before the socket's first `ready`). */
   get conversationId(): string | null {
     return this.conversation.id ?? null;
+  }
+
+  /** The visitor started conversation `id` (visitor-requests.ts asked the server for it): the chat starts empty and the socket resumes there. */
+  moveTo(id: string): void {
+    this.connection?.stop();
+    this.conversation.reset();
+    this.conversation.id = id;
+    this.unread.reset();
+    this.update({ messages: [], conversationStatus: 'open', rating: null, agentTyping: null });
+    this.openConnection();
   }
 
   /** The visitor's conversations, newest first (the history list). */

@@ -64,7 +64,11 @@ export class SessionApi {
     }, (b) => typeof b.rating === 'object' && b.rating !== null);
   }
 
-  private async request<T>(path: string, init: RequestInit, valid: (body: Record<string, unknown>) => boolean): Promise<T> {
+  /**
+   * One JSON request to the widget server: a timeout, the server's refusal as a Refusal, the answer checked by
+   * `valid`. Public for the chat UI's lazy calls (visitor-requests.ts), so they cost the panel's boot nothing.
+   */
+  async request<T>(path: string, init: RequestInit, valid: (body: Record<string, unknown>) => boolean): Promise<T> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let res: Response;

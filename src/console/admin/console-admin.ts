@@ -1,6 +1,6 @@
 /**
  * <twt-console-admin>: what admins manage in the console. Apps: create, name,
- * greeting, trusted domains, secret rotation with a grace period. Agents:
+ * greeting, business hours, trusted domains, secret rotation with a grace period. Agents:
  * create with an initial password, deactivate, reset password, API keys
  * (a new key is shown once). Every change goes through the admin API, which
  * refuses non-admins (403); the console shows this element to admins only.
@@ -14,6 +14,7 @@ import { PASSWORD_MIN_LENGTH } from '../../shared/agent-accounts.js';
 import type { ReplyTime } from '../../shared/wire-protocol.js';
 import { consoleTheme } from '../theme.js';
 import { adminApi } from './admin-api.js';
+import { hoursFromForm, renderHoursForm } from './business-hours-form.js';
 import '../sign-in/define.js';
 
 type Tab = 'agents' | 'apps';
@@ -69,6 +70,11 @@ export class ConsoleAdmin extends LitElement {
       section, .card { background: var(--twt-surface); border: 1px solid var(--twt-border); border-radius: 12px; padding: 16px; }
       h2 { font-size: 16px; margin: 0 0 12px; }
       h3 { font-size: 15px; margin: 0; }
+      form.hours { display: grid; gap: 8px; border-top: 1px solid var(--twt-border); padding-top: 8px; }
+      form.hours h4 { font-size: 14px; margin: 0; }
+      form.hours p { margin: 0; }
+      form.hours .grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
+      form.hours button { justify-self: start; }
       form.grid { display: grid; gap: 10px; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); align-items: end; }
       .field { display: grid; gap: 4px; }
       ul.list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
@@ -184,6 +190,13 @@ export class ConsoleAdmin extends LitElement {
     const form = e.target as HTMLFormElement;
     const add = this.field(form, 'add').split(/[\s,]+/).filter(Boolean);
     if (await this.run(() => adminApi.updateApp(app.appid, { name: this.field(form, 'name'), greeting: this.field(form, 'greeting'), replyTime: this.field(form, 'replyTime') as ReplyTime | '', addDomains: add }), `${app.name} saved.`)) await this.load();
+  }
+
+  private async saveHours(e: Event, app: AdminApp): Promise<void> {
+    e.preventDefault();
+    const hours = hoursFromForm(e.target as HTMLFormElement);
+    if (typeof hours === 'string') return void ((this.notice = ''), (this.error = hours));
+    if (await this.run(() => adminApi.updateApp(app.appid, { hours }), `Business hours of ${app.name} saved.`)) await this.load();
   }
 
   private async removeDomain(app: AdminApp, domain: string): Promise<void> {
@@ -323,6 +336,7 @@ export class ConsoleAdmin extends LitElement {
               <div class="field"><label for="d-${app.appid}">Add trusted domains</label><input id="d-${app.appid}" name="add" placeholder="shop.example.com" /></div>
               <button type="submit">Save</button>
             </form>
+            ${renderHoursForm(app, (e: Event) => this.saveHours(e, app))}
             <div class="domains" aria-label="Trusted domains of ${app.name}">
               ${app.domains.map((d) => html`<span class="pill">${d} <button aria-label="Remove ${d}" @click=${() => this.removeDomain(app, d)}>×</button></span>`)}
             </div>

@@ -221,6 +221,7 @@ export class TwtInbox extends LitElement {
     .visitor dt { font-size: 12px; color: var(--muted); }
     .visitor dd { margin: 0 0 6px; overflow-wrap: anywhere; }
     .back { display: none; }
+    p.follow-up { margin: 4px 12px; overflow-wrap: anywhere; }
     p.rating { margin: 4px 12px; padding: 4px 8px; border-left: 3px solid var(--line); overflow-wrap: anywhere; white-space: pre-wrap; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     dialog { background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 8px; max-width: min(520px, 92vw); }
@@ -748,6 +749,7 @@ export class TwtInbox extends LitElement {
             <span class="facts">
               ${c.status === 'resolved' ? html`<span>Resolved</span>` : c.waitingSince ? html`<span class="waiting">Waiting ${formatWait(now - Date.parse(c.waitingSince))}</span>` : nothing}
               <span>${c.assignee ? `Assigned to ${c.assignee.id === this.me?.id ? 'me' : c.assignee.name}` : 'Unassigned'}</span>
+              ${c.followUpEmail ? html`<span class="follow-up">Email: ${c.followUpEmail}</span>` : nothing}
               ${c.rating ? html`<span class="rating" role="img" title=${ratingWords(c.rating)} aria-label=${ratingWords(c.rating)}>${c.rating.value === 'good' ? '👍' : '👎'}</span>` : nothing}
               ${others.typing.length ? html`<span>${others.typing.join(', ')} typing…</span>` : others.viewing.length ? html`<span>${others.viewing.join(', ')} viewing</span>` : nothing}
             </span>
@@ -778,6 +780,9 @@ export class TwtInbox extends LitElement {
           </select>
           <button type="button" class=${c.status === 'open' ? 'primary' : ''} @click=${() => this.toggleResolved(c)}>${c.status === 'open' ? 'Resolve' : 'Reopen'}</button>
         </div>
+        ${c.followUpEmail
+          ? html`<p class="follow-up">Left an email while you were away: <a href="mailto:${encodeURIComponent(c.followUpEmail)}">${c.followUpEmail}</a></p>`
+          : nothing}
         ${c.rating ? html`<p class="rating" data-rating=${c.rating.value}><span aria-hidden="true">${ratingLabel(c.rating)}</span><span class="visually-hidden">${ratingWords(c.rating)}</span></p>` : nothing}
         <div class="others" aria-live="polite">
           ${others.typing.length ? `${others.typing.join(', ')} ${others.typing.length === 1 ? 'is' : 'are'} typing a reply…` : others.viewing.length ? `${others.viewing.join(', ')} ${others.viewing.length === 1 ? 'is' : 'are'} viewing this conversation` : ''}

@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `Support`,
+      'away.back': str`Wir sind ${0} wieder da.`,
+'away.back_today': str`Wir sind um ${0} wieder da.`,
+'away.closed': `Wir sind gerade nicht da.`,
+'away.email.change': `Ändern`,
+'away.email.failed': `Ihre E-Mail-Adresse konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.`,
+'away.email.invalid': `Bitte geben Sie eine gültige E-Mail-Adresse ein.`,
+'away.email.label': `Hinterlassen Sie Ihre E-Mail-Adresse, dann melden wir uns:`,
+'away.email.save': `Speichern`,
+'away.email.saved': str`Wir melden uns unter ${0}.`,
+'away.kept': `Ihre Nachrichten bleiben erhalten und werden beantwortet, sobald wir zurück sind.`,
+'away.nobody': `Gerade ist niemand online.`,
+'card.agent': `Support`,
 'card.dismiss': `Schließen`,
 'card.label': `Chatnachricht`,
 'launcher.close': `Chat schließen`,
@@ -54,6 +65,8 @@
 'panel.send': `Senden`,
 'panel.sending': `Wird gesendet…`,
 'panel.sent': `Gesendet`,
+'panel.start_new': `Neues Gespräch beginnen`,
+'panel.start_new.failed': `Ein neues Gespräch konnte nicht begonnen werden. Bitte versuchen Sie es erneut.`,
 'panel.title': `Chat`,
 'panel.typing': `Ein Mitarbeiter schreibt…`,
 'panel.typing.named': str`${0} schreibt…`,

@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `Assistance`,
+      'away.back': str`Nous serons de retour ${0}.`,
+'away.back_today': str`Nous serons de retour à ${0}.`,
+'away.closed': `Nous sommes absents pour le moment.`,
+'away.email.change': `Modifier`,
+'away.email.failed': `Votre e-mail n’a pas pu être enregistré. Veuillez réessayer.`,
+'away.email.invalid': `Veuillez saisir une adresse e-mail valide.`,
+'away.email.label': `Laissez votre e-mail et nous vous recontacterons :`,
+'away.email.save': `Enregistrer`,
+'away.email.saved': str`Nous vous recontacterons à ${0}.`,
+'away.kept': `Vos messages sont conservés et nous y répondrons à notre retour.`,
+'away.nobody': `Personne n’est en ligne pour le moment.`,
+'card.agent': `Assistance`,
 'card.dismiss': `Fermer`,
 'card.label': `Message de discussion`,
 'launcher.close': `Fermer la discussion`,
@@ -54,6 +65,8 @@
 'panel.send': `Envoyer`,
 'panel.sending': `Envoi…`,
 'panel.sent': `Envoyé`,
+'panel.start_new': `Démarrer une nouvelle conversation`,
+'panel.start_new.failed': `Impossible de démarrer une nouvelle conversation. Veuillez réessayer.`,
 'panel.title': `Discussion`,
 'panel.typing': `Un conseiller écrit…`,
 'panel.typing.named': str`${0} est en train d’écrire…`,

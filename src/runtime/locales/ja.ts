@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `サポート`,
+      'away.back': str`${0} に戻ります。`,
+'away.back_today': str`${0} に戻ります。`,
+'away.closed': `ただいま不在です。`,
+'away.email.change': `変更`,
+'away.email.failed': `メールアドレスを保存できませんでした。もう一度お試しください。`,
+'away.email.invalid': `有効なメールアドレスを入力してください。`,
+'away.email.label': `メールアドレスを残していただければ、折り返しご連絡します：`,
+'away.email.save': `保存`,
+'away.email.saved': str`${0} にご連絡します。`,
+'away.kept': `メッセージは保存され、戻り次第お返事します。`,
+'away.nobody': `現在オンラインの担当者はいません。`,
+'card.agent': `サポート`,
 'card.dismiss': `閉じる`,
 'card.label': `チャットメッセージ`,
 'launcher.close': `チャットを閉じる`,
@@ -54,6 +65,8 @@
 'panel.send': `送信`,
 'panel.sending': `送信中…`,
 'panel.sent': `送信済み`,
+'panel.start_new': `新しい会話を始める`,
+'panel.start_new.failed': `新しい会話を開始できませんでした。もう一度お試しください。`,
 'panel.title': `チャット`,
 'panel.typing': `担当者が入力中…`,
 'panel.typing.named': str`${0} が入力中…`,

@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `상담원`,
+      'away.back': str`${0}에 돌아옵니다.`,
+'away.back_today': str`${0}에 돌아옵니다.`,
+'away.closed': `지금은 자리에 없습니다.`,
+'away.email.change': `변경`,
+'away.email.failed': `이메일을 저장하지 못했습니다. 다시 시도해 주세요.`,
+'away.email.invalid': `올바른 이메일 주소를 입력해 주세요.`,
+'away.email.label': `이메일을 남겨 주시면 연락드리겠습니다:`,
+'away.email.save': `저장`,
+'away.email.saved': str`${0}(으)로 연락드리겠습니다.`,
+'away.kept': `메시지는 보관되며 돌아오는 대로 답변해 드립니다.`,
+'away.nobody': `지금 온라인 상태인 상담원이 없습니다.`,
+'card.agent': `상담원`,
 'card.dismiss': `닫기`,
 'card.label': `채팅 메시지`,
 'launcher.close': `채팅 닫기`,
@@ -54,6 +65,8 @@
 'panel.send': `보내기`,
 'panel.sending': `전송 중…`,
 'panel.sent': `전송됨`,
+'panel.start_new': `새 대화 시작`,
+'panel.start_new.failed': `새 대화를 시작하지 못했습니다. 다시 시도해 주세요.`,
 'panel.title': `채팅`,
 'panel.typing': `상담원이 입력 중…`,
 'panel.typing.named': str`${0}님이 입력 중…`,

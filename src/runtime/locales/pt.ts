@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `Suporte`,
+      'away.back': str`Voltamos ${0}.`,
+'away.back_today': str`Voltamos às ${0}.`,
+'away.closed': `Estamos ausentes no momento.`,
+'away.email.change': `Alterar`,
+'away.email.failed': `Não foi possível salvar seu e-mail. Tente novamente.`,
+'away.email.invalid': `Digite um endereço de e-mail válido.`,
+'away.email.label': `Deixe seu e-mail e entraremos em contato:`,
+'away.email.save': `Salvar`,
+'away.email.saved': str`Entraremos em contato em ${0}.`,
+'away.kept': `Suas mensagens ficam guardadas e serão respondidas quando voltarmos.`,
+'away.nobody': `Ninguém está online no momento.`,
+'card.agent': `Suporte`,
 'card.dismiss': `Dispensar`,
 'card.label': `Mensagem do chat`,
 'launcher.close': `Fechar o chat`,
@@ -54,6 +65,8 @@
 'panel.send': `Enviar`,
 'panel.sending': `Enviando…`,
 'panel.sent': `Enviada`,
+'panel.start_new': `Iniciar uma nova conversa`,
+'panel.start_new.failed': `Não foi possível iniciar uma nova conversa. Tente novamente.`,
 'panel.title': `Conversa`,
 'panel.typing': `O atendente está digitando…`,
 'panel.typing.named': str`${0} está digitando…`,

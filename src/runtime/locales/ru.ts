@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `Поддержка`,
+      'away.back': str`Мы вернёмся: ${0}.`,
+'away.back_today': str`Мы вернёмся в ${0}.`,
+'away.closed': `Сейчас нас нет на месте.`,
+'away.email.change': `Изменить`,
+'away.email.failed': `Не удалось сохранить ваш e-mail. Попробуйте ещё раз.`,
+'away.email.invalid': `Введите корректный адрес электронной почты.`,
+'away.email.label': `Оставьте ваш e-mail, и мы свяжемся с вами:`,
+'away.email.save': `Сохранить`,
+'away.email.saved': str`Мы напишем вам на ${0}.`,
+'away.kept': `Ваши сообщения сохранятся, и мы ответим, когда вернёмся.`,
+'away.nobody': `Сейчас никого нет в сети.`,
+'card.agent': `Поддержка`,
 'card.dismiss': `Скрыть`,
 'card.label': `Сообщение чата`,
 'launcher.close': `Закрыть чат`,
@@ -54,6 +65,8 @@
 'panel.send': `Отправить`,
 'panel.sending': `Отправка…`,
 'panel.sent': `Отправлено`,
+'panel.start_new': `Начать новый разговор`,
+'panel.start_new.failed': `Не удалось начать новый разговор. Попробуйте ещё раз.`,
 'panel.title': `Чат`,
 'panel.typing': `Оператор печатает…`,
 'panel.typing.named': str`${0} печатает…`,

@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `客服`,
+      'away.back': str`我们将于 ${0} 回来。`,
+'away.back_today': str`我们将于 ${0} 回来。`,
+'away.closed': `我们现在不在。`,
+'away.email.change': `修改`,
+'away.email.failed': `无法保存您的邮箱，请重试。`,
+'away.email.invalid': `请输入有效的邮箱地址。`,
+'away.email.label': `留下您的邮箱，我们会跟进联系您：`,
+'away.email.save': `保存`,
+'away.email.saved': str`我们会通过 ${0} 联系您。`,
+'away.kept': `您的消息会被保留，我们回来后会尽快回复。`,
+'away.nobody': `目前没有客服在线。`,
+'card.agent': `客服`,
 'card.dismiss': `关闭`,
 'card.label': `聊天消息`,
 'launcher.close': `关闭聊天`,
@@ -54,6 +65,8 @@
 'panel.send': `发送`,
 'panel.sending': `发送中…`,
 'panel.sent': `已发送`,
+'panel.start_new': `开始新的对话`,
+'panel.start_new.failed': `无法开始新的对话，请重试。`,
 'panel.title': `在线咨询`,
 'panel.typing': `客服正在输入…`,
 'panel.typing.named': str`${0} 正在输入…`,

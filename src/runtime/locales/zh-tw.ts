@@ -9,7 +9,18 @@
     /* eslint-disable @typescript-eslint/no-explicit-any */
 
     export const templates = {
-      'card.agent': `客服`,
+      'away.back': str`我們將於 ${0} 回來。`,
+'away.back_today': str`我們將於 ${0} 回來。`,
+'away.closed': `我們現在不在。`,
+'away.email.change': `變更`,
+'away.email.failed': `無法儲存您的電子郵件，請再試一次。`,
+'away.email.invalid': `請輸入有效的電子郵件地址。`,
+'away.email.label': `留下您的電子郵件，我們會跟進聯絡您：`,
+'away.email.save': `儲存`,
+'away.email.saved': str`我們會透過 ${0} 聯絡您。`,
+'away.kept': `您的訊息會被保留，我們回來後會盡快回覆。`,
+'away.nobody': `目前沒有客服在線。`,
+'card.agent': `客服`,
 'card.dismiss': `關閉`,
 'card.label': `聊天訊息`,
 'launcher.close': `關閉聊天`,
@@ -54,6 +65,8 @@
 'panel.send': `傳送`,
 'panel.sending': `傳送中…`,
 'panel.sent': `已傳送`,
+'panel.start_new': `開始新的對話`,
+'panel.start_new.failed': `無法開始新的對話，請再試一次。`,
 'panel.title': `線上諮詢`,
 'panel.typing': `客服正在輸入…`,
 'panel.typing.named': str`${0} 正在輸入…`,
