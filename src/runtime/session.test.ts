@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SurfaceBoot } from '../shared/bridge-protocol.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
+import { awayState, startConversation } from './visitor-requests.js';
 import { FakeWebSocket, fakeFetch, message, sessionAnswer, sleep, until } from '../../test/helpers/browser/runtime-doubles.js';
 
 const boot: SurfaceBoot = {
@@ -457,6 +458,40 @@ describe('PanelSession: resolve, rating and history', () => {
     // History.
     expect((await p.s.pastConversations()).map((c) => c.id)).to.deep.equal(['c0']);
     expect((await p.s.readConversation('c0')).map((m) => m.text)).to.deep.equal(['old answer']);
+    p.s.dispose();
+  });
+
+  it('a new conversation (visitor-requests.ts): asked with the token, the chat empties and a new socket resumes on it; away state too', async () => {
+    const p = panel({
+      other: (url, init) =>
+        url.endsWith('/v1/visitor/conversations') && init?.method === 'POST'
+          ? { status: 200, body: { ok: true, conversation: { id: 'c2', lastSeq: 0, visitorReadSeq: 0, unread: 0, lastMessage: null, updatedAt: '2026-01-01T00:00:00.000Z', status: 'open', rating: null } } }
+          : url.includes('/v1/visitor/away?conversation=c1')
+            ? { status: 200, body: { ok: true, hours: { open: false, nextOpening: '2026-01-05T08:00:00.000Z', changesAt: '2026-01-05T08:00:00.000Z' }, followUpEmail: 'ann@example.com' } }
+            : null,
+    });
+    await p.s.start();
+    await until(() => FakeWebSocket.instances.length > 0);
+    const first = FakeWebSocket.latest;
+    first.open();
+    first.receive({ type: 'ready', conversationId: 'c1', lastSeq: 1, visitorReadSeq: 1, unread: 0, agentsOnline: 0, status: 'resolved', rating: null });
+    first.receive({ type: 'message', message: message(1, 'agent', 'old one', { conversationId: 'c1' }) });
+    await until(() => p.s.state.messages.length === 1);
+    const away = await awayState(p.s);
+    expect(away.hours.open).to.equal(false);
+    expect(away.followUpEmail).to.equal('ann@example.com');
+    await startConversation(p.s);
+    const call = p.calls.find((c) => c.init?.method === 'POST' && c.url.endsWith('/v1/visitor/conversations'))!;
+    expect((call.init?.headers as Record<string, string>).authorization).to.match(/^Bearer tok-/);
+    expect(p.s.conversationId).to.equal('c2');
+    expect(p.s.state.messages).to.deep.equal([]);
+    expect(p.s.state.conversationStatus).to.equal('open');
+    expect(first.readyState, 'the old socket is closed').to.equal(3);
+    await until(() => FakeWebSocket.latest !== first);
+    const second = FakeWebSocket.latest;
+    second.open();
+    await until(() => second.sent.length > 0);
+    expect(second.sent[0]).to.include({ type: 'auth', conversationId: 'c2', lastSeq: 0 });
     p.s.dispose();
   });
 });

@@ -68,4 +68,47 @@ describe('<twt-console-admin>', () => {
       window.fetch = real;
     }
   });
+
+  it('apps: business hours are edited per weekday and saved as the API takes them; a wrong day says what is wrong and sends nothing', async () => {
+    const real = window.fetch;
+    const posted: any[] = [];
+    const apps = [{ ...APPS[0]!, hours: { timeZone: 'Europe/Berlin', week: { mon: [{ from: '09:00', to: '17:00' }], tue: [], wed: [], thu: [], fri: [{ from: '22:00', to: '24:00' }], sat: [{ from: '00:00', to: '02:00' }], sun: [] } } }];
+    window.fetch = async (input, init) => {
+      const path = String(input);
+      if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
+      const body = path.endsWith('/apps') ? { ok: true, apps } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: apps[0] };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    try {
+      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
+      const root = el.shadowRoot!;
+      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
+      await waitUntil(() => root.querySelector('#tz-demo'));
+      const input = (id: string) => root.querySelector<HTMLInputElement>(`#${id}-demo`)!;
+      expect(input('tz').value).to.equal('Europe/Berlin');
+      expect(input('mon').value).to.equal('09:00-17:00');
+      expect(input('fri').value).to.equal('22:00-24:00');
+      expect(input('always').checked).to.equal(false);
+      await expect(el).to.be.accessible();
+      // Overnight in one interval is refused with the hint, before any request.
+      input('tue').value = '22:00-02:00';
+      input('tue').form!.requestSubmit();
+      await waitUntil(() => root.querySelector('[role="alert"]'));
+      expect(root.querySelector('[role="alert"]')!.textContent).to.include('Tuesday').and.include('24:00');
+      expect(posted).to.have.length(0);
+      input('tue').value = '13:00-17:30, 09:00-12:00';
+      input('tue').form!.requestSubmit();
+      await waitUntil(() => posted.length === 1);
+      expect(posted[0].hours.timeZone).to.equal('Europe/Berlin');
+      expect(posted[0].hours.week.tue).to.deep.equal([{ from: '09:00', to: '12:00' }, { from: '13:00', to: '17:30' }]);
+      expect(posted[0].hours.week.sat).to.deep.equal([{ from: '00:00', to: '02:00' }]);
+      // Always open: null.
+      input('always').checked = true;
+      input('always').form!.requestSubmit();
+      await waitUntil(() => posted.length === 2);
+      expect(posted[1]).to.deep.equal({ hours: null });
+    } finally {
+      window.fetch = real;
+    }
+  });
 });
