@@ -190,6 +190,24 @@ for (const store of ['pglite', 'postgres'] as const) {
       for (const s of [watcherA, watcherB, socket, bSocket.socket]) s.close();
     });
 
+    test('an email left before any message still reaches the agents: the conversation is in the open view', async (t) => {
+      if (skip()) return t.skip(String(skip()));
+      const token = await visitor('away-a');
+      const { socket, ready } = await visitorSocket(server!.wsUrl, token);
+      const id = ready.conversationId as string;
+      const open = async () => (await api(base, '/v1/agent/conversations?view=open', { headers: agentHeaders('away-key-a') })).json;
+      assert.equal((await open()).conversations.some((c: any) => c.id === id), false, 'an empty conversation is in no view');
+      const before = (await open()).counts.open;
+      assert.equal((await api(base, `/v1/visitor/conversations/${id}/email`, { headers: asVisitor(token), body: { email: 'quiet@example.com' } })).status, 200);
+      const after = await open();
+      assert.equal(after.conversations.find((c: any) => c.id === id)?.followUpEmail, 'quiet@example.com');
+      assert.equal(after.counts.open, before + 1);
+      // Starting a new one from it makes a new conversation (this one is not empty for the team).
+      const made = await api(base, '/v1/visitor/conversations', { method: 'POST', headers: asVisitor(token), body: {} });
+      assert.notEqual(made.json.conversation.id, id);
+      socket.close();
+    });
+
     test('a visitor starts a new conversation: a new row for the agents once it has a message, the old one kept; no empty duplicates', async (t) => {
       if (skip()) return t.skip(String(skip()));
       const token = await visitor('away-a');

@@ -62,11 +62,13 @@ export interface AgentConversationFilter {
 }
 
 /** The SQL condition of each inbox view on `c` (conversations); `$me` is replaced by the agent's parameter. Mirrors inInboxView(). */
+/** The visitor has reached the team: a message, or a follow-up email left before writing one. */
+const REACHED = '(c.last_seq > 0 OR c.follow_up_email IS NOT NULL)';
 const VIEW_SQL: Record<InboxView, string> = {
-  open: "c.last_seq > 0 AND c.status = 'open'",
-  mine: "c.last_seq > 0 AND c.status = 'open' AND c.assignee_id = $me",
-  unassigned: "c.last_seq > 0 AND c.status = 'open' AND c.assignee_id IS NULL",
-  resolved: "c.last_seq > 0 AND c.status = 'resolved'",
+  open: `${REACHED} AND c.status = 'open'`,
+  mine: `${REACHED} AND c.status = 'open' AND c.assignee_id = $me`,
+  unassigned: `${REACHED} AND c.status = 'open' AND c.assignee_id IS NULL`,
+  resolved: `${REACHED} AND c.status = 'resolved'`,
 };
 
 /** Rows an agent's list returns by default, and at most. */
@@ -167,7 +169,7 @@ export class Conversations {
       // One visitor's starts are serialised, so two tabs clicking at once make one conversation.
       await tx.query('SELECT id FROM visitors WHERE id = $1 FOR UPDATE', [visitor.id]);
       const newest = await tx.query<ConversationRow>('SELECT * FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC LIMIT 1', [visitor.id]);
-      if (newest[0] && Number(newest[0].last_seq) === 0) return normConv(newest[0]);
+      if (newest[0] && Number(newest[0].last_seq) === 0 && !newest[0].follow_up_email) return normConv(newest[0]);
       const rows = await tx.query<ConversationRow>('INSERT INTO conversations (id, appid, visitor_id) VALUES ($1, $2, $3) RETURNING *', ['c_' + randomId(12), visitor.appid, visitor.id]);
       await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id });
       return normConv(rows[0]!);

@@ -284,15 +284,18 @@ export type ConversationStatus = 'open' | 'resolved';
  * The inbox's views, in the order the console shows them. open: every open
  * conversation; mine: open and assigned to me; unassigned: open and assigned to
  * nobody; resolved: resolved ones. A conversation without any message yet (a
- * visitor who opened the widget and wrote nothing) is in none of them.
+ * visitor who opened the widget and wrote nothing) is in none of them, unless the visitor left a follow-up email.
  */
 export const INBOX_VIEWS = ['open', 'mine', 'unassigned', 'resolved'] as const;
 export type InboxView = (typeof INBOX_VIEWS)[number];
 export type ViewCounts = Record<InboxView, number>;
 
-/** Whether a conversation belongs in a view, for agent `meId` (the same rule as the server's SQL, for live updates). */
-export function inInboxView(c: Pick<AgentConversation, 'status' | 'assignee' | 'lastSeq'>, view: InboxView, meId: number): boolean {
-  if (c.lastSeq <= 0) return false;
+/**
+ * Whether a conversation belongs in a view, for agent `meId` (the same rule as the server's SQL, for live updates).
+ * Only once the visitor reached the team: a message, or a follow-up email left before writing one.
+ */
+export function inInboxView(c: Pick<AgentConversation, 'status' | 'assignee' | 'lastSeq' | 'followUpEmail'>, view: InboxView, meId: number): boolean {
+  if (c.lastSeq <= 0 && !c.followUpEmail) return false;
   switch (view) {
     case 'open':
       return c.status === 'open';

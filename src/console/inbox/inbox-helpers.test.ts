@@ -48,13 +48,15 @@ describe('inbox helpers', () => {
     expect(isTextField(document.createElement('button'))).to.equal(false);
   });
 
-  it('views: open, mine, unassigned, resolved; a conversation without messages is in none', () => {
+  it('views: open, mine, unassigned, resolved; a conversation without messages is in none, unless an email was left', () => {
     const c = (status: 'open' | 'resolved', assignee: number | null, lastSeq = 1) => ({ status, lastSeq, assignee: assignee === null ? null : { id: assignee, name: 'x' } });
-    const views = (conv: ReturnType<typeof c>) => (['open', 'mine', 'unassigned', 'resolved'] as const).filter((v) => inInboxView(conv, v, 7));
+    const views = (conv: ReturnType<typeof c> & { followUpEmail?: string }) => (['open', 'mine', 'unassigned', 'resolved'] as const).filter((v) => inInboxView(conv, v, 7));
     expect(views(c('open', null))).to.deep.equal(['open', 'unassigned']);
     expect(views(c('open', 7))).to.deep.equal(['open', 'mine']);
     expect(views(c('open', 8))).to.deep.equal(['open']);
     expect(views(c('resolved', 7))).to.deep.equal(['resolved']);
     expect(views(c('open', null, 0))).to.deep.equal([]);
+    // Unless the visitor left a follow-up email (the team is asked to write first).
+    expect(views({ ...c('open', null, 0), followUpEmail: 'ann@example.com' })).to.deep.equal(['open', 'unassigned']);
   });
 });
