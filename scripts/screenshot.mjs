@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
 import { startServer } from '../server/app.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -98,6 +99,19 @@ async function agent(base, method, path, body) {
   return data;
 }
 
+/**
+ * The demo agent's console socket, open while the shot is taken: the team is online, so the panel shows the
+ * conversation and not the away notice (which appears when no agent is online).
+ */
+function agentOnline(base) {
+  const ws = new WebSocket(base.replace(/^http/, 'ws') + '/v1/agent/ws');
+  return new Promise((ok, fail) => {
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', key: AGENT_KEY })));
+    ws.on('message', (data) => JSON.parse(String(data)).type === 'ready' && ok(ws));
+    ws.on('error', fail);
+  });
+}
+
 async function until(what, check) {
   const end = Date.now() + TIMEOUT;
   for (;;) {
@@ -121,6 +135,7 @@ export async function takeScreenshot(out = OUT) {
   });
   await new Promise((ok) => host.listen(0, '127.0.0.1', ok));
   const hostUrl = `http://localhost:${host.address().port}/`;
+  const online = await agentOnline(server.url);
   const browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
@@ -161,6 +176,7 @@ export async function takeScreenshot(out = OUT) {
     await page.screenshot({ path: out });
     return out;
   } finally {
+    online.close();
     await browser.close().catch(() => {});
     await new Promise((ok) => host.close(ok));
     await server.close();
