@@ -683,8 +683,6 @@ export class TwtChatView extends LitElement {
       .history-nav {
         padding: 6px 12px;
         border-bottom: 1px solid var(--twt-border);
-      }
-      .history-nav {
         display: flex;
         flex-wrap: wrap;
         justify-content: space-between;
