@@ -5,7 +5,7 @@
 // agents' live activity frames (viewing, typing).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORIGIN, agentHeaders, agentSocket, api, startTestServer, until, visitorSocket } from '../test/helpers/node/server.js';
+import { agentHeaders, agentSocket, api, startTwoAppServer, until } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
 import { segments } from './data/search.js';
 
@@ -13,37 +13,22 @@ const db = testDatabase({ prefix: 'twt_inbox' });
 
 for (const store of ['pglite', 'postgres'] as const) {
   describe(`inbox on ${store}`, () => {
-    let server: Awaited<ReturnType<typeof startTestServer>> | null = null;
+    let server: Awaited<ReturnType<typeof startTwoAppServer>> | null = null;
     let base = '';
     let ids: { a1: number; a2: number; b1: number; admin: number } = { a1: 0, a2: 0, b1: 0, admin: 0 };
     const skip = () => (store === 'postgres' && !db.available ? db.skipReason : false);
 
     before(async () => {
       if (skip()) return;
-      server = await startTestServer(store === 'postgres' ? { databaseUrl: db.url } : {});
+      server = await startTwoAppServer(store === 'postgres' ? { databaseUrl: db.url } : {});
       base = server.url;
-      for (const appid of ['app-a', 'app-b']) assert.equal((await api(base, '/v1/test/apps', { body: { appid, domains: ['localhost'] } })).status, 200);
-      await server.data.agents.create({ name: 'Ann (A)', key: 'key-a1', appid: 'app-a' });
-      await server.data.agents.create({ name: 'Bob (A)', key: 'key-a2', appid: 'app-a' });
-      await server.data.agents.create({ name: 'Cid (B)', key: 'key-b1', appid: 'app-b' });
-      const byName = new Map((await server.data.agents.list()).map((a) => [a.name, a.id]));
-      ids = { a1: byName.get('Ann (A)')!, a2: byName.get('Bob (A)')!, b1: byName.get('Cid (B)')!, admin: byName.get('Demo Agent')! };
+      ids = server.ids;
     });
     after(async () => {
       await server?.close();
     });
 
-    /** A visitor of `appid` who says each of `texts`; returns its conversation id and socket. */
-    async function visitorSays(appid: string, texts: string[], profile: Record<string, string> = {}) {
-      const s = await api(base, '/v1/visitor/session', { body: { appid, hostOrigin: ORIGIN, profile } });
-      assert.equal(s.status, 200, s.text);
-      const { socket, ready } = await visitorSocket(server!.wsUrl, s.json.token);
-      for (const [i, text] of texts.entries()) {
-        socket.send({ type: 'send', clientId: `c${i}-${Math.random()}`, text });
-        await socket.waitFor((f) => f.type === 'ack' && f.message.text === text);
-      }
-      return { id: ready.conversationId as string, socket, uid: s.json.visitor.visitorUid as string };
-    }
+    const visitorSays = (appid: string, texts: string[], profile: Record<string, string> = {}) => server!.visitorSays(appid, texts, profile);
     const get = (path: string, key: string) => api(base, path, { headers: agentHeaders(key) });
     const post = (path: string, key: string, body: unknown = {}) => api(base, path, { headers: { ...agentHeaders(key), 'content-type': 'application/json' }, body });
     const list = async (key: string, view: string) => (await get(`/v1/agent/conversations?view=${view}`, key)).json;
