@@ -16,22 +16,14 @@ import { hashPassword, passwordProblem } from '../passwords.js';
 import { Refusal } from '../refusal.js';
 import { isStorable } from '../storable-input.js';
 import { normalizeAppid } from '../visitor-session.js';
-import type { ApiCall, ApiHandler } from './api.js';
+import type { ApiHandler } from './api.js';
+import { asAdmin, type AgentCall } from './agent-call.js';
 import { readJsonBody, sendJson } from './respond.js';
 import type { Route } from './router.js';
-
-type AdminCall = ApiCall & { agent: AgentRow };
 
 /** Longest grace period of a rotated secret: 30 days. */
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 const GREETING_MAX = 500;
-
-function asAdmin(handler: (call: AdminCall) => Promise<void>): ApiHandler {
-  return (call) => {
-    if (call.agent?.role !== 'admin') throw new Refusal(403, 'forbidden', 'admins only');
-    return handler(call as AdminCall);
-  };
-}
 
 export const ADMIN_ROUTES: Route<ApiHandler>[] = [
   { method: 'GET', pattern: '/v1/agent/admin/apps', handler: asAdmin(listApps) },
@@ -64,7 +56,7 @@ function adminApp(app: AppRow): AdminApp {
 const mayManageApp = (admin: AgentRow, appid: string) => admin.appid === null || admin.appid === appid;
 
 /** The app named in the path, if this admin manages it (else 404, whether or not it exists). */
-async function managedApp({ ctx, params, agent }: AdminCall): Promise<AppRow> {
+async function managedApp({ ctx, params, agent }: AgentCall): Promise<AppRow> {
   const appid = normalizeAppid(params.appid);
   const app = appid && mayManageApp(agent, appid) ? await ctx.data.apps.get(appid) : null;
   if (!app) throw new Refusal(404, 'not_found', 'no such app');
@@ -87,12 +79,12 @@ function domainList(v: unknown, field: string): string[] {
   });
 }
 
-async function listApps({ ctx, res, agent }: AdminCall): Promise<void> {
+async function listApps({ ctx, res, agent }: AgentCall): Promise<void> {
   const apps = (await ctx.data.apps.list()).filter((a) => mayManageApp(agent, a.appid));
   return sendJson(res, 200, { ok: true, apps: apps.map(adminApp) });
 }
 
-async function createApp({ ctx, req, res, agent }: AdminCall): Promise<void> {
+async function createApp({ ctx, req, res, agent }: AgentCall): Promise<void> {
   if (agent.appid !== null) throw new Refusal(403, 'forbidden', 'only an admin of every app creates apps');
   const body = await readJsonBody(req);
   const name = text(body.name, 'name', 100, true)!;
@@ -108,7 +100,7 @@ async function createApp({ ctx, req, res, agent }: AdminCall): Promise<void> {
   return sendJson(res, 200, { ok: true, app: adminApp((await ctx.data.apps.get(appid))!) });
 }
 
-async function updateApp(call: AdminCall): Promise<void> {
+async function updateApp(call: AgentCall): Promise<void> {
   const { ctx, req, res } = call;
   const app = await managedApp(call);
   const body = await readJsonBody(req);
@@ -136,7 +128,7 @@ async function updateApp(call: AdminCall): Promise<void> {
   return sendJson(res, 200, { ok: true, app: adminApp((await ctx.data.apps.get(app.appid))!) });
 }
 
-async function rotateSecret(call: AdminCall): Promise<void> {
+async function rotateSecret(call: AgentCall): Promise<void> {
   const { ctx, req, res } = call;
   const app = await managedApp(call);
   const body = await readJsonBody(req);
@@ -156,7 +148,7 @@ function adminAgent(a: AgentListing): AdminAgent {
 const mayManageAgent = (admin: AgentRow, target: { appid: string | null }) => admin.appid === null || target.appid === admin.appid;
 
 /** The agent named in the path (deactivated ones too), if this admin manages it; else 404. */
-async function managedAgent({ ctx, params, agent }: AdminCall): Promise<AgentListing> {
+async function managedAgent({ ctx, params, agent }: AgentCall): Promise<AgentListing> {
   const id = /^[1-9]\d{0,14}$/.test(params.id ?? '') ? Number(params.id) : null;
   const all = id === null ? [] : await ctx.data.agents.list(agent.appid === null ? 'all' : { appid: agent.appid });
   const target = all.find((a) => a.id === id);
@@ -164,12 +156,12 @@ async function managedAgent({ ctx, params, agent }: AdminCall): Promise<AgentLis
   return target;
 }
 
-async function listAgents({ ctx, res, agent }: AdminCall): Promise<void> {
+async function listAgents({ ctx, res, agent }: AgentCall): Promise<void> {
   const agents = await ctx.data.agents.list(agent.appid === null ? 'all' : { appid: agent.appid });
   return sendJson(res, 200, { ok: true, agents: agents.map(adminAgent) });
 }
 
-async function createAgent({ ctx, req, res, agent }: AdminCall): Promise<void> {
+async function createAgent({ ctx, req, res, agent }: AgentCall): Promise<void> {
   const body = await readJsonBody(req);
   const email = normalizeEmail(body.email);
   if (!email) throw new Refusal(400, 'malformed', 'email must be an email address');
@@ -191,14 +183,14 @@ async function createAgent({ ctx, req, res, agent }: AdminCall): Promise<void> {
   return sendJson(res, 200, { ok: true, agent: adminAgent(listed) });
 }
 
-async function deactivateAgent(call: AdminCall): Promise<void> {
+async function deactivateAgent(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   if (target.id === call.agent.id) throw new Refusal(400, 'self', 'you cannot deactivate yourself (another admin can)');
   await call.ctx.data.agents.deactivate(target.id);
   return sendJson(call.res, 200, { ok: true });
 }
 
-async function resetPassword(call: AdminCall): Promise<void> {
+async function resetPassword(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   const body = await readJsonBody(call.req);
   const bad = passwordProblem(body.password);
@@ -207,12 +199,12 @@ async function resetPassword(call: AdminCall): Promise<void> {
   return sendJson(call.res, 200, { ok: true });
 }
 
-async function listKeys(call: AdminCall): Promise<void> {
+async function listKeys(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   return sendJson(call.res, 200, { ok: true, keys: await call.ctx.data.agentKeys.list(target.id) });
 }
 
-async function createKey(call: AdminCall): Promise<void> {
+async function createKey(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   const body = await readJsonBody(call.req);
   const label = text(body.label, 'label', KEY_LABEL_MAX, false) ?? '';
@@ -221,7 +213,7 @@ async function createKey(call: AdminCall): Promise<void> {
   return sendJson(call.res, 200, { ok: true, id: created.id, key: created.key });
 }
 
-async function revokeKey(call: AdminCall): Promise<void> {
+async function revokeKey(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   const keyId = /^[1-9]\d{0,14}$/.test(call.params.keyId ?? '') ? Number(call.params.keyId) : null;
   if (keyId === null || !(await call.ctx.data.agentKeys.revoke(target.id, keyId))) throw new Refusal(404, 'not_found', 'no such live key');

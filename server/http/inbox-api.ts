@@ -12,28 +12,22 @@ import { canEditCannedReplies, canSee } from '../agent-permissions.js';
 import { isStorable, messageProblem, possibleId } from '../storable-input.js';
 import { normalizeAppid } from '../visitor-session.js';
 import { Refusal } from '../refusal.js';
-import type { ApiCall } from './api.js';
+import type { ApiHandler } from './api.js';
+import { asAgent, type AgentCall } from './agent-call.js';
+import type { Route } from './router.js';
 import { readJsonBody, sendJson } from './respond.js';
 
-type AgentCall = ApiCall & { agent: AgentRow };
-interface AgentRoute {
-  method: 'GET' | 'POST';
-  pattern: string;
-  handler: (call: AgentCall) => Promise<void>;
-}
-
-/** api.ts wraps each handler with asAgent and adds them to its table. */
-export const INBOX_ROUTES: AgentRoute[] = [
-  { method: 'GET', pattern: '/v1/agent/conversations', handler: listConversations },
-  { method: 'POST', pattern: '/v1/agent/conversations/:id/assign', handler: assign },
-  { method: 'POST', pattern: '/v1/agent/conversations/:id/resolve', handler: (call) => setStatus(call, 'resolved') },
-  { method: 'POST', pattern: '/v1/agent/conversations/:id/reopen', handler: (call) => setStatus(call, 'open') },
-  { method: 'GET', pattern: '/v1/agent/teammates', handler: teammates },
-  { method: 'GET', pattern: '/v1/agent/search', handler: search },
-  { method: 'GET', pattern: '/v1/agent/canned-replies', handler: listCannedReplies },
-  { method: 'POST', pattern: '/v1/agent/canned-replies', handler: createCannedReply },
-  { method: 'POST', pattern: '/v1/agent/canned-replies/:id', handler: updateCannedReply },
-  { method: 'POST', pattern: '/v1/agent/canned-replies/:id/delete', handler: deleteCannedReply },
+export const INBOX_ROUTES: Route<ApiHandler>[] = [
+  { method: 'GET', pattern: '/v1/agent/conversations', handler: asAgent(listConversations) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/assign', handler: asAgent(assign) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/resolve', handler: asAgent((call) => setStatus(call, 'resolved')) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/reopen', handler: asAgent((call) => setStatus(call, 'open')) },
+  { method: 'GET', pattern: '/v1/agent/teammates', handler: asAgent(teammates) },
+  { method: 'GET', pattern: '/v1/agent/search', handler: asAgent(search) },
+  { method: 'GET', pattern: '/v1/agent/canned-replies', handler: asAgent(listCannedReplies) },
+  { method: 'POST', pattern: '/v1/agent/canned-replies', handler: asAgent(createCannedReply) },
+  { method: 'POST', pattern: '/v1/agent/canned-replies/:id', handler: asAgent(updateCannedReply) },
+  { method: 'POST', pattern: '/v1/agent/canned-replies/:id/delete', handler: asAgent(deleteCannedReply) },
 ];
 
 /** Rows a list answers when the request names no `limit`. */
