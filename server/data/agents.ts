@@ -11,7 +11,8 @@ import type { DataCache } from './cache.js';
 import { iso } from './rows.js';
 import { initialsAvatar } from '../avatar.js';
 
-export type AgentRole = 'admin' | 'agent';
+import type { AgentRole } from '../../src/shared/agent-accounts.js';
+export type { AgentRole };
 
 /** An agent as the routes and sockets see it once authenticated. appid null = every app. */
 export interface AgentRow {

@@ -76,7 +76,6 @@ async function listConversations(call: AgentCall): Promise<void> {
     conversations,
     counts,
     serverTime,
-    me: { id: agent.id, name: agent.name, canEditCannedReplies: canEditCannedReplies(agent) },
   };
   return sendJson(res, 200, answer);
 }

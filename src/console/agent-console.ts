@@ -41,7 +41,7 @@ export class AgentConsole extends LitElement {
     if (this.adminOpen) return html`<twt-console-admin .me=${this.session.agent} @close=${() => (this.adminOpen = false)}></twt-console-admin>`;
     return html`<twt-inbox
       .api=${this.api}
-      ?admin=${this.session.agent?.role === 'admin'}
+      .me=${this.session.agent}
       @twt-open-admin=${() => (this.adminOpen = true)}
       @twt-sign-out=${this.onSignOut}
     ></twt-inbox>`;

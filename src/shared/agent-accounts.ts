@@ -26,7 +26,10 @@ import type { ReplyTime } from './wire-protocol.js';
 
 export type AgentRole = 'admin' | 'agent';
 
-/** The signed-in agent. appid null: every app. */
+/**
+ * The signed-in agent: the one shape of "me" across the console (the shell, the
+ * inbox, the admin screens, the avatar picker). appid null: every app.
+ */
 export interface ConsoleAgent {
   id: number;
   name: string;
@@ -34,6 +37,11 @@ export interface ConsoleAgent {
   role: AgentRole;
   appid: string | null;
   hasAvatar: boolean;
+}
+
+/** Whether an agent may create, edit and delete canned replies (of the apps it sees): the server's rule and the console's. */
+export function canEditCannedReplies(agent: { role: AgentRole }): boolean {
+  return agent.role === 'admin';
 }
 
 export interface SignedIn {

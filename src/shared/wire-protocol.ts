@@ -276,8 +276,6 @@ export interface AgentConversationsResponse {
   counts?: ViewCounts;
   /** The server's clock when it answered (ISO 8601): waiting times are measured against it, not the agent's clock. */
   serverTime?: string;
-  /** The agent asking. */
-  me?: { id: number; name: string; canEditCannedReplies: boolean };
 }
 
 export interface TeammateView {

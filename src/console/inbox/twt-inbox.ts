@@ -15,6 +15,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { AgentConversation, AgentServerFrame, CannedReplyView, InboxView, MessageView, SearchResult, TeammateView, ViewCounts } from '../../shared/wire-protocol.js';
 import { AGENT_VIEWING_RENEW_MS, INBOX_VIEWS, LIMITS, inInboxView, isAgentActivityFrame, isAgentConversation } from '../../shared/wire-protocol.js';
+import { canEditCannedReplies, type ConsoleAgent } from '../../shared/agent-accounts.js';
 import type { AgentApi, LiveConnection } from '../agent-api.js';
 import type { TwtVisitorContext } from '../visitor-context/twt-visitor-context.js';
 import { cannedMatches, cannedQueryAt, insertCanned, type CannedQuery } from './canned.js';
@@ -64,7 +65,7 @@ const DARK_PALETTE = css`
 export class TwtInbox extends LitElement {
   static override properties = {
     api: { attribute: false },
-    admin: { type: Boolean },
+    me: { attribute: false },
     now: { attribute: false },
     view: { state: true },
     all: { state: true },
@@ -86,13 +87,12 @@ export class TwtInbox extends LitElement {
     soundOn: { state: true },
     desktop: { state: true },
     tick: { state: true },
-    me: { state: true },
     announcement: { state: true },
   };
 
   api: AgentApi | null = null;
-  /** The signed-in agent is an admin: the header offers the admin screens (`twt-open-admin`). */
-  admin = false;
+  /** The signed-in agent (from the console's shell); an admin gets the header's admin screens (`twt-open-admin`) and the canned-reply editor. */
+  me: ConsoleAgent | null = null;
   /**
    * The server's clock (ms): waiting times are measured against it. Set from
    * each list's `serverTime` plus the time since; a test may inject its own.
@@ -121,7 +121,6 @@ export class TwtInbox extends LitElement {
   soundOn = false;
   desktop: DesktopState = 'off';
   tick = 0;
-  me: { id: number; name: string; canEditCannedReplies: boolean } | null = null;
   /** The latest polite announcement (aria-live) for screen readers. */
   announcement = '';
 
@@ -300,7 +299,6 @@ export class TwtInbox extends LitElement {
     });
     if (!r) return;
     this.applyCounts(r);
-    this.me = r.me ?? this.me;
     const all = new Map(this.all);
     for (const c of r.conversations) all.set(c.id, c);
     // A full answer (not cut at the page size) is the whole view: what it no longer holds has left it (a push missed while offline).
@@ -680,9 +678,9 @@ export class TwtInbox extends LitElement {
         <button type="button" @click=${this.cycleTheme} aria-label="Theme: ${this.theme}" title="Theme">${this.theme === 'dark' ? '☾' : this.theme === 'light' ? '☀' : '◐'} ${this.theme}</button>
         <button type="button" aria-pressed=${this.soundOn ? 'true' : 'false'} @click=${this.toggleSound}>Sound</button>
         ${this.renderDesktopControl()}
-        ${this.me?.canEditCannedReplies ? html`<button type="button" @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.editor')?.showModal()}>Canned replies</button>` : nothing}
+        ${this.me && canEditCannedReplies(this.me) ? html`<button type="button" @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.editor')?.showModal()}>Canned replies</button>` : nothing}
         <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.perform('help')}>?</button>
-        ${this.admin ? html`<button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-open-admin', { bubbles: true, composed: true }))}>Admin</button>` : nothing}
+        ${this.me?.role === 'admin' ? html`<button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-open-admin', { bubbles: true, composed: true }))}>Admin</button>` : nothing}
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-sign-out', { bubbles: true, composed: true }))}>Sign out</button>
       </header>
       <div class="body">
@@ -710,7 +708,7 @@ export class TwtInbox extends LitElement {
         <main aria-label="Conversation">${current ? this.renderConversation(current) : html`<p class="empty">Select a conversation (j / k).</p>`}</main>
       </div>
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-      ${this.renderHelp()} ${this.me?.canEditCannedReplies ? this.renderCannedEditor() : nothing}
+      ${this.renderHelp()} ${this.me && canEditCannedReplies(this.me) ? this.renderCannedEditor() : nothing}
     `;
   }
 
