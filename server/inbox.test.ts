@@ -227,6 +227,35 @@ for (const store of ['pglite', 'postgres'] as const) {
       for (const s of [bob, cid]) s.close();
       a.socket.close();
     });
+
+    test('two agents typing in one conversation see each other; the visitor sees one of them typing until both stop, or a socket dies', async (t) => {
+      if (skip()) return t.skip(String(skip()));
+      const a = await visitorSays('app-a', ['two of you?']);
+      const ann = await agentSocket(server!.wsUrl, 'key-a1');
+      const bob = await agentSocket(server!.wsUrl, 'key-a2');
+      const typingOf = (s: typeof ann, id: number, active: boolean) => s.waitFor((f) => f.type === 'activity' && f.activity === 'typing' && f.conversationId === a.id && f.agent.id === id && f.active === active);
+      const visitorTyping = () => a.socket.frames.filter((f) => f.type === 'typing');
+      ann.send({ type: 'typing', conversationId: a.id, typing: true });
+      bob.send({ type: 'typing', conversationId: a.id, typing: true });
+      await typingOf(bob, ids.a1, true);
+      await typingOf(ann, ids.a2, true);
+      await a.socket.waitFor((f) => f.type === 'typing' && f.typing && f.authorName === 'Ann (A)');
+      // Ann stops; Bob types on: the visitor now sees Bob.
+      ann.send({ type: 'typing', conversationId: a.id, typing: false });
+      await typingOf(bob, ids.a1, false);
+      await a.socket.waitFor((f) => f.type === 'typing' && f.typing && f.authorName === 'Bob (A)');
+      // Bob's socket dies while typing: Ann sees him stop, and so does the visitor.
+      bob.close();
+      await typingOf(ann, ids.a2, false);
+      await a.socket.waitFor((f) => f.type === 'typing' && !f.typing);
+      assert.deepEqual(visitorTyping().map((f) => [f.typing, f.authorName ?? null]), [
+        [true, 'Ann (A)'],
+        [true, 'Bob (A)'],
+        [false, null],
+      ]);
+      ann.close();
+      a.socket.close();
+    });
   });
 }
 
