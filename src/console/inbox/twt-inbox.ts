@@ -21,6 +21,7 @@ import type { TwtVisitorContext } from '../visitor-context/twt-visitor-context.j
 import { cannedMatches, cannedQueryAt, insertCanned, type CannedQuery } from './canned.js';
 import { formatWait, ratingLabel, ratingWords, visitorLabel } from './format.js';
 import { Notifier, type DesktopState } from './notifier.js';
+import { handedTo, newsTitle, titleCount, visitorNews, type VisitorNews } from './attention.js';
 import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { THEME_CHOICES, storeTheme, storedTheme, type ThemeChoice } from './theme.js';
 
@@ -88,6 +89,7 @@ export class TwtInbox extends LitElement {
     desktop: { state: true },
     tick: { state: true },
     announcement: { state: true },
+    waiting: { state: true },
   };
 
   api: AgentApi | null = null;
@@ -123,6 +125,10 @@ export class TwtInbox extends LitElement {
   tick = 0;
   /** The latest polite announcement (aria-live) for screen readers. */
   announcement = '';
+  /** Conversations handed to this agent by someone else, not opened since (they count in the tab title). */
+  waiting: ReadonlySet<string> = new Set();
+  /** Conversations this console is assigning now. */
+  private assigning = new Set<string>();
 
   private clockOffset = 0;
   private live: LiveConnection | null = null;
@@ -268,7 +274,7 @@ export class TwtInbox extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('narrow')) this.toggleAttribute('narrow', this.narrow);
     if (changed.has('selected')) this.toggleAttribute('has-selection', this.selected !== null);
-    if (changed.has('all')) this.notifier.setUnread([...this.all.values()].reduce((n, c) => n + (c.status === 'open' ? c.unread : 0), 0));
+    if (changed.has('all') || changed.has('waiting')) this.notifier.setUnread(titleCount(this.all.values(), this.waiting, this.me?.id));
   }
 
   // --- data -----------------------------------------------------------------
@@ -344,6 +350,7 @@ export class TwtInbox extends LitElement {
     switch (f.type) {
       case 'conversation':
         if (!isAgentConversation(f.conversation)) return;
+        if (handedTo(this.me?.id, this.all.get(f.conversation.id), f.conversation, this.assigning.has(f.conversation.id))) this.handedOver(f.conversation);
         this.upsert(f.conversation);
         this.scheduleCounts();
         return;
@@ -369,13 +376,21 @@ export class TwtInbox extends LitElement {
   /** A visitor wrote: tell the agent if it is new work for them (unassigned, or theirs) and they are not looking at it. */
   private newVisitorMessage(conversationId: string, m: MessageView): void {
     const c = this.all.get(conversationId);
-    const assignee = c?.assignee ?? null;
-    if (assignee && assignee.id !== this.me?.id) return;
-    const label = c ? visitorLabel(c) : 'A visitor';
-    const isNew = m.seq === 1;
-    this.announcement = `${isNew ? 'New conversation' : 'New message'} from ${label}`;
+    const news = visitorNews(this.me?.id, c, m);
+    if (!news) return;
+    this.tell(news, c ? visitorLabel(c) : 'A visitor', conversationId, m.text.slice(0, 140));
+  }
+
+  /** Someone else assigned a conversation to this agent: news as a new message is, and it counts in the title until opened. */
+  private handedOver(c: AgentConversation): void {
+    this.waiting = new Set(this.waiting).add(c.id);
+    this.tell('assigned', visitorLabel(c), c.id, c.lastMessage?.text.slice(0, 140) ?? '');
+  }
+
+  private tell(news: VisitorNews | 'assigned', label: string, conversationId: string, body: string): void {
+    this.announcement = newsTitle(news, label);
     if (conversationId === this.selected && document.hasFocus() && document.visibilityState === 'visible') return;
-    this.notifier.notify(isNew ? `New conversation: ${label}` : `New message from ${label}`, m.text.slice(0, 140), conversationId, () => void this.open(conversationId));
+    this.notifier.notify(newsTitle(news, label), body, conversationId, () => void this.open(conversationId));
   }
 
   private onActivity(f: Extract<AgentServerFrame, { type: 'activity' }>): void {
@@ -423,6 +438,7 @@ export class TwtInbox extends LitElement {
   }
 
   private async open(id: string, options: { focus?: 'row' | 'heading' | 'none' } = {}): Promise<void> {
+    if (this.waiting.has(id)) this.waiting = new Set([...this.waiting].filter((w) => w !== id));
     if (this.selected !== id) {
       this.selected = id;
       this.messages = [];
@@ -481,8 +497,11 @@ export class TwtInbox extends LitElement {
     }
   }
 
-  private assign(id: string, agentId: number | null): Promise<void> {
-    return this.act(() => this.api!.assign(id, agentId));
+  private async assign(id: string, agentId: number | null): Promise<void> {
+    // Its push is no news to this agent (attention.ts handedTo).
+    this.assigning.add(id);
+    await this.act(() => this.api!.assign(id, agentId));
+    this.assigning.delete(id);
   }
 
   private toggleResolved(c: AgentConversation): Promise<void> {

@@ -141,6 +141,18 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
           assert.equal(await row(B, uid).count(), 0, 'the taken conversation is not unassigned');
           await audit(B, 'unassigned view');
 
+          // The admin hands the second conversation to Bob: Bob is told as for a new message (desktop, and it counts in
+          // the title until he opens it), and it leaves his unassigned view; the admin, who assigned it, is not told.
+          const notes = (p: Page) => p.evaluate(() => (window as unknown as { __notes: Array<{ title: string }> }).__notes.map((n) => n.title));
+          await row(A, other).click();
+          await A.getByRole('list', { name: 'Messages' }).getByText(other, { exact: true }).waitFor();
+          await A.getByLabel('Assignee').selectOption({ label: 'Bob' });
+          await B.waitForFunction(() => (window as unknown as { __notes: Array<{ title: string }> }).__notes.some((n) => n.title.startsWith('Assigned to you:')));
+          await list(B).getByText('No conversations here.').waitFor();
+          assert.equal((await notes(A)).some((t) => t.startsWith('Assigned to you')), false, 'the admin assigned it: no news to them');
+          await row(A, uid).click();
+          await A.getByRole('heading', { name: uid }).waitFor();
+
           // Resolve from the keyboard (e), focus out of the composer first.
           await A.getByRole('heading', { name: uid }).click();
           await A.keyboard.press('e');
