@@ -379,6 +379,11 @@ export class Hub {
         this.closeRevokedAgent(e.agentId);
         return;
       }
+      case 'agent_changed': {
+        // Its sockets here name it (typing, viewing) as it is now; the cache heard the event first.
+        for (const a of this.agents) if (a.agent.id === e.agentId) a.agent = { ...a.agent, name: e.name, role: e.role };
+        return;
+      }
       case 'agent_key_revoked': {
         for (const a of [...this.agents]) if (a.keyId === e.keyId) closeSocket(a.ws, CLOSE.TOKEN_REVOKED, 'agent key revoked');
         return;

@@ -9,7 +9,7 @@ import type { AdminAgent, AdminApp } from '../../src/shared/agent-accounts.js';
 import { REPLY_TIMES, type ReplyTime } from '../../src/shared/wire-protocol.js';
 import { randomId } from '../auth.js';
 import { normalizeTrustedDomain } from '../domains.js';
-import { normalizeEmail, normalizeName, type AgentListing, type AgentRow } from '../data/agents.js';
+import { normalizeEmail, normalizeName, type AgentListing, type AgentRole, type AgentRow } from '../data/agents.js';
 import type { AppRow } from '../data/apps.js';
 import { KEY_LABEL_MAX } from '../data/agent-keys.js';
 import { hashPassword, passwordProblem } from '../passwords.js';
@@ -32,6 +32,7 @@ export const ADMIN_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/agent/admin/apps/:appid/secret', handler: asAdmin(rotateSecret) },
   { method: 'GET', pattern: '/v1/agent/admin/agents', handler: asAdmin(listAgents) },
   { method: 'POST', pattern: '/v1/agent/admin/agents', handler: asAdmin(createAgent) },
+  { method: 'POST', pattern: '/v1/agent/admin/agents/:id', handler: asAdmin(updateAgent) },
   { method: 'POST', pattern: '/v1/agent/admin/agents/:id/deactivate', handler: asAdmin(deactivateAgent) },
   { method: 'POST', pattern: '/v1/agent/admin/agents/:id/password', handler: asAdmin(resetPassword) },
   { method: 'GET', pattern: '/v1/agent/admin/agents/:id/keys', handler: asAdmin(listKeys) },
@@ -181,6 +182,26 @@ async function createAgent({ ctx, req, res, agent }: AgentCall): Promise<void> {
   const created = await ctx.data.agents.createAccount({ email, name, passwordHash: await hashPassword(body.password as string), role, appid });
   const listed = (await ctx.data.agents.list(appid === null ? 'all' : { appid })).find((a) => a.id === created.id)!;
   return sendJson(res, 200, { ok: true, agent: adminAgent(listed) });
+}
+
+// POST /v1/agent/admin/agents/:id {name?, role?}: rename, promote or demote (never the last admin who can manage it).
+async function updateAgent(call: AgentCall): Promise<void> {
+  const target = await managedAgent(call);
+  const body = await readJsonBody(call.req);
+  const change: { name?: string; role?: AgentRole } = {};
+  if (body.name !== undefined) {
+    const name = normalizeName(body.name);
+    if (!name) throw new Refusal(400, 'malformed', 'name must be 1 to 100 characters, without control characters');
+    change.name = name;
+  }
+  if (body.role !== undefined) {
+    if (body.role !== 'agent' && body.role !== 'admin') throw new Refusal(400, 'malformed', "role is 'agent' or 'admin'");
+    change.role = body.role;
+  }
+  if (change.name === undefined && change.role === undefined) throw new Refusal(400, 'malformed', 'nothing to change: give name and/or role');
+  if (!(await call.ctx.data.agents.update(target.id, change))) throw new Refusal(409, 'deactivated', 'this agent is deactivated');
+  const listed = (await call.ctx.data.agents.list(target.appid === null ? 'all' : { appid: target.appid })).find((a) => a.id === target.id)!;
+  return sendJson(call.res, 200, { ok: true, agent: adminAgent(listed) });
 }
 
 async function deactivateAgent(call: AgentCall): Promise<void> {

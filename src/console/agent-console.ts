@@ -6,6 +6,7 @@
  * `twt-sign-out` (its detail `refused`: the server no longer takes the session).
  */
 import { LitElement, css, html } from 'lit';
+import type { ConsoleAgent } from '../shared/agent-accounts.js';
 import { AgentApi } from './agent-api.js';
 import { ConsoleSessionController } from './sign-in/session-controller.js';
 import './admin/define.js';
@@ -35,10 +36,17 @@ export class AgentConsole extends LitElement {
     else void this.session.signOut();
   }
 
+  /** The admin renamed themself or changed their own role: the whole console follows (no longer an admin: back to the inbox). */
+  private onMeChanged(e: CustomEvent<ConsoleAgent>): void {
+    this.session.agent = e.detail;
+    if (e.detail.role !== 'admin') this.adminOpen = false;
+    this.requestUpdate();
+  }
+
   override render() {
     const gate = this.session.gate();
     if (gate !== null) return gate;
-    if (this.adminOpen) return html`<twt-console-admin .me=${this.session.agent} @close=${() => (this.adminOpen = false)}></twt-console-admin>`;
+    if (this.adminOpen) return html`<twt-console-admin .me=${this.session.agent} @close=${() => (this.adminOpen = false)} @me-changed=${this.onMeChanged}></twt-console-admin>`;
     return html`<twt-inbox
       .api=${this.api}
       .me=${this.session.agent}

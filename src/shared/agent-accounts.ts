@@ -16,6 +16,7 @@
  *   POST /v1/agent/admin/apps/:appid/secret {graceSeconds?} -> {ok, app}  (the old secret verifies logins for graceSeconds, default 0)
  *   GET  /v1/agent/admin/agents                            -> {ok, agents: AdminAgent[]}
  *   POST /v1/agent/admin/agents {email, name, password, role?, appid?} -> {ok, agent: AdminAgent}
+ *   POST /v1/agent/admin/agents/:id {name?, role?}         -> {ok, agent: AdminAgent}  (409 last_admin: the last active admin who can manage it stays one)
  *   POST /v1/agent/admin/agents/:id/deactivate             -> {ok}
  *   POST /v1/agent/admin/agents/:id/password {password}    -> {ok}  (its sessions end)
  *   GET  /v1/agent/admin/agents/:id/keys                   -> {ok, keys: AdminAgentKey[]}

@@ -1,12 +1,14 @@
 /**
  * <twt-console-admin>: what admins manage in the console. Apps: create, name,
  * greeting, trusted domains, secret rotation with a grace period. Agents:
- * create with an initial password, deactivate, reset password, API keys
- * (a new key is shown once). Every change goes through the admin API, which
- * refuses non-admins (403); the console shows this element to admins only.
+ * create with an initial password, rename, change role (the server keeps the
+ * last admin one), deactivate, reset password, API keys (a new key is shown
+ * once). Every change goes through the admin API, which refuses non-admins
+ * (403); the console shows this element to admins only.
  *
  * @summary Admin screens of the agent console.
  * @fires close - the admin wants back to the inbox.
+ * @fires me-changed - CustomEvent<ConsoleAgent>: the admin renamed themself or changed their own role.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { AdminAgent, AdminAgentKey, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
@@ -128,6 +130,19 @@ export class ConsoleAdmin extends LitElement {
       form.reset();
       await this.load();
     }
+  }
+
+  private async saveAgent(e: Event, a: AdminAgent): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const change = { name: this.field(form, 'name'), role: this.field(form, 'role') === 'admin' ? ('admin' as const) : ('agent' as const) };
+    let saved: AdminAgent | null = null;
+    if (!(await this.run(async () => (saved = await adminApi.updateAgent(a.id, change)), `${change.name} saved.`))) return;
+    if (a.id === this.me?.id && saved) {
+      const { deactivatedAt: _d, createdAt: _c, ...me } = saved as AdminAgent;
+      this.dispatchEvent(new CustomEvent<ConsoleAgent>('me-changed', { detail: me, bubbles: true, composed: true }));
+    }
+    await this.load();
   }
 
   private async deactivate(a: AdminAgent): Promise<void> {
@@ -264,6 +279,18 @@ export class ConsoleAdmin extends LitElement {
         </div>
       </div>
       <div class="meta">${a.email ?? 'no sign-in (integration)'} · ${a.appid ?? 'all apps'}</div>
+      ${active
+        ? html`<form class="row" @submit=${(e: Event) => this.saveAgent(e, a)}>
+            <label class="visually-hidden" for="an-${a.id}">Name of ${a.name}</label>
+            <input id="an-${a.id}" name="name" .value=${a.name} required maxlength="100" autocomplete="off" />
+            <label class="visually-hidden" for="ar-${a.id}">Role of ${a.name}</label>
+            <select id="ar-${a.id}" name="role">
+              <option value="agent" ?selected=${a.role === 'agent'}>Agent</option>
+              <option value="admin" ?selected=${a.role === 'admin'}>Admin</option>
+            </select>
+            <button type="submit">Save</button>
+          </form>`
+        : nothing}
       ${active && a.email
         ? html`<form class="row" @submit=${(e: Event) => this.resetPassword(e, a)}>
             <label class="visually-hidden" for="pw-${a.id}">New password for ${a.name}</label>
