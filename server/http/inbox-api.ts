@@ -7,7 +7,7 @@
 import type { AgentConversationsResponse, InboxView, SearchResponse } from '../../src/shared/wire-protocol.js';
 import { CANNED_SHORTCUT_PATTERN, INBOX_VIEWS, LIMITS, SEARCH_QUERY_MAX } from '../../src/shared/wire-protocol.js';
 import type { AgentRow } from '../data/agents.js';
-import type { ConversationRow } from '../data/conversations.js';
+import { decodeCursor, type ConversationRow } from '../data/conversations.js';
 import { canEditCannedReplies, canSee } from '../agent-permissions.js';
 import { isStorable, messageProblem, possibleId } from '../storable-input.js';
 import { normalizeAppid } from '../visitor-session.js';
@@ -58,7 +58,7 @@ async function summary(call: AgentCall, id: string) {
   return conversation;
 }
 
-// GET /v1/agent/conversations?view=&appid=&limit=
+// GET /v1/agent/conversations?view=&appid=&limit=&after=
 async function listConversations(call: AgentCall): Promise<void> {
   const { ctx, res, url, agent } = call;
   const viewParam = url.searchParams.get('view');
@@ -66,14 +66,18 @@ async function listConversations(call: AgentCall): Promise<void> {
     throw new Refusal(400, 'malformed', `view must be one of ${INBOX_VIEWS.join(', ')}`);
   }
   const view = (viewParam ?? undefined) as InboxView | undefined;
+  const afterParam = url.searchParams.get('after');
+  const after = afterParam === null ? undefined : decodeCursor(afterParam);
+  if (after === null) throw new Refusal(400, 'malformed', 'after must be the `next` of a previous page');
   const appid = scopeOf(agent, url);
-  const [conversations, { counts, serverTime }] = await Promise.all([
-    ctx.data.conversations.forAgents({ appid, limit: intParam(url, 'limit', DEFAULT_PAGE), ...(view ? { view, meId: agent.id } : {}) }, ctx.hub.visitorOnline),
+  const [{ conversations, next }, { counts, serverTime }] = await Promise.all([
+    ctx.data.conversations.agentPage({ appid, limit: intParam(url, 'limit', DEFAULT_PAGE), ...(view ? { view, meId: agent.id } : {}), ...(after ? { after } : {}) }, ctx.hub.visitorOnline),
     ctx.data.conversations.viewCounts(appid, agent.id),
   ]);
   const answer: AgentConversationsResponse = {
     ok: true,
     conversations,
+    next,
     counts,
     serverTime,
   };

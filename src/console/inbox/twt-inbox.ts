@@ -26,7 +26,7 @@ import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shor
 import { THEME_CHOICES, storeTheme, storedTheme, type ThemeChoice } from './theme.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
-/** Conversations a view loads at most (the server's default page). */
+/** Conversations a view loads per page (the server's default page); "Load more" asks for the next. */
 const VIEW_PAGE = 200;
 /** How often waiting times are redrawn. */
 const TICK_MS = 15_000;
@@ -90,6 +90,8 @@ export class TwtInbox extends LitElement {
     tick: { state: true },
     announcement: { state: true },
     waiting: { state: true },
+    next: { state: true },
+    loadingMore: { state: true },
   };
 
   api: AgentApi | null = null;
@@ -125,6 +127,9 @@ export class TwtInbox extends LitElement {
   tick = 0;
   /** The latest polite announcement (aria-live) for screen readers. */
   announcement = '';
+  /** The cursor of the current view's next page (the server's `next`), or null when every page is here. */
+  next: string | null = null;
+  loadingMore = false;
   /** Conversations handed to this agent by someone else, not opened since (they count in the tab title). */
   waiting: ReadonlySet<string> = new Set();
   /** Conversations this console is assigning now. */
@@ -214,6 +219,7 @@ export class TwtInbox extends LitElement {
     ol.messages li.agent { align-self: flex-end; background: var(--accent); color: var(--accent-fg); }
     .meta { font-size: 11px; }
     .typing { padding: 0 12px; color: var(--muted); min-height: 1.4em; }
+    button.more { display: block; margin: 8px auto 12px; }
     form.reply { position: relative; display: flex; gap: 8px; padding: 8px 12px; border-top: 1px solid var(--line); }
     form.reply textarea { flex: 1; resize: vertical; min-height: 2.5em; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
     ul.canned { position: absolute; bottom: 100%; left: 12px; right: 12px; margin: 0; padding: 4px 0; list-style: none; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; box-shadow: 0 4px 12px rgb(0 0 0 / 0.15); max-height: 40vh; overflow: auto; }
@@ -305,14 +311,33 @@ export class TwtInbox extends LitElement {
     });
     if (!r) return;
     this.applyCounts(r);
+    if (view === this.view) this.next = r.next ?? null;
     const all = new Map(this.all);
     for (const c of r.conversations) all.set(c.id, c);
-    // A full answer (not cut at the page size) is the whole view: what it no longer holds has left it (a push missed while offline).
-    if (this.me && r.conversations.length < VIEW_PAGE) {
+    // A last page that is also the first is the whole view: what it no longer holds has left it (a push missed while offline).
+    if (this.me && !r.next) {
       const listed = new Set(r.conversations.map((c) => c.id));
       for (const [id, c] of all) if (!listed.has(id) && inInboxView(c, view, this.me.id)) all.delete(id);
     }
     this.all = all;
+  }
+
+  /** The view's next page (keyset: after the last row of the previous one), joined to what the console knows. */
+  private async loadMore(): Promise<void> {
+    const { view, next } = this;
+    if (!next || this.loadingMore) return;
+    this.loadingMore = true;
+    const r = await this.api!.view(view, VIEW_PAGE, next).catch((err: Error) => {
+      this.error = err.message;
+      return null;
+    });
+    this.loadingMore = false;
+    if (!r || view !== this.view) return;
+    this.next = r.next ?? null;
+    const all = new Map(this.all);
+    for (const c of r.conversations) all.set(c.id, c);
+    this.all = all;
+    this.announcement = `${r.conversations.length} more conversations`;
   }
 
   private applyCounts(r: { counts?: ViewCounts; serverTime?: string }): void {
@@ -512,6 +537,7 @@ export class TwtInbox extends LitElement {
 
   private async switchView(view: InboxView): Promise<void> {
     this.view = view;
+    this.next = null;
     this.clearSearch();
     await this.loadView(view);
   }
@@ -771,7 +797,10 @@ export class TwtInbox extends LitElement {
           </button>
         </li>`;
       })}
-    </ul>`;
+    </ul>
+    ${!this.results && this.next
+      ? html`<button type="button" class="more" ?disabled=${this.loadingMore} @click=${() => this.loadMore()}>${this.loadingMore ? 'Loading…' : 'Load more'}</button>`
+      : nothing}`;
   }
 
   private renderConversation(c: AgentConversation) {

@@ -217,6 +217,38 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
     }
   });
 
+  it('more than a page of conversations: the list shows 200 and "Load more" brings the rest, each once; axe', T, async () => {
+    await e2e.createApp('paging-e2e', ['localhost']);
+    const q = (sql: string) => e2e.server.data.store.query(sql);
+    await q(`INSERT INTO visitors (uid, appid, bs, fkid, name) SELECT 'v_pe' || g, 'paging-e2e', 'bs_pe' || g, 'fk_pe' || g, 'Paging visitor ' || g FROM generate_series(1, 230) g`);
+    await q(`INSERT INTO conversations (id, appid, visitor_id, last_seq, status, updated_at)
+             SELECT 'c_pe' || lpad(g::text, 4, '0'), 'paging-e2e', v.id, 1, 'resolved', timestamptz '2020-01-01T00:00:00Z' + g * interval '1 second'
+               FROM generate_series(1, 230) g JOIN visitors v ON v.uid = 'v_pe' || g`);
+    await q(`INSERT INTO messages (id, conversation_id, seq, author, text) SELECT 'm_pe' || g, 'c_pe' || lpad(g::text, 4, '0'), 1, 'visitor', 'old question ' || g FROM generate_series(1, 230) g`);
+    const admin = await openConsole(DEMO_ADMIN);
+    const p = admin.page;
+    try {
+      await p.getByRole('button', { name: /^Resolved/ }).click();
+      const rows = list(p).getByRole('listitem');
+      const more = p.getByRole('button', { name: 'Load more' });
+      await more.waitFor();
+      const total = Number((await p.getByRole('button', { name: /^Resolved/ }).innerText()).match(/\d+/)![0]);
+      assert.ok(total >= 230, `the count is of the whole view: ${total}`);
+      assert.equal(await rows.count(), 200, 'one page');
+      await audit(p, 'a view with more to load');
+      assert.ok(total <= 400, 'two pages hold the view');
+      await more.click();
+      await until(async () => (await rows.count()) === total, 'every conversation of the view');
+      assert.equal(await more.count(), 0, 'the last page: nothing more to load');
+      const ids = await list(p).locator('button[data-id]').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.id));
+      assert.equal(new Set(ids).size, total, 'each once');
+      assert.ok(ids.includes('c_pe0001'), 'down to the oldest');
+      admin.assertNoUnexpectedErrors();
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('at 360 px the list and the conversation are stacked, nothing scrolls sideways, and it passes axe', T, async () => {
     await withPage(e2e, '/demo/install.html', async (v) => {
       const text = await openChatAndSay(v, 'Small screen hello');
