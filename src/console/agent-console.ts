@@ -9,6 +9,7 @@ import { LitElement, css, html } from 'lit';
 import type { ConsoleAgent } from '../shared/agent-accounts.js';
 import { AgentApi } from './agent-api.js';
 import { ConsoleSessionController } from './sign-in/session-controller.js';
+import { ConsoleThemeController, consolePalette } from './theme.js';
 import './admin/define.js';
 
 export class AgentConsole extends LitElement {
@@ -27,9 +28,15 @@ export class AgentConsole extends LitElement {
   api: AgentApi | null = null;
   adminOpen = false;
 
-  static override styles = css`
-    :host { display: block; font: 14px/1.4 system-ui, sans-serif; }
-  `;
+  /** The console's one theme choice (theme.ts), so the page around the screens follows it too. */
+  protected readonly theme = new ConsoleThemeController(this);
+
+  static override styles = [
+    consolePalette,
+    css`
+      :host { display: block; min-height: 100vh; min-height: 100dvh; background: var(--bg-soft); color: var(--fg); font: 14px/1.4 system-ui, sans-serif; }
+    `,
+  ];
 
   private onSignOut(e: CustomEvent<{ refused?: boolean } | null>): void {
     if (e.detail?.refused) this.session.lost();

@@ -14,7 +14,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { AdminAgent, AdminAgentKey, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
 import { PASSWORD_MIN_LENGTH } from '../../shared/agent-accounts.js';
 import type { ReplyTime } from '../../shared/wire-protocol.js';
-import { consoleTheme } from '../theme.js';
+import { ConsoleThemeController, consoleTheme } from '../theme.js';
 import { adminApi } from './admin-api.js';
 import '../sign-in/define.js';
 
@@ -48,6 +48,8 @@ export class ConsoleAdmin extends LitElement {
     error: { state: true },
   };
 
+  /** The console's theme choice, as the inbox set it (data-theme). */
+  protected readonly theme = new ConsoleThemeController(this);
   /** The signed-in admin (its own row cannot be deactivated from here). */
   me: ConsoleAgent | null = null;
   tab: Tab = 'agents';
@@ -62,24 +64,24 @@ export class ConsoleAdmin extends LitElement {
   static override styles = [
     consoleTheme,
     css`
-      :host { display: block; background: var(--twt-bg); min-height: 100%; overflow: auto; }
-      header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 12px 16px; border-bottom: 1px solid var(--twt-border); background: var(--twt-surface); }
+      :host { display: block; background: var(--bg-soft); min-height: 100%; overflow: auto; }
+      header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 12px 16px; border-bottom: 1px solid var(--line); background: var(--bg); }
       header h1 { font-size: 18px; margin: 0 auto 0 0; }
       [role='tablist'] { display: flex; gap: 4px; }
-      [role='tab'][aria-selected='true'] { background: var(--twt-accent); color: var(--twt-accent-text); border-color: var(--twt-accent); }
+      [role='tab'][aria-selected='true'] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
       .body { padding: 16px; display: grid; gap: 16px; max-width: 980px; margin: 0 auto; }
-      section, .card { background: var(--twt-surface); border: 1px solid var(--twt-border); border-radius: 12px; padding: 16px; }
+      section, .card { background: var(--bg); border: 1px solid var(--line); border-radius: 12px; padding: 16px; }
       h2 { font-size: 16px; margin: 0 0 12px; }
       h3 { font-size: 15px; margin: 0; }
       form.grid { display: grid; gap: 10px; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); align-items: end; }
       .field { display: grid; gap: 4px; }
       ul.list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
       .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-      .meta { color: var(--twt-muted); font-size: 13px; overflow-wrap: anywhere; }
-      .pill { font-size: 12px; border: 1px solid var(--twt-border); border-radius: 999px; padding: 1px 8px; }
-      .pill.off { color: var(--twt-danger); }
+      .meta { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
+      .pill { font-size: 12px; border: 1px solid var(--line); border-radius: 999px; padding: 1px 8px; }
+      .pill.off { color: var(--danger); }
       .actions { margin-left: auto; display: flex; flex-wrap: wrap; gap: 6px; }
-      .notice { background: var(--twt-ok-bg); border-radius: 8px; padding: 8px 12px; margin: 0; overflow-wrap: anywhere; }
+      .notice { background: var(--ok-bg); border-radius: 8px; padding: 8px 12px; margin: 0; overflow-wrap: anywhere; }
       code { font-size: 13px; overflow-wrap: anywhere; }
       .domains { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
       li.card { display: grid; gap: 12px; }

@@ -23,7 +23,7 @@ import { formatWait, ratingLabel, ratingWords, visitorLabel } from './format.js'
 import { Notifier, type DesktopState } from './notifier.js';
 import { handedTo, newsTitle, titleCount, visitorNews, type VisitorNews } from './attention.js';
 import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shortcuts.js';
-import { THEME_CHOICES, storeTheme, storedTheme, type ThemeChoice } from './theme.js';
+import { ConsoleThemeController, THEME_CHOICES, consolePalette, setConsoleTheme } from '../theme.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
 /** Conversations a view loads per page (the server's default page); "Load more" asks for the next. */
@@ -43,25 +43,6 @@ interface Presence {
   viewing?: number;
   typing?: number;
 }
-
-/** The dark palette: the `dark` choice, and `system` when the system is dark (one list for both). */
-const DARK_PALETTE = css`
-  --bg: #0d1117;
-  --bg-soft: #161b22;
-  --fg: #e6edf3;
-  --muted: #9da7b3;
-  --line: #30363d;
-  --line-soft: #21262d;
-  --accent: #1f6feb;
-  --accent-fg: #ffffff;
-  --current: #1f3a5f;
-  --danger: #ff7b72;
-  --badge-fg: #0d1117;
-  --ok: #3fb950;
-  --mark: #6b5a00;
-  --link: #4493f8;
-  color-scheme: dark;
-`;
 
 export class TwtInbox extends LitElement {
   static override properties = {
@@ -83,7 +64,6 @@ export class TwtInbox extends LitElement {
     canned: { state: true },
     cannedQuery: { state: true },
     cannedActive: { state: true },
-    theme: { reflect: true, attribute: 'data-theme' },
     narrow: { state: true },
     soundOn: { state: true },
     desktop: { state: true },
@@ -120,7 +100,8 @@ export class TwtInbox extends LitElement {
   canned: CannedReplyView[] = [];
   cannedQuery: CannedQuery | null = null;
   cannedActive = 0;
-  theme: ThemeChoice = storedTheme();
+  /** The console's theme choice (one for every screen; data-theme on this element). */
+  private readonly theme = new ConsoleThemeController(this);
   narrow = false;
   soundOn = false;
   desktop: DesktopState = 'off';
@@ -150,23 +131,10 @@ export class TwtInbox extends LitElement {
   };
   private readonly onKey = (e: KeyboardEvent) => this.handleShortcut(e);
 
-  static override styles = css`
+  static override styles = [
+    consolePalette,
+    css`
     :host {
-      --bg: #ffffff;
-      --bg-soft: #f6f8fa;
-      --fg: #1b1f24;
-      --muted: #57606a;
-      --line: #d0d7de;
-      --line-soft: #eaeef2;
-      --accent: #0969da;
-      --accent-fg: #ffffff;
-      --current: #ddf4ff;
-      --danger: #cf222e;
-      --badge-fg: #ffffff;
-      --ok: #1a7f37;
-      --mark: #fff8c5;
-      --link: #0969da;
-      color-scheme: light;
       display: grid;
       grid-template-rows: auto 1fr;
       height: 100vh;
@@ -174,10 +142,6 @@ export class TwtInbox extends LitElement {
       background: var(--bg);
       color: var(--fg);
       font: 14px/1.4 system-ui, sans-serif;
-    }
-    :host([data-theme='dark']) { ${DARK_PALETTE} }
-    @media (prefers-color-scheme: dark) {
-      :host([data-theme='system']) { ${DARK_PALETTE} }
     }
     button, select, input, textarea { font: inherit; color: inherit; }
     button, select { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; cursor: pointer; }
@@ -249,7 +213,8 @@ export class TwtInbox extends LitElement {
     :host([narrow]) .visitor { width: auto; border-left: 0; border-top: 1px solid var(--line); max-height: 30vh; }
     :host([narrow]) .back { display: inline-block; }
     :host([narrow]) ol.messages li { max-width: 90%; }
-  `;
+  `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -681,8 +646,7 @@ export class TwtInbox extends LitElement {
   }
 
   private cycleTheme(): void {
-    this.theme = THEME_CHOICES[(THEME_CHOICES.indexOf(this.theme) + 1) % THEME_CHOICES.length]!;
-    storeTheme(this.theme);
+    setConsoleTheme(THEME_CHOICES[(THEME_CHOICES.indexOf(this.theme.choice) + 1) % THEME_CHOICES.length]!);
   }
 
   private toggleSound(): void {
@@ -720,7 +684,7 @@ export class TwtInbox extends LitElement {
       <header class="top">
         <h1>Inbox</h1>
         <span role="status" class="state ${this.status}">${this.status}</span>
-        <button type="button" @click=${this.cycleTheme} aria-label="Theme: ${this.theme}" title="Theme">${this.theme === 'dark' ? '☾' : this.theme === 'light' ? '☀' : '◐'} ${this.theme}</button>
+        <button type="button" @click=${this.cycleTheme} aria-label="Theme: ${this.theme.choice}" title="Theme">${this.theme.choice === 'dark' ? '☾' : this.theme.choice === 'light' ? '☀' : '◐'} ${this.theme.choice}</button>
         <button type="button" aria-pressed=${this.soundOn ? 'true' : 'false'} @click=${this.toggleSound}>Sound</button>
         ${this.renderDesktopControl()}
         ${this.me && canEditCannedReplies(this.me) ? html`<button type="button" @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.editor')?.showModal()}>Canned replies</button>` : nothing}

@@ -217,7 +217,7 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
     }
   });
 
-  it('more than a page of conversations: the list shows 200 and "Load more" brings the rest, each once; axe', T, async () => {
+  it('more than a page of conversations: the list shows 200 and "Load more" brings the rest, each once; axe; one theme for every screen', T, async () => {
     await e2e.createApp('paging-e2e', ['localhost']);
     const q = (sql: string) => e2e.server.data.store.query(sql);
     await q(`INSERT INTO visitors (uid, appid, bs, fkid, name) SELECT 'v_pe' || g, 'paging-e2e', 'bs_pe' || g, 'fk_pe' || g, 'Paging visitor ' || g FROM generate_series(1, 230) g`);
@@ -243,6 +243,24 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
       const ids = await list(p).locator('button[data-id]').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.id));
       assert.equal(new Set(ids).size, total, 'each once');
       assert.ok(ids.includes('c_pe0001'), 'down to the oldest');
+
+      // One theme for the whole console: picked in the inbox, the admin screens and the sign-in follow it, not the
+      // system's (light in this browser).
+      await p.getByRole('button', { name: /^Theme/ }).click(); // system -> light
+      await p.getByRole('button', { name: /^Theme/ }).click(); // light -> dark
+      const darkBg = 'rgb(22, 27, 34)'; // the palette's dark --bg-soft (theme.ts)
+      assert.equal(await p.locator('twt-agent-console').evaluate((el) => getComputedStyle(el).backgroundColor), darkBg, 'the page around the screens too');
+      await p.getByRole('button', { name: 'Admin', exact: true }).click();
+      const adminScreen = p.locator('twt-console-admin');
+      await adminScreen.getByRole('heading', { name: 'Administration' }).waitFor();
+      assert.equal(await adminScreen.getAttribute('data-theme'), 'dark');
+      assert.equal(await adminScreen.evaluate((el) => getComputedStyle(el).backgroundColor), darkBg);
+      await adminScreen.getByRole('button', { name: 'Back to inbox' }).click();
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      const signIn = p.locator('twt-console-sign-in');
+      await signIn.getByLabel('Email').waitFor();
+      assert.equal(await signIn.getAttribute('data-theme'), 'dark');
+      assert.equal(await signIn.evaluate((el) => getComputedStyle(el).backgroundColor), darkBg);
       admin.assertNoUnexpectedErrors();
     } finally {
       await admin.close();
