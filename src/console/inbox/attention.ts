@@ -22,11 +22,14 @@ export function visitorNews(meId: number | undefined, known: AgentConversation |
 
 /**
  * Whether a pushed change hands `after` to agent `meId`: now open and theirs,
- * before someone else's or nobody's. `byMe`: the agent took it (or assigned it
- * to themself) from this console, which is no news.
+ * before (as this console knew it) someone else's or nobody's. `byMe`: the
+ * agent took it (or assigned it to themself) from this console, which is no
+ * news. A conversation the console did not know is not taken for a handover:
+ * its push may be any change (a visitor's message, told already) to one that
+ * was theirs all along.
  */
 export function handedTo(meId: number | undefined, before: AgentConversation | undefined, after: AgentConversation, byMe: boolean): boolean {
-  return meId !== undefined && !byMe && after.status === 'open' && after.assignee?.id === meId && before?.assignee?.id !== meId;
+  return meId !== undefined && !byMe && before !== undefined && after.status === 'open' && after.assignee?.id === meId && before.assignee?.id !== meId;
 }
 
 /**

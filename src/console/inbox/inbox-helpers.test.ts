@@ -67,7 +67,7 @@ describe('inbox helpers', () => {
     const me = 7;
     expect(handedTo(me, conv('c', 'open', null), conv('c', 'open', me), false)).to.equal(true, 'assigned to me by someone else');
     expect(handedTo(me, conv('c', 'open', 8), conv('c', 'open', me), false)).to.equal(true, 'handed over by a teammate');
-    expect(handedTo(me, undefined, conv('c', 'open', me), false)).to.equal(true, 'one this console did not know yet');
+    expect(handedTo(me, undefined, conv('c', 'open', me), false)).to.equal(false, 'one this console did not know: maybe mine all along');
     expect(handedTo(me, conv('c', 'open', null), conv('c', 'open', me), true)).to.equal(false, 'I took it myself');
     expect(handedTo(me, conv('c', 'open', me), conv('c', 'open', me), false)).to.equal(false, 'already mine: another change');
     expect(handedTo(me, conv('c', 'open', null), conv('c', 'open', 8), false)).to.equal(false, 'someone else’s');
