@@ -4,13 +4,9 @@
  * replies; apps and agents in admin-api.ts), `agent` answers.
  */
 import type { AgentRow } from './data/agents.js';
+export { canEditCannedReplies } from '../src/shared/agent-accounts.js';
 
 /** Whether `agent` may see (and act on) app `appid`'s conversations, visitors and canned replies. */
 export function canSee(agent: AgentRow, appid: string): boolean {
   return agent.appid === null || agent.appid === appid;
-}
-
-/** Whether `agent` may create, edit and delete canned replies (of the apps it sees). */
-export function canEditCannedReplies(agent: AgentRow): boolean {
-  return agent.role === 'admin';
 }

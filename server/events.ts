@@ -6,6 +6,7 @@
  */
 import type { Queryable } from './db/store.js';
 import type { PageVisit } from '../src/shared/visitor-context.js';
+import type { AgentRole } from '../src/shared/agent-accounts.js';
 
 export const EVENTS_CHANNEL = 'twt_events';
 
@@ -37,6 +38,8 @@ export type ServerEvent =
    * cache, refuse it from now on, and close its sockets with CLOSE.TOKEN_REVOKED.
    */
   | { kind: 'agent_revoked'; agentId: number }
+  /** An agent was renamed or its role changed: processes drop its cached rows and update its open sockets. */
+  | { kind: 'agent_changed'; agentId: number; name: string; role: AgentRole }
   /** One API key of an agent was revoked: processes drop it and close the sockets it opened. */
   | { kind: 'agent_key_revoked'; agentId: number; keyId: number }
   /**

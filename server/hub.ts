@@ -16,6 +16,7 @@
 import type { WebSocket } from 'ws';
 import type { AgentServerFrame, MessageView, VisitorServerFrame } from '../src/shared/wire-protocol.js';
 import { AGENT_ACTIVITY_TTL_MS, CLOSE } from '../src/shared/wire-protocol.js';
+import { AgentsTyping } from './agents-typing.js';
 import { EVENTS_CHANNEL, parseEvent, publish, type ServerEvent } from './events.js';
 import type { Data } from './data/index.js';
 import type { AgentRow } from './data/agents.js';
@@ -58,6 +59,7 @@ const PRESENCE_WINDOW_MS = 50;
 export class Hub {
   readonly proc = randomId(8);
   private visitorsByConv = new Map<string, Set<VisitorConn>>();
+  private readonly agentsTyping = new AgentsTyping();
   /** The last `status` frame (JSON) this process sent for each conversation with visitors here: only a change is sent. */
   private statusSent = new Map<string, string>();
   private statusDirty = new Set<string>();
@@ -334,9 +336,12 @@ export class Hub {
           const appid = e.appid ?? (await this.data.conversations.appid(e.conversationId));
           if (appid) this.toAgents(appid, { type: 'typing', conversationId: e.conversationId, typing: e.typing });
         } else {
-          const frame: VisitorServerFrame = { type: 'typing', typing: e.typing, ...(e.authorName ? { authorName: e.authorName } : {}) };
-          const text = JSON.stringify(frame);
-          for (const c of this.visitorsByConv.get(e.conversationId) ?? []) sendText(c.ws, text);
+          // The visitor sees one "X is typing" however many agents type (agents-typing.ts).
+          const shown = this.agentsTyping.change(e.conversationId, e.agentId ?? 0, e.authorName ?? '', e.typing);
+          if (shown) {
+            const text = JSON.stringify({ type: 'typing', ...shown } satisfies VisitorServerFrame);
+            for (const c of this.visitorsByConv.get(e.conversationId) ?? []) sendText(c.ws, text);
+          }
           // The other agents see who is typing (no two agents answering blind).
           if (e.agentId !== undefined && e.appid && this.agents.size) {
             this.toAgents(e.appid, {
@@ -372,6 +377,11 @@ export class Hub {
         return; // only the data cache keeps app rows (it heard the event first, in start())
       case 'agent_revoked': {
         this.closeRevokedAgent(e.agentId);
+        return;
+      }
+      case 'agent_changed': {
+        // Its sockets here name it (typing, viewing) as it is now; the cache heard the event first.
+        for (const a of this.agents) if (a.agent.id === e.agentId) a.agent = { ...a.agent, name: e.name, role: e.role };
         return;
       }
       case 'agent_key_revoked': {

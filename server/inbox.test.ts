@@ -5,7 +5,7 @@
 // agents' live activity frames (viewing, typing).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORIGIN, agentHeaders, agentSocket, api, startTestServer, until, visitorSocket } from '../test/helpers/node/server.js';
+import { agentHeaders, agentSocket, api, startTwoAppServer, until } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
 import { segments } from './data/search.js';
 
@@ -13,37 +13,22 @@ const db = testDatabase({ prefix: 'twt_inbox' });
 
 for (const store of ['pglite', 'postgres'] as const) {
   describe(`inbox on ${store}`, () => {
-    let server: Awaited<ReturnType<typeof startTestServer>> | null = null;
+    let server: Awaited<ReturnType<typeof startTwoAppServer>> | null = null;
     let base = '';
     let ids: { a1: number; a2: number; b1: number; admin: number } = { a1: 0, a2: 0, b1: 0, admin: 0 };
     const skip = () => (store === 'postgres' && !db.available ? db.skipReason : false);
 
     before(async () => {
       if (skip()) return;
-      server = await startTestServer(store === 'postgres' ? { databaseUrl: db.url } : {});
+      server = await startTwoAppServer(store === 'postgres' ? { databaseUrl: db.url } : {});
       base = server.url;
-      for (const appid of ['app-a', 'app-b']) assert.equal((await api(base, '/v1/test/apps', { body: { appid, domains: ['localhost'] } })).status, 200);
-      await server.data.agents.create({ name: 'Ann (A)', key: 'key-a1', appid: 'app-a' });
-      await server.data.agents.create({ name: 'Bob (A)', key: 'key-a2', appid: 'app-a' });
-      await server.data.agents.create({ name: 'Cid (B)', key: 'key-b1', appid: 'app-b' });
-      const byName = new Map((await server.data.agents.list()).map((a) => [a.name, a.id]));
-      ids = { a1: byName.get('Ann (A)')!, a2: byName.get('Bob (A)')!, b1: byName.get('Cid (B)')!, admin: byName.get('Demo Agent')! };
+      ids = server.ids;
     });
     after(async () => {
       await server?.close();
     });
 
-    /** A visitor of `appid` who says each of `texts`; returns its conversation id and socket. */
-    async function visitorSays(appid: string, texts: string[], profile: Record<string, string> = {}) {
-      const s = await api(base, '/v1/visitor/session', { body: { appid, hostOrigin: ORIGIN, profile } });
-      assert.equal(s.status, 200, s.text);
-      const { socket, ready } = await visitorSocket(server!.wsUrl, s.json.token);
-      for (const [i, text] of texts.entries()) {
-        socket.send({ type: 'send', clientId: `c${i}-${Math.random()}`, text });
-        await socket.waitFor((f) => f.type === 'ack' && f.message.text === text);
-      }
-      return { id: ready.conversationId as string, socket, uid: s.json.visitor.visitorUid as string };
-    }
+    const visitorSays = (appid: string, texts: string[], profile: Record<string, string> = {}) => server!.visitorSays(appid, texts, profile);
     const get = (path: string, key: string) => api(base, path, { headers: agentHeaders(key) });
     const post = (path: string, key: string, body: unknown = {}) => api(base, path, { headers: { ...agentHeaders(key), 'content-type': 'application/json' }, body });
     const list = async (key: string, view: string) => (await get(`/v1/agent/conversations?view=${view}`, key)).json;
@@ -53,7 +38,7 @@ for (const store of ['pglite', 'postgres'] as const) {
       const a = await visitorSays('app-a', ['hello from A', 'anyone there?'], { name: 'Alice Doe', email: 'alice@example.com' });
       const b = await visitorSays('app-b', ['hello from B']);
       const before = await list('key-a1', 'open');
-      assert.ok(before.me.id === ids.a1 && before.me.canEditCannedReplies === false);
+      assert.equal('me' in before, false, 'who asks is /v1/console/me’s answer (ConsoleAgent), not the list’s');
       assert.ok(typeof before.serverTime === 'string' && !Number.isNaN(Date.parse(before.serverTime)));
       const row = before.conversations.find((c: any) => c.id === a.id);
       assert.ok(row, 'the agent of app A sees app A');
@@ -240,6 +225,35 @@ for (const store of ['pglite', 'postgres'] as const) {
       await until(() => cid.frames.filter((f) => f.type === 'pong').length >= 2, 'the second pong');
       assert.equal(cid.frames.some((f) => f.type === 'activity'), false, 'app B’s agent saw nothing of app A');
       for (const s of [bob, cid]) s.close();
+      a.socket.close();
+    });
+
+    test('two agents typing in one conversation see each other; the visitor sees one of them typing until both stop, or a socket dies', async (t) => {
+      if (skip()) return t.skip(String(skip()));
+      const a = await visitorSays('app-a', ['two of you?']);
+      const ann = await agentSocket(server!.wsUrl, 'key-a1');
+      const bob = await agentSocket(server!.wsUrl, 'key-a2');
+      const typingOf = (s: typeof ann, id: number, active: boolean) => s.waitFor((f) => f.type === 'activity' && f.activity === 'typing' && f.conversationId === a.id && f.agent.id === id && f.active === active);
+      const visitorTyping = () => a.socket.frames.filter((f) => f.type === 'typing');
+      ann.send({ type: 'typing', conversationId: a.id, typing: true });
+      bob.send({ type: 'typing', conversationId: a.id, typing: true });
+      await typingOf(bob, ids.a1, true);
+      await typingOf(ann, ids.a2, true);
+      await a.socket.waitFor((f) => f.type === 'typing' && f.typing && f.authorName === 'Ann (A)');
+      // Ann stops; Bob types on: the visitor now sees Bob.
+      ann.send({ type: 'typing', conversationId: a.id, typing: false });
+      await typingOf(bob, ids.a1, false);
+      await a.socket.waitFor((f) => f.type === 'typing' && f.typing && f.authorName === 'Bob (A)');
+      // Bob's socket dies while typing: Ann sees him stop, and so does the visitor.
+      bob.close();
+      await typingOf(ann, ids.a2, false);
+      await a.socket.waitFor((f) => f.type === 'typing' && !f.typing);
+      assert.deepEqual(visitorTyping().map((f) => [f.typing, f.authorName ?? null]), [
+        [true, 'Ann (A)'],
+        [true, 'Bob (A)'],
+        [false, null],
+      ]);
+      ann.close();
       a.socket.close();
     });
   });

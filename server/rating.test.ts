@@ -4,7 +4,7 @@
 // new resolve clears it), the visitor's live `status` frames and the agents' live summaries.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENT_KEY, ORIGIN, agentHeaders, agentSocket, api, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { AGENT_KEY, agentHeaders, agentSocket, api, startTwoAppServer } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
 import { LIMITS } from '../src/shared/wire-protocol.js';
 import { ratingProblem } from '../src/shared/rating.js';
@@ -24,30 +24,20 @@ test('ratingProblem: good or bad; an optional comment, capped, without control c
 
 for (const store of ['pglite', 'postgres'] as const) {
   describe(`ratings on ${store}`, () => {
-    let server: Awaited<ReturnType<typeof startTestServer>> | null = null;
+    let server: Awaited<ReturnType<typeof startTwoAppServer>> | null = null;
     let base = '';
     const skip = () => (store === 'postgres' && !db.available ? db.skipReason : false);
 
     before(async () => {
       if (skip()) return;
-      server = await startTestServer(store === 'postgres' ? { databaseUrl: db.url } : {});
+      server = await startTwoAppServer(store === 'postgres' ? { databaseUrl: db.url } : {});
       base = server.url;
-      for (const appid of ['app-a', 'app-b']) assert.equal((await api(base, '/v1/test/apps', { body: { appid, domains: ['localhost'] } })).status, 200);
-      await server.data.agents.create({ name: 'Ann (A)', key: 'key-a1', appid: 'app-a' });
-      await server.data.agents.create({ name: 'Cid (B)', key: 'key-b1', appid: 'app-b' });
     });
     after(async () => {
       await server?.close();
     });
 
-    async function visitorSays(appid: string, text: string) {
-      const s = await api(base, '/v1/visitor/session', { body: { appid, hostOrigin: ORIGIN } });
-      assert.equal(s.status, 200, s.text);
-      const { socket, ready } = await visitorSocket(server!.wsUrl, s.json.token);
-      socket.send({ type: 'send', clientId: `c-${Math.random()}`, text });
-      await socket.waitFor((f) => f.type === 'ack' && f.message.text === text);
-      return { id: ready.conversationId as string, socket, token: s.json.token as string, ready };
-    }
+    const visitorSays = (appid: string, text: string) => server!.visitorSays(appid, text);
     const agentPost = (path: string, key: string, body: unknown = {}) => api(base, path, { headers: { ...agentHeaders(key), 'content-type': 'application/json' }, body });
     const rate = (token: string, id: string, body: unknown) =>
       api(base, `/v1/visitor/conversations/${id}/rating`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });

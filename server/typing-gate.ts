@@ -1,6 +1,7 @@
 /**
  * Typing indicators, coalesced: at most one state change per conversation
- * and direction (visitor -> agents, agent -> visitor) per window, however many
+ * and typist (the visitor; each agent, so two agents typing are both shown to
+ * the other agents, see agents-typing.ts for the visitor's one line) per window, however many
  * typing frames arrive. The first change goes out at once; changes within the
  * window only update the wanted state, which goes out at the end of the
  * window if it differs from what was last shown. So a flood costs one NOTIFY
@@ -11,7 +12,7 @@ import type { ServerEvent } from './events.js';
 
 type TypingEvent = Extract<ServerEvent, { kind: 'typing' }>;
 
-/** At most one typing state change per conversation and direction in this long. */
+/** At most one typing state change per conversation and typist in this long. */
 export const TYPING_WINDOW_MS = 1000;
 
 interface Entry {
@@ -20,7 +21,7 @@ interface Entry {
 }
 
 export class TypingGate {
-  /** Conversations whose window is open, by direction and id. Emptied as windows close. */
+  /** Typists whose window is open, by conversation, direction and agent. Emptied as windows close. */
   private open = new Map<string, Entry>();
   private timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -30,7 +31,7 @@ export class TypingGate {
   ) {}
 
   offer(e: TypingEvent): void {
-    const key = `${e.from}\n${e.conversationId}`;
+    const key = `${e.from}\n${e.conversationId}\n${e.agentId ?? ''}`;
     const entry = this.open.get(key);
     if (entry) {
       entry.wanted = e;

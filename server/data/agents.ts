@@ -12,7 +12,8 @@ import type { DataCache } from './cache.js';
 import { iso } from './rows.js';
 import { initialsAvatar } from '../avatar.js';
 
-export type AgentRole = 'admin' | 'agent';
+import type { AgentRole } from '../../src/shared/agent-accounts.js';
+export type { AgentRole };
 
 /** An agent as the routes and sockets see it once authenticated. appid null = every app. */
 export interface AgentRow {
@@ -178,6 +179,38 @@ export class Agents {
   async setName(id: number, name: string): Promise<boolean> {
     const rows = await this.store.query('UPDATE agents SET name = $2 WHERE id = $1::bigint AND revoked_at IS NULL RETURNING id', [String(id), name]);
     return rows.length > 0;
+  }
+
+  /**
+   * Renames an agent and/or changes its role, at once for every process
+   * (`agent_changed`). Refused with `last_admin` when it would demote the last
+   * active admin who can manage this agent (an admin of every app, or of its
+   * app): the admin rows are locked first, so two admins demoting each other
+   * at the same moment cannot both succeed. Null when the agent is deactivated
+   * (or unknown).
+   */
+  async update(id: number, change: { name?: string; role?: AgentRole }): Promise<AgentRow | null> {
+    const updated = await this.store.transaction(async (tx) => {
+      const rows = await tx.query<Raw>(`SELECT ${COLUMNS} FROM agents a WHERE a.id = $1::bigint AND a.revoked_at IS NULL FOR UPDATE`, [String(id)]);
+      const before = rows[0] ? toAgentRow(rows[0]) : null;
+      if (!before) return null;
+      if (before.role === 'admin' && change.role === 'agent') {
+        const others = await tx.query<{ id: number }>(
+          "SELECT id FROM agents WHERE role = 'admin' AND revoked_at IS NULL AND id <> $1::bigint AND (appid IS NULL OR appid = $2) FOR UPDATE",
+          [String(id), before.appid],
+        );
+        if (!others.length) {
+          throw new Refusal(409, 'last_admin', before.appid === null ? `${before.name} is the last active admin of every app: make another one admin first` : `${before.name} is the last active admin of ${before.appid}: make another one admin first`);
+        }
+      }
+      const after = { ...before, ...(change.name !== undefined ? { name: change.name } : {}), ...(change.role !== undefined ? { role: change.role } : {}) };
+      await tx.query('UPDATE agents SET name = $2, role = $3 WHERE id = $1::bigint', [String(id), after.name, after.role]);
+      await publish(tx, { kind: 'agent_changed', agentId: id, name: after.name, role: after.role });
+      return after;
+    });
+    // Committed: this process reads it again now, before its own event comes back.
+    if (updated) this.cache.agentChanged(id);
+    return updated;
   }
 
   /** Stores (or with null, removes) the avatar: a checked image (avatar.ts), base64 in the row. */

@@ -10,8 +10,8 @@
  * - an agent by key: created (a miss is never cached), deactivated
  *   (`agent_revoked` in every process, and this process's own delete at once),
  *   one key revoked (`agent_key_revoked`, likewise), renamed or its role
- *   changed (CACHE_TTL_MS); after a lost LISTEN, when revokes may have gone
- *   unheard, all of them;
+ *   changed (`agent_changed`, likewise; CACHE_TTL_MS for edits made straight
+ *   in the DB); after a lost LISTEN, when events may have gone unheard, all of them;
  * - a conversation's appid never changes.
  *
  * The table modules (apps.ts, agents.ts, conversations.ts) read through it and
@@ -51,6 +51,7 @@ export class DataCache {
     if (e.kind === 'app_changed' || e.kind === 'app_disabled') this.forgetApp(e.appid);
     else if (e.kind === 'agent_revoked') this.forgetAgent(e.agentId);
     else if (e.kind === 'agent_key_revoked') this.forgetKey(e.keyId);
+    else if (e.kind === 'agent_changed') this.agentChanged(e.agentId);
   }
 
   /** Listening again after a deaf spell: an `agent_revoked` may have gone unheard, so the agent cache starts over. */
@@ -94,6 +95,11 @@ export class DataCache {
   /** Drops a deleted agent and refuses it from now on (its `agent_revoked`, or this process's own delete). */
   forgetAgent(agentId: number): void {
     this.revokedAgents.add(agentId);
+    for (const [hash, hit] of this.agents) if (hit.agent.agent.id === agentId) this.agents.delete(hash);
+  }
+
+  /** Drops an agent's cached rows (renamed, or its role changed): the next lookup reads it again. */
+  agentChanged(agentId: number): void {
     for (const [hash, hit] of this.agents) if (hit.agent.agent.id === agentId) this.agents.delete(hash);
   }
 

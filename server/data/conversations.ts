@@ -59,7 +59,32 @@ export interface AgentConversationFilter {
   view?: InboxView;
   meId?: number;
   limit?: number;
+  /** Only conversations after this one in the list's order (newest first): the next page (keyset, see agentPage). */
+  after?: PageCursor;
 }
+
+/** Where a page of an agent's list ended: the last row's exact updated_at (microseconds, as text) and id. */
+export interface PageCursor {
+  updatedAt: string;
+  id: string;
+}
+
+/** The cursor as the API hands it out: opaque to clients (base64url). */
+export function encodeCursor(c: PageCursor): string {
+  return Buffer.from(`${c.updatedAt}\n${c.id}`).toString('base64url');
+}
+
+/** A cursor this server handed out, or null for anything else. */
+export function decodeCursor(v: string): PageCursor | null {
+  if (!/^[\w-]{1,200}$/.test(v)) return null;
+  const [updatedAt, id, ...rest] = Buffer.from(v, 'base64url').toString('utf8').split('\n');
+  if (rest.length || !updatedAt || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(updatedAt) || Number.isNaN(Date.parse(updatedAt))) return null;
+  const conversationId = possibleId(id);
+  return conversationId ? { updatedAt, id: conversationId } : null;
+}
+
+/** updated_at as exact text (to the microsecond; a JS Date would cut it to milliseconds and a page would skip rows). */
+const CURSOR_AT_SQL = `to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The SQL condition of each inbox view on `c` (conversations); `$me` is replaced by the agent's parameter. Mirrors inInboxView(). */
 /** The visitor has reached the team: a message, or a follow-up email left before writing one. */
@@ -199,6 +224,28 @@ export class Conversations {
    * number of rows.
    */
   async forAgents(filter: AgentConversationFilter, online: (visitorUid: string) => boolean): Promise<AgentConversation[]> {
+    const named = !!(filter.ids || filter.visitorUids);
+    const max = named ? AGENT_NAMED_MAX : AGENT_LIST_MAX;
+    const rows = await this.agentRows(filter, Math.min(Math.max(filter.limit ?? (named ? max : AGENT_LIST_DEFAULT), 1), max), online);
+    return rows.map((r) => r.conversation);
+  }
+
+  /**
+   * One page of an agent's list (newest first, by updated_at then id), and the
+   * cursor of the next one (null: this is the last page). Keyset paging: a
+   * page starts right after the previous one's last row, so rows neither
+   * repeat nor go missing however deep the agent pages (a conversation that
+   * changes meanwhile moves to the top, where a reload finds it).
+   */
+  async agentPage(filter: AgentConversationFilter, online: (visitorUid: string) => boolean): Promise<{ conversations: AgentConversation[]; next: string | null }> {
+    const limit = Math.min(Math.max(filter.limit ?? AGENT_LIST_DEFAULT, 1), AGENT_LIST_MAX);
+    const rows = await this.agentRows(filter, limit + 1, online);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { conversations: page.map((r) => r.conversation), next: rows.length > limit && last ? encodeCursor(last.cursor) : null };
+  }
+
+  private async agentRows(filter: AgentConversationFilter, limit: number, online: (visitorUid: string) => boolean): Promise<Array<{ conversation: AgentConversation; cursor: PageCursor }>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.appid) {
@@ -223,11 +270,13 @@ export class Conversations {
       }
       where.push(cond);
     }
-    const named = !!(filter.ids || filter.visitorUids);
-    const max = named ? AGENT_NAMED_MAX : AGENT_LIST_MAX;
-    params.push(Math.min(Math.max(filter.limit ?? (named ? max : AGENT_LIST_DEFAULT), 1), max));
-    const rows = await this.store.query<AgentConversationRow>(
-      `SELECT c.*, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title, v.locale,
+    if (filter.after) {
+      params.push(filter.after.updatedAt, filter.after.id);
+      where.push(`(c.updated_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::text)`);
+    }
+    params.push(limit);
+    const rows = await this.store.query<AgentConversationRow & { cursor_at: string }>(
+      `SELECT c.*, ${CURSOR_AT_SQL} AS cursor_at, v.uid, v.name, v.nickname, v.email, v.phone, v.business_user, v.referer, v.source_title, v.locale,
               asg.name AS assignee_name, rby.name AS resolved_by_name,
               (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.seq > c.agent_read_seq AND m.author = 'visitor') AS unread,
               ${LAST_MESSAGE_SQL} AS last_message
@@ -235,7 +284,7 @@ export class Conversations {
          LEFT JOIN agents asg ON asg.id = c.assignee_id
          LEFT JOIN agents rby ON rby.id = c.resolved_by
         ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-        ORDER BY c.updated_at DESC LIMIT $${params.length}`,
+        ORDER BY c.updated_at DESC, c.id DESC LIMIT $${params.length}`,
       params,
     );
     return rows.map((r) => {
@@ -254,7 +303,7 @@ export class Conversations {
         if (col) (visitor as Record<string, string>)[k] = col;
       }
       const last = lastMessage(r.last_message);
-      return {
+      const conversation: AgentConversation = {
         id: r.id,
         appid: r.appid,
         visitor,
@@ -271,6 +320,7 @@ export class Conversations {
         rating: ratingOf(r),
         followUpEmail: r.follow_up_email ?? null,
       };
+      return { conversation, cursor: { updatedAt: r.cursor_at, id: r.id } };
     });
   }
 

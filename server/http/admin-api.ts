@@ -10,29 +10,21 @@ import { REPLY_TIMES, type ReplyTime } from '../../src/shared/wire-protocol.js';
 import { randomId } from '../auth.js';
 import { businessHoursJson, checkBusinessHours } from '../../src/shared/business-hours.js';
 import { normalizeTrustedDomain } from '../domains.js';
-import { normalizeEmail, normalizeName, type AgentListing, type AgentRow } from '../data/agents.js';
+import { normalizeEmail, normalizeName, type AgentListing, type AgentRole, type AgentRow } from '../data/agents.js';
 import type { AppRow } from '../data/apps.js';
 import { KEY_LABEL_MAX } from '../data/agent-keys.js';
 import { hashPassword, passwordProblem } from '../passwords.js';
 import { Refusal } from '../refusal.js';
 import { isStorable } from '../storable-input.js';
 import { normalizeAppid } from '../visitor-session.js';
-import type { ApiCall, ApiHandler } from './api.js';
+import type { ApiHandler } from './api.js';
+import { asAdmin, type AgentCall } from './agent-call.js';
 import { readJsonBody, sendJson } from './respond.js';
 import type { Route } from './router.js';
-
-type AdminCall = ApiCall & { agent: AgentRow };
 
 /** Longest grace period of a rotated secret: 30 days. */
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 const GREETING_MAX = 500;
-
-function asAdmin(handler: (call: AdminCall) => Promise<void>): ApiHandler {
-  return (call) => {
-    if (call.agent?.role !== 'admin') throw new Refusal(403, 'forbidden', 'admins only');
-    return handler(call as AdminCall);
-  };
-}
 
 export const ADMIN_ROUTES: Route<ApiHandler>[] = [
   { method: 'GET', pattern: '/v1/agent/admin/apps', handler: asAdmin(listApps) },
@@ -41,6 +33,7 @@ export const ADMIN_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/agent/admin/apps/:appid/secret', handler: asAdmin(rotateSecret) },
   { method: 'GET', pattern: '/v1/agent/admin/agents', handler: asAdmin(listAgents) },
   { method: 'POST', pattern: '/v1/agent/admin/agents', handler: asAdmin(createAgent) },
+  { method: 'POST', pattern: '/v1/agent/admin/agents/:id', handler: asAdmin(updateAgent) },
   { method: 'POST', pattern: '/v1/agent/admin/agents/:id/deactivate', handler: asAdmin(deactivateAgent) },
   { method: 'POST', pattern: '/v1/agent/admin/agents/:id/password', handler: asAdmin(resetPassword) },
   { method: 'GET', pattern: '/v1/agent/admin/agents/:id/keys', handler: asAdmin(listKeys) },
@@ -66,7 +59,7 @@ function adminApp(app: AppRow): AdminApp {
 const mayManageApp = (admin: AgentRow, appid: string) => admin.appid === null || admin.appid === appid;
 
 /** The app named in the path, if this admin manages it (else 404, whether or not it exists). */
-async function managedApp({ ctx, params, agent }: AdminCall): Promise<AppRow> {
+async function managedApp({ ctx, params, agent }: AgentCall): Promise<AppRow> {
   const appid = normalizeAppid(params.appid);
   const app = appid && mayManageApp(agent, appid) ? await ctx.data.apps.get(appid) : null;
   if (!app) throw new Refusal(404, 'not_found', 'no such app');
@@ -89,12 +82,12 @@ function domainList(v: unknown, field: string): string[] {
   });
 }
 
-async function listApps({ ctx, res, agent }: AdminCall): Promise<void> {
+async function listApps({ ctx, res, agent }: AgentCall): Promise<void> {
   const apps = (await ctx.data.apps.list()).filter((a) => mayManageApp(agent, a.appid));
   return sendJson(res, 200, { ok: true, apps: apps.map(adminApp) });
 }
 
-async function createApp({ ctx, req, res, agent }: AdminCall): Promise<void> {
+async function createApp({ ctx, req, res, agent }: AgentCall): Promise<void> {
   if (agent.appid !== null) throw new Refusal(403, 'forbidden', 'only an admin of every app creates apps');
   const body = await readJsonBody(req);
   const name = text(body.name, 'name', 100, true)!;
@@ -110,7 +103,7 @@ async function createApp({ ctx, req, res, agent }: AdminCall): Promise<void> {
   return sendJson(res, 200, { ok: true, app: adminApp((await ctx.data.apps.get(appid))!) });
 }
 
-async function updateApp(call: AdminCall): Promise<void> {
+async function updateApp(call: AgentCall): Promise<void> {
   const { ctx, req, res } = call;
   const app = await managedApp(call);
   const body = await readJsonBody(req);
@@ -144,7 +137,7 @@ async function updateApp(call: AdminCall): Promise<void> {
   return sendJson(res, 200, { ok: true, app: adminApp((await ctx.data.apps.get(app.appid))!) });
 }
 
-async function rotateSecret(call: AdminCall): Promise<void> {
+async function rotateSecret(call: AgentCall): Promise<void> {
   const { ctx, req, res } = call;
   const app = await managedApp(call);
   const body = await readJsonBody(req);
@@ -164,7 +157,7 @@ function adminAgent(a: AgentListing): AdminAgent {
 const mayManageAgent = (admin: AgentRow, target: { appid: string | null }) => admin.appid === null || target.appid === admin.appid;
 
 /** The agent named in the path (deactivated ones too), if this admin manages it; else 404. */
-async function managedAgent({ ctx, params, agent }: AdminCall): Promise<AgentListing> {
+async function managedAgent({ ctx, params, agent }: AgentCall): Promise<AgentListing> {
   const id = /^[1-9]\d{0,14}$/.test(params.id ?? '') ? Number(params.id) : null;
   const all = id === null ? [] : await ctx.data.agents.list(agent.appid === null ? 'all' : { appid: agent.appid });
   const target = all.find((a) => a.id === id);
@@ -172,12 +165,12 @@ async function managedAgent({ ctx, params, agent }: AdminCall): Promise<AgentLis
   return target;
 }
 
-async function listAgents({ ctx, res, agent }: AdminCall): Promise<void> {
+async function listAgents({ ctx, res, agent }: AgentCall): Promise<void> {
   const agents = await ctx.data.agents.list(agent.appid === null ? 'all' : { appid: agent.appid });
   return sendJson(res, 200, { ok: true, agents: agents.map(adminAgent) });
 }
 
-async function createAgent({ ctx, req, res, agent }: AdminCall): Promise<void> {
+async function createAgent({ ctx, req, res, agent }: AgentCall): Promise<void> {
   const body = await readJsonBody(req);
   const email = normalizeEmail(body.email);
   if (!email) throw new Refusal(400, 'malformed', 'email must be an email address');
@@ -199,14 +192,34 @@ async function createAgent({ ctx, req, res, agent }: AdminCall): Promise<void> {
   return sendJson(res, 200, { ok: true, agent: adminAgent(listed) });
 }
 
-async function deactivateAgent(call: AdminCall): Promise<void> {
+// POST /v1/agent/admin/agents/:id {name?, role?}: rename, promote or demote (never the last admin who can manage it).
+async function updateAgent(call: AgentCall): Promise<void> {
+  const target = await managedAgent(call);
+  const body = await readJsonBody(call.req);
+  const change: { name?: string; role?: AgentRole } = {};
+  if (body.name !== undefined) {
+    const name = normalizeName(body.name);
+    if (!name) throw new Refusal(400, 'malformed', 'name must be 1 to 100 characters, without control characters');
+    change.name = name;
+  }
+  if (body.role !== undefined) {
+    if (body.role !== 'agent' && body.role !== 'admin') throw new Refusal(400, 'malformed', "role is 'agent' or 'admin'");
+    change.role = body.role;
+  }
+  if (change.name === undefined && change.role === undefined) throw new Refusal(400, 'malformed', 'nothing to change: give name and/or role');
+  if (!(await call.ctx.data.agents.update(target.id, change))) throw new Refusal(409, 'deactivated', 'this agent is deactivated');
+  const listed = (await call.ctx.data.agents.list(target.appid === null ? 'all' : { appid: target.appid })).find((a) => a.id === target.id)!;
+  return sendJson(call.res, 200, { ok: true, agent: adminAgent(listed) });
+}
+
+async function deactivateAgent(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   if (target.id === call.agent.id) throw new Refusal(400, 'self', 'you cannot deactivate yourself (another admin can)');
   await call.ctx.data.agents.deactivate(target.id);
   return sendJson(call.res, 200, { ok: true });
 }
 
-async function resetPassword(call: AdminCall): Promise<void> {
+async function resetPassword(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   const body = await readJsonBody(call.req);
   const bad = passwordProblem(body.password);
@@ -215,12 +228,12 @@ async function resetPassword(call: AdminCall): Promise<void> {
   return sendJson(call.res, 200, { ok: true });
 }
 
-async function listKeys(call: AdminCall): Promise<void> {
+async function listKeys(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   return sendJson(call.res, 200, { ok: true, keys: await call.ctx.data.agentKeys.list(target.id) });
 }
 
-async function createKey(call: AdminCall): Promise<void> {
+async function createKey(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   const body = await readJsonBody(call.req);
   const label = text(body.label, 'label', KEY_LABEL_MAX, false) ?? '';
@@ -229,7 +242,7 @@ async function createKey(call: AdminCall): Promise<void> {
   return sendJson(call.res, 200, { ok: true, id: created.id, key: created.key });
 }
 
-async function revokeKey(call: AdminCall): Promise<void> {
+async function revokeKey(call: AgentCall): Promise<void> {
   const target = await managedAgent(call);
   const keyId = /^[1-9]\d{0,14}$/.test(call.params.keyId ?? '') ? Number(call.params.keyId) : null;
   if (keyId === null || !(await call.ctx.data.agentKeys.revoke(target.id, keyId))) throw new Refusal(404, 'not_found', 'no such live key');

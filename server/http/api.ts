@@ -19,6 +19,7 @@ import { logFailure } from '../failure-log.js';
 import { Router, type Route } from './router.js';
 import { TEST_ROUTES } from './test-api.js';
 import { INBOX_ROUTES } from './inbox-api.js';
+import { asAgent } from './agent-call.js';
 import { canSee } from '../agent-permissions.js';
 import { AVATAR_ROUTES, CONSOLE_ROUTES } from './console-api.js';
 import { ADMIN_ROUTES } from './admin-api.js';
@@ -58,7 +59,7 @@ const API_ROUTES: Route<ApiHandler>[] = [
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/ban', handler: asAgent(banVisitor) },
   { method: 'POST', pattern: '/v1/agent/visitors/:uid/revoke', handler: asAgent(revokeVisitor) },
   // The inbox (views, assignment, resolve, search, canned replies): inbox-api.ts.
-  ...INBOX_ROUTES.map((r) => ({ ...r, handler: asAgent(r.handler) })),
+  ...INBOX_ROUTES,
   ...CONSOLE_ROUTES,
   ...AVATAR_ROUTES,
   ...ADMIN_ROUTES,
@@ -150,11 +151,6 @@ async function authenticateAgent(ctx: ServerContext, req: IncomingMessage, res: 
     sendError(res, 401, 'unauthorized', 'missing or unknown agent key (Authorization: Bearer <agent key>), or not signed in', { 'www-authenticate': 'Bearer' });
   }
   return agent;
-}
-
-/** An agent route's handler: the dispatcher has authenticated the agent (AGENT_PREFIX). */
-function asAgent(handler: (call: ApiCall & { agent: AgentRow }) => Promise<void>): ApiHandler {
-  return (call) => handler(call as ApiCall & { agent: AgentRow });
 }
 
 function intParam(url: URL, name: string, fallback: number): number {

@@ -20,6 +20,7 @@ import { imageTypeOf } from '../avatar.js';
 import { normalizeAppid } from '../visitor-session.js';
 import { possibleId } from '../storable-input.js';
 import type { ApiCall, ApiHandler } from './api.js';
+import { asAgent, type AgentCall } from './agent-call.js';
 import { readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
 import type { Route } from './router.js';
 
@@ -31,8 +32,8 @@ export const CONSOLE_ROUTES: Route<ApiHandler>[] = [
 
 /** Under /v1/agent/ (authenticated by the dispatcher, by key or session). */
 export const AVATAR_ROUTES: Route<ApiHandler>[] = [
-  { method: 'POST', pattern: '/v1/agent/me/avatar', handler: (call) => setAvatar(call as ApiCall & { agent: AgentRow }) },
-  { method: 'GET', pattern: '/v1/agent/agents/:id/avatar', handler: (call) => getAvatar(call as ApiCall & { agent: AgentRow }) },
+  { method: 'POST', pattern: '/v1/agent/me/avatar', handler: asAgent(setAvatar) },
+  { method: 'GET', pattern: '/v1/agent/agents/:id/avatar', handler: asAgent(getAvatar) },
   // Public (no agent): what the visitor's panel shows beside an agent's messages (MessageView.authorAgentId).
   { method: 'GET', pattern: '/v1/apps/:appid/agents/:id/avatar', handler: getServingAvatar },
 ];
@@ -113,7 +114,7 @@ async function readBytes(req: IncomingMessage, max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function setAvatar({ ctx, req, res, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
+async function setAvatar({ ctx, req, res, agent }: AgentCall): Promise<void> {
   const bytes = await readBytes(req, AVATAR_MAX_BYTES);
   if (!bytes.length) {
     await ctx.data.agents.setAvatar(agent.id, null);
@@ -125,7 +126,7 @@ async function setAvatar({ ctx, req, res, agent }: ApiCall & { agent: AgentRow }
   return sendJson(res, 200, { ok: true });
 }
 
-async function getAvatar({ ctx, res, params, agent }: ApiCall & { agent: AgentRow }): Promise<void> {
+async function getAvatar({ ctx, res, params, agent }: AgentCall): Promise<void> {
   const id = agentIdOf(params.id);
   const avatar = id === null ? null : await ctx.data.agents.avatar(id);
   // An agent sees the avatars of agents who share an app with it.

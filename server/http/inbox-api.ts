@@ -7,33 +7,27 @@
 import type { AgentConversationsResponse, InboxView, SearchResponse } from '../../src/shared/wire-protocol.js';
 import { CANNED_SHORTCUT_PATTERN, INBOX_VIEWS, LIMITS, SEARCH_QUERY_MAX } from '../../src/shared/wire-protocol.js';
 import type { AgentRow } from '../data/agents.js';
-import type { ConversationRow } from '../data/conversations.js';
+import { decodeCursor, type ConversationRow } from '../data/conversations.js';
 import { canEditCannedReplies, canSee } from '../agent-permissions.js';
 import { isStorable, messageProblem, possibleId } from '../storable-input.js';
 import { normalizeAppid } from '../visitor-session.js';
 import { Refusal } from '../refusal.js';
-import type { ApiCall } from './api.js';
+import type { ApiHandler } from './api.js';
+import { asAgent, type AgentCall } from './agent-call.js';
+import type { Route } from './router.js';
 import { readJsonBody, sendJson } from './respond.js';
 
-type AgentCall = ApiCall & { agent: AgentRow };
-interface AgentRoute {
-  method: 'GET' | 'POST';
-  pattern: string;
-  handler: (call: AgentCall) => Promise<void>;
-}
-
-/** api.ts wraps each handler with asAgent and adds them to its table. */
-export const INBOX_ROUTES: AgentRoute[] = [
-  { method: 'GET', pattern: '/v1/agent/conversations', handler: listConversations },
-  { method: 'POST', pattern: '/v1/agent/conversations/:id/assign', handler: assign },
-  { method: 'POST', pattern: '/v1/agent/conversations/:id/resolve', handler: (call) => setStatus(call, 'resolved') },
-  { method: 'POST', pattern: '/v1/agent/conversations/:id/reopen', handler: (call) => setStatus(call, 'open') },
-  { method: 'GET', pattern: '/v1/agent/teammates', handler: teammates },
-  { method: 'GET', pattern: '/v1/agent/search', handler: search },
-  { method: 'GET', pattern: '/v1/agent/canned-replies', handler: listCannedReplies },
-  { method: 'POST', pattern: '/v1/agent/canned-replies', handler: createCannedReply },
-  { method: 'POST', pattern: '/v1/agent/canned-replies/:id', handler: updateCannedReply },
-  { method: 'POST', pattern: '/v1/agent/canned-replies/:id/delete', handler: deleteCannedReply },
+export const INBOX_ROUTES: Route<ApiHandler>[] = [
+  { method: 'GET', pattern: '/v1/agent/conversations', handler: asAgent(listConversations) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/assign', handler: asAgent(assign) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/resolve', handler: asAgent((call) => setStatus(call, 'resolved')) },
+  { method: 'POST', pattern: '/v1/agent/conversations/:id/reopen', handler: asAgent((call) => setStatus(call, 'open')) },
+  { method: 'GET', pattern: '/v1/agent/teammates', handler: asAgent(teammates) },
+  { method: 'GET', pattern: '/v1/agent/search', handler: asAgent(search) },
+  { method: 'GET', pattern: '/v1/agent/canned-replies', handler: asAgent(listCannedReplies) },
+  { method: 'POST', pattern: '/v1/agent/canned-replies', handler: asAgent(createCannedReply) },
+  { method: 'POST', pattern: '/v1/agent/canned-replies/:id', handler: asAgent(updateCannedReply) },
+  { method: 'POST', pattern: '/v1/agent/canned-replies/:id/delete', handler: asAgent(deleteCannedReply) },
 ];
 
 /** Rows a list answers when the request names no `limit`. */
@@ -64,7 +58,7 @@ async function summary(call: AgentCall, id: string) {
   return conversation;
 }
 
-// GET /v1/agent/conversations?view=&appid=&limit=
+// GET /v1/agent/conversations?view=&appid=&limit=&after=
 async function listConversations(call: AgentCall): Promise<void> {
   const { ctx, res, url, agent } = call;
   const viewParam = url.searchParams.get('view');
@@ -72,17 +66,20 @@ async function listConversations(call: AgentCall): Promise<void> {
     throw new Refusal(400, 'malformed', `view must be one of ${INBOX_VIEWS.join(', ')}`);
   }
   const view = (viewParam ?? undefined) as InboxView | undefined;
+  const afterParam = url.searchParams.get('after');
+  const after = afterParam === null ? undefined : decodeCursor(afterParam);
+  if (after === null) throw new Refusal(400, 'malformed', 'after must be the `next` of a previous page');
   const appid = scopeOf(agent, url);
-  const [conversations, { counts, serverTime }] = await Promise.all([
-    ctx.data.conversations.forAgents({ appid, limit: intParam(url, 'limit', DEFAULT_PAGE), ...(view ? { view, meId: agent.id } : {}) }, ctx.hub.visitorOnline),
+  const [{ conversations, next }, { counts, serverTime }] = await Promise.all([
+    ctx.data.conversations.agentPage({ appid, limit: intParam(url, 'limit', DEFAULT_PAGE), ...(view ? { view, meId: agent.id } : {}), ...(after ? { after } : {}) }, ctx.hub.visitorOnline),
     ctx.data.conversations.viewCounts(appid, agent.id),
   ]);
   const answer: AgentConversationsResponse = {
     ok: true,
     conversations,
+    next,
     counts,
     serverTime,
-    me: { id: agent.id, name: agent.name, canEditCannedReplies: canEditCannedReplies(agent) },
   };
   return sendJson(res, 200, answer);
 }

@@ -47,7 +47,21 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
     if (this.conn) this.ctx.hub.removeAgent(this.conn);
     // Gone: the others stop seeing this agent in the conversation it had open.
     if (this.conn && this.viewing) this.announceViewing(this.viewing, false);
+    // And stop seeing it type (the console's own "stopped" would have died with the socket).
+    if (this.conn) this.stopTypingElsewhere(null);
   }
+
+  /** An agent types in one conversation at a time: a `typing` it never ended elsewhere ends now (else the visitor there sees it forever). */
+  private stopTypingElsewhere(conversationId: string | null): void {
+    const was = this.typingIn;
+    if (!was || was.conversationId === conversationId) return;
+    this.typingIn = null;
+    const agent = this.conn!.agent;
+    this.ctx.typing.offer({ kind: 'typing', conversationId: was.conversationId, from: 'agent', typing: false, authorName: agent.name, agentId: agent.id, appid: was.appid });
+  }
+
+  /** The conversation this agent last said it was typing in, until it says it stopped. */
+  private typingIn: { conversationId: string; appid: string } | null = null;
 
   /** The conversation this agent has open (and its app), as the last `viewing` frame said. */
   private viewing: { conversationId: string; appid: string } | null = null;
@@ -80,6 +94,8 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
         if (typeof frame.typing !== 'boolean' || typeof frame.conversationId !== 'string') return this.refuse('malformed', 'typing needs conversationId and typing');
         const appid = conversationId === null ? null : await this.ctx.data.conversations.appid(conversationId);
         if (!appid || (conn.agent.appid !== null && conn.agent.appid !== appid)) return this.refuse('malformed', 'unknown conversation');
+        this.stopTypingElsewhere(conversationId!);
+        this.typingIn = frame.typing ? { conversationId: conversationId!, appid } : null;
         return this.ctx.typing.offer({ kind: 'typing', conversationId: conversationId!, from: 'agent', typing: frame.typing, authorName: conn.agent.name, agentId: conn.agent.id, appid });
       }
       case 'viewing': {

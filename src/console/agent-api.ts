@@ -44,8 +44,9 @@ export class AgentApi {
   }
 
   /** One inbox view, with every view's count, the server's clock and who the agent is. `limit: 1` when only the counts are wanted. */
-  view(view: InboxView, limit?: number): Promise<AgentConversationsResponse> {
-    return this.call<AgentConversationsResponse>(`/v1/agent/conversations?view=${view}${limit ? `&limit=${limit}` : ''}`);
+  /** One page of a view; `after`: the previous page's `next`. */
+  view(view: InboxView, limit?: number, after?: string): Promise<AgentConversationsResponse> {
+    return this.call<AgentConversationsResponse>(`/v1/agent/conversations?view=${view}${limit ? `&limit=${limit}` : ''}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
   }
 
   async messages(id: string, after = 0): Promise<MessageView[]> {

@@ -16,6 +16,7 @@
  *   POST /v1/agent/admin/apps/:appid/secret {graceSeconds?} -> {ok, app}  (the old secret verifies logins for graceSeconds, default 0)
  *   GET  /v1/agent/admin/agents                            -> {ok, agents: AdminAgent[]}
  *   POST /v1/agent/admin/agents {email, name, password, role?, appid?} -> {ok, agent: AdminAgent}
+ *   POST /v1/agent/admin/agents/:id {name?, role?}         -> {ok, agent: AdminAgent}  (409 last_admin: the last active admin who can manage it stays one)
  *   POST /v1/agent/admin/agents/:id/deactivate             -> {ok}
  *   POST /v1/agent/admin/agents/:id/password {password}    -> {ok}  (its sessions end)
  *   GET  /v1/agent/admin/agents/:id/keys                   -> {ok, keys: AdminAgentKey[]}
@@ -27,7 +28,10 @@ import type { ReplyTime } from './wire-protocol.js';
 
 export type AgentRole = 'admin' | 'agent';
 
-/** The signed-in agent. appid null: every app. */
+/**
+ * The signed-in agent: the one shape of "me" across the console (the shell, the
+ * inbox, the admin screens, the avatar picker). appid null: every app.
+ */
 export interface ConsoleAgent {
   id: number;
   name: string;
@@ -35,6 +39,11 @@ export interface ConsoleAgent {
   role: AgentRole;
   appid: string | null;
   hasAvatar: boolean;
+}
+
+/** Whether an agent may create, edit and delete canned replies (of the apps it sees): the server's rule and the console's. */
+export function canEditCannedReplies(agent: { role: AgentRole }): boolean {
+  return agent.role === 'admin';
 }
 
 export interface SignedIn {

@@ -310,13 +310,14 @@ export function inInboxView(c: Pick<AgentConversation, 'status' | 'assignee' | '
 
 export interface AgentConversationsResponse {
   ok: true;
+  /** One page, newest first (by updatedAt, then id). */
   conversations: AgentConversation[];
+  /** Opaque cursor of the next page (`&after=<next>`), or null: this was the last one. */
+  next?: string | null;
   /** Every view's count (the agent's apps), whatever view was asked for. */
   counts?: ViewCounts;
   /** The server's clock when it answered (ISO 8601): waiting times are measured against it, not the agent's clock. */
   serverTime?: string;
-  /** The agent asking. */
-  me?: { id: number; name: string; canEditCannedReplies: boolean };
 }
 
 export interface TeammateView {

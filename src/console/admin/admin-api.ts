@@ -25,6 +25,7 @@ export const adminApi = {
   rotateSecret: async (appid: string, graceSeconds: number) => (await call<{ app: AdminApp }>(`apps/${seg(appid)}/secret`, { graceSeconds })).app,
   agents: async () => (await call<{ agents: AdminAgent[] }>('agents')).agents,
   createAgent: async (a: { email: string; name: string; password: string; role: AgentRole; appid: string | null }) => (await call<{ agent: AdminAgent }>('agents', a)).agent,
+  updateAgent: async (id: number, change: { name?: string; role?: AgentRole }) => (await call<{ agent: AdminAgent }>(`agents/${id}`, change)).agent,
   deactivate: (id: number) => call(`agents/${id}/deactivate`, {}),
   resetPassword: (id: number, password: string) => call(`agents/${id}/password`, { password }),
   keys: async (id: number) => (await call<{ keys: AdminAgentKey[] }>(`agents/${id}/keys`)).keys,

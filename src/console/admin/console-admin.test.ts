@@ -69,6 +69,56 @@ describe('<twt-console-admin>', () => {
     }
   });
 
+  it('agents: an admin renames an agent and changes its role; the last-admin refusal is shown; own changes reach the console; axe', async () => {
+    const real = window.fetch;
+    const posted: Array<{ path: string; body: { name?: string; role?: string } }> = [];
+    let agents = AGENTS;
+    window.fetch = async (input, init) => {
+      const path = String(input);
+      const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+      if (init?.method === 'POST') {
+        const body = JSON.parse(String(init.body));
+        posted.push({ path, body });
+        if (path.endsWith('/agents/1') && body.role === 'agent') return answer(409, { ok: false, reason: 'last_admin', message: 'Demo Agent is the last active admin of every app: make another one admin first' });
+        const id = Number(path.split('/').at(-1));
+        agents = agents.map((a) => (a.id === id ? { ...a, ...body } : a));
+        return answer(200, { ok: true, agent: agents.find((a) => a.id === id) });
+      }
+      return answer(200, path.endsWith('/apps') ? { ok: true, apps: APPS } : path.endsWith('/agents') ? { ok: true, agents } : { ok: true, keys: [] });
+    };
+    try {
+      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
+      const root = el.shadowRoot!;
+      await waitUntil(() => root.querySelector('#an-2'));
+      expect(root.querySelector('#an-3'), 'a deactivated agent is not edited').to.equal(null);
+      await expect(el).to.be.accessible();
+      // Ada: renamed and made an admin.
+      root.querySelector<HTMLInputElement>('#an-2')!.value = 'Ada Lovelace';
+      root.querySelector<HTMLSelectElement>('#ar-2')!.value = 'admin';
+      root.querySelector<HTMLInputElement>('#an-2')!.form!.requestSubmit();
+      await waitUntil(() => root.querySelector('li[aria-label="Ada Lovelace"]'));
+      expect(posted[0]).to.deep.equal({ path: '/v1/agent/admin/agents/2', body: { name: 'Ada Lovelace', role: 'admin' } });
+      expect(root.querySelector('li[aria-label="Ada Lovelace"] .pill')!.textContent).to.equal('Admin');
+      expect(root.querySelector('[role="status"]')!.textContent).to.contain('Ada Lovelace saved.');
+      // Demoting oneself, the last admin: the server's reason is shown, nothing changes.
+      root.querySelector<HTMLSelectElement>('#ar-1')!.value = 'agent';
+      root.querySelector<HTMLSelectElement>('#ar-1')!.form!.requestSubmit();
+      await waitUntil(() => root.querySelector('[role="alert"]'));
+      expect(root.querySelector('[role="alert"]')!.textContent).to.contain('last active admin');
+      await expect(el).to.be.accessible();
+      // Renaming oneself: the console is told (me-changed), so the inbox and header follow.
+      const changed = new Promise<CustomEvent<ConsoleAgent>>((resolve) => el.addEventListener('me-changed', (e) => resolve(e as CustomEvent<ConsoleAgent>), { once: true }));
+      root.querySelector<HTMLSelectElement>('#ar-1')!.value = 'admin';
+      root.querySelector<HTMLInputElement>('#an-1')!.value = 'Demo Admin';
+      root.querySelector<HTMLInputElement>('#an-1')!.form!.requestSubmit();
+      const e = await changed;
+      expect([e.detail.id, e.detail.name, e.detail.role]).to.deep.equal([1, 'Demo Admin', 'admin']);
+      expect(e.detail).to.not.have.property('deactivatedAt');
+    } finally {
+      window.fetch = real;
+    }
+  });
+
   it('apps: business hours are edited per weekday and saved as the API takes them; a wrong day says what is wrong and sends nothing', async () => {
     const real = window.fetch;
     const posted: any[] = [];

@@ -1,18 +1,20 @@
 /**
  * <twt-console-admin>: what admins manage in the console. Apps: create, name,
  * greeting, business hours, trusted domains, secret rotation with a grace period. Agents:
- * create with an initial password, deactivate, reset password, API keys
- * (a new key is shown once). Every change goes through the admin API, which
- * refuses non-admins (403); the console shows this element to admins only.
+ * create with an initial password, rename, change role (the server keeps the
+ * last admin one), deactivate, reset password, API keys (a new key is shown
+ * once). Every change goes through the admin API, which refuses non-admins
+ * (403); the console shows this element to admins only.
  *
  * @summary Admin screens of the agent console.
  * @fires close - the admin wants back to the inbox.
+ * @fires me-changed - CustomEvent<ConsoleAgent>: the admin renamed themself or changed their own role.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { AdminAgent, AdminAgentKey, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
 import { PASSWORD_MIN_LENGTH } from '../../shared/agent-accounts.js';
 import type { ReplyTime } from '../../shared/wire-protocol.js';
-import { consoleTheme } from '../theme.js';
+import { ConsoleThemeController, consoleTheme } from '../theme.js';
 import { adminApi } from './admin-api.js';
 import { hoursFromForm, renderHoursForm } from './business-hours-form.js';
 import '../sign-in/define.js';
@@ -47,6 +49,8 @@ export class ConsoleAdmin extends LitElement {
     error: { state: true },
   };
 
+  /** The console's theme choice, as the inbox set it (data-theme). */
+  protected readonly theme = new ConsoleThemeController(this);
   /** The signed-in admin (its own row cannot be deactivated from here). */
   me: ConsoleAgent | null = null;
   tab: Tab = 'agents';
@@ -61,16 +65,16 @@ export class ConsoleAdmin extends LitElement {
   static override styles = [
     consoleTheme,
     css`
-      :host { display: block; background: var(--twt-bg); min-height: 100%; overflow: auto; }
-      header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 12px 16px; border-bottom: 1px solid var(--twt-border); background: var(--twt-surface); }
+      :host { display: block; background: var(--bg-soft); min-height: 100%; overflow: auto; }
+      header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 12px 16px; border-bottom: 1px solid var(--line); background: var(--bg); }
       header h1 { font-size: 18px; margin: 0 auto 0 0; }
       [role='tablist'] { display: flex; gap: 4px; }
-      [role='tab'][aria-selected='true'] { background: var(--twt-accent); color: var(--twt-accent-text); border-color: var(--twt-accent); }
+      [role='tab'][aria-selected='true'] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
       .body { padding: 16px; display: grid; gap: 16px; max-width: 980px; margin: 0 auto; }
-      section, .card { background: var(--twt-surface); border: 1px solid var(--twt-border); border-radius: 12px; padding: 16px; }
+      section, .card { background: var(--bg); border: 1px solid var(--line); border-radius: 12px; padding: 16px; }
       h2 { font-size: 16px; margin: 0 0 12px; }
       h3 { font-size: 15px; margin: 0; }
-      form.hours { display: grid; gap: 8px; border-top: 1px solid var(--twt-border); padding-top: 8px; }
+      form.hours { display: grid; gap: 8px; border-top: 1px solid var(--line); padding-top: 8px; }
       form.hours h4 { font-size: 14px; margin: 0; }
       form.hours p { margin: 0; }
       form.hours .grid { display: grid; gap: 8px; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
@@ -79,11 +83,11 @@ export class ConsoleAdmin extends LitElement {
       .field { display: grid; gap: 4px; }
       ul.list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
       .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-      .meta { color: var(--twt-muted); font-size: 13px; overflow-wrap: anywhere; }
-      .pill { font-size: 12px; border: 1px solid var(--twt-border); border-radius: 999px; padding: 1px 8px; }
-      .pill.off { color: var(--twt-danger); }
+      .meta { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
+      .pill { font-size: 12px; border: 1px solid var(--line); border-radius: 999px; padding: 1px 8px; }
+      .pill.off { color: var(--danger); }
       .actions { margin-left: auto; display: flex; flex-wrap: wrap; gap: 6px; }
-      .notice { background: var(--twt-ok-bg); border-radius: 8px; padding: 8px 12px; margin: 0; overflow-wrap: anywhere; }
+      .notice { background: var(--ok-bg); border-radius: 8px; padding: 8px 12px; margin: 0; overflow-wrap: anywhere; }
       code { font-size: 13px; overflow-wrap: anywhere; }
       .domains { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
       li.card { display: grid; gap: 12px; }
@@ -134,6 +138,19 @@ export class ConsoleAdmin extends LitElement {
       form.reset();
       await this.load();
     }
+  }
+
+  private async saveAgent(e: Event, a: AdminAgent): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const change = { name: this.field(form, 'name'), role: this.field(form, 'role') === 'admin' ? ('admin' as const) : ('agent' as const) };
+    let saved: AdminAgent | null = null;
+    if (!(await this.run(async () => (saved = await adminApi.updateAgent(a.id, change)), `${change.name} saved.`))) return;
+    if (a.id === this.me?.id && saved) {
+      const { deactivatedAt: _d, createdAt: _c, ...me } = saved as AdminAgent;
+      this.dispatchEvent(new CustomEvent<ConsoleAgent>('me-changed', { detail: me, bubbles: true, composed: true }));
+    }
+    await this.load();
   }
 
   private async deactivate(a: AdminAgent): Promise<void> {
@@ -277,6 +294,18 @@ export class ConsoleAdmin extends LitElement {
         </div>
       </div>
       <div class="meta">${a.email ?? 'no sign-in (integration)'} · ${a.appid ?? 'all apps'}</div>
+      ${active
+        ? html`<form class="row" @submit=${(e: Event) => this.saveAgent(e, a)}>
+            <label class="visually-hidden" for="an-${a.id}">Name of ${a.name}</label>
+            <input id="an-${a.id}" name="name" .value=${a.name} required maxlength="100" autocomplete="off" />
+            <label class="visually-hidden" for="ar-${a.id}">Role of ${a.name}</label>
+            <select id="ar-${a.id}" name="role">
+              <option value="agent" ?selected=${a.role === 'agent'}>Agent</option>
+              <option value="admin" ?selected=${a.role === 'admin'}>Admin</option>
+            </select>
+            <button type="submit">Save</button>
+          </form>`
+        : nothing}
       ${active && a.email
         ? html`<form class="row" @submit=${(e: Event) => this.resetPassword(e, a)}>
             <label class="visually-hidden" for="pw-${a.id}">New password for ${a.name}</label>

@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import type { AgentConversation, CannedReplyView } from '../../shared/wire-protocol.js';
 import { inInboxView } from '../../shared/wire-protocol.js';
+import { handedTo, newsTitle, titleCount, visitorNews } from './attention.js';
 import { cannedMatches, cannedQueryAt, insertCanned } from './canned.js';
 import { formatWait, visitorLabel } from './format.js';
 import { isTextField, shortcutFor } from './shortcuts.js';
@@ -58,5 +59,31 @@ describe('inbox helpers', () => {
     expect(views(c('open', null, 0))).to.deep.equal([]);
     // Unless the visitor left a follow-up email (the team is asked to write first).
     expect(views({ ...c('open', null, 0), followUpEmail: 'ann@example.com' })).to.deep.equal(['open', 'unassigned']);
+  });
+
+  it('attention: a conversation assigned to me by someone else, or mine reopened by its visitor, is news; the title counts it until opened', () => {
+    const conv = (id: string, status: 'open' | 'resolved', assignee: number | null, unread = 0): AgentConversation => ({
+      id, appid: 'a', visitor: { visitorUid: 'v_1', name: 'Ann' }, lastSeq: 3, unread, lastMessage: null, online: true, updatedAt: '', status,
+      assignee: assignee === null ? null : { id: assignee, name: `agent ${assignee}` }, waitingSince: null, resolvedAt: null, resolvedBy: null, rating: null,
+    });
+    const me = 7;
+    expect(handedTo(me, conv('c', 'open', null), conv('c', 'open', me), false)).to.equal(true, 'assigned to me by someone else');
+    expect(handedTo(me, conv('c', 'open', 8), conv('c', 'open', me), false)).to.equal(true, 'handed over by a teammate');
+    expect(handedTo(me, undefined, conv('c', 'open', me), false)).to.equal(false, 'one this console did not know: maybe mine all along');
+    expect(handedTo(me, conv('c', 'open', null), conv('c', 'open', me), true)).to.equal(false, 'I took it myself');
+    expect(handedTo(me, conv('c', 'open', me), conv('c', 'open', me), false)).to.equal(false, 'already mine: another change');
+    expect(handedTo(me, conv('c', 'open', null), conv('c', 'open', 8), false)).to.equal(false, 'someone else’s');
+    expect(handedTo(me, conv('c', 'open', null), conv('c', 'resolved', me), false)).to.equal(false, 'resolved: no work');
+    const m = (seq: number) => ({ seq, author: 'visitor', text: 'hi', createdAt: '' }) as unknown as Parameters<typeof visitorNews>[2];
+    expect(visitorNews(me, conv('c', 'resolved', me), m(4))).to.equal('reopened', 'the visitor writes in my resolved conversation');
+    expect(visitorNews(me, conv('c', 'open', me), m(4))).to.equal('new_message');
+    expect(visitorNews(me, conv('c', 'open', null), m(4))).to.equal('new_message', 'unassigned: everyone’s news');
+    expect(visitorNews(me, conv('c', 'resolved', 8), m(4))).to.equal(null, 'someone else’s reopened conversation');
+    expect(visitorNews(me, undefined, m(1))).to.equal('new_conversation');
+    expect(newsTitle('assigned', 'Ann')).to.equal('Assigned to you: Ann');
+    expect(newsTitle('reopened', 'Ann')).to.equal('Reopened by Ann');
+    const all = [conv('a', 'open', me, 2), conv('b', 'open', me, 0), conv('c', 'open', 8, 0), conv('d', 'resolved', me, 5)];
+    expect(titleCount(all, new Set(), me)).to.equal(2, 'unread of open conversations');
+    expect(titleCount(all, new Set(['a', 'b', 'c', 'd']), me)).to.equal(3, 'plus one for b, handed to me and unread-free; c is no longer mine, d is resolved');
   });
 });

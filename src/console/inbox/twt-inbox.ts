@@ -15,16 +15,18 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { AgentConversation, AgentServerFrame, CannedReplyView, InboxView, MessageView, SearchResult, TeammateView, ViewCounts } from '../../shared/wire-protocol.js';
 import { AGENT_VIEWING_RENEW_MS, INBOX_VIEWS, LIMITS, inInboxView, isAgentActivityFrame, isAgentConversation } from '../../shared/wire-protocol.js';
+import { canEditCannedReplies, type ConsoleAgent } from '../../shared/agent-accounts.js';
 import type { AgentApi, LiveConnection } from '../agent-api.js';
 import type { TwtVisitorContext } from '../visitor-context/twt-visitor-context.js';
 import { cannedMatches, cannedQueryAt, insertCanned, type CannedQuery } from './canned.js';
 import { formatWait, ratingLabel, ratingWords, visitorLabel } from './format.js';
 import { Notifier, type DesktopState } from './notifier.js';
+import { handedTo, newsTitle, titleCount, visitorNews, type VisitorNews } from './attention.js';
 import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shortcuts.js';
-import { THEME_CHOICES, storeTheme, storedTheme, type ThemeChoice } from './theme.js';
+import { ConsoleThemeController, THEME_CHOICES, consolePalette, setConsoleTheme } from '../theme.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
-/** Conversations a view loads at most (the server's default page). */
+/** Conversations a view loads per page (the server's default page); "Load more" asks for the next. */
 const VIEW_PAGE = 200;
 /** How often waiting times are redrawn. */
 const TICK_MS = 15_000;
@@ -42,29 +44,10 @@ interface Presence {
   typing?: number;
 }
 
-/** The dark palette: the `dark` choice, and `system` when the system is dark (one list for both). */
-const DARK_PALETTE = css`
-  --bg: #0d1117;
-  --bg-soft: #161b22;
-  --fg: #e6edf3;
-  --muted: #9da7b3;
-  --line: #30363d;
-  --line-soft: #21262d;
-  --accent: #1f6feb;
-  --accent-fg: #ffffff;
-  --current: #1f3a5f;
-  --danger: #ff7b72;
-  --badge-fg: #0d1117;
-  --ok: #3fb950;
-  --mark: #6b5a00;
-  --link: #4493f8;
-  color-scheme: dark;
-`;
-
 export class TwtInbox extends LitElement {
   static override properties = {
     api: { attribute: false },
-    admin: { type: Boolean },
+    me: { attribute: false },
     now: { attribute: false },
     view: { state: true },
     all: { state: true },
@@ -81,18 +64,19 @@ export class TwtInbox extends LitElement {
     canned: { state: true },
     cannedQuery: { state: true },
     cannedActive: { state: true },
-    theme: { reflect: true, attribute: 'data-theme' },
     narrow: { state: true },
     soundOn: { state: true },
     desktop: { state: true },
     tick: { state: true },
-    me: { state: true },
     announcement: { state: true },
+    waiting: { state: true },
+    next: { state: true },
+    loadingMore: { state: true },
   };
 
   api: AgentApi | null = null;
-  /** The signed-in agent is an admin: the header offers the admin screens (`twt-open-admin`). */
-  admin = false;
+  /** The signed-in agent (from the console's shell); an admin gets the header's admin screens (`twt-open-admin`) and the canned-reply editor. */
+  me: ConsoleAgent | null = null;
   /**
    * The server's clock (ms): waiting times are measured against it. Set from
    * each list's `serverTime` plus the time since; a test may inject its own.
@@ -116,14 +100,21 @@ export class TwtInbox extends LitElement {
   canned: CannedReplyView[] = [];
   cannedQuery: CannedQuery | null = null;
   cannedActive = 0;
-  theme: ThemeChoice = storedTheme();
+  /** The console's theme choice (one for every screen; data-theme on this element). */
+  private readonly theme = new ConsoleThemeController(this);
   narrow = false;
   soundOn = false;
   desktop: DesktopState = 'off';
   tick = 0;
-  me: { id: number; name: string; canEditCannedReplies: boolean } | null = null;
   /** The latest polite announcement (aria-live) for screen readers. */
   announcement = '';
+  /** The cursor of the current view's next page (the server's `next`), or null when every page is here. */
+  next: string | null = null;
+  loadingMore = false;
+  /** Conversations handed to this agent by someone else, not opened since (they count in the tab title). */
+  waiting: ReadonlySet<string> = new Set();
+  /** Conversations this console is assigning now. */
+  private assigning = new Set<string>();
 
   private clockOffset = 0;
   private live: LiveConnection | null = null;
@@ -140,23 +131,10 @@ export class TwtInbox extends LitElement {
   };
   private readonly onKey = (e: KeyboardEvent) => this.handleShortcut(e);
 
-  static override styles = css`
+  static override styles = [
+    consolePalette,
+    css`
     :host {
-      --bg: #ffffff;
-      --bg-soft: #f6f8fa;
-      --fg: #1b1f24;
-      --muted: #57606a;
-      --line: #d0d7de;
-      --line-soft: #eaeef2;
-      --accent: #0969da;
-      --accent-fg: #ffffff;
-      --current: #ddf4ff;
-      --danger: #cf222e;
-      --badge-fg: #ffffff;
-      --ok: #1a7f37;
-      --mark: #fff8c5;
-      --link: #0969da;
-      color-scheme: light;
       display: grid;
       grid-template-rows: auto 1fr;
       height: 100vh;
@@ -164,10 +142,6 @@ export class TwtInbox extends LitElement {
       background: var(--bg);
       color: var(--fg);
       font: 14px/1.4 system-ui, sans-serif;
-    }
-    :host([data-theme='dark']) { ${DARK_PALETTE} }
-    @media (prefers-color-scheme: dark) {
-      :host([data-theme='system']) { ${DARK_PALETTE} }
     }
     button, select, input, textarea { font: inherit; color: inherit; }
     button, select { background: var(--bg-soft); border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; cursor: pointer; }
@@ -209,6 +183,7 @@ export class TwtInbox extends LitElement {
     ol.messages li.agent { align-self: flex-end; background: var(--accent); color: var(--accent-fg); }
     .meta { font-size: 11px; }
     .typing { padding: 0 12px; color: var(--muted); min-height: 1.4em; }
+    button.more { display: block; margin: 8px auto 12px; }
     form.reply { position: relative; display: flex; gap: 8px; padding: 8px 12px; border-top: 1px solid var(--line); }
     form.reply textarea { flex: 1; resize: vertical; min-height: 2.5em; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
     ul.canned { position: absolute; bottom: 100%; left: 12px; right: 12px; margin: 0; padding: 4px 0; list-style: none; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; box-shadow: 0 4px 12px rgb(0 0 0 / 0.15); max-height: 40vh; overflow: auto; }
@@ -239,7 +214,8 @@ export class TwtInbox extends LitElement {
     :host([narrow]) .visitor { width: auto; border-left: 0; border-top: 1px solid var(--line); max-height: 30vh; }
     :host([narrow]) .back { display: inline-block; }
     :host([narrow]) ol.messages li { max-width: 90%; }
-  `;
+  `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -270,7 +246,7 @@ export class TwtInbox extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('narrow')) this.toggleAttribute('narrow', this.narrow);
     if (changed.has('selected')) this.toggleAttribute('has-selection', this.selected !== null);
-    if (changed.has('all')) this.notifier.setUnread([...this.all.values()].reduce((n, c) => n + (c.status === 'open' ? c.unread : 0), 0));
+    if (changed.has('all') || changed.has('waiting')) this.notifier.setUnread(titleCount(this.all.values(), this.waiting, this.me?.id));
   }
 
   // --- data -----------------------------------------------------------------
@@ -301,15 +277,33 @@ export class TwtInbox extends LitElement {
     });
     if (!r) return;
     this.applyCounts(r);
-    this.me = r.me ?? this.me;
+    if (view === this.view) this.next = r.next ?? null;
     const all = new Map(this.all);
     for (const c of r.conversations) all.set(c.id, c);
-    // A full answer (not cut at the page size) is the whole view: what it no longer holds has left it (a push missed while offline).
-    if (this.me && r.conversations.length < VIEW_PAGE) {
+    // A last page that is also the first is the whole view: what it no longer holds has left it (a push missed while offline).
+    if (this.me && !r.next) {
       const listed = new Set(r.conversations.map((c) => c.id));
       for (const [id, c] of all) if (!listed.has(id) && inInboxView(c, view, this.me.id)) all.delete(id);
     }
     this.all = all;
+  }
+
+  /** The view's next page (keyset: after the last row of the previous one), joined to what the console knows. */
+  private async loadMore(): Promise<void> {
+    const { view, next } = this;
+    if (!next || this.loadingMore) return;
+    this.loadingMore = true;
+    const r = await this.api!.view(view, VIEW_PAGE, next).catch((err: Error) => {
+      this.error = err.message;
+      return null;
+    });
+    this.loadingMore = false;
+    if (!r || view !== this.view) return;
+    this.next = r.next ?? null;
+    const all = new Map(this.all);
+    for (const c of r.conversations) all.set(c.id, c);
+    this.all = all;
+    this.announcement = `${r.conversations.length} more conversations`;
   }
 
   private applyCounts(r: { counts?: ViewCounts; serverTime?: string }): void {
@@ -347,6 +341,7 @@ export class TwtInbox extends LitElement {
     switch (f.type) {
       case 'conversation':
         if (!isAgentConversation(f.conversation)) return;
+        if (handedTo(this.me?.id, this.all.get(f.conversation.id), f.conversation, this.assigning.has(f.conversation.id))) this.handedOver(f.conversation);
         this.upsert(f.conversation);
         this.scheduleCounts();
         return;
@@ -372,13 +367,21 @@ export class TwtInbox extends LitElement {
   /** A visitor wrote: tell the agent if it is new work for them (unassigned, or theirs) and they are not looking at it. */
   private newVisitorMessage(conversationId: string, m: MessageView): void {
     const c = this.all.get(conversationId);
-    const assignee = c?.assignee ?? null;
-    if (assignee && assignee.id !== this.me?.id) return;
-    const label = c ? visitorLabel(c) : 'A visitor';
-    const isNew = m.seq === 1;
-    this.announcement = `${isNew ? 'New conversation' : 'New message'} from ${label}`;
+    const news = visitorNews(this.me?.id, c, m);
+    if (!news) return;
+    this.tell(news, c ? visitorLabel(c) : 'A visitor', conversationId, m.text.slice(0, 140));
+  }
+
+  /** Someone else assigned a conversation to this agent: news as a new message is, and it counts in the title until opened. */
+  private handedOver(c: AgentConversation): void {
+    this.waiting = new Set(this.waiting).add(c.id);
+    this.tell('assigned', visitorLabel(c), c.id, c.lastMessage?.text.slice(0, 140) ?? '');
+  }
+
+  private tell(news: VisitorNews | 'assigned', label: string, conversationId: string, body: string): void {
+    this.announcement = newsTitle(news, label);
     if (conversationId === this.selected && document.hasFocus() && document.visibilityState === 'visible') return;
-    this.notifier.notify(isNew ? `New conversation: ${label}` : `New message from ${label}`, m.text.slice(0, 140), conversationId, () => void this.open(conversationId));
+    this.notifier.notify(newsTitle(news, label), body, conversationId, () => void this.open(conversationId));
   }
 
   private onActivity(f: Extract<AgentServerFrame, { type: 'activity' }>): void {
@@ -426,6 +429,7 @@ export class TwtInbox extends LitElement {
   }
 
   private async open(id: string, options: { focus?: 'row' | 'heading' | 'none' } = {}): Promise<void> {
+    if (this.waiting.has(id)) this.waiting = new Set([...this.waiting].filter((w) => w !== id));
     if (this.selected !== id) {
       this.selected = id;
       this.messages = [];
@@ -484,8 +488,11 @@ export class TwtInbox extends LitElement {
     }
   }
 
-  private assign(id: string, agentId: number | null): Promise<void> {
-    return this.act(() => this.api!.assign(id, agentId));
+  private async assign(id: string, agentId: number | null): Promise<void> {
+    // Its push is no news to this agent (attention.ts handedTo).
+    this.assigning.add(id);
+    await this.act(() => this.api!.assign(id, agentId));
+    this.assigning.delete(id);
   }
 
   private toggleResolved(c: AgentConversation): Promise<void> {
@@ -496,6 +503,7 @@ export class TwtInbox extends LitElement {
 
   private async switchView(view: InboxView): Promise<void> {
     this.view = view;
+    this.next = null;
     this.clearSearch();
     await this.loadView(view);
   }
@@ -639,8 +647,7 @@ export class TwtInbox extends LitElement {
   }
 
   private cycleTheme(): void {
-    this.theme = THEME_CHOICES[(THEME_CHOICES.indexOf(this.theme) + 1) % THEME_CHOICES.length]!;
-    storeTheme(this.theme);
+    setConsoleTheme(THEME_CHOICES[(THEME_CHOICES.indexOf(this.theme.choice) + 1) % THEME_CHOICES.length]!);
   }
 
   private toggleSound(): void {
@@ -678,12 +685,12 @@ export class TwtInbox extends LitElement {
       <header class="top">
         <h1>Inbox</h1>
         <span role="status" class="state ${this.status}">${this.status}</span>
-        <button type="button" @click=${this.cycleTheme} aria-label="Theme: ${this.theme}" title="Theme">${this.theme === 'dark' ? '☾' : this.theme === 'light' ? '☀' : '◐'} ${this.theme}</button>
+        <button type="button" @click=${this.cycleTheme} aria-label="Theme: ${this.theme.choice}" title="Theme">${this.theme.choice === 'dark' ? '☾' : this.theme.choice === 'light' ? '☀' : '◐'} ${this.theme.choice}</button>
         <button type="button" aria-pressed=${this.soundOn ? 'true' : 'false'} @click=${this.toggleSound}>Sound</button>
         ${this.renderDesktopControl()}
-        ${this.me?.canEditCannedReplies ? html`<button type="button" @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.editor')?.showModal()}>Canned replies</button>` : nothing}
+        ${this.me && canEditCannedReplies(this.me) ? html`<button type="button" @click=${() => this.renderRoot.querySelector<HTMLDialogElement>('dialog.editor')?.showModal()}>Canned replies</button>` : nothing}
         <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.perform('help')}>?</button>
-        ${this.admin ? html`<button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-open-admin', { bubbles: true, composed: true }))}>Admin</button>` : nothing}
+        ${this.me?.role === 'admin' ? html`<button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-open-admin', { bubbles: true, composed: true }))}>Admin</button>` : nothing}
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('twt-sign-out', { bubbles: true, composed: true }))}>Sign out</button>
       </header>
       <div class="body">
@@ -711,7 +718,7 @@ export class TwtInbox extends LitElement {
         <main aria-label="Conversation">${current ? this.renderConversation(current) : html`<p class="empty">Select a conversation (j / k).</p>`}</main>
       </div>
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-      ${this.renderHelp()} ${this.me?.canEditCannedReplies ? this.renderCannedEditor() : nothing}
+      ${this.renderHelp()} ${this.me && canEditCannedReplies(this.me) ? this.renderCannedEditor() : nothing}
     `;
   }
 
@@ -756,7 +763,10 @@ export class TwtInbox extends LitElement {
           </button>
         </li>`;
       })}
-    </ul>`;
+    </ul>
+    ${!this.results && this.next
+      ? html`<button type="button" class="more" ?disabled=${this.loadingMore} @click=${() => this.loadMore()}>${this.loadingMore ? 'Loading…' : 'Load more'}</button>`
+      : nothing}`;
   }
 
   private renderConversation(c: AgentConversation) {

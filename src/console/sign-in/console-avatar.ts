@@ -8,7 +8,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { AVATAR_MAX_BYTES, type ConsoleAgent } from '../../shared/agent-accounts.js';
-import { consoleTheme } from '../theme.js';
+import { consoleControls } from '../theme.js';
 
 export class ConsoleAvatar extends LitElement {
   static override properties = {
@@ -26,10 +26,10 @@ export class ConsoleAvatar extends LitElement {
   has: boolean | null = null;
 
   static override styles = [
-    consoleTheme,
+    consoleControls,
     css`
       :host { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; }
-      .face { width: 48px; height: 48px; border-radius: 50%; object-fit: cover; background: var(--twt-border); display: grid; place-items: center; font-weight: 700; }
+      .face { width: 48px; height: 48px; border-radius: 50%; object-fit: cover; background: var(--line); display: grid; place-items: center; font-weight: 700; }
       input[type='file'] { max-width: 100%; }
     `,
   ];

@@ -9,7 +9,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { ConsoleAgent } from '../../shared/agent-accounts.js';
-import { consoleTheme } from '../theme.js';
+import { ConsoleThemeController, consoleTheme } from '../theme.js';
 import { SignInError, signIn } from './session-api.js';
 
 export class ConsoleSignIn extends LitElement {
@@ -18,18 +18,20 @@ export class ConsoleSignIn extends LitElement {
     busy: { state: true },
   };
 
+  /** The console's theme choice, as the inbox set it (data-theme). */
+  protected readonly theme = new ConsoleThemeController(this);
   error = '';
   busy = false;
 
   static override styles = [
     consoleTheme,
     css`
-      :host { display: grid; place-items: center; min-height: 100vh; min-height: 100dvh; background: var(--twt-bg); padding: 16px; box-sizing: border-box; }
-      .card { width: 100%; max-width: 380px; background: var(--twt-surface); border: 1px solid var(--twt-border); border-radius: 14px; padding: 28px 24px; box-sizing: border-box; box-shadow: 0 8px 28px rgb(0 0 0 / 0.08); }
+      :host { display: grid; place-items: center; min-height: 100vh; min-height: 100dvh; background: var(--bg-soft); padding: 16px; box-sizing: border-box; }
+      .card { width: 100%; max-width: 380px; background: var(--bg); border: 1px solid var(--line); border-radius: 14px; padding: 28px 24px; box-sizing: border-box; box-shadow: 0 8px 28px rgb(0 0 0 / 0.08); }
       .brand { display: flex; align-items: center; gap: 10px; margin-bottom: 20px; }
-      .logo { width: 36px; height: 36px; border-radius: 10px; background: var(--twt-accent); color: var(--twt-accent-text); display: grid; place-items: center; font-weight: 800; }
+      .logo { width: 36px; height: 36px; border-radius: 10px; background: var(--accent); color: var(--accent-fg); display: grid; place-items: center; font-weight: 800; }
       h1 { font-size: 20px; margin: 0; }
-      p.lead { margin: 2px 0 0; color: var(--twt-muted); font-size: 14px; }
+      p.lead { margin: 2px 0 0; color: var(--muted); font-size: 14px; }
       form { display: grid; gap: 14px; }
       .field { display: grid; gap: 6px; }
       input { width: 100%; padding: 11px 12px; }

@@ -46,6 +46,8 @@ interface WidgetServer {
       create(agent: { name: string; key: string; appid: string | null }): Promise<boolean>;
       createAccount(agent: { email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; appid: string | null }): Promise<unknown>;
     };
+    /** The server's own store: for a test that needs rows in bulk (hundreds of conversations) faster than visitors could make them. */
+    store: { query(sql: string, params?: unknown[]): Promise<unknown[]> };
   };
   close(): Promise<void>;
 }
@@ -96,7 +98,7 @@ export async function startE2E(serverOptions: Record<string, unknown> = {}, site
   // The host site and createApp() reach the current server through this, across restarts.
   const current: WidgetServer = {
     url: widgetUrl,
-    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) }, agents: { create: (a) => server.data.agents.create(a), createAccount: (a) => server.data.agents.createAccount(a) } },
+    data: { apps: { get: (a) => server.data.apps.get(a), create: (a) => server.data.apps.create(a) }, agents: { create: (a) => server.data.agents.create(a), createAccount: (a) => server.data.agents.createAccount(a) }, store: { query: (sql, params) => server.data.store.query(sql, params) } },
     close: () => server.close(),
   };
   let host: Server | undefined;

@@ -233,3 +233,38 @@ export function manualClock(): Clock & { advance(ms: number): void } {
     },
   };
 }
+
+/** The agents of `startTwoAppServer`: Ann and Bob serve app A, Cid serves app B. */
+export const TWO_APP_AGENTS = [
+  { name: 'Ann (A)', key: 'key-a1', appid: 'app-a' },
+  { name: 'Bob (A)', key: 'key-a2', appid: 'app-a' },
+  { name: 'Cid (B)', key: 'key-b1', appid: 'app-b' },
+] as const;
+
+/**
+ * A test server with two apps (`app-a`, `app-b`) and agents of their own (TWO_APP_AGENTS), besides the seeded demo
+ * agent of every app (AGENT_KEY, `ids.admin`): the setup of every test of per-app scoping. `visitorSays` starts a
+ * visitor of an app who says each text (waiting for each ack).
+ */
+export async function startTwoAppServer(opts: StartOptions = {}) {
+  const server = await startTestServer(opts);
+  for (const appid of ['app-a', 'app-b']) {
+    const r = await api(server.url, '/v1/test/apps', { body: { appid, domains: ['localhost'] } });
+    if (r.status !== 200) throw new Error(`creating ${appid} failed: ${r.status} ${r.text}`);
+  }
+  for (const a of TWO_APP_AGENTS) await server.data.agents.create(a);
+  const byName = new Map((await server.data.agents.list()).map((a) => [a.name, a.id]));
+  const ids = { a1: byName.get('Ann (A)')!, a2: byName.get('Bob (A)')!, b1: byName.get('Cid (B)')!, admin: byName.get('Demo Agent')! };
+
+  async function visitorSays(appid: string, texts: string | string[], profile: Record<string, string> = {}) {
+    const s = await api(server.url, '/v1/visitor/session', { body: { appid, hostOrigin: ORIGIN, profile } });
+    if (s.status !== 200) throw new Error(`session failed: ${s.status} ${s.text}`);
+    const { socket, ready } = await visitorSocket(server.wsUrl, s.json.token);
+    for (const [i, text] of (typeof texts === 'string' ? [texts] : texts).entries()) {
+      socket.send({ type: 'send', clientId: `c${i}-${Math.random()}`, text });
+      await socket.waitFor((f) => f.type === 'ack' && f.message.text === text);
+    }
+    return { id: ready.conversationId as string, socket, ready, token: s.json.token as string, uid: s.json.visitor.visitorUid as string };
+  }
+  return Object.assign(server, { ids, visitorSays });
+}

@@ -76,7 +76,7 @@ describe('e2e: console sign-in', { timeout: 300_000 }, () => {
       await con.getByLabel('Name', { exact: true }).fill('Grace Hopper');
       await con.getByLabel('Email').fill(email);
       await con.getByLabel('Initial password').fill(password);
-      await con.getByLabel('Role').selectOption('agent');
+      await con.getByLabel('Role', { exact: true }).selectOption('agent'); // not an agent's 'Role of …'
       await con.getByRole('button', { name: 'Add agent' }).click();
       await con.getByRole('status').filter({ hasText: `Agent ${email} created` }).waitFor();
       const row = con.getByRole('list', { name: 'Agents' }).getByRole('listitem', { name: 'Grace Hopper' });
@@ -147,7 +147,7 @@ describe('e2e: console sign-in', { timeout: 300_000 }, () => {
       });
       assert.ok(layout.scroll <= 360, `no horizontal scroll (${layout.scroll})`);
       assert.ok(layout.left >= 0 && layout.right <= 360, 'the card is on screen');
-      assert.equal(layout.bg, 'rgb(24, 28, 34)', 'the dark surface');
+      assert.equal(layout.bg, 'rgb(13, 17, 23)', 'the dark surface (the console palette’s --bg, theme.ts)');
     });
   });
 });

@@ -141,6 +141,18 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
           assert.equal(await row(B, uid).count(), 0, 'the taken conversation is not unassigned');
           await audit(B, 'unassigned view');
 
+          // The admin hands the second conversation to Bob: Bob is told as for a new message (desktop, and it counts in
+          // the title until he opens it), and it leaves his unassigned view; the admin, who assigned it, is not told.
+          const notes = (p: Page) => p.evaluate(() => (window as unknown as { __notes: Array<{ title: string }> }).__notes.map((n) => n.title));
+          await row(A, other).click();
+          await A.getByRole('list', { name: 'Messages' }).getByText(other, { exact: true }).waitFor();
+          await A.getByLabel('Assignee').selectOption({ label: 'Bob' });
+          await B.waitForFunction(() => (window as unknown as { __notes: Array<{ title: string }> }).__notes.some((n) => n.title.startsWith('Assigned to you:')));
+          await list(B).getByText('No conversations here.').waitFor();
+          assert.equal((await notes(A)).some((t) => t.startsWith('Assigned to you')), false, 'the admin assigned it: no news to them');
+          await row(A, uid).click();
+          await A.getByRole('heading', { name: uid }).waitFor();
+
           // Resolve from the keyboard (e), focus out of the composer first.
           await A.getByRole('heading', { name: uid }).click();
           await A.keyboard.press('e');
@@ -202,6 +214,56 @@ describe('e2e: the inbox', { timeout: 300_000 }, () => {
     } finally {
       await admin.close();
       await bob.close();
+    }
+  });
+
+  it('more than a page of conversations: the list shows 200 and "Load more" brings the rest, each once; axe; one theme for every screen', T, async () => {
+    await e2e.createApp('paging-e2e', ['localhost']);
+    const q = (sql: string) => e2e.server.data.store.query(sql);
+    await q(`INSERT INTO visitors (uid, appid, bs, fkid, name) SELECT 'v_pe' || g, 'paging-e2e', 'bs_pe' || g, 'fk_pe' || g, 'Paging visitor ' || g FROM generate_series(1, 230) g`);
+    await q(`INSERT INTO conversations (id, appid, visitor_id, last_seq, status, updated_at)
+             SELECT 'c_pe' || lpad(g::text, 4, '0'), 'paging-e2e', v.id, 1, 'resolved', timestamptz '2020-01-01T00:00:00Z' + g * interval '1 second'
+               FROM generate_series(1, 230) g JOIN visitors v ON v.uid = 'v_pe' || g`);
+    await q(`INSERT INTO messages (id, conversation_id, seq, author, text) SELECT 'm_pe' || g, 'c_pe' || lpad(g::text, 4, '0'), 1, 'visitor', 'old question ' || g FROM generate_series(1, 230) g`);
+    const admin = await openConsole(DEMO_ADMIN);
+    const p = admin.page;
+    try {
+      await p.getByRole('button', { name: /^Resolved/ }).click();
+      const rows = list(p).getByRole('listitem');
+      const more = p.getByRole('button', { name: 'Load more' });
+      await more.waitFor();
+      const total = Number((await p.getByRole('button', { name: /^Resolved/ }).innerText()).match(/\d+/)![0]);
+      assert.ok(total >= 230, `the count is of the whole view: ${total}`);
+      assert.equal(await rows.count(), 200, 'one page');
+      await audit(p, 'a view with more to load');
+      assert.ok(total <= 400, 'two pages hold the view');
+      await more.click();
+      await until(async () => (await rows.count()) === total, 'every conversation of the view');
+      assert.equal(await more.count(), 0, 'the last page: nothing more to load');
+      const ids = await list(p).locator('button[data-id]').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.id));
+      assert.equal(new Set(ids).size, total, 'each once');
+      assert.ok(ids.includes('c_pe0001'), 'down to the oldest');
+
+      // One theme for the whole console: picked in the inbox, the admin screens and the sign-in follow it, not the
+      // system's (light in this browser).
+      await p.getByRole('button', { name: /^Theme/ }).click(); // system -> light
+      await p.getByRole('button', { name: /^Theme/ }).click(); // light -> dark
+      const darkBg = 'rgb(22, 27, 34)'; // the palette's dark --bg-soft (theme.ts)
+      assert.equal(await p.locator('twt-agent-console').evaluate((el) => getComputedStyle(el).backgroundColor), darkBg, 'the page around the screens too');
+      await p.getByRole('button', { name: 'Admin', exact: true }).click();
+      const adminScreen = p.locator('twt-console-admin');
+      await adminScreen.getByRole('heading', { name: 'Administration' }).waitFor();
+      assert.equal(await adminScreen.getAttribute('data-theme'), 'dark');
+      assert.equal(await adminScreen.evaluate((el) => getComputedStyle(el).backgroundColor), darkBg);
+      await adminScreen.getByRole('button', { name: 'Back to inbox' }).click();
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      const signIn = p.locator('twt-console-sign-in');
+      await signIn.getByLabel('Email').waitFor();
+      assert.equal(await signIn.getAttribute('data-theme'), 'dark');
+      assert.equal(await signIn.evaluate((el) => getComputedStyle(el).backgroundColor), darkBg);
+      admin.assertNoUnexpectedErrors();
+    } finally {
+      await admin.close();
     }
   });
 
