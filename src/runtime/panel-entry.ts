@@ -37,7 +37,14 @@ startSurface(app, [
   ['page_view', pageView],
 ])
   .then(({ bridge }) => {
-    session = new PanelSession({ boot: bridge.boot, server: location.origin, emit: bridge.emit });
+    session = new PanelSession({
+      boot: bridge.boot,
+      server: location.origin,
+      emit: bridge.emit,
+      // Config `sound`: a tone while the panel is closed (minimized; not when the site hid the widget). The tone's
+      // code loads with the first one, so a panel that never plays one never downloads it.
+      onAgentMessage: () => app.view.sound && app.view.visibility === 'minimized' && void import('./tone.js').then((t) => t.playTone()),
+    });
     app.session = session;
     if (page) session.reportPage(page);
     window.addEventListener('pagehide', (e) => {

@@ -162,6 +162,8 @@ export interface ViewState {
    * panel's own viewport is always narrow.
    */
   fullScreen?: boolean;
+  /** Panel only: play a tone for an agent message while the panel is not maximized (config `sound`). */
+  sound?: boolean;
   /** Card only: what the marketing card shows (greeting or newest unread agent message); null hides it. */
   card?: CardContent | null;
 }
