@@ -356,6 +356,7 @@ export class TwtChatWidget extends ReactiveElement {
     if (next.language !== prev.language) this._switch('set_language', { locale: next.language }).catch(() => {});
     this._identity.use(next.appid, next.storage);
     if (next.trackPages !== prev.trackPages || next.trackPageQuery !== prev.trackPageQuery) this._track(next.trackPages);
+    if (next.sound !== prev.sound) this._sendView('panel');
     // The launcher comes or goes with the mode; a new icon is in its boot data, so it gets a fresh launcher.
     if ((next.launcher !== prev.launcher || next.icon !== prev.icon) && this._bridge) {
       this._removeLauncher();
@@ -385,6 +386,10 @@ export class TwtChatWidget extends ReactiveElement {
     const f = document.createElement('iframe');
     f.dataset.twtWidgetSurface = s;
     f.title = TITLES[s];
+    // The panel's tone (config `sound`): with this permission, Chromium lets the panel's AudioContext start once the
+    // visitor has interacted with the host page (sticky user activation of an ancestor frame), not only with the panel.
+    // Set before src: a frame's permissions are fixed when it navigates.
+    if (s === 'panel') f.allow = 'autoplay';
     f.src = bridge.attach(s, f, this._cfg!.language, this._resolvedTheme());
     f.addEventListener('load', () =>
       this._later(() => {
@@ -581,7 +586,7 @@ export class TwtChatWidget extends ReactiveElement {
   private _sendView(only?: SurfaceName) {
     for (const s of this._frames.keys()) {
       if ((only && s !== only) || !this._bridge?.isConnected(s)) continue;
-      this._bridge.command(s, 'set_view', { visibility: this._vis, unreadCount: this._unread, ...(s === 'card' ? { card: this._card } : s === 'panel' ? { fullScreen: this._narrowViewport.matches } : {}) }).catch(() => {});
+      this._bridge.command(s, 'set_view', { visibility: this._vis, unreadCount: this._unread, ...(s === 'card' ? { card: this._card } : s === 'panel' ? { fullScreen: this._narrowViewport.matches, sound: this._cfg!.sound } : {}) }).catch(() => {});
     }
   }
 

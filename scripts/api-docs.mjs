@@ -103,6 +103,7 @@ const CONFIG = [
   ['icon', 'string', 'our chat icon', 'Launcher image (also `window.__twt__config.icon`): an absolute http(s) URL or a base64 `data:image/` URL; shown while the panel is closed, our icon if it fails to load.'],
   ['trackPages', 'boolean', '`true`', "*Extension.* Report the page the visitor is on to your agents (the first page, then every navigation, single-page ones too: History API, `popstate`, `hashchange` or the Navigation API); `false` (attribute `track-pages=\"false\"`) reports nothing. See [embedding](embedding.md#page-tracking-and-privacy)."],
   ['trackPageQuery', 'boolean', '`false`', '*Extension.* Keep query strings and fragments in the reported URLs; by default they are dropped on your page, before anything leaves it.'],
+  ['sound', 'boolean', '`false`', "*Extension.* A short tone (two notes, made in the browser, no audio file) when an agent's message arrives while the panel is closed (minimized, not hidden). Browsers play sound only after the visitor has interacted: a click, tap or key press anywhere on your page or in the widget since it loaded; before that the tone is skipped. The panel iframe gets `allow=\"autoplay\"` for it; a `Permissions-Policy` on your page that denies `autoplay` to the widget origin silences it. Changing it (attribute `sound`, property) applies at once. See [embedding](embedding.md#new-message-sound)."],
 ];
 
 const LANGUAGES = [

@@ -68,6 +68,17 @@ const LIT_CUTS = [
   ['its empty-attribute value', 'c=a.trustedTypes,l=c?c.emptyScript:"",', ''],
   // The ShadyDOM/ShadyCSS polyfill hook: it patches shadow roots and styles, which our elements have none of.
   ['polyfill support', 'p?.({ReactiveElement:y}),', ''],
+  // `wrapped` (a reactive property over an accessor the class defines itself) and `useDefault` (a declared default
+  // that reflects): our properties come from the option table, none has an accessor of the class or `useDefault`,
+  // and none reflects, so a change is only recorded for the next update. These paid for the `sound` option.
+  ['wrapped accessors', 'this.prototype.hasOwnProperty(t)&&((s=Object.create(s)).wrapped=!0),', ''],
+  ['wrapped initial values', 'const t=this.constructor.elementProperties;if(t.size>0)for(const[s,i]of t){const{wrapped:t}=i,e=this[s];!0!==t||this._$AL.has(s)||void 0===e||this.C(s,void 0,i,e)}', ''],
+  ['useDefault at requestUpdate', '||i.useDefault&&i.reflect&&h===this._$Ej?.get(t)&&!this.hasAttribute(r._$Eu(t,i))', ''],
+  [
+    'useDefault, wrapped and reflect at change',
+    'C(t,s,{useDefault:i,reflect:e,wrapped:h},r){i&&!(this._$Ej??=new Map).has(t)&&(this._$Ej.set(t,r??s??this[t]),!0!==h||void 0!==r)||(this._$AL.has(t)||(this.hasUpdated||i||(s=void 0),this._$AL.set(t,s)),!0===e&&this._$Em!==t&&(this._$Eq??=new Set).add(t))}',
+    'C(t,s){this._$AL.has(t)||(this.hasUpdated||(s=void 0),this._$AL.set(t,s))}',
+  ],
 ];
 const leanLit = {
   name: 'twt-lean-lit',

@@ -11,6 +11,22 @@ import { hashedEntryPages, hashedOutput } from './pages.mjs';
 
 const SURFACES = ['launcher', 'panel', 'card'];
 
+/**
+ * partysocket's reconnecting socket logs through `this._debug(...)` only when created with `debug: true`, which the
+ * panel never sets (src/runtime/connection.ts); its log strings still cost the panel's first load about 0.3 KB gzip.
+ * Each call becomes `0&&this._debug(...)`, which the minifier drops with its arguments; the method stays, so an
+ * upgrade that calls it elsewhere still works. A partysocket without those calls fails the build (the cut is stale).
+ */
+const withoutSocketDebugLog = {
+  name: 'twt-without-socket-debug-log',
+  transform(code, id) {
+    if (!/[\\/]partysocket[\\/]dist[\\/]ws\.js$/.test(id)) return;
+    const cut = code.replaceAll('this._debug(', '0&&this._debug(');
+    if (cut === code) this.error('partysocket changed: no this._debug( calls to drop (scripts/rollup/runtime.mjs)');
+    return { code: cut, map: null };
+  },
+};
+
 export const runtimeConfigs = [
   {
     // One entry for every surface page (surface-entry.ts): the launcher's boot is in it, the panel's and the
@@ -19,6 +35,6 @@ export const runtimeConfigs = [
     // manual chunk would pull the tokens and icon shapes it shares with the launcher into it.
     input: { surface: 'src/runtime/surface-entry.ts' },
     output: { dir: 'dist/widget', format: 'es', ...hashedOutput, sourcemap: false },
-    plugins: [...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html` })))],
+    plugins: [withoutSocketDebugLog, ...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html` })))],
   },
 ];

@@ -58,6 +58,17 @@ describe('config', () => {
     }
   });
 
+  it('sound: off by default; a boolean, or an attribute\'s text; anything else warns and stays off', () => {
+    expect(quiet([{ appid: 'a' }]).config.sound).to.equal(false);
+    expect(quiet([{ appid: 'a', sound: true }]).config.sound).to.equal(true);
+    // A bare attribute is "", `sound="false"` is off; the element passes its property, the latest source wins.
+    expect(quiet([{ appid: 'a', sound: '' }]).config.sound).to.equal(true);
+    expect(quiet([{ appid: 'a', sound: true }, { sound: 'false' }]).config.sound).to.equal(false);
+    const wrong = quiet([{ appid: 'a', sound: 'loud' }]);
+    expect(wrong.config.sound).to.equal(false);
+    expect(wrong.warnings).to.deep.equal(['sound must be a boolean; got "loud", using false']);
+  });
+
   it('attributes (strings) are parsed like the object form', () => {
     const { config } = quiet([{ appid: 'demo', zIndex: '9999', asyncInit: '', right: '12px', server: 'https://w.example.com/some/path' }]);
     expect(config).to.deep.include({ zIndex: 9999, asyncInit: true, server: 'https://w.example.com' });

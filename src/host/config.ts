@@ -38,6 +38,8 @@ export interface WidgetConfig {
   trackPages: boolean;
   /** Keep the query and fragment of reported URLs. */
   trackPageQuery: boolean;
+  /** The panel plays a tone for an agent message while it is closed (sent with the panel's view, so it applies live). */
+  sound: boolean;
 }
 
 export interface ConfigResult {
@@ -200,6 +202,7 @@ export function resolveConfig(sources: readonly ConfigSource[], env: { href: str
     login,
     trackPages: bool('trackPages'),
     trackPageQuery: bool('trackPageQuery'),
+    sound: bool('sound'),
   };
   return { config, warnings, error };
 }

@@ -32,12 +32,29 @@ function pageView(payload: unknown): void {
   session?.reportPage(checked);
 }
 
+/**
+ * Config `sound`: a tone for a new agent message while the panel is closed (minimized; not while the site hides the
+ * widget). The tone's code loads with the first one, so a panel that never plays one never downloads it. A tone that
+ * cannot load or start (offline, no audio output) is skipped: it is a courtesy, the message itself is already shown.
+ */
+function chime(): void {
+  if (!app.view.sound || app.view.visibility !== 'minimized') return;
+  import('./tone.js')
+    .then((tone) => tone.playTone())
+    .catch(() => {});
+}
+
 startSurface(app, [
   ['login', login],
   ['page_view', pageView],
 ])
   .then(({ bridge }) => {
-    session = new PanelSession({ boot: bridge.boot, server: location.origin, emit: bridge.emit });
+    session = new PanelSession({
+      boot: bridge.boot,
+      server: location.origin,
+      emit: bridge.emit,
+      onAgentMessage: chime,
+    });
     app.session = session;
     if (page) session.reportPage(page);
     window.addEventListener('pagehide', (e) => {

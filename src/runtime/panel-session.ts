@@ -58,6 +58,8 @@ export interface PanelSessionOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The browser's environment for the agents (test double); default: environment.ts. */
   environment?: () => VisitorEnvironment;
+  /** An agent message stored after the socket became ready: a new one, not history or a resume's catch-up (the tone, config `sound`). */
+  onAgentMessage?: (message: MessageView) => void;
 }
 
 const BOOT_FAILURE_REASONS = ['domain_not_whitelisted', 'login_failed', 'invalid_bootstrap', 'timeout'];
@@ -75,6 +77,8 @@ export class PanelSession {
   private login: LoginTriple | undefined;
   private profile: VisitorProfile | undefined;
   private lastCard: string | undefined;
+  /** The conversation's last seq when the socket was last ready: messages above it are new (see onAgentMessage). */
+  private liveAfter = Infinity;
   /** The host page the visitor is on (bridge command `page_view`), sent at every `ready` and when it changes. */
   private page: PageView | undefined;
   /** The environment went out on a socket: once per session is enough (the server keeps it). */
@@ -158,6 +162,7 @@ export class PanelSession {
     this.connection?.stop();
     this.connection = null;
     this.conversation.reset();
+    this.liveAfter = Infinity;
     this.outbox.clear();
     this.login = triple;
     this.profile = { ...this.profile, ...profile };
@@ -316,6 +321,7 @@ export class PanelSession {
     switch (f.type) {
       case 'ready': {
         this.conversation.id = f.conversationId;
+        this.liveAfter = f.lastSeq;
         this.unread.markRead(f.visitorReadSeq);
         // Our own read position got ahead while offline: tell the server.
         if (this.unread.visitorReadSeq > f.visitorReadSeq) this.connection?.send({ type: 'read', seq: this.unread.visitorReadSeq });
@@ -405,6 +411,7 @@ export class PanelSession {
     this.update(update);
     this.unread.add(message);
     this.reportCard();
+    if (message.author === 'agent' && message.seq > this.liveAfter) this.o.onAgentMessage?.(message);
   }
 
   private reportCard(force = false): void {

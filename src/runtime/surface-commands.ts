@@ -55,6 +55,10 @@ export function parseViewState(payload: unknown): ViewState {
     if (typeof p.fullScreen !== 'boolean') throw new Refusal('invalid_payload', 'fullScreen must be a boolean');
     view.fullScreen = p.fullScreen;
   }
+  if ('sound' in p) {
+    if (typeof p.sound !== 'boolean') throw new Refusal('invalid_payload', 'sound must be a boolean');
+    view.sound = p.sound;
+  }
   return view;
 }
 

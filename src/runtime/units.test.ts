@@ -157,7 +157,8 @@ describe('set_view validation', () => {
     });
     expect(parseViewState({ visibility: 'maximized', unreadCount: 0, fullScreen: true })).to.deep.equal({ visibility: 'maximized', unreadCount: 0, fullScreen: true });
     expect(parseViewState({ visibility: 'maximized', unreadCount: 0, fullScreen: false })).to.deep.equal({ visibility: 'maximized', unreadCount: 0, fullScreen: false });
-    for (const bad of [null, [], { visibility: 'x', unreadCount: 0 }, { visibility: 'hidden', unreadCount: -1 }, { visibility: 'hidden', unreadCount: 0, card: { kind: 'html', text: '' } }, { visibility: 'maximized', unreadCount: 0, fullScreen: 'yes' }]) {
+    expect(parseViewState({ visibility: 'minimized', unreadCount: 1, fullScreen: false, sound: true })).to.deep.equal({ visibility: 'minimized', unreadCount: 1, fullScreen: false, sound: true });
+    for (const bad of [null, [], { visibility: 'x', unreadCount: 0 }, { visibility: 'hidden', unreadCount: -1 }, { visibility: 'hidden', unreadCount: 0, card: { kind: 'html', text: '' } }, { visibility: 'maximized', unreadCount: 0, fullScreen: 'yes' }, { visibility: 'minimized', unreadCount: 0, sound: 'on' }]) {
       expect(() => parseViewState(bad)).to.throw();
     }
   });

@@ -162,6 +162,8 @@ export interface ViewState {
    * panel's own viewport is always narrow.
    */
   fullScreen?: boolean;
+  /** Panel only: play a tone for an agent message while the panel is not maximized (config `sound`). */
+  sound?: boolean;
   /** Card only: what the marketing card shows (greeting or newest unread agent message); null hides it. */
   card?: CardContent | null;
 }
@@ -169,8 +171,9 @@ export interface ViewState {
 
 // ---------------------------------------------------------------------------
 // Payload validators. Each returns a clean copy of what it accepts (the declared fields only, own properties
-// only) and throws on anything else; its return type is the payload's type. Both ends use them: the host on
-// every event it receives (eventPayload), a surface on every event it sends.
+// only) and throws on anything else; its return type is the payload's type. The host reads every event it
+// receives with them (eventPayload); a surface's events are typed from them (SurfaceEvents) and not checked again
+// before sending, which keeps the table out of the surfaces' first load.
 
 /** A validator: the clean value, or a throw. */
 export type Check<T> = (v: unknown) => T;
@@ -397,14 +400,22 @@ export function parseConnect(data: unknown): ConnectMessage | null {
   return data as unknown as ConnectMessage;
 }
 
+/**
+ * A command's envelope and name (what a surface accepts on its port); payload checks belong to the handler of that
+ * name. Apart from parsePortMessage, so a surface's bundle does not carry the event table.
+ */
+export function parseCommand(data: unknown): CommandMessage | null {
+  return isEnvelope(data) && data.type === 'command' && Number.isInteger(data.id) && typeof data.name === 'string' && (HOST_COMMANDS as readonly string[]).includes(data.name)
+    ? (data as unknown as CommandMessage)
+    : null;
+}
+
 /** Validates a port message's envelope and name; payload checks belong to the handler of that name. */
 export function parsePortMessage(data: unknown): PortMessage | null {
   if (!isEnvelope(data)) return null;
   switch (data.type) {
     case 'command':
-      return Number.isInteger(data.id) && typeof data.name === 'string' && (HOST_COMMANDS as readonly string[]).includes(data.name)
-        ? (data as unknown as CommandMessage)
-        : null;
+      return parseCommand(data);
     case 'result':
       return Number.isInteger(data.id) && typeof data.ok === 'boolean' ? (data as unknown as ResultMessage) : null;
     case 'event':

@@ -70,6 +70,8 @@ export const CONFIG_FIELDS = {
   trackPages: { type: 'boolean', on: true },
   /** Keep query strings and fragments in the reported page URLs (dropped on your page by default). Default false. */
   trackPageQuery: { type: 'boolean' },
+  /** A short tone for an agent message while the panel is closed, once the visitor has interacted with the page (browsers allow sound only then). Default false. */
+  sound: { type: 'boolean' },
 } as const satisfies Record<string, ConfigField>;
 
 type Fields = typeof CONFIG_FIELDS;
