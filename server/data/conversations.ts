@@ -98,6 +98,11 @@ export class Conversations {
     });
   }
 
+  /** Deletes a conversation with its messages and files (ON DELETE CASCADE); false when there was none. */
+  async delete(id: string): Promise<boolean> {
+    return (await this.store.query('DELETE FROM conversations WHERE id = $1 RETURNING id', [id])).length > 0;
+  }
+
   async get(id: string): Promise<ConversationRow | null> {
     if (possibleId(id) === null) return null;
     const rows = await this.store.query<ConversationRow>('SELECT * FROM conversations WHERE id = $1', [id]);

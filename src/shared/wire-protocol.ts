@@ -9,6 +9,7 @@
  */
 
 import type { PageView, PageVisit, VisitorContext, VisitorEnvironment } from './visitor-context.js';
+import type { AttachmentView } from './attachments.js';
 
 // ---------------------------------------------------------------------------
 // Shared shapes
@@ -59,6 +60,8 @@ export interface MessageView {
   text: string;
   /** The visitor's (or agent's) client message id, for idempotent resend. */
   clientId?: string;
+  /** Files sent with it (src/shared/attachments.ts); its text may then be empty. */
+  attachments?: AttachmentView[];
   /** ISO 8601. */
   createdAt: string;
 }
@@ -327,6 +330,8 @@ export interface VisitorContextResponse {
 export interface AgentSendRequest {
   text: string;
   clientId?: string;
+  /** Ids of files this agent uploaded to the conversation (src/shared/attachments.ts); `text` may then be empty. */
+  attachments?: string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -335,7 +340,8 @@ export interface AgentSendRequest {
 /** Client -> server frames. The first frame must be `auth`; anything else first closes with 4400. */
 export type VisitorClientFrame =
   | { type: 'auth'; token: string; conversationId?: string; /** resume: send everything after this seq */ lastSeq?: number }
-  | { type: 'send'; clientId: string; text: string }
+  /** `attachments`: ids of files the visitor uploaded to its conversation (src/shared/attachments.ts); `text` may then be empty. */
+  | { type: 'send'; clientId: string; text: string; attachments?: string[] }
   | { type: 'typing'; typing: boolean }
   /** The visitor has seen everything up to seq. */
   | { type: 'read'; seq: number }
@@ -371,7 +377,8 @@ export type VisitorServerFrame =
   /** A refused frame; the socket stays open. `ref` is the clientId it refers to, if any. */
   | { type: 'error'; code: WireErrorCode; message: string; ref?: string };
 
-export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'internal';
+/** `invalid_attachment`: a send named a file that is not a complete upload of the sender in this conversation. */
+export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'invalid_attachment' | 'internal';
 
 /**
  * Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`, or

@@ -4,7 +4,7 @@ import type { ConsoleAdmin } from './console-admin.js';
 import type { AdminAgent, AdminApp, ConsoleAgent } from '../../shared/agent-accounts.js';
 
 const ME: ConsoleAgent = { id: 1, name: 'Demo Agent', email: 'admin@example.test', role: 'admin', appid: null, hasAvatar: false };
-const APPS: AdminApp[] = [{ appid: 'demo', name: 'TWT Demo', greeting: 'Hi!', replyTime: '', secret: 'demo-secret', disabled: false, domains: ['localhost'], previousSecretUntil: null }];
+const APPS: AdminApp[] = [{ appid: 'demo', name: 'TWT Demo', greeting: 'Hi!', replyTime: '', secret: 'demo-secret', disabled: false, domains: ['localhost'], previousSecretUntil: null, attachmentMaxBytes: 10485760, attachmentTypes: ['image/png', 'application/pdf'] }];
 const AGENTS: AdminAgent[] = [
   { ...ME, deactivatedAt: null, createdAt: '2026-11-30T10:00:00.000Z' },
   { id: 2, name: 'Ada', email: 'ada@example.test', role: 'agent', appid: 'demo', hasAvatar: false, deactivatedAt: null, createdAt: '2026-11-30T11:00:00.000Z' },
