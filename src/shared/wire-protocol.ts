@@ -214,7 +214,7 @@ export interface RatingResponse {
 // `Retry-After` (seconds), its keys not looked at until then.
 //   GET  /v1/agent/conversations                       -> AgentConversationsResponse
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
-//   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
+//   POST /v1/agent/conversations/:id/messages {text, clientId?, attachments?} -> { ok: true, message }  (files: src/shared/attachments.ts)
 //   POST /v1/agent/conversations/:id/read {seq}         -> { ok: true }
 //   GET  /v1/agent/conversations?view=open|mine|unassigned|resolved -> AgentConversationsResponse (one view, with every view's count)
 //   POST /v1/agent/conversations/:id/assign {agentId: number | null} -> { ok: true, conversation }  (take = your own id)
