@@ -267,6 +267,8 @@ for (const store of ['pglite', 'postgres'] as const) {
       const deleted = await api(base, `/v1/agent/conversations/${v.id}/delete`, { headers: agentHeaders(AGENT_KEY), body: {} });
       assert.equal(deleted.status, 200, deleted.text);
       assert.equal((await fetch(url)).status, 404);
+      // The visitor's socket is closed so that it reconnects into another conversation.
+      assert.equal((await v.socket.waitClose()).code, 1001);
       const rows = await server!.data.store.query<{ n: number }>(
         'SELECT (SELECT count(*) FROM attachments WHERE conversation_id = $1)::int + (SELECT count(*) FROM attachment_chunks WHERE attachment_id = $2)::int AS n',
         [v.id, file.json.attachment.id],

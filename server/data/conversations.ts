@@ -3,6 +3,7 @@
  * the summaries visitors and agents list (with unread counts and the last
  * message, one query whatever the number of conversations).
  */
+import { CLOSE } from '../../src/shared/wire-protocol.js';
 import type { AgentConversation, ConversationRating, ConversationStatus, RatingValue, ConversationSummary, InboxView, ViewCounts } from '../../src/shared/wire-protocol.js';
 import type { Store } from '../db/store.js';
 import { randomId } from '../auth.js';
@@ -98,9 +99,17 @@ export class Conversations {
     });
   }
 
-  /** Deletes a conversation with its messages and files (ON DELETE CASCADE); false when there was none. */
+  /**
+   * Deletes a conversation with its messages and files (ON DELETE CASCADE); false when there was none. The
+   * visitor's sockets are closed GOING_AWAY (every process, at commit): they reconnect into another conversation
+   * instead of writing into this one.
+   */
   async delete(id: string): Promise<boolean> {
-    return (await this.store.query('DELETE FROM conversations WHERE id = $1 RETURNING id', [id])).length > 0;
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.query<{ uid: string }>('DELETE FROM conversations c USING visitors v WHERE c.id = $1 AND v.id = c.visitor_id RETURNING v.uid', [id]);
+      if (rows[0]) await publish(tx, { kind: 'visitor_closed', visitorUid: rows[0].uid, code: CLOSE.GOING_AWAY });
+      return rows.length > 0;
+    });
   }
 
   async get(id: string): Promise<ConversationRow | null> {
