@@ -16,6 +16,11 @@ export function fileSize(bytes: number, locale: string = activeLocale()): string
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
 }
 
+/** A message in one line (history list, announcements): its text, or its files' names when it has no text. */
+export function messageLine(m: { text: string; attachments?: readonly AttachmentView[] }): string {
+  return m.text || (m.attachments?.length ? `📎 ${m.attachments.map((a) => a.name).join(', ')}` : '');
+}
+
 /** Why an upload failed, for the visitor. */
 export function uploadError(reason: string | undefined): string {
   switch (reason) {

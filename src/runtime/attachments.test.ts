@@ -8,7 +8,7 @@ import { applyLocale, setupLocalization } from './localization.js';
 import { installTokens } from './styles.js';
 import { TwtChatView } from './chat-view.js';
 import { AttachmentUploads } from './attachment-uploads.js';
-import { fileSize } from './attachment-views.js';
+import { fileSize, messageLine } from './attachment-views.js';
 import type { PanelSession, PanelState } from './panel-session.js';
 import type { AttachmentView } from '../shared/attachments.js';
 import { message } from '../../test/helpers/browser/runtime-doubles.js';
@@ -127,6 +127,8 @@ describe('attachments in messages', () => {
     // Pending messages show their files too (the outbox keeps them).
     expect(qa(view, '.pending .files img')).to.have.length(1);
     expect(fileSize(830, 'en')).to.equal('830 byte');
+    expect(messageLine({ text: '', attachments: [IMAGE, PDF] })).to.equal('📎 photo.png, Résumé.pdf');
+    expect(messageLine({ text: 'hi', attachments: [IMAGE] })).to.equal('hi');
     expect(fileSize(830_000, 'de')).to.equal('830 kB');
   });
 });

@@ -20,7 +20,7 @@ import { baseStyles } from './styles.js';
 import { PageListeners } from './page-listeners.js';
 import { minimizeIcon, sendIcon } from './icons.js';
 import { AttachmentUploads } from './attachment-uploads.js';
-import { attachIcon, attachmentStyles, renderAttachments, renderTray } from './attachment-views.js';
+import { attachIcon, attachmentStyles, messageLine, renderAttachments, renderTray } from './attachment-views.js';
 
 export class TwtChatView extends LitElement {
   static override properties = {
@@ -136,7 +136,7 @@ export class TwtChatView extends LitElement {
     const newest = fresh[fresh.length - 1];
     if (newest) {
       const author = newest.authorName || msg('Agent', { id: 'panel.agent' });
-      this.announcement = msg(str`New message from ${author}: ${newest.text}`, { id: 'panel.announce' });
+      this.announcement = msg(str`New message from ${author}: ${messageLine(newest)}`, { id: 'panel.announce' });
     }
     this.state = s;
   }
@@ -315,7 +315,7 @@ export class TwtChatView extends LitElement {
                           : c.status === 'resolved'
                             ? html` · ${msg('Resolved', { id: 'panel.history.resolved' })}`
                             : nothing}</span>
-                      <span class="last">${c.lastMessage!.text}</span>
+                      <span class="last">${messageLine(c.lastMessage!)}</span>
                     </button>
                   </li>`,
                 )}
