@@ -244,6 +244,28 @@ for (const store of ['pglite', 'postgres'] as const) {
       v.socket.close();
     });
 
+    test('an upload first drops what earlier ones left: cut-off files after an hour, files no message named after a day', async (t) => {
+      if (skip()) return t.skip(String(skip()));
+      const v = await visitor('app-b');
+      const ids: string[] = [];
+      for (const name of ['sent.txt', 'fresh.txt', 'stale.txt']) ids.push((await visitorUpload(v, utf8(name), name)).json.attachment.id);
+      v.socket.send({ type: 'send', clientId: 'c-kept', text: '', attachments: [ids[0]] });
+      await v.socket.waitFor((f) => f.type === 'ack' && f.clientId === 'c-kept');
+      const store = server!.data.store;
+      // As if the first two were uploaded two days ago and one was cut off two hours ago.
+      await store.query("UPDATE attachments SET created_at = now() - interval '2 days' WHERE id = ANY($1::text[])", [[ids[0], ids[2]]]);
+      await store.query("INSERT INTO attachments (id, conversation_id, uploader, uploader_id, name, created_at) VALUES ('f_cut', $1, 'visitor', 'x', 'cut.bin', now() - interval '2 hours')", [v.id]);
+      await store.query("INSERT INTO attachment_chunks (attachment_id, n, data) VALUES ('f_cut', 0, $1)", [utf8('partial')]);
+      assert.equal((await visitorUpload(v, utf8('new'), 'new.txt')).status, 200);
+      const left = await store.query<{ id: string }>('SELECT id FROM attachments WHERE conversation_id = $1', [v.id]);
+      assert.deepEqual(new Set(left.map((r) => r.id)).has(ids[0]!), true);
+      assert.deepEqual(new Set(left.map((r) => r.id)).has(ids[1]!), true);
+      assert.deepEqual(new Set(left.map((r) => r.id)).has(ids[2]!), false);
+      assert.deepEqual(new Set(left.map((r) => r.id)).has('f_cut'), false);
+      assert.equal((await store.query<{ n: number }>("SELECT count(*)::int AS n FROM attachment_chunks WHERE attachment_id = 'f_cut'"))[0]!.n, 0);
+      v.socket.close();
+    });
+
     test('uploads count against the visitor’s message limit', async (t) => {
       if (skip()) return t.skip(String(skip()));
       const v = await visitor('app-b');

@@ -59,8 +59,17 @@ export class Attachments {
     return rows[0].files_token;
   }
 
-  /** Starts a file: its row, not complete (invisible until finish()). */
+  /**
+   * Starts a file: its row, not complete (invisible until finish()). First drops what the conversation's earlier
+   * uploads left behind: a file cut off mid-upload (a process killed) after an hour, a file no message named
+   * after a day (ON DELETE CASCADE takes their chunks).
+   */
   async begin(conversationId: string, uploader: Uploader, name: string): Promise<string> {
+    await this.store.query(
+      `DELETE FROM attachments WHERE conversation_id = $1 AND client_id IS NULL
+          AND created_at < now() - CASE WHEN complete THEN interval '1 day' ELSE interval '1 hour' END`,
+      [conversationId],
+    );
     const id = 'f_' + randomId(16);
     await this.store.query('INSERT INTO attachments (id, conversation_id, uploader, uploader_id, name) VALUES ($1, $2, $3, $4, $5)', [id, conversationId, uploader.kind, uploaderId(uploader), name]);
     return id;
