@@ -365,7 +365,7 @@ export class Hub {
         return;
       }
       case 'visitor_closed': {
-        const reason = e.code === CLOSE.VISITOR_BANNED ? 'visitor banned' : 'token revoked';
+        const reason = e.code === CLOSE.VISITOR_BANNED ? 'visitor banned' : e.code === CLOSE.GOING_AWAY ? 'conversation deleted' : 'token revoked';
         for (const c of [...(this.visitorsByUid.get(e.visitorUid) ?? [])]) closeSocket(c.ws, e.code, reason);
         return;
       }

@@ -1,6 +1,7 @@
 /** The apps and app_domains tables: an app's settings and its trusted domains. */
 import type { AppInfo, ReplyTime } from '../../src/shared/wire-protocol.js';
 import type { BusinessHours } from '../../src/shared/business-hours.js';
+import type { AttachmentType } from '../../src/shared/attachments.js';
 import type { Store } from '../db/store.js';
 import { publish } from '../events.js';
 import type { DataCache } from './cache.js';
@@ -15,6 +16,9 @@ export interface AppRow {
   /** Business hours (time zone and weekly schedule), or null: always open (server/business-hours.ts). */
   hours: BusinessHours | null;
   disabled: boolean;
+  /** Attachments: the largest file (bytes) and the types accepted (see src/shared/attachments.ts). */
+  attachment_max_bytes: number;
+  attachment_types: AttachmentType[];
   domains: string[];
   /** The secret before the last rotation, still accepted for logins until `previousSecretUntil` (ms since epoch). */
   previousSecret: string | null;
@@ -31,11 +35,12 @@ type AppColumns = Omit<AppRow, 'domains' | 'previousSecret' | 'previousSecretUnt
   previous_secret_until: Date | string | null;
   business_hours: string | null;
 };
-const APP_COLUMNS = 'appid, name, secret, greeting, reply_time, business_hours, disabled, previous_secret, previous_secret_until';
+const APP_COLUMNS = 'appid, name, secret, greeting, reply_time, business_hours, disabled, attachment_max_bytes, attachment_types, previous_secret, previous_secret_until';
 const fromRow = ({ previous_secret, previous_secret_until, business_hours, ...r }: AppColumns, domains: string[]): AppRow => ({
   ...r,
   // Written only by setHours(), after checkBusinessHours.
   hours: business_hours === null ? null : (JSON.parse(business_hours) as BusinessHours),
+  attachment_max_bytes: Number(r.attachment_max_bytes),
   domains,
   previousSecret: previous_secret,
   previousSecretUntil: previous_secret_until === null ? null : new Date(previous_secret_until).getTime(),
@@ -108,13 +113,14 @@ export class Apps {
       .finally(() => this.cache.forgetApp(appid));
   }
 
-  /** Name, greeting and reply time (each left as is when undefined). */
-  async update(appid: string, change: { name?: string; greeting?: string; replyTime?: ReplyTime | '' }): Promise<boolean> {
+  /** Name, greeting, reply time and attachment limits (each left as is when undefined). */
+  async update(appid: string, change: { name?: string; greeting?: string; replyTime?: ReplyTime | ''; attachmentMaxBytes?: number; attachmentTypes?: AttachmentType[] }): Promise<boolean> {
     return this.store
       .transaction(async (tx) => {
         const rows = await tx.query(
-          'UPDATE apps SET name = COALESCE($2, name), greeting = COALESCE($3, greeting), reply_time = COALESCE($4, reply_time) WHERE appid = $1 RETURNING appid',
-          [appid, change.name ?? null, change.greeting ?? null, change.replyTime ?? null],
+          `UPDATE apps SET name = COALESCE($2, name), greeting = COALESCE($3, greeting), reply_time = COALESCE($4, reply_time),
+             attachment_max_bytes = COALESCE($5::int, attachment_max_bytes), attachment_types = COALESCE($6::text[], attachment_types) WHERE appid = $1 RETURNING appid`,
+          [appid, change.name ?? null, change.greeting ?? null, change.replyTime ?? null, change.attachmentMaxBytes ?? null, change.attachmentTypes ?? null],
         );
         if (rows.length) await publish(tx, { kind: 'app_changed', appid });
         return rows.length > 0;

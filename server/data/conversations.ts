@@ -3,6 +3,7 @@
  * the summaries visitors and agents list (with unread counts and the last
  * message, one query whatever the number of conversations).
  */
+import { CLOSE } from '../../src/shared/wire-protocol.js';
 import type { AgentConversation, ConversationRating, ConversationStatus, RatingValue, ConversationSummary, InboxView, ViewCounts } from '../../src/shared/wire-protocol.js';
 import type { Store } from '../db/store.js';
 import { randomId } from '../auth.js';
@@ -123,6 +124,19 @@ export class Conversations {
       ]);
       await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id });
       return normConv(rows[0]!);
+    });
+  }
+
+  /**
+   * Deletes a conversation with its messages and files (ON DELETE CASCADE); false when there was none. The
+   * visitor's sockets are closed GOING_AWAY (every process, at commit): they reconnect into another conversation
+   * instead of writing into this one.
+   */
+  async delete(id: string): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const rows = await tx.query<{ uid: string }>('DELETE FROM conversations c USING visitors v WHERE c.id = $1 AND v.id = c.visitor_id RETURNING v.uid', [id]);
+      if (rows[0]) await publish(tx, { kind: 'visitor_closed', visitorUid: rows[0].uid, code: CLOSE.GOING_AWAY });
+      return rows.length > 0;
     });
   }
 

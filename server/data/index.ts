@@ -9,6 +9,7 @@ import { Agents } from './agents.js';
 import { AgentKeys } from './agent-keys.js';
 import { AgentSessions } from './agent-sessions.js';
 import { Apps } from './apps.js';
+import { Attachments } from './attachments.js';
 import { CannedReplies } from './canned-replies.js';
 import { DataCache } from './cache.js';
 import { Conversations } from './conversations.js';
@@ -31,6 +32,7 @@ export class Data {
   readonly search: Search;
   readonly cannedReplies: CannedReplies;
   readonly visitTrail: VisitTrail;
+  readonly attachments: Attachments;
 
   /** `cacheClock`: the cache's TTL clock (default Date.now). */
   constructor(
@@ -49,5 +51,6 @@ export class Data {
     this.search = new Search(store);
     this.cannedReplies = new CannedReplies(store);
     this.visitTrail = new VisitTrail(store);
+    this.attachments = new Attachments(store);
   }
 }

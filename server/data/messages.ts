@@ -1,5 +1,6 @@
 /** The messages table: storing a message once (with its NOTIFY), and reading them back by seq or by time. */
 import type { Author, MessageView } from '../../src/shared/wire-protocol.js';
+import type { AttachmentView } from '../../src/shared/attachments.js';
 import type { PreparedParam, Store } from '../db/store.js';
 import { randomId } from '../auth.js';
 import { EVENTS_CHANNEL } from '../events.js';
@@ -14,6 +15,8 @@ export interface MessageRow {
   author_agent_id: number | string | null;
   text: string;
   client_id: string | null;
+  /** The files it carries (migration 8); a string when it came through a NOTIFY payload's row as JSON text. */
+  attachments?: AttachmentView[] | string | null;
   created_at: Date | string;
 }
 
@@ -22,6 +25,7 @@ export function toMessageView(r: MessageRow): MessageView {
   if (r.author_name) m.authorName = r.author_name;
   if (r.author_agent_id !== null && r.author_agent_id !== undefined) m.authorAgentId = Number(r.author_agent_id);
   if (r.client_id) m.clientId = r.client_id;
+  if (r.attachments) m.attachments = typeof r.attachments === 'string' ? (JSON.parse(r.attachments) as AttachmentView[]) : r.attachments;
   return m;
 }
 
@@ -32,8 +36,8 @@ const SEQ_CONFLICT_RETRIES = 20;
 
 const APPEND_SQL = `
     WITH ins AS (
-      INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id, author_agent_id)
-      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6, $9::bigint FROM conversations c WHERE c.id = $2
+      INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id, author_agent_id, attachments)
+      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6, $9::bigint, $10::jsonb FROM conversations c WHERE c.id = $2
       ON CONFLICT (conversation_id, client_id) DO NOTHING
       RETURNING *
     ), bump AS (
@@ -57,7 +61,7 @@ export class Messages {
   private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
 
   constructor(private readonly store: Store) {
-    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text'], {
+    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text'], {
       // A conversation's messages commit in order (their seqs); different conversations' in parallel batches.
       orderedBy: 1,
     });
@@ -74,7 +78,16 @@ export class Messages {
    * loser hits the (conversation_id, seq) unique index and retries with a fresh
    * snapshot, so seqs stay unique, gapless and in commit order.
    */
-  async append(m: { conversationId: string; author: Author; authorName?: string | null; authorAgentId?: number | null; text: string; clientId?: string | null }): Promise<{ message: MessageView; created: boolean }> {
+  async append(m: {
+    conversationId: string;
+    author: Author;
+    authorName?: string | null;
+    authorAgentId?: number | null;
+    text: string;
+    clientId?: string | null;
+    /** Files claimed for it (data/attachments.ts claim()). */
+    attachments?: readonly AttachmentView[];
+  }): Promise<{ message: MessageView; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       let rows: MessageRow[];
       try {
@@ -88,6 +101,7 @@ export class Messages {
           EVENTS_CHANNEL,
           NOTIFY_ROW_MAX_BYTES,
           m.authorAgentId == null ? null : String(m.authorAgentId),
+          m.attachments?.length ? JSON.stringify(m.attachments) : null,
         ]);
       } catch (err) {
         if (attempt < SEQ_CONFLICT_RETRIES && isSeqConflict(err)) continue;

@@ -190,6 +190,42 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN rated_at timestamptz;
   `,
   /*
+   * 8: attachments. A file is stored in the database (so every process of a PostgreSQL deployment serves it) as
+   * one row of metadata and its bytes in ATTACHMENT_CHUNK_BYTES rows, written as the upload streams in and read
+   * back one chunk at a time: never whole in memory. `complete` once the last chunk is in and the content was
+   * accepted; `client_id` once a message claims it (the sender's client message id, so a resend claims the same
+   * files). The message carries its attachments' views (`messages.attachments`, JSON), so lists and live
+   * delivery need no join. `conversations.files_token`: the conversation's capability for its files' URLs,
+   * issued at its first upload. An app's limits: the largest file and the types it accepts.
+   */ `
+  CREATE TABLE attachments (
+    id text PRIMARY KEY,
+    conversation_id text NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    uploader text NOT NULL CHECK (uploader IN ('visitor', 'agent')),
+    uploader_id text NOT NULL,
+    name text NOT NULL,
+    type text,
+    size bigint NOT NULL DEFAULT 0,
+    width integer,
+    height integer,
+    complete boolean NOT NULL DEFAULT false,
+    client_id text,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX attachments_conversation ON attachments (conversation_id);
+  CREATE TABLE attachment_chunks (
+    attachment_id text NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+    n integer NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (attachment_id, n)
+  );
+  ALTER TABLE messages ADD COLUMN attachments jsonb;
+  ALTER TABLE conversations ADD COLUMN files_token text;
+  CREATE UNIQUE INDEX conversations_files_token ON conversations (files_token) WHERE files_token IS NOT NULL;
+  ALTER TABLE apps ADD COLUMN attachment_max_bytes integer NOT NULL DEFAULT 10485760;
+  ALTER TABLE apps ADD COLUMN attachment_types text[] NOT NULL DEFAULT ARRAY['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']
+  `,
+  /*
    * 9: away hours and offline email. An app's business hours (src/shared/business-hours.ts: time zone and weekly
    * schedule, as JSON text; NULL = always open), and the email a visitor leaves on a conversation while the team
    * is away, so an agent can follow up (on the conversation, not the visitor: the profile's email is the site's

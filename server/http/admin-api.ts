@@ -7,6 +7,7 @@
  */
 import type { AdminAgent, AdminApp } from '../../src/shared/agent-accounts.js';
 import { REPLY_TIMES, type ReplyTime } from '../../src/shared/wire-protocol.js';
+import { ATTACHMENT_TYPES, attachmentPolicyProblem } from '../../src/shared/attachments.js';
 import { randomId } from '../auth.js';
 import { businessHoursJson, checkBusinessHours } from '../../src/shared/business-hours.js';
 import { normalizeTrustedDomain } from '../domains.js';
@@ -53,6 +54,8 @@ function adminApp(app: AppRow): AdminApp {
     disabled: app.disabled,
     domains: app.domains,
     previousSecretUntil: app.previousSecretUntil === null ? null : new Date(app.previousSecretUntil).toISOString(),
+    attachmentMaxBytes: app.attachment_max_bytes,
+    attachmentTypes: app.attachment_types,
   };
 }
 
@@ -114,13 +117,20 @@ async function updateApp(call: AgentCall): Promise<void> {
   if (replyTime !== undefined && replyTime !== '' && !(REPLY_TIMES as readonly unknown[]).includes(replyTime)) {
     throw new Refusal(400, 'malformed', `replyTime must be '' or one of ${REPLY_TIMES.join(', ')}`);
   }
+  const badPolicy = attachmentPolicyProblem(body.attachmentMaxBytes, body.attachmentTypes);
+  if (badPolicy) throw new Refusal(400, 'malformed', badPolicy);
+  const attachmentMaxBytes = body.attachmentMaxBytes as number | undefined;
+  // Kept in the table's order, once each.
+  const attachmentTypes = body.attachmentTypes === undefined ? undefined : ATTACHMENT_TYPES.filter((t) => (body.attachmentTypes as unknown[]).includes(t));
   const add = domainList(body.addDomains, 'addDomains');
   const remove = domainList(body.removeDomains, 'removeDomains');
   if (body.disabled !== undefined && typeof body.disabled !== 'boolean') throw new Refusal(400, 'malformed', 'disabled must be a boolean');
   const left = new Set([...app.domains.filter((d) => !remove.includes(d)), ...add]);
   if (!left.size) throw new Refusal(400, 'invalid_domain', 'an app keeps at least one trusted domain');
-  if (name !== undefined || greeting !== undefined || replyTime !== undefined) {
+  if (name !== undefined || greeting !== undefined || replyTime !== undefined || attachmentMaxBytes !== undefined || attachmentTypes !== undefined) {
     await ctx.data.apps.update(app.appid, {
+      ...(attachmentMaxBytes !== undefined ? { attachmentMaxBytes } : {}),
+      ...(attachmentTypes !== undefined ? { attachmentTypes } : {}),
       ...(name !== undefined ? { name } : {}),
       ...(greeting !== undefined ? { greeting } : {}),
       ...(replyTime !== undefined ? { replyTime: replyTime as ReplyTime | '' } : {}),

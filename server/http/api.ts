@@ -14,7 +14,7 @@ import { randomId } from '../auth.js';
 import { bearer, readJsonBody, sendError, sendJson, sendRateLimited } from './respond.js';
 import { clientAddress } from '../client-address.js';
 import { takeFromEach } from '../rate-limit.js';
-import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../storable-input.js';
+import { clientIdProblem, possibleId, storableSeq } from '../storable-input.js';
 import { logFailure } from '../failure-log.js';
 import { Router, type Route } from './router.js';
 import { TEST_ROUTES } from './test-api.js';
@@ -24,6 +24,9 @@ import { canSee } from '../agent-permissions.js';
 import { AVATAR_ROUTES, CONSOLE_ROUTES } from './console-api.js';
 import { ADMIN_ROUTES } from './admin-api.js';
 import { AWAY_ROUTES } from './away-api.js';
+import { ATTACHMENT_ROUTES } from './attachments-api.js';
+import { CONVERSATION_DELETE_ROUTES } from './conversation-delete-api.js';
+import { claimAttachments, sendProblem } from '../attachment-upload.js';
 import { fromOwnOrigin, sessionIdOf, sessionOf } from '../console-session.js';
 
 /** One request as a route handler sees it. `agent`: the caller, on the agent routes (AGENT_PREFIX). */
@@ -63,6 +66,9 @@ const API_ROUTES: Route<ApiHandler>[] = [
   ...CONSOLE_ROUTES,
   ...AVATAR_ROUTES,
   ...ADMIN_ROUTES,
+  // Files: uploads (visitor and agent) and the capability URLs they are served at.
+  ...ATTACHMENT_ROUTES,
+  ...CONVERSATION_DELETE_ROUTES,
 ];
 
 /** Rows a list or history answers when the request names no `limit`. */
@@ -249,13 +255,15 @@ async function agentReply({ ctx, req, res, params, agent }: ApiCall & { agent: A
   const appid = convId === null ? null : await ctx.data.conversations.appid(convId);
   if (!convId || !appid || !canSee(agent, appid)) return sendError(res, 404, 'not_found', 'no such conversation');
   const body = await readJsonBody(req);
-  const badText = messageProblem(body.text, LIMITS.messageText);
+  const badText = sendProblem(body.text, body.attachments, LIMITS.messageText);
   if (badText) return sendError(res, badText.code === 'too_large' ? 413 : 400, badText.code, badText.message);
   const badId = body.clientId === undefined ? null : clientIdProblem(body.clientId, LIMITS.clientId);
   if (badId) return sendError(res, 400, 'malformed', badId);
   // Agent client ids share the column with visitor ones: namespace them.
   const clientId = `agent:${typeof body.clientId === 'string' ? body.clientId : randomId(12)}`;
-  const { message } = await ctx.data.messages.append({ conversationId: convId, author: 'agent', authorName: agent.name, authorAgentId: agent.id, text: body.text as string, clientId });
+  const attachments = await claimAttachments(ctx, convId, { kind: 'agent', agentId: agent.id }, body.attachments, clientId);
+  if (!attachments) return sendError(res, 400, 'invalid_attachment', 'an attachment is not a file you uploaded to this conversation');
+  const { message } = await ctx.data.messages.append({ conversationId: convId, author: 'agent', authorName: agent.name, authorAgentId: agent.id, text: body.text as string, clientId, attachments });
   return sendJson(res, 200, { ok: true, message });
 }
 

@@ -10,7 +10,8 @@ import type { VisitorConn } from '../hub.js';
 import { authenticateVisitor } from '../visitor-auth.js';
 import { requestOriginAllowed } from '../domains.js';
 import type { RequestPlace } from '../visitor-session.js';
-import { clientIdProblem, messageProblem, possibleId, storableSeq } from '../storable-input.js';
+import { clientIdProblem, possibleId, storableSeq } from '../storable-input.js';
+import { claimAttachments, sendProblem } from '../attachment-upload.js';
 import { sendFrame, sendText } from './send.js';
 import { SocketSession } from './socket-session.js';
 import { logFailure } from '../failure-log.js';
@@ -181,12 +182,14 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
     const ref = typeof clientId === 'string' ? clientId : undefined;
     const badId = clientIdProblem(clientId, LIMITS.clientId);
     if (badId) return this.refuse('malformed', `send.${badId}`, ref);
-    const badText = messageProblem(frame.text, LIMITS.messageText);
+    const badText = sendProblem(frame.text, frame.attachments, LIMITS.messageText);
     if (badText) return this.refuse(badText.code, badText.message, ref);
     if (!ctx.limits.messages.take(c.visitorUid)) return this.refuse('rate_limited', 'too many messages; retry later', ref);
     let message: MessageView;
     try {
-      ({ message } = await ctx.data.messages.append({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string }));
+      const attachments = await claimAttachments(ctx, c.conversationId, { kind: 'visitor', uid: c.visitorUid }, frame.attachments, clientId as string);
+      if (!attachments) return this.refuse('invalid_attachment', 'an attachment is not a file you uploaded to this conversation', ref);
+      ({ message } = await ctx.data.messages.append({ conversationId: c.conversationId, author: 'visitor', text: frame.text, clientId: clientId as string, attachments }));
     } catch (err) {
       logFailure('visitor send', err);
       return this.send({ type: 'error', code: 'internal', message: 'internal error', ref });

@@ -13,6 +13,7 @@ import type {
   VisitorContextResponse,
 } from '../shared/wire-protocol.js';
 import type { VisitorContext } from '../shared/visitor-context.js';
+import type { AttachmentView } from '../shared/attachments.js';
 import { AGENT_SERVER_TYPES, parseFrame } from '../shared/wire-protocol.js';
 import { backoffDelay, type BackoffOptions } from '../shared/backoff.js';
 
@@ -53,8 +54,23 @@ export class AgentApi {
     return (await this.call<MessagesResponse>(`/v1/agent/conversations/${encodeURIComponent(id)}/messages?after=${after}`)).messages;
   }
 
-  async send(id: string, text: string, clientId: string): Promise<MessageView> {
-    return (await this.call<{ ok: true; message: MessageView }>(`/v1/agent/conversations/${encodeURIComponent(id)}/messages`, { method: 'POST', body: { text, clientId } })).message;
+  /** `attachments`: ids of files this agent uploaded to the conversation (upload()). */
+  async send(id: string, text: string, clientId: string, attachments: string[] = []): Promise<MessageView> {
+    const body = attachments.length ? { text, clientId, attachments } : { text, clientId };
+    return (await this.call<{ ok: true; message: MessageView }>(`/v1/agent/conversations/${encodeURIComponent(id)}/messages`, { method: 'POST', body })).message;
+  }
+
+  /** Uploads a file to the conversation (src/shared/attachments.ts); rejects with the server's reason as `cause`. */
+  async upload(id: string, file: File): Promise<AttachmentView> {
+    const res = await fetch(`/v1/agent/conversations/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(file.name)}`, {
+      method: 'POST',
+      headers: { ...(this.key === null ? {} : { authorization: `Bearer ${this.key}` }), 'content-type': 'application/octet-stream' },
+      body: file,
+      credentials: this.key === null ? 'same-origin' : 'omit',
+    });
+    const data = await res.json().catch(() => null);
+    if (!res.ok || !data?.ok) throw new Error(data?.message ?? `HTTP ${res.status}`, { cause: data?.reason ?? 'network' });
+    return (data as { attachment: AttachmentView }).attachment;
   }
 
   /** The visitor context of the side panel (<twt-visitor-context>). */

@@ -21,6 +21,8 @@ import { PageListeners } from './page-listeners.js';
 import { minimizeIcon, sendIcon } from './icons.js';
 import { startConversation } from './visitor-requests.js';
 import './away-notice.js';
+import { AttachmentUploads } from './attachment-uploads.js';
+import { attachIcon, attachmentStyles, messageLine, renderAttachments, renderTray } from './attachment-views.js';
 
 export class TwtChatView extends LitElement {
   static override properties = {
@@ -34,6 +36,7 @@ export class TwtChatView extends LitElement {
     history: { state: true },
     ratingFailed: { state: true },
     startFailed: { state: true },
+    dropping: { state: true },
   };
 
   session: PanelSession | null = null;
@@ -54,6 +57,9 @@ export class TwtChatView extends LitElement {
    */
   history: { list: ConversationSummary[] | null; failed: boolean; reading: { id: string; messages: MessageView[] } | null } | null = null;
 
+  /** Files being attached to the next message (attachment-uploads.ts); `dropping`: files are dragged over the panel. */
+  readonly uploads = new AttachmentUploads(this, () => this.session);
+  dropping = false;
   private unsubscribe: (() => void) | null = null;
   private observer: IntersectionObserver | null = null;
   private readonly visibleSeqs = new Set<number>();
@@ -135,7 +141,7 @@ export class TwtChatView extends LitElement {
     const newest = fresh[fresh.length - 1];
     if (newest) {
       const author = newest.authorName || msg('Agent', { id: 'panel.agent' });
-      this.announcement = msg(str`New message from ${author}: ${newest.text}`, { id: 'panel.announce' });
+      this.announcement = msg(str`New message from ${author}: ${messageLine(newest)}`, { id: 'panel.announce' });
     }
     this.state = s;
   }
@@ -205,11 +211,34 @@ export class TwtChatView extends LitElement {
 
   private submit(): void {
     const ta = this.textarea;
-    if (!ta || !this.session || !ta.value.trim()) return;
-    if (this.session.send(ta.value)) {
+    const files = this.uploads.ready();
+    if (!ta || !this.session || (!ta.value.trim() && !files.length)) return;
+    if (this.session.send(ta.value, files)) {
       ta.value = '';
+      this.uploads.sent();
       this.stickToBottom = true;
     }
+  }
+
+  /** Files dragged onto the panel, or pasted into the composer, are attached like picked ones. */
+  private readonly onDrag = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files') || this.state?.phase !== 'active') return;
+    e.preventDefault();
+    this.dropping = e.type === 'dragover';
+    if (e.type === 'drop') this.uploads.add(e.dataTransfer.files);
+  };
+
+  private readonly onPaste = (e: ClipboardEvent) => {
+    const files = e.clipboardData?.files;
+    if (!files?.length) return;
+    e.preventDefault();
+    this.uploads.add(files);
+  };
+
+  private pickFiles(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    if (input.files) this.uploads.add(input.files);
+    input.value = '';
   }
 
   private get list(): HTMLElement | null {
@@ -227,7 +256,7 @@ export class TwtChatView extends LitElement {
     const s = this.state;
     if (!s) return nothing;
     const usable = s.phase === 'active';
-    return html`<section class="panel" aria-label=${s.appName || msg('Chat', { id: 'panel.title' })}>
+    return html`<section class="panel ${this.dropping ? 'dropping' : ''}" aria-label=${s.appName || msg('Chat', { id: 'panel.title' })} @dragover=${this.onDrag} @dragleave=${this.onDrag} @drop=${this.onDrag}>
       ${this.renderHeader(s)} ${this.renderBanner(s)} 
       <div class="chat" ?hidden=${!!this.history}>${this.renderChat(s, usable)}</div>
       ${this.history ? html`<div class="chat">${this.renderHistory(this.history)}</div>` : nothing}
@@ -244,9 +273,13 @@ export class TwtChatView extends LitElement {
       ${s.outboxFull
         ? html`<p class="notice" role="alert">${msg('Too many messages are waiting to be sent. Please wait until the connection is back.', { id: 'panel.outbox_full' })}</p>`
         : nothing}
-      ${s.conversationStatus === 'resolved' && usable ? this.renderRating(s) : nothing}
+      ${s.conversationStatus === 'resolved' && usable ? this.renderRating(s) : nothing} ${renderTray(this.uploads)}
       <twt-away-notice .session=${this.session} .state=${s}></twt-away-notice>
       <form class="composer" @submit=${this.onSubmit}>
+        <input type="file" id="files" multiple hidden @change=${this.pickFiles} />
+        <button type="button" class="attach" ?disabled=${!usable} aria-label=${msg('Attach files', { id: 'panel.attach' })} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#files')?.click()}>
+          ${attachIcon}
+        </button>
         <label class="visually-hidden" for="composer">${msg('Message', { id: 'panel.composer.label' })}</label>
         <textarea
           id="composer"
@@ -255,6 +288,7 @@ export class TwtChatView extends LitElement {
           ?disabled=${!usable}
           placeholder=${usable ? msg('Write a message…', { id: 'panel.composer.placeholder' }) : msg('Connecting to chat…', { id: 'panel.composer.disabled' })}
           @keydown=${this.onComposerKey}
+          @paste=${this.onPaste}
           @input=${() => this.session?.typing()}
         ></textarea>
         <button type="submit" class="send" ?disabled=${!usable} aria-label=${msg('Send', { id: 'panel.send' })}>${sendIcon}</button>
@@ -287,7 +321,7 @@ export class TwtChatView extends LitElement {
                           : c.status === 'resolved'
                             ? html` · ${msg('Resolved', { id: 'panel.history.resolved' })}`
                             : nothing}</span>
-                      <span class="last">${c.lastMessage!.text}</span>
+                      <span class="last">${messageLine(c.lastMessage!)}</span>
                     </button>
                   </li>`,
                 )}
@@ -439,7 +473,7 @@ export class TwtChatView extends LitElement {
     const face = runStart && m.author === 'agent' && (m.authorName || m.authorAgentId) ? this.renderFace(m) : nothing;
     return html`<li class="msg ${m.author}" data-seq=${m.seq}>
       <span class="visually-hidden">${who}:</span>${face}
-      <div class="bubble">${this.renderText(m.text)}</div>
+      <div class="bubble">${this.renderText(m.text)}</div>${renderAttachments(m.attachments)}
       <div class="meta">
         <time datetime=${m.createdAt}>${timeLabel(at)}</time>${mine ? html` · ${msg('Sent', { id: 'panel.sent' })}` : nothing}
       </div>
@@ -459,7 +493,7 @@ export class TwtChatView extends LitElement {
     const failed = e.state === 'failed';
     return html`<li class="msg visitor pending ${failed ? 'failed' : ''}">
       <span class="visually-hidden">${msg('You', { id: 'panel.you' })}:</span>
-      <div class="bubble">${this.renderText(e.text)}</div>
+      <div class="bubble">${this.renderText(e.text)}</div>${renderAttachments(e.attachments)}
       <div class="meta">
         ${failed
           ? html`<span class="failed-text">${msg('Not sent', { id: 'panel.failed_send' })}</span>
@@ -495,6 +529,7 @@ export class TwtChatView extends LitElement {
 
   static override styles = [
     baseStyles,
+    attachmentStyles,
     css`
       :host {
         display: block;

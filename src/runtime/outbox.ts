@@ -7,6 +7,7 @@
  * tell the visitor; nothing is dropped silently.
  */
 import { LIMITS } from '../shared/wire-protocol.js';
+import type { AttachmentView } from '../shared/attachments.js';
 
 export type OutboxState = 'sending' | 'failed';
 
@@ -19,6 +20,8 @@ export interface OutboxEntry {
   error?: string;
   /** The visitor who wrote it (visitorUid), once a session has said who that is. */
   owner?: string;
+  /** Files uploaded for it (their ids go with the send; kept here so a reload resends them too). */
+  attachments?: AttachmentView[];
 }
 
 export class OutboxFullError extends Error {
@@ -63,13 +66,13 @@ export class Outbox {
     return this.entries.length;
   }
 
-  /** Queues a message; throws OutboxFullError past the cap, or a RangeError for text the server would refuse. */
-  add(text: string): OutboxEntry {
+  /** Queues a message (its text may be empty with files); throws OutboxFullError past the cap, or a RangeError for text the server would refuse. */
+  add(text: string, attachments?: AttachmentView[]): OutboxEntry {
     const trimmed = text.trim();
-    if (!trimmed) throw new RangeError('empty message');
+    if (!trimmed && !attachments?.length) throw new RangeError('empty message');
     if (trimmed.length > LIMITS.messageText) throw new RangeError(`message longer than ${LIMITS.messageText} characters`);
     if (this.entries.length >= this.cap) throw new OutboxFullError(this.cap);
-    const entry: OutboxEntry = { clientId: this.newId(), text: trimmed, createdAt: this.now().toISOString(), state: 'sending', ...(this.owner ? { owner: this.owner } : {}) };
+    const entry: OutboxEntry = { clientId: this.newId(), text: trimmed, createdAt: this.now().toISOString(), state: 'sending', ...(this.owner ? { owner: this.owner } : {}), attachments };
     this.entries = [...this.entries, entry];
     this.save();
     return entry;

@@ -8,6 +8,7 @@
 import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
 import type { AuthClosedPayload, ConversationRating, ConversationSummary, ConversationStatus, LoginTriple, MessageView, RatingValue, ReplyTime, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
 import { agentAvatarPath } from '../shared/wire-protocol.js';
+import type { AttachmentView } from '../shared/attachments.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
@@ -71,7 +72,7 @@ export class PanelSession {
   private readonly outbox: Outbox;
   private readonly unread: UnreadTracker;
   private connection: Connection | null = null;
-  /** The visitor's current token (renewed on expiry). */
+  /** The visitor's current token (renewed on expiry); the chat UI's uploads (attachment-uploads.ts) send it too. */
   token = '';
   private identity: { bs: string; bs_mm: string; fk_id: string } | undefined;
   private login: LoginTriple | undefined;
@@ -171,24 +172,28 @@ export class PanelSession {
     await this.activate(session);
   }
 
-  /** Queues and sends a visitor message. Returns false (and flags the notice) when the outbox is full. */
-  send(text: string): boolean {
+  /** Queues and sends a visitor message (with uploaded files). Returns false (and flags the notice) when the outbox is full. */
+  send(text: string, attachments?: AttachmentView[]): boolean {
     let entry: OutboxEntry;
     try {
-      entry = this.outbox.add(text);
+      entry = this.outbox.add(text, attachments);
     } catch (err) {
       if (err instanceof OutboxFullError) this.update({ outboxFull: true });
       return false;
     }
     this.update({ outbox: this.outbox.list(), outboxFull: false });
-    this.connection?.send({ type: 'send', clientId: entry.clientId, text: entry.text });
+    this.sendEntry(entry);
     return true;
   }
 
   retry(clientId: string): void {
     const entry = this.outbox.retry(clientId);
     this.update({ outbox: this.outbox.list() });
-    if (entry) this.connection?.send({ type: 'send', clientId: entry.clientId, text: entry.text });
+    if (entry) this.sendEntry(entry);
+  }
+
+  private sendEntry(e: OutboxEntry): void {
+    this.connection?.send({ type: 'send', clientId: e.clientId, text: e.text, attachments: e.attachments?.map((a) => a.id) });
   }
 
   /** The visitor has seen everything up to `seq` (panel maximized, message on screen). */
@@ -326,7 +331,7 @@ export class PanelSession {
         // Our own read position got ahead while offline: tell the server.
         if (this.unread.visitorReadSeq > f.visitorReadSeq) this.connection?.send({ type: 'read', seq: this.unread.visitorReadSeq });
         this.update({ agentsOnline: f.agentsOnline, visitorReadSeq: this.unread.visitorReadSeq, conversationStatus: f.status ?? 'open', rating: f.rating ?? null });
-        for (const e of this.outbox.sendable()) this.connection?.send({ type: 'send', clientId: e.clientId, text: e.text });
+        for (const e of this.outbox.sendable()) this.sendEntry(e);
         // The agents' context: where the visitor is now (the server keeps one row per page change), and once, the environment.
         if (!this.envSent) this.envSent = !!this.connection?.send({ type: 'env', ...(this.o.environment ?? visitorEnvironment)() });
         if (this.page) this.connection?.send({ type: 'page', ...this.page });

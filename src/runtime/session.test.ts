@@ -172,6 +172,28 @@ describe('PanelSession with a fake server', () => {
     p.s.dispose();
   });
 
+  it('a message with files (no text) waits in the outbox like any other: resent after a reconnect with its file ids', async () => {
+    const p = panel();
+    await p.s.start();
+    let ws = await connected(p);
+    ws.serverClose(1001);
+    await sleep(0);
+    const file = { id: 'f_1', name: 'photo.png', type: 'image/png' as const, size: 10, width: 4, height: 3, url: '/v1/files/t/f_1' };
+    expect(p.s.send('', [file])).to.equal(true);
+    expect(p.s.state.outbox[0]!.attachments).to.deep.equal([file]);
+    expect(p.s.send('  ')).to.equal(false);
+    await until(() => FakeWebSocket.instances.length === 2);
+    ws = FakeWebSocket.latest;
+    ws.open();
+    ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 1 });
+    await sleep(0);
+    const sends = ws.sent.filter((f) => f.type === 'send');
+    expect(sends).to.have.length(1);
+    expect(sends[0]).to.include({ text: '' });
+    expect(sends[0].attachments).to.deep.equal(['f_1']);
+    p.s.dispose();
+  });
+
   it('unread: counts agent messages, reports card content, markSeen sends read', async () => {
     const p = panel();
     await p.s.start();

@@ -25,6 +25,7 @@
  */
 import type { BusinessHoursJson } from './business-hours.js';
 import type { ReplyTime } from './wire-protocol.js';
+import type { AttachmentType } from './attachments.js';
 
 export type AgentRole = 'admin' | 'agent';
 
@@ -69,6 +70,9 @@ export interface AdminApp {
   domains: string[];
   /** ISO time until which the previous secret still verifies logins, or null. */
   previousSecretUntil: string | null;
+  /** Attachments: the largest file in bytes, and the types accepted (ATTACHMENT_TYPES; empty: none). */
+  attachmentMaxBytes: number;
+  attachmentTypes: AttachmentType[];
 }
 
 export interface AdminAgent extends ConsoleAgent {

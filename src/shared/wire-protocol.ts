@@ -10,6 +10,7 @@
 
 import type { PageView, PageVisit, VisitorContext, VisitorEnvironment } from './visitor-context.js';
 import type { HoursState } from './business-hours.js';
+import type { AttachmentView } from './attachments.js';
 
 // ---------------------------------------------------------------------------
 // Shared shapes
@@ -60,6 +61,8 @@ export interface MessageView {
   text: string;
   /** The visitor's (or agent's) client message id, for idempotent resend. */
   clientId?: string;
+  /** Files sent with it (src/shared/attachments.ts); its text may then be empty. */
+  attachments?: AttachmentView[];
   /** ISO 8601. */
   createdAt: string;
 }
@@ -245,7 +248,7 @@ export interface RatingResponse {
 // `Retry-After` (seconds), its keys not looked at until then.
 //   GET  /v1/agent/conversations                       -> AgentConversationsResponse
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
-//   POST /v1/agent/conversations/:id/messages {text, clientId?} -> { ok: true, message }
+//   POST /v1/agent/conversations/:id/messages {text, clientId?, attachments?} -> { ok: true, message }  (files: src/shared/attachments.ts)
 //   POST /v1/agent/conversations/:id/read {seq}         -> { ok: true }
 //   GET  /v1/agent/conversations?view=open|mine|unassigned|resolved -> AgentConversationsResponse (one view, with every view's count)
 //   POST /v1/agent/conversations/:id/assign {agentId: number | null} -> { ok: true, conversation }  (take = your own id)
@@ -367,6 +370,8 @@ export interface VisitorContextResponse {
 export interface AgentSendRequest {
   text: string;
   clientId?: string;
+  /** Ids of files this agent uploaded to the conversation (src/shared/attachments.ts); `text` may then be empty. */
+  attachments?: string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -375,7 +380,8 @@ export interface AgentSendRequest {
 /** Client -> server frames. The first frame must be `auth`; anything else first closes with 4400. */
 export type VisitorClientFrame =
   | { type: 'auth'; token: string; conversationId?: string; /** resume: send everything after this seq */ lastSeq?: number }
-  | { type: 'send'; clientId: string; text: string }
+  /** `attachments`: ids of files the visitor uploaded to its conversation (src/shared/attachments.ts); `text` may then be empty. */
+  | { type: 'send'; clientId: string; text: string; attachments?: string[] }
   | { type: 'typing'; typing: boolean }
   /** The visitor has seen everything up to seq. */
   | { type: 'read'; seq: number }
@@ -411,7 +417,8 @@ export type VisitorServerFrame =
   /** A refused frame; the socket stays open. `ref` is the clientId it refers to, if any. */
   | { type: 'error'; code: WireErrorCode; message: string; ref?: string };
 
-export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'internal';
+/** `invalid_attachment`: a send named a file that is not a complete upload of the sender in this conversation. */
+export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_limited' | 'invalid_text' | 'invalid_attachment' | 'internal';
 
 /**
  * Agent WebSocket /v1/agent/ws: the first frame is `{type:'auth', key}`, or

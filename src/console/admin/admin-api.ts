@@ -2,6 +2,7 @@
 import type { AdminAgent, AdminAgentKey, AdminApp, AgentRole } from '../../shared/agent-accounts.js';
 import type { ReplyTime } from '../../shared/wire-protocol.js';
 import type { BusinessHoursJson } from '../../shared/business-hours.js';
+import type { AttachmentType } from '../../shared/attachments.js';
 
 async function call<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/v1/agent/admin/${path}`, {
@@ -20,7 +21,7 @@ const seg = encodeURIComponent;
 export const adminApi = {
   apps: async () => (await call<{ apps: AdminApp[] }>('apps')).apps,
   createApp: async (app: { name: string; greeting: string; domains: string[] }) => (await call<{ app: AdminApp }>('apps', app)).app,
-  updateApp: async (appid: string, change: { name?: string; greeting?: string; replyTime?: ReplyTime | ''; hours?: BusinessHoursJson | null; addDomains?: string[]; removeDomains?: string[]; disabled?: boolean }) =>
+  updateApp: async (appid: string, change: { name?: string; greeting?: string; replyTime?: ReplyTime | ''; hours?: BusinessHoursJson | null; addDomains?: string[]; removeDomains?: string[]; disabled?: boolean; attachmentMaxBytes?: number; attachmentTypes?: AttachmentType[] }) =>
     (await call<{ app: AdminApp }>(`apps/${seg(appid)}`, change)).app,
   rotateSecret: async (appid: string, graceSeconds: number) => (await call<{ app: AdminApp }>(`apps/${seg(appid)}/secret`, { graceSeconds })).app,
   agents: async () => (await call<{ agents: AdminAgent[] }>('agents')).agents,

@@ -18,6 +18,7 @@ import { ConsoleThemeController, consoleTheme } from '../theme.js';
 import { adminApi } from './admin-api.js';
 import { hoursFromForm, renderHoursForm } from './business-hours-form.js';
 import '../sign-in/define.js';
+import { ATTACHMENT_MAX_BYTES_CEILING, ATTACHMENT_TYPES, type AttachmentType } from '../../shared/attachments.js';
 
 type Tab = 'agents' | 'apps';
 
@@ -206,7 +207,16 @@ export class ConsoleAdmin extends LitElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const add = this.field(form, 'add').split(/[\s,]+/).filter(Boolean);
-    if (await this.run(() => adminApi.updateApp(app.appid, { name: this.field(form, 'name'), greeting: this.field(form, 'greeting'), replyTime: this.field(form, 'replyTime') as ReplyTime | '', addDomains: add }), `${app.name} saved.`)) await this.load();
+    // Attachments: the largest file in MB, and the checked types.
+    const attachmentMaxBytes = Math.round(Number(this.field(form, 'maxMb')) * 1024 * 1024);
+    const attachmentTypes = [...form.querySelectorAll<HTMLInputElement>('input[name="types"]:checked')].map((c) => c.value as AttachmentType);
+    if (
+      await this.run(
+        () => adminApi.updateApp(app.appid, { name: this.field(form, 'name'), greeting: this.field(form, 'greeting'), replyTime: this.field(form, 'replyTime') as ReplyTime | '', addDomains: add, attachmentMaxBytes, attachmentTypes }),
+        `${app.name} saved.`,
+      )
+    )
+      await this.load();
   }
 
   private async saveHours(e: Event, app: AdminApp): Promise<void> {
@@ -363,6 +373,14 @@ export class ConsoleAdmin extends LitElement {
                 </select>
               </div>
               <div class="field"><label for="d-${app.appid}">Add trusted domains</label><input id="d-${app.appid}" name="add" placeholder="shop.example.com" /></div>
+              <div class="field">
+                <label for="mb-${app.appid}">Largest attachment (MB)</label>
+                <input id="mb-${app.appid}" name="maxMb" type="number" min="0.1" max=${ATTACHMENT_MAX_BYTES_CEILING / 1024 / 1024} step="0.1" .value=${String(Math.round((app.attachmentMaxBytes / 1024 / 1024) * 10) / 10)} required />
+              </div>
+              <fieldset class="field">
+                <legend>Attachment types</legend>
+                ${ATTACHMENT_TYPES.map((t) => html`<label><input type="checkbox" name="types" value=${t} .checked=${app.attachmentTypes.includes(t)} /> ${t}</label>`)}
+              </fieldset>
               <button type="submit">Save</button>
             </form>
             ${renderHoursForm(app, (e: Event) => this.saveHours(e, app))}

@@ -24,6 +24,7 @@ import { Notifier, type DesktopState } from './notifier.js';
 import { handedTo, newsTitle, titleCount, visitorNews, type VisitorNews } from './attention.js';
 import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { ConsoleThemeController, THEME_CHOICES, consolePalette, setConsoleTheme } from '../theme.js';
+import { ReplyFiles, fileStyles, messagePreview, renderFiles } from './attachments.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
 /** Conversations a view loads per page (the server's default page); "Load more" asks for the next. */
@@ -75,6 +76,8 @@ export class TwtInbox extends LitElement {
   };
 
   api: AgentApi | null = null;
+  /** Files attached to the next reply (attachments.ts). */
+  private readonly replyFiles = new ReplyFiles(this, () => this.api);
   /** The signed-in agent (from the console's shell); an admin gets the header's admin screens (`twt-open-admin`) and the canned-reply editor. */
   me: ConsoleAgent | null = null;
   /**
@@ -133,6 +136,7 @@ export class TwtInbox extends LitElement {
 
   static override styles = [
     consolePalette,
+    fileStyles,
     css`
     :host {
       display: grid;
@@ -433,6 +437,7 @@ export class TwtInbox extends LitElement {
     if (this.selected !== id) {
       this.selected = id;
       this.messages = [];
+      this.replyFiles.clear();
       this.error = '';
       this.cannedQuery = null;
       this.live?.viewing(id);
@@ -539,11 +544,14 @@ export class TwtInbox extends LitElement {
     const form = e.target as HTMLFormElement;
     const area = form.querySelector('textarea')!;
     const text = area.value.trim();
-    if (!text || !this.selected || !this.api) return;
+    const files = this.replyFiles.ready();
+    if ((!text && !files.ids.length) || !this.selected || !this.api) return;
+    if (files.uploading) return void (this.error = 'Wait until the files are uploaded.');
     this.error = '';
     try {
-      const m = await this.api.send(this.selected, text, crypto.randomUUID());
+      const m = await this.api.send(this.selected, text, crypto.randomUUID(), files.ids);
       area.value = '';
+      this.replyFiles.clear();
       this.cannedQuery = null;
       this.addMessages([m]);
       clearTimeout(this.typingTimer);
@@ -552,6 +560,26 @@ export class TwtInbox extends LitElement {
       this.error = (err as Error).message;
     }
   }
+
+  // Files for the reply: the attach button's input, a drop onto the reply box, a paste into it.
+  private readonly onPickFiles = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    if (input.files && this.selected) this.replyFiles.add(this.selected, input.files);
+    input.value = '';
+  };
+
+  private readonly onDragFiles = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files') || !this.selected) return;
+    e.preventDefault();
+    if (e.type === 'drop') this.replyFiles.add(this.selected, e.dataTransfer.files);
+  };
+
+  private readonly onPasteFiles = (e: ClipboardEvent) => {
+    const files = e.clipboardData?.files;
+    if (!files?.length || !this.selected) return;
+    e.preventDefault();
+    this.replyFiles.add(this.selected, files);
+  };
 
   private onInput(e: Event): void {
     if (!this.selected) return;
@@ -752,7 +780,7 @@ export class TwtInbox extends LitElement {
               ><span class="dot ${c.online ? 'on' : ''}" role="img" aria-label=${c.online ? 'online' : 'offline'}></span><span class="label">${visitorLabel(c)}</span>
               ${unread ? html`<span class="badge" role="img" aria-label="${unread} unread">${unread}</span>` : nothing}</span
             >
-            <span class="preview">${hit ? renderSnippet(hit) : c.lastMessage?.text ?? ''}</span>
+            <span class="preview">${hit ? renderSnippet(hit) : c.lastMessage ? messagePreview(c.lastMessage) : ''}</span>
             <span class="facts">
               ${c.status === 'resolved' ? html`<span>Resolved</span>` : c.waitingSince ? html`<span class="waiting">Waiting ${formatWait(now - Date.parse(c.waitingSince))}</span>` : nothing}
               <span>${c.assignee ? `Assigned to ${c.assignee.id === this.me?.id ? 'me' : c.assignee.name}` : 'Unassigned'}</span>
@@ -798,10 +826,11 @@ export class TwtInbox extends LitElement {
           ${others.typing.length ? `${others.typing.join(', ')} ${others.typing.length === 1 ? 'is' : 'are'} typing a reply…` : others.viewing.length ? `${others.viewing.join(', ')} ${others.viewing.length === 1 ? 'is' : 'are'} viewing this conversation` : ''}
         </div>
         <ol class="messages" aria-live="polite" aria-label="Messages" tabindex="0">
-          ${this.messages.map((m) => html`<li class=${m.author}><div>${m.text}</div><div class="meta">${m.authorName ?? m.author} · ${new Date(m.createdAt).toLocaleTimeString()}</div></li>`)}
+          ${this.messages.map((m) => html`<li class=${m.author}><div>${m.text}</div>${renderFiles(m.attachments)}<div class="meta">${m.authorName ?? m.author} · ${new Date(m.createdAt).toLocaleTimeString()}</div></li>`)}
         </ol>
         <div class="typing" aria-live="polite">${this.visitorTyping[c.id] ? 'Visitor is typing…' : ''}</div>
-        <form class="reply" @submit=${this.reply}>
+        <form class="reply" @submit=${this.reply} @dragover=${this.onDragFiles} @drop=${this.onDragFiles}>
+          ${this.replyFiles.render()}
           ${options.length
             ? html`<ul class="canned" role="listbox" id="canned-list" aria-label="Canned replies">
                 ${options.map(
@@ -821,7 +850,10 @@ export class TwtInbox extends LitElement {
             @input=${this.onInput}
             @keydown=${this.onComposerKeydown}
             @click=${(e: Event) => this.updateCannedQuery(e.target as HTMLTextAreaElement)}
+            @paste=${this.onPasteFiles}
           ></textarea>
+          <input type="file" id="reply-files" multiple hidden @change=${this.onPickFiles} />
+          <button type="button" aria-label="Attach files" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#reply-files')?.click()}>📎</button>
           <button type="submit" class="primary">Send</button>
         </form>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
