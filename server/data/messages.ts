@@ -36,7 +36,7 @@ const SEQ_CONFLICT_RETRIES = 20;
 // resolved conversation, even when a resolve committed while this statement ran.
 const APPEND_SQL = `
     WITH cur AS (
-      SELECT id, last_seq, status FROM conversations WHERE id = $2 FOR UPDATE
+      SELECT id, appid, last_seq, status FROM conversations WHERE id = $2 FOR UPDATE
     ), ins AS (
       INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id, author_agent_id)
       SELECT $1, cur.id, cur.last_seq + 1, $3, $4, $5, $6, $9::bigint FROM cur
@@ -54,10 +54,10 @@ const APPEND_SQL = `
     )
     SELECT ins.*, pg_notify($7, json_build_object(
       'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id, 'seq', ins.seq,
-      'appid', (SELECT appid FROM conversations WHERE id = ins.conversation_id),
+      'appid', cur.appid,
       'reopened', ins.author = 'visitor' AND cur.status = 'resolved',
-      'row', CASE WHEN octet_length(row_to_json(ins)::text) <= $8::int THEN row_to_json(ins) END)::text) AS notified
-    FROM ins, cur`;
+      'row', CASE WHEN octet_length(stored::text) <= $8::int THEN stored END)::text) AS notified
+    FROM ins, cur, row_to_json(ins) AS stored`;
 
 export class Messages {
   /** The message insert: prepared once, group-committed (see Store.prepared). */
