@@ -79,9 +79,10 @@ export class Messages {
    * `reopened` (a visitor's message to a resolved conversation reopens it), so
    * only such a message makes receivers refresh the conversation's status.
    * Returns after COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
-   * Two writers racing for the same seq (PostgreSQL, several processes): the
-   * loser hits the (conversation_id, seq) unique index and retries with a fresh
-   * snapshot, so seqs stay unique, gapless and in commit order.
+   * Two writers of one conversation (PostgreSQL, several processes) queue on
+   * its row lock, and the second takes the seq after the first's; should two
+   * still race for one seq, the loser hits the (conversation_id, seq) unique
+   * index and retries, so seqs stay unique, gapless and in commit order.
    */
   async append(m: { conversationId: string; author: Author; authorName?: string | null; authorAgentId?: number | null; text: string; clientId?: string | null }): Promise<{ message: MessageView; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
