@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { issueToken, loginSignature, signClue, verifyClue, verifyLogin, verifyToken } from './auth.js';
+import { issueToken, loginSignature, randomId, signClue, verifyClue, verifyLogin, verifyToken } from './auth.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -42,4 +42,20 @@ test('tokens: signature, expiry, tampering', () => {
   assert.equal(r.ok, false);
   assert.equal(!r.ok && r.why, 'expired');
   assert.equal(verifyToken('k', 42).ok, false);
+});
+
+test('randomId: base64url of the asked number of fresh random bytes, never repeated, across refills of its pool', () => {
+  const seen = new Set<string>();
+  // 5,000 ids of 12 bytes draw the 4 KB pool about 15 times, so every refill and every pool boundary is crossed.
+  for (let i = 0; i < 5000; i++) {
+    const id = randomId(12);
+    assert.match(id, /^[A-Za-z0-9_-]{16}$/);
+    assert.equal(seen.has(id), false, 'an id came back twice');
+    seen.add(id);
+  }
+  assert.equal(Buffer.from(randomId(), 'base64url').length, 16, 'the default is 16 bytes');
+  for (const n of [1, 7, 24, 4095, 4096, 5000]) assert.equal(Buffer.from(randomId(n), 'base64url').length, n, `${n} bytes`);
+  // Not a pool of zeros handed out: the bytes of many ids are spread over all values.
+  const bytes = Buffer.concat(Array.from({ length: 200 }, () => Buffer.from(randomId(32), 'base64url')));
+  assert.ok(new Set(bytes).size > 200, 'the bytes vary');
 });

@@ -21,6 +21,11 @@ export type ServerEvent =
       appid?: string;
       /** The stored messages row (snake_case, as selected), if it fit. */
       row?: Record<string, unknown> | null;
+      /**
+       * This message reopened its resolved conversation (a visitor's message does): the visitors' panels need a
+       * fresh `status`. Absent from older versions' events, where any visitor message may have reopened it.
+       */
+      reopened?: boolean;
     }
   | { kind: 'conversation'; conversationId: string }
   /** `appid` (a visitor's typing): which agents get it, without a lookup that could let a message sent after it overtake it. */

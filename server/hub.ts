@@ -112,6 +112,8 @@ export class Hub {
         for (const [id, set] of this.visitorsByConv) {
           for (const c of set) c.catchUp();
           this.queueUnread(id);
+          // A reopen (or resolve, or rating) may have gone unheard too.
+          this.queueStatus(id);
         }
       },
     });
@@ -317,9 +319,10 @@ export class Hub {
         if (locals?.size) {
           const frame = JSON.stringify({ type: 'message', message } satisfies VisitorServerFrame);
           for (const c of locals) c.deliver(message, frame);
-          // A visitor's own message does not change what the visitor has unread, but reopens a resolved conversation (messages.ts).
+          // A visitor's own message does not change what the visitor has unread; the one that reopened a resolved
+          // conversation (messages.ts says so) changes its status. An ordinary message costs no status query.
           if (message.author !== 'visitor') this.queueUnread(e.conversationId);
-          else this.queueStatus(e.conversationId);
+          else if (e.reopened !== false) this.queueStatus(e.conversationId);
         }
         if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message);
         return;

@@ -34,7 +34,8 @@ export interface Row {
 }
 
 /** `times`: a ratio to a reference (ours / the floor); `load`: a load average. */
-export type Unit = 'B' | 'ms' | 'count' | 'msg/s' | 'B/conn' | 'MB' | 'ratio' | '%' | 'req/s' | 'times' | 'load';
+/** `µs/msg`: CPU time per message. */
+export type Unit = 'B' | 'ms' | 'count' | 'msg/s' | 'B/conn' | 'MB' | 'ratio' | '%' | 'req/s' | 'times' | 'load' | 'µs/msg';
 
 export type Verdict = 'met' | 'MISSED' | 'n/a' | '';
 
@@ -72,6 +73,8 @@ export function formatValue(value: number | null, unit: Unit): string {
       return `${value.toFixed(2)}×`;
     case 'load':
       return value.toFixed(2);
+    case 'µs/msg':
+      return `${Math.round(value).toLocaleString('en-US')} µs/msg`;
   }
 }
 

@@ -134,6 +134,9 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
 
     const idle1 = await call<{ waitedMs: number }>({ cmd: 'idle', group: 'senders' }, 60_000);
     log('server', `backlog worked off in ${(idle1.waitedMs / 1000).toFixed(1)} s`);
+    // Every message sent is stored and delivered in the end, so CPU per message counts until the backlog is worked off.
+    const v2aStored = v.offered - Object.values(v.refused).reduce((x, y) => x + y, 0);
+    rows.push(cpuPerMessageRow('server.v2a.cpu_us_per_msg', 'visitor -> agent', cpu0, cpuMsOf(server.child.pid), acpu0, agentServer ? cpuMsOf(agentServer.child.pid) : null, v2aStored));
     const cpu2 = cpuMsOf(server.child.pid);
     const acpu2 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
@@ -141,6 +144,8 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     const acpu3 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     log('server', `a2v: offered ${a.offered}, delivered ${a.delivered}, p99 ${fmt(a.latency.p99)} ms`);
     rows.push({ section, key: 'server.a2v.rate', label: `agent -> visitor delivered/s (REST, offered ${cfg.rate}/s into ${a.conversations} conversations)`, value: a.deliveredRate, unit: 'msg/s', budget: rateBudget, note: `${a.delivered}/${a.offered} delivered, ${a.lost} not delivered within 5 s, ${a.skipped} skipped (>512 in flight), ${a.httpErrors} HTTP errors${cpuNote(cpu2, cpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}${agentCpu(acpu2, acpu3, cfg.seconds + (a.latency.max ?? 0) / 1000)}; ${setup}` });
+    await call({ cmd: 'idle', group: 'senders' }, 60_000);
+    rows.push(cpuPerMessageRow('server.a2v.cpu_us_per_msg', 'agent -> visitor', cpu2, cpuMsOf(server.child.pid), acpu2, agentServer ? cpuMsOf(agentServer.child.pid) : null, a.offered - a.skipped - a.httpErrors));
     rows.push({ section, key: 'server.a2v.p50', label: 'agent -> visitor delivery p50', value: a.latency.p50, unit: 'ms' });
     rows.push({ section, key: 'server.a2v.p99', label: 'agent -> visitor delivery p99', value: a.latency.p99, unit: 'ms', budget: p99Budget, note: `max ${fmt(a.latency.max)} ms; REST answer p50 ${fmt(a.rest.p50)} / p99 ${fmt(a.rest.p99)} ms` });
     if (a.restore) rows.push({ section, key: 'server.restore.a2v.p99', label: `session restore under agent load (${cfg.restoreRate}/s), p50 / p99`, value: a.restore.latency.p99, unit: 'ms', note: `p50 ${fmt(a.restore.latency.p50)} ms, n=${a.restore.latency.n}, ${a.restore.errors} errors` });
@@ -273,6 +278,26 @@ interface A2V {
   latency: Lat;
   rest: Lat;
   restore: { latency: Lat; errors: number } | null;
+}
+
+/**
+ * Server CPU time (user + system, all its threads) per message stored over a message window, in µs: the
+ * figure that depends least on what else the machine runs (a busy machine stretches wall time, not the work a
+ * message costs). The window includes the session restores running alongside (20/s, a few % of it). With two
+ * processes it is their sum, each process's share in the note.
+ */
+function cpuPerMessageRow(key: string, what: string, a: number | null, b: number | null, agentA: number | null, agentB: number | null, stored: number): Row {
+  const main = a !== null && b !== null ? b - a : null;
+  const agent = agentA !== null && agentB !== null ? agentB - agentA : null;
+  const total = main === null ? null : main + (agent ?? 0);
+  return {
+    section: 'server',
+    key,
+    label: `server CPU per message, ${what} (user + system)`,
+    value: total !== null && stored > 0 ? (total * 1000) / stored : null,
+    unit: 'µs/msg',
+    note: `${main ?? '—'} ms CPU${agent !== null ? ` + ${agent} ms (agent's process)` : ''} for ${stored} messages, from the window's start until the backlog was worked off`,
+  };
 }
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(1));

@@ -34,10 +34,16 @@ const NOTIFY_ROW_MAX_BYTES = 7000;
 /** Retries of an append that lost the race for a seq to another writer. */
 const SEQ_CONFLICT_RETRIES = 20;
 
+// `cur` locks the conversation's row first, so its last_seq and status are the latest committed ones (a SELECT
+// FOR UPDATE that waited for another writer reads the row that writer left, where a plain read would see this
+// statement's snapshot): the new seq follows the latest, and `reopened` says whether THIS message reopened a
+// resolved conversation, even when a resolve committed while this statement ran.
 const APPEND_SQL = `
-    WITH ins AS (
+    WITH cur AS (
+      SELECT id, appid, last_seq, status FROM conversations WHERE id = $2 FOR UPDATE
+    ), ins AS (
       INSERT INTO messages (id, conversation_id, seq, author, author_name, text, client_id, author_agent_id, attachments)
-      SELECT $1, c.id, c.last_seq + 1, $3, $4, $5, $6, $9::bigint, $10::jsonb FROM conversations c WHERE c.id = $2
+      SELECT $1, cur.id, cur.last_seq + 1, $3, $4, $5, $6, $9::bigint, $10::jsonb FROM cur
       ON CONFLICT (conversation_id, client_id) DO NOTHING
       RETURNING *
     ), bump AS (
@@ -52,9 +58,10 @@ const APPEND_SQL = `
     )
     SELECT ins.*, pg_notify($7, json_build_object(
       'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id, 'seq', ins.seq,
-      'appid', (SELECT appid FROM conversations WHERE id = ins.conversation_id),
-      'row', CASE WHEN octet_length(row_to_json(ins)::text) <= $8::int THEN row_to_json(ins) END)::text) AS notified
-    FROM ins`;
+      'appid', cur.appid,
+      'reopened', ins.author = 'visitor' AND cur.status = 'resolved',
+      'row', CASE WHEN octet_length(stored::text) <= $8::int THEN stored END)::text) AS notified
+    FROM ins, cur, row_to_json(ins) AS stored`;
 
 export class Messages {
   /** The message insert: prepared once, group-committed (see Store.prepared). */
@@ -72,11 +79,14 @@ export class Messages {
    * (committed with the other inserts of its event-loop turn, Store.prepared's
    * group commit): the insert takes seq = last_seq + 1, bumps
    * last_seq only when it inserted, and queues the NOTIFY (sent at commit) with
-   * the stored row inline, so no receiver has to read it back. Returns after
-   * COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
-   * Two writers racing for the same seq (PostgreSQL, several processes): the
-   * loser hits the (conversation_id, seq) unique index and retries with a fresh
-   * snapshot, so seqs stay unique, gapless and in commit order.
+   * the stored row inline, so no receiver has to read it back, and with
+   * `reopened` (a visitor's message to a resolved conversation reopens it), so
+   * only such a message makes receivers refresh the conversation's status.
+   * Returns after COMMIT. A resend (same clientId) inserts nothing and gets the stored row.
+   * Two writers of one conversation (PostgreSQL, several processes) queue on
+   * its row lock, and the second takes the seq after the first's; should two
+   * still race for one seq, the loser hits the (conversation_id, seq) unique
+   * index and retries, so seqs stay unique, gapless and in commit order.
    */
   async append(m: {
     conversationId: string;
