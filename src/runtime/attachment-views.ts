@@ -7,6 +7,7 @@
 import { html, css, nothing, svg } from 'lit';
 import { msg, str } from '@lit/localize';
 import { isImageType, type AttachmentView } from '../shared/attachments.js';
+export { messageLine } from '../shared/message-line.js';
 import type { AttachmentUploads, Upload } from './attachment-uploads.js';
 import { activeLocale } from './localization.js';
 
@@ -14,11 +15,6 @@ import { activeLocale } from './localization.js';
 export function fileSize(bytes: number, locale: string = activeLocale()): string {
   const [value, unit] = bytes >= 1e6 ? [bytes / 1e6, 'megabyte'] : bytes >= 1e3 ? [bytes / 1e3, 'kilobyte'] : [bytes, 'byte'];
   return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
-}
-
-/** A message in one line (history list, announcements): its text, or its files' names when it has no text. */
-export function messageLine(m: { text: string; attachments?: readonly AttachmentView[] }): string {
-  return m.text || (m.attachments?.length ? `📎 ${m.attachments.map((a) => a.name).join(', ')}` : '');
 }
 
 /** Why an upload failed, for the visitor. */

@@ -9,6 +9,7 @@ import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, Ca
 import type { AuthClosedPayload, ConversationRating, ConversationSummary, ConversationStatus, LoginTriple, MessageView, RatingValue, ReplyTime, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
 import { agentAvatarPath } from '../shared/wire-protocol.js';
 import type { AttachmentView } from '../shared/attachments.js';
+import { messageLine } from '../shared/message-line.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
 import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
@@ -421,7 +422,7 @@ export class PanelSession {
 
   private reportCard(force = false): void {
     const m = this.unread.newestUnread(this.conversation.messages);
-    const card: CardContent | null = m ? { kind: 'message', text: m.text, ...(m.authorName ? { author: m.authorName } : {}) } : null;
+    const card: CardContent | null = m ? { kind: 'message', text: messageLine(m), ...(m.authorName ? { author: m.authorName } : {}) } : null;
     const key = JSON.stringify(card);
     if (!force && key === this.lastCard) return;
     this.lastCard = key;

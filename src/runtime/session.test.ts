@@ -210,6 +210,16 @@ describe('PanelSession with a fake server', () => {
     p.s.dispose();
   });
 
+  it('card: an agent message of files only shows their names on the card, not an empty card', async () => {
+    const p = panel();
+    await p.s.start();
+    const ws = await connected(p);
+    const file = { id: 'f_9', name: 'invoice.pdf', type: 'application/pdf', size: 1200, url: 'https://w.example/v1/files/t/f_9' } as const;
+    ws.receive({ type: 'message', message: { ...message(1, 'agent', '', { authorName: 'Ann' }), attachments: [file] } });
+    expect(p.events.filter((e) => e.name === 'card_content').pop()!.payload).to.deep.equal({ card: { kind: 'message', text: '📎 invoice.pdf', author: 'Ann' } });
+    p.s.dispose();
+  });
+
   it('4001 gets a fresh token and reconnects once; a second 4001 ends in auth_closed', async () => {
     const p = panel();
     await p.s.start();

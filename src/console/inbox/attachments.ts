@@ -7,15 +7,9 @@
 import { html, css, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { isImageType, type AttachmentView } from '../../shared/attachments.js';
 import type { AgentApi } from '../agent-api.js';
-import type { MessageView } from '../../shared/wire-protocol.js';
 
 export function fileSize(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : bytes >= 1e3 ? `${Math.round(bytes / 1e3)} kB` : `${bytes} B`;
-}
-
-/** A message in one line: its text, or the names of its files ("📎 photo.png, report.pdf") when it has no text. */
-export function messagePreview(m: MessageView): string {
-  return m.text || (m.attachments?.length ? `📎 ${m.attachments.map((a) => a.name).join(', ')}` : '');
 }
 
 export function renderFiles(list: readonly AttachmentView[] | undefined) {

@@ -24,7 +24,8 @@ import { Notifier, type DesktopState } from './notifier.js';
 import { handedTo, newsTitle, titleCount, visitorNews, type VisitorNews } from './attention.js';
 import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shortcuts.js';
 import { ConsoleThemeController, THEME_CHOICES, consolePalette, setConsoleTheme } from '../theme.js';
-import { ReplyFiles, fileStyles, messagePreview, renderFiles } from './attachments.js';
+import { ReplyFiles, fileStyles, renderFiles } from './attachments.js';
+import { messageLine } from '../../shared/message-line.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
 /** Conversations a view loads per page (the server's default page); "Load more" asks for the next. */
@@ -780,7 +781,7 @@ export class TwtInbox extends LitElement {
               ><span class="dot ${c.online ? 'on' : ''}" role="img" aria-label=${c.online ? 'online' : 'offline'}></span><span class="label">${visitorLabel(c)}</span>
               ${unread ? html`<span class="badge" role="img" aria-label="${unread} unread">${unread}</span>` : nothing}</span
             >
-            <span class="preview">${hit ? renderSnippet(hit) : c.lastMessage ? messagePreview(c.lastMessage) : ''}</span>
+            <span class="preview">${hit ? renderSnippet(hit) : c.lastMessage ? messageLine(c.lastMessage) : ''}</span>
             <span class="facts">
               ${c.status === 'resolved' ? html`<span>Resolved</span>` : c.waitingSince ? html`<span class="waiting">Waiting ${formatWait(now - Date.parse(c.waitingSince))}</span>` : nothing}
               <span>${c.assignee ? `Assigned to ${c.assignee.id === this.me?.id ? 'me' : c.assignee.name}` : 'Unassigned'}</span>
