@@ -22,6 +22,28 @@ function answerAdminApi(): () => void {
   return () => (window.fetch = real);
 }
 
+/** The admin element on its Apps tab, over an admin API double that lists `apps` and records each POST body; `restore()` puts fetch back. */
+async function appsTab(apps: AdminApp[]) {
+  const real = window.fetch;
+  const posted: any[] = [];
+  window.fetch = async (input, init) => {
+    const path = String(input);
+    if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
+    const body = path.endsWith('/apps') ? { ok: true, apps } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: apps[0] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  const restore = () => void (window.fetch = real);
+  try {
+    const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
+    const root = el.shadowRoot!;
+    (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
+    return { el, root, posted, restore };
+  } catch (e) {
+    restore();
+    throw e;
+  }
+}
+
 describe('<twt-console-admin>', () => {
   it('lists agents (no deactivate button on oneself or the deactivated) and apps; both tabs pass an axe audit', async () => {
     const restore = answerAdminApi();
@@ -43,19 +65,8 @@ describe('<twt-console-admin>', () => {
   });
 
   it("apps: the 'Usually replies' choice shows the app's reply time and saves the one picked", async () => {
-    const real = window.fetch;
-    const posted: unknown[] = [];
-    const apps = [{ ...APPS[0]!, replyTime: 'minutes' as const }];
-    window.fetch = async (input, init) => {
-      const path = String(input);
-      if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
-      const body = path.endsWith('/apps') ? { ok: true, apps } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: apps[0] };
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    };
+    const { root, posted, restore } = await appsTab([{ ...APPS[0]!, replyTime: 'minutes' as const }]);
     try {
-      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
-      const root = el.shadowRoot!;
-      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
       await waitUntil(() => root.querySelector('#rt-demo'));
       const select = root.querySelector<HTMLSelectElement>('#rt-demo')!;
       expect(select.value).to.equal('minutes');
@@ -65,7 +76,7 @@ describe('<twt-console-admin>', () => {
       await waitUntil(() => posted.length === 1);
       expect((posted[0] as { replyTime: string }).replyTime).to.equal('hours');
     } finally {
-      window.fetch = real;
+      restore();
     }
   });
 
@@ -120,19 +131,8 @@ describe('<twt-console-admin>', () => {
   });
 
   it('apps: business hours are edited per weekday and saved as the API takes them; a wrong day says what is wrong and sends nothing', async () => {
-    const real = window.fetch;
-    const posted: any[] = [];
-    const apps = [{ ...APPS[0]!, hours: { timeZone: 'Europe/Berlin', week: { mon: [{ from: '09:00', to: '17:00' }], tue: [], wed: [], thu: [], fri: [{ from: '22:00', to: '24:00' }], sat: [{ from: '00:00', to: '02:00' }], sun: [] } } }];
-    window.fetch = async (input, init) => {
-      const path = String(input);
-      if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
-      const body = path.endsWith('/apps') ? { ok: true, apps } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: apps[0] };
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    };
+    const { el, root, posted, restore } = await appsTab([{ ...APPS[0]!, hours: { timeZone: 'Europe/Berlin', week: { mon: [{ from: '09:00', to: '17:00' }], tue: [], wed: [], thu: [], fri: [{ from: '22:00', to: '24:00' }], sat: [{ from: '00:00', to: '02:00' }], sun: [] } } }]);
     try {
-      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
-      const root = el.shadowRoot!;
-      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
       await waitUntil(() => root.querySelector('#tz-demo'));
       const input = (id: string) => root.querySelector<HTMLInputElement>(`#${id}-demo`)!;
       expect(input('tz').value).to.equal('Europe/Berlin');
@@ -158,23 +158,13 @@ describe('<twt-console-admin>', () => {
       await waitUntil(() => posted.length === 2);
       expect(posted[1]).to.deep.equal({ hours: null });
     } finally {
-      window.fetch = real;
+      restore();
     }
   });
 
   it('apps: the attachment limits show the app’s size and types, and save the ones picked', async () => {
-    const real = window.fetch;
-    const posted: Array<{ attachmentMaxBytes: number; attachmentTypes: string[] }> = [];
-    window.fetch = async (input, init) => {
-      const path = String(input);
-      if (init?.method === 'POST') posted.push(JSON.parse(String(init.body)));
-      const body = path.endsWith('/apps') ? { ok: true, apps: APPS } : path.endsWith('/agents') ? { ok: true, agents: AGENTS } : { ok: true, app: APPS[0] };
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-    };
+    const { el, root, posted, restore } = await appsTab(APPS);
     try {
-      const el = await fixture<ConsoleAdmin>(html`<twt-console-admin .me=${ME}></twt-console-admin>`);
-      const root = el.shadowRoot!;
-      (root.querySelectorAll('[role="tab"]')[1] as HTMLButtonElement).click();
       await waitUntil(() => root.querySelector('#mb-demo'));
       const mb = root.querySelector<HTMLInputElement>('#mb-demo')!;
       expect(mb.value).to.equal('10');
@@ -189,7 +179,7 @@ describe('<twt-console-admin>', () => {
       expect(posted[0]!.attachmentTypes).to.deep.equal(['application/pdf', 'text/plain']);
       await expect(el).to.be.accessible();
     } finally {
-      window.fetch = real;
+      restore();
     }
   });
 });
