@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { CLOSE } from '../src/shared/wire-protocol.js';
 import { agentHeaders, agentSocket, api, startTestServer, startTwoAppServer, visitorSocket } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
+import { publish } from './events.js';
 
 const db = testDatabase({ prefix: 'twt_conv_delete' });
 
@@ -77,6 +78,18 @@ for (const store of ['pglite', 'postgres'] as const) {
       // Deleting it again: it is unknown.
       assert.equal((await deleteConversation(v.id)).status, 404);
       for (const s of [again.socket, watcher, own, otherApp]) s.close();
+    });
+
+    test('a panel whose conversation was deleted unheard (a deaf spell) is told at the hub’s next look at it', async (t) => {
+      if (skip()) return t.skip(String(skip()));
+      const v = await server!.visitorSays('app-a', 'gone quietly');
+      // Deleted without its event, as a process that was not listening then would have it.
+      await server!.data.store.query('DELETE FROM conversations WHERE id = $1', [v.id]);
+      assert.equal(v.socket.closed, null);
+      // Any later event about it makes the hub look (the catch-up after a deaf spell looks at every panel's conversation).
+      await publish(server!.data.store, { kind: 'conversation', conversationId: v.id });
+      assert.equal((await v.socket.waitFor((f) => f.type === 'deleted')).conversationId, v.id);
+      assert.equal((await v.socket.waitClose()).code, CLOSE.GOING_AWAY);
     });
 
     test('deleting a visitor’s older conversation leaves the one its panel is in connected', async (t) => {
