@@ -253,6 +253,7 @@ export interface RatingResponse {
 //   GET  /v1/agent/conversations?view=open|mine|unassigned|resolved -> AgentConversationsResponse (one view, with every view's count)
 //   POST /v1/agent/conversations/:id/assign {agentId: number | null} -> { ok: true, conversation }  (take = your own id)
 //   POST /v1/agent/conversations/:id/resolve, /reopen  -> { ok: true, conversation }
+//   POST /v1/agent/conversations/:id/delete            -> { ok: true }  (admins; panels get `deleted`, consoles `conversation_deleted`)
 //   GET  /v1/agent/teammates                            -> { ok: true, agents: TeammateView[] } (who a conversation can be assigned to)
 //   GET  /v1/agent/search?q=…                           -> SearchResponse (full-text, the agent's apps only)
 //   GET  /v1/agent/canned-replies                       -> { ok: true, replies: CannedReplyView[] }
