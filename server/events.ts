@@ -33,6 +33,11 @@ export type ServerEvent =
   /** An agent started or stopped viewing a conversation (renewed while it stays open): the other agents of the app see it. */
   | { kind: 'agent_activity'; conversationId: string; appid: string; agent: { id: number; name: string }; activity: 'viewing'; active: boolean }
   | { kind: 'visitor_closed'; visitorUid: string; code: number }
+  /**
+   * An admin deleted a conversation (its messages and files went with it): its visitor sockets are told and closed
+   * (they reconnect into another conversation), the agents who may see `appid` drop it.
+   */
+  | { kind: 'conversation_deleted'; conversationId: string; appid: string }
   /** A visitor's current page changed (server/data/visit-trail.ts): the agents who may see `appid` get it live. */
   | { kind: 'visitor_page'; visitorUid: string; appid: string; page: PageVisit }
   | { kind: 'app_disabled'; appid: string }

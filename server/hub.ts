@@ -255,7 +255,10 @@ export class Hub {
     const ids = [...this.statusDirty].filter((id) => this.visitorsByConv.has(id));
     this.statusDirty.clear();
     if (!ids.length) return;
-    for (const [id, s] of await this.data.conversations.visitorStatuses(ids)) {
+    const statuses = await this.data.conversations.visitorStatuses(ids);
+    // Gone from the store: deleted while this process was deaf (its event unheard, see ListenCatchUp): as if heard.
+    for (const id of ids) if (!statuses.has(id)) this.closeDeletedForVisitors(id);
+    for (const [id, s] of statuses) {
       const text = JSON.stringify({ type: 'status', conversationId: id, status: s.status, rating: s.rating } satisfies VisitorServerFrame);
       if (this.statusSent.get(id) === text || !this.visitorsByConv.has(id)) continue;
       this.statusSent.set(id, text);
@@ -367,8 +370,12 @@ export class Hub {
         this.toAgents(e.appid, { type: 'visitor_page', visitorUid: e.visitorUid, appid: e.appid, page: e.page });
         return;
       }
+      case 'conversation_deleted': {
+        this.conversationDeleted(e.conversationId, e.appid);
+        return;
+      }
       case 'visitor_closed': {
-        const reason = e.code === CLOSE.VISITOR_BANNED ? 'visitor banned' : e.code === CLOSE.GOING_AWAY ? 'conversation deleted' : 'token revoked';
+        const reason = e.code === CLOSE.VISITOR_BANNED ? 'visitor banned' : 'token revoked';
         for (const c of [...(this.visitorsByUid.get(e.visitorUid) ?? [])]) closeSocket(c.ws, e.code, reason);
         return;
       }
@@ -403,6 +410,28 @@ export class Hub {
       case 'presence_bye':
         return this.remote.handle(e);
     }
+  }
+
+  /**
+   * A conversation was deleted: its panels here clear it (`deleted`) and their sockets close GOING_AWAY, so they
+   * reconnect into another conversation rather than write into this one; the agents here who may see the app drop it.
+   */
+  private conversationDeleted(conversationId: string, appid: string): void {
+    this.closeDeletedForVisitors(conversationId);
+    this.statusDirty.delete(conversationId);
+    this.unreadDirty.delete(conversationId);
+    this.summaryDirty.ids.delete(conversationId);
+    this.toAgents(appid, { type: 'conversation_deleted', conversationId });
+  }
+
+  /** The visitors' panels here on a deleted conversation: told (`deleted`), then closed GOING_AWAY. */
+  private closeDeletedForVisitors(conversationId: string): void {
+    const text = JSON.stringify({ type: 'deleted', conversationId } satisfies VisitorServerFrame);
+    for (const c of [...(this.visitorsByConv.get(conversationId) ?? [])]) {
+      sendText(c.ws, text);
+      closeSocket(c.ws, CLOSE.GOING_AWAY, 'conversation deleted');
+    }
+    this.statusSent.delete(conversationId);
   }
 
   /**

@@ -52,6 +52,7 @@ export class DataCache {
     else if (e.kind === 'agent_revoked') this.forgetAgent(e.agentId);
     else if (e.kind === 'agent_key_revoked') this.forgetKey(e.keyId);
     else if (e.kind === 'agent_changed') this.agentChanged(e.agentId);
+    else if (e.kind === 'conversation_deleted') this.convApp.delete(e.conversationId);
   }
 
   /** Listening again after a deaf spell: an `agent_revoked` may have gone unheard, so the agent cache starts over. */

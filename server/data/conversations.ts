@@ -3,7 +3,6 @@
  * the summaries visitors and agents list (with unread counts and the last
  * message, one query whatever the number of conversations).
  */
-import { CLOSE } from '../../src/shared/wire-protocol.js';
 import type { AgentConversation, ConversationRating, ConversationStatus, RatingValue, ConversationSummary, InboxView, ViewCounts } from '../../src/shared/wire-protocol.js';
 import type { Store } from '../db/store.js';
 import { randomId } from '../auth.js';
@@ -128,14 +127,14 @@ export class Conversations {
   }
 
   /**
-   * Deletes a conversation with its messages and files (ON DELETE CASCADE); false when there was none. The
-   * visitor's sockets are closed GOING_AWAY (every process, at commit): they reconnect into another conversation
-   * instead of writing into this one.
+   * Deletes a conversation with its messages and files (ON DELETE CASCADE); false when there was none. Every
+   * process hears it at commit (hub.ts): the visitor's panels on it clear it and reconnect into another
+   * conversation instead of writing into this one, the agents' consoles drop it.
    */
   async delete(id: string): Promise<boolean> {
     return this.store.transaction(async (tx) => {
-      const rows = await tx.query<{ uid: string }>('DELETE FROM conversations c USING visitors v WHERE c.id = $1 AND v.id = c.visitor_id RETURNING v.uid', [id]);
-      if (rows[0]) await publish(tx, { kind: 'visitor_closed', visitorUid: rows[0].uid, code: CLOSE.GOING_AWAY });
+      const rows = await tx.query<{ appid: string }>('DELETE FROM conversations WHERE id = $1 RETURNING appid', [id]);
+      if (rows[0]) await publish(tx, { kind: 'conversation_deleted', conversationId: id, appid: rows[0].appid });
       return rows.length > 0;
     });
   }

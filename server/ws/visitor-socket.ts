@@ -147,14 +147,19 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
     ctx.hub.addVisitor(conn);
     const [state, status] = await Promise.all([
       ctx.data.conversations.visitorReadState(conversationId),
-      ctx.data.conversations.visitorStatuses([conversationId]).then((m) => m.get(conversationId)!),
+      ctx.data.conversations.visitorStatuses([conversationId]).then((m) => m.get(conversationId)),
     ]);
+    // Deleted after it was looked up and before this socket was registered (its event went by): as the hub says it.
+    if (!state || !status) {
+      this.send({ type: 'deleted', conversationId });
+      return this.closeWith(CLOSE.GOING_AWAY, 'conversation deleted');
+    }
     this.send({
       type: 'ready',
       conversationId,
-      lastSeq: state!.lastSeq,
-      visitorReadSeq: state!.visitorReadSeq,
-      unread: state!.unread,
+      lastSeq: state.lastSeq,
+      visitorReadSeq: state.visitorReadSeq,
+      unread: state.unread,
       agentsOnline: ctx.hub.agentsOnline(app.appid),
       status: status.status,
       rating: status.rating,

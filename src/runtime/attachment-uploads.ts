@@ -67,6 +67,18 @@ export class AttachmentUploads implements ReactiveController {
     if (upload?.state === 'failed') this.start(upload);
   }
 
+  /**
+   * The conversation these files were uploaded to is gone (deleted, or left for a new one): they cannot go with a
+   * message there any more. Each stays listed, failed, for the visitor to retry into the current conversation.
+   */
+  conversationGone(): void {
+    for (const xhr of this.requests.values()) xhr.abort();
+    this.requests.clear();
+    for (const u of this.uploads) Object.assign(u, { state: 'failed', error: 'gone', view: undefined });
+    this.uploads = [...this.uploads];
+    this.host.requestUpdate();
+  }
+
   /** The uploaded files, ready to go with a message. */
   ready(): AttachmentView[] {
     return this.uploads.flatMap((u) => (u.state === 'done' && u.view ? [u.view] : []));

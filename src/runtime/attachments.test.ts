@@ -187,6 +187,40 @@ describe('attaching files', () => {
     await applyLocale('en');
   });
 
+  it('its conversation deleted: the tray’s files wait, failed, for a retry into the next one; no announcement of it stays', async () => {
+    let state!: PanelState;
+    fakeSession({ messages: [] }).session.subscribe((s) => (state = s));
+    const { session } = fakeSession();
+    let push: (s: PanelState) => void = () => {};
+    Object.assign(session, { subscribe: (fn: (s: PanelState) => void) => ((push = fn), fn(state), () => undefined) });
+    const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
+    const view = el.querySelector('twt-chat-view') as TwtChatView;
+    push({ ...state, messages: [message(1, 'agent', 'your card is on file', { authorName: 'Ann' })] });
+    await view.updateComplete;
+    expect(q(view, '[aria-live]')!.textContent).to.include('your card is on file');
+    const uploads = uploadsOf(view);
+    uploads.add([file('done.png'), file('running.png')]);
+    await view.updateComplete;
+    FakeRequest.made[0]!.answer(200, { ok: true, attachment: { ...IMAGE, name: 'done.png' } });
+    const running = FakeRequest.made[1]!;
+    // Deleted: the session forgets it (no conversation until the socket is ready in the next one).
+    Object.assign(session, { conversationId: null });
+    push({ ...state, messages: [] });
+    await view.updateComplete;
+    expect(q(view, '[aria-live]')!.textContent!.trim()).to.equal('');
+    expect(running.aborted).to.equal(true);
+    expect(uploads.ready()).to.deep.equal([]);
+    const rows = qa(view, '.tray .upload');
+    expect(rows.map((r) => r.querySelector('[role="alert"]')?.textContent)).to.deep.equal(['The file could not be uploaded.', 'The file could not be uploaded.']);
+    // In the next conversation: a retry uploads there, and its agent messages are announced from seq 1 on.
+    Object.assign(session, { conversationId: 'c_next' });
+    push({ ...state, messages: [message(1, 'agent', 'welcome back', { conversationId: 'c_next' })] });
+    await view.updateComplete;
+    expect(q(view, '[aria-live]')!.textContent).to.include('welcome back');
+    (rows[0]!.querySelector('button.link') as HTMLButtonElement).click();
+    expect(FakeRequest.made.at(-1)!.url).to.equal(`${location.origin}/v1/visitor/conversations/c_next/attachments?name=done.png`);
+  });
+
   it('files come from the button’s input, a drop on the panel, and a paste into the composer', async () => {
     const { view } = await chatView();
     uploadsOf(view);

@@ -65,6 +65,8 @@ export class TwtChatView extends LitElement {
   private readonly visibleSeqs = new Set<number>();
   private stickToBottom = true;
   private announcedSeq = Number.POSITIVE_INFINITY;
+  /** The conversation the chat shows (the session's, as of the last state). */
+  private shownId: string | null = null;
   private lastCount = 0;
   private wasUsable = false;
 
@@ -134,6 +136,14 @@ export class TwtChatView extends LitElement {
   // State and events
 
   private onState(s: PanelState): void {
+    // The conversation shown is gone (deleted, or left for a new one): not even its last announcement or files stay.
+    const id = this.session?.conversationId ?? null;
+    if (this.shownId && id !== this.shownId) {
+      this.announcement = '';
+      this.announcedSeq = 0;
+      this.uploads.conversationGone();
+    }
+    this.shownId = id;
     // Announce agent messages that arrive live, not the history delivered at (re)connect.
     if (this.announcedSeq === Number.POSITIVE_INFINITY) this.announcedSeq = lastSeqOf(s.messages);
     const fresh = s.messages.filter((m) => m.seq > this.announcedSeq && m.author === 'agent' && Date.now() - Date.parse(m.createdAt) < 120_000);

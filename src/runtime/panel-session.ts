@@ -326,6 +326,8 @@ export class PanelSession {
   private onFrame(f: VisitorServerFrame): void {
     switch (f.type) {
       case 'ready': {
+        // Another conversation than the one shown (it was deleted while this panel was away): none of it stays.
+        if (this.conversation.id !== f.conversationId) this.forget();
         this.conversation.id = f.conversationId;
         this.liveAfter = f.lastSeq;
         this.unread.markRead(f.visitorReadSeq);
@@ -358,6 +360,10 @@ export class PanelSession {
       case 'status':
         if (f.conversationId === this.conversation.id) this.update({ conversationStatus: f.status, rating: f.rating });
         break;
+      case 'deleted':
+        // The socket closes next and resumes in another conversation; unsent messages wait in the outbox for it.
+        if (f.conversationId === this.conversation.id) this.forget();
+        break;
       case 'error':
         if (f.ref) {
           this.outbox.fail(f.ref, f.code);
@@ -377,11 +383,18 @@ export class PanelSession {
   /** The visitor started conversation `id` (visitor-requests.ts asked the server for it): the chat starts empty and the socket resumes there. */
   moveTo(id: string): void {
     this.connection?.stop();
-    this.conversation.reset();
+    this.forget();
     this.conversation.id = id;
-    this.unread.reset();
-    this.update({ messages: [], conversationStatus: 'open', rating: null, agentTyping: null });
     this.openConnection();
+  }
+
+  /** Shows none of the current conversation any more (left, or deleted): no message, no unread, no card. */
+  private forget(): void {
+    this.conversation.reset();
+    this.liveAfter = Infinity;
+    this.unread.reset();
+    this.update({ messages: [], conversationStatus: 'open', rating: null, agentTyping: null, visitorReadSeq: 0 });
+    this.reportCard();
   }
 
   /** The visitor's conversations, newest first (the history list). */

@@ -194,6 +194,60 @@ describe('PanelSession with a fake server', () => {
     p.s.dispose();
   });
 
+  it('deleted: none of the conversation stays (messages, unread, card); the unsent message goes to the next conversation', async () => {
+    const p = panel();
+    await p.s.start();
+    let ws = await connected(p);
+    ws.receive({ type: 'message', message: message(1, 'agent', 'your order', { authorName: 'Ann' }) });
+    ws.receive({ type: 'message', message: message(2, 'visitor', 'my card number') });
+    expect(p.s.send('being sent')).to.equal(true);
+    // Another conversation's deletion changes nothing here.
+    ws.receive({ type: 'deleted', conversationId: 'c-other' });
+    expect(p.s.state.messages).to.have.length(2);
+    expect(p.s.state.unread).to.equal(1);
+    ws.receive({ type: 'deleted', conversationId: 'c1' });
+    expect(p.s.state.messages).to.deep.equal([]);
+    expect(p.s.state.unread).to.equal(0);
+    expect(p.s.conversationId).to.equal(null);
+    expect(p.events.filter((e) => e.name === 'unread_count_changed').pop()!.payload).to.deep.equal({ count: 0 });
+    expect(p.events.filter((e) => e.name === 'card_content').pop()!.payload).to.deep.equal({ card: null });
+    expect(p.s.state.outbox.map((e) => e.text)).to.deep.equal(['being sent']);
+    // The server closes GOING_AWAY; the panel resumes without naming the deleted conversation.
+    ws.serverClose(1001);
+    await until(() => FakeWebSocket.instances.length === 2);
+    ws = FakeWebSocket.latest;
+    ws.open();
+    expect(ws.sent[0]).to.include({ type: 'auth', lastSeq: 0 });
+    expect(ws.sent[0].conversationId).to.equal(undefined);
+    ws.receive({ type: 'ready', conversationId: 'c2', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 1 });
+    await sleep(0);
+    const sends = ws.sent.filter((f) => f.type === 'send');
+    expect(sends.map((f) => f.text)).to.deep.equal(['being sent']);
+    ws.receive({ type: 'ack', clientId: sends[0].clientId, message: message(1, 'visitor', 'being sent', { conversationId: 'c2', clientId: sends[0].clientId }) });
+    expect(p.s.state.messages.map((m) => [m.conversationId, m.seq])).to.deep.equal([['c2', 1]]);
+    expect(p.s.state.outbox).to.have.length(0);
+    p.s.dispose();
+  });
+
+  it('a ready for another conversation than the one shown (deleted while the panel was away) drops what was shown', async () => {
+    const p = panel();
+    await p.s.start();
+    let ws = await connected(p);
+    ws.receive({ type: 'message', message: message(1, 'agent', 'old') });
+    ws.serverClose(1006);
+    await until(() => FakeWebSocket.instances.length === 2);
+    ws = FakeWebSocket.latest;
+    ws.open();
+    expect(ws.sent[0]).to.include({ conversationId: 'c1', lastSeq: 1 });
+    ws.receive({ type: 'ready', conversationId: 'c9', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 1 });
+    expect(p.s.state.messages).to.deep.equal([]);
+    expect(p.s.state.unread).to.equal(0);
+    // Its seq 1 is a new message, not a double of the old seq 1.
+    ws.receive({ type: 'message', message: message(1, 'agent', 'new', { conversationId: 'c9' }) });
+    expect(p.s.state.messages.map((m) => m.text)).to.deep.equal(['new']);
+    p.s.dispose();
+  });
+
   it('unread: counts agent messages, reports card content, markSeen sends read', async () => {
     const p = panel();
     await p.s.start();

@@ -253,6 +253,7 @@ export interface RatingResponse {
 //   GET  /v1/agent/conversations?view=open|mine|unassigned|resolved -> AgentConversationsResponse (one view, with every view's count)
 //   POST /v1/agent/conversations/:id/assign {agentId: number | null} -> { ok: true, conversation }  (take = your own id)
 //   POST /v1/agent/conversations/:id/resolve, /reopen  -> { ok: true, conversation }
+//   POST /v1/agent/conversations/:id/delete            -> { ok: true }  (admins; panels get `deleted`, consoles `conversation_deleted`)
 //   GET  /v1/agent/teammates                            -> { ok: true, agents: TeammateView[] } (who a conversation can be assigned to)
 //   GET  /v1/agent/search?q=…                           -> SearchResponse (full-text, the agent's apps only)
 //   GET  /v1/agent/canned-replies                       -> { ok: true, replies: CannedReplyView[] }
@@ -413,6 +414,11 @@ export type VisitorServerFrame =
   | { type: 'presence'; agentsOnline: number }
   /** The conversation was resolved or reopened, or rated: sent live when it changes (the panel then offers a rating). */
   | { type: 'status'; conversationId: string; status: ConversationStatus; rating: ConversationRating | null }
+  /**
+   * An admin deleted this conversation (its messages and files are gone): the panel shows none of it. The socket
+   * then closes GOING_AWAY and the panel reconnects into another conversation, where its unsent messages go.
+   */
+  | { type: 'deleted'; conversationId: string }
   | { type: 'pong' }
   /** A refused frame; the socket stays open. `ref` is the clientId it refers to, if any. */
   | { type: 'error'; code: WireErrorCode; message: string; ref?: string };
@@ -442,6 +448,8 @@ export type AgentServerFrame =
   | { type: 'typing'; conversationId: string; typing: boolean }
   /** A visitor of an app this agent may see moved to another page (the newest of its trail, src/shared/visitor-context.ts). */
   | { type: 'visitor_page'; visitorUid: string; appid: string; page: PageVisit }
+  /** An admin deleted this conversation (POST /v1/agent/conversations/:id/delete): drop its row, close it if open. */
+  | { type: 'conversation_deleted'; conversationId: string }
   | { type: 'pong' }
   /** `retryAfter` (seconds) comes with `rate_limited` at auth: too many wrong keys from this address; the socket then closes 4008. */
   | { type: 'error'; code: WireErrorCode; message: string; retryAfter?: number };
@@ -470,7 +478,7 @@ export const CLOSE = {
   RATE_LIMITED: 4008,
   /** Protocol violation (first frame not auth, unparseable frames): reconnect after backoff. */
   PROTOCOL_ERROR: 4400,
-  /** Server shutting down: reconnect. */
+  /** Server shutting down, or the socket's conversation deleted (after a `deleted` frame): reconnect. */
   GOING_AWAY: 1001,
   /** A peer that stopped reading (its send buffer passed a bound) is dropped: reconnect after backoff. */
   TRY_AGAIN_LATER: 1013,
@@ -526,9 +534,9 @@ export function parseFrame<T extends { type: string }>(raw: string, types: reado
 }
 
 export const VISITOR_CLIENT_TYPES = ['auth', 'send', 'typing', 'read', 'page', 'env', 'ping'] as const;
-export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'status', 'pong', 'error'] as const;
+export const VISITOR_SERVER_TYPES = ['ready', 'message', 'ack', 'typing', 'unread', 'presence', 'status', 'deleted', 'pong', 'error'] as const;
 export const AGENT_CLIENT_TYPES = ['auth', 'typing', 'viewing', 'ping'] as const;
-export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'visitor_page', 'pong', 'error'] as const;
+export const AGENT_SERVER_TYPES = ['ready', 'message', 'conversation', 'typing', 'activity', 'visitor_page', 'conversation_deleted', 'pong', 'error'] as const;
 
 /** An `activity` frame with every field well-typed (the console drops any other). */
 export function isAgentActivityFrame(f: { type: string }): f is Extract<AgentServerFrame, { type: 'activity' }> {

@@ -119,6 +119,8 @@ export class TwtInbox extends LitElement {
   waiting: ReadonlySet<string> = new Set();
   /** Conversations this console is assigning now. */
   private assigning = new Set<string>();
+  /** Conversations heard deleted (dropDeleted): never shown again. */
+  private readonly deleted = new Set<string>();
 
   private clockOffset = 0;
   private live: LiveConnection | null = null;
@@ -284,7 +286,7 @@ export class TwtInbox extends LitElement {
     this.applyCounts(r);
     if (view === this.view) this.next = r.next ?? null;
     const all = new Map(this.all);
-    for (const c of r.conversations) all.set(c.id, c);
+    for (const c of r.conversations) if (!this.deleted.has(c.id)) all.set(c.id, c);
     // A last page that is also the first is the whole view: what it no longer holds has left it (a push missed while offline).
     if (this.me && !r.next) {
       const listed = new Set(r.conversations.map((c) => c.id));
@@ -306,7 +308,7 @@ export class TwtInbox extends LitElement {
     if (!r || view !== this.view) return;
     this.next = r.next ?? null;
     const all = new Map(this.all);
-    for (const c of r.conversations) all.set(c.id, c);
+    for (const c of r.conversations) if (!this.deleted.has(c.id)) all.set(c.id, c);
     this.all = all;
     this.announcement = `${r.conversations.length} more conversations`;
   }
@@ -345,7 +347,7 @@ export class TwtInbox extends LitElement {
     this.visitorContext?.handleFrame(f);
     switch (f.type) {
       case 'conversation':
-        if (!isAgentConversation(f.conversation)) return;
+        if (!isAgentConversation(f.conversation) || this.deleted.has(f.conversation.id)) return;
         if (handedTo(this.me?.id, this.all.get(f.conversation.id), f.conversation, this.assigning.has(f.conversation.id))) this.handedOver(f.conversation);
         this.upsert(f.conversation);
         this.scheduleCounts();
@@ -364,8 +366,35 @@ export class TwtInbox extends LitElement {
       case 'activity':
         if (isAgentActivityFrame(f)) this.onActivity(f);
         return;
+      case 'conversation_deleted':
+        if (typeof f.conversationId === 'string') this.dropDeleted(f.conversationId);
+        return;
       default:
         return;
+    }
+  }
+
+  /**
+   * An admin deleted a conversation: its row goes (and it closes if open). Remembered, so a summary loaded before
+   * the delete and pushed after it does not bring the row back.
+   */
+  private dropDeleted(id: string): void {
+    this.deleted.add(id);
+    if (this.all.has(id)) {
+      const all = new Map(this.all);
+      all.delete(id);
+      this.all = all;
+      this.scheduleCounts();
+    }
+    if (this.waiting.has(id)) this.waiting = new Set([...this.waiting].filter((w) => w !== id));
+    if (this.results?.some((r) => r.conversation.id === id)) this.results = this.results.filter((r) => r.conversation.id !== id);
+    if (this.selected === id) {
+      this.selected = null;
+      this.messages = [];
+      this.replyFiles.clear();
+      this.live?.viewing(null);
+      clearInterval(this.viewingTimer);
+      this.announcement = 'The open conversation was deleted';
     }
   }
 
