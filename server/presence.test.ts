@@ -13,7 +13,7 @@ const clock = manualClock();
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 before(async () => {
-  server = await startTestServer({ presenceBeatMs: BEAT_MS, presenceClock: clock });
+  server = await startTestServer({ presenceBeatMs: BEAT_MS, clock });
 });
 
 /** Moves the server's presence clock on by `beats` intervals, one tick at a time. */
