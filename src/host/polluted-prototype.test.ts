@@ -38,7 +38,9 @@ describe('core.js on a page with a polluted Object.prototype', () => {
       // (own-property checks here too: this test page's own reads see the pollution)
       const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
       expect(has(boot.profile!, 'name')).to.be.false;
-      expect(has((await report('launcher')).boot!, 'icon')).to.be.false;
+      // The launcher's own handshake: nothing orders it before the panel's runtime_activated (a launcher
+      // document slow to load, as on a busy machine, connects after it), so wait for it rather than ask at once.
+      expect(has((await waitConnected('launcher')).boot!, 'icon')).to.be.false;
       expect(localStorage.getItem('twt:identity:demo'), 'storage "local", not the prototype\'s "none"').to.be.a('string');
     } finally {
       for (const k of Object.keys(POLLUTION)) delete proto[k];
