@@ -1,7 +1,7 @@
 // A host page whose Object.prototype carries the widget's option names, polluted before the real
 // dist/install/core.js runs: the widget boots with the page's own config (own-property reads everywhere).
 import { expect } from '@open-wc/testing';
-import { W, frame, report, waitConnected, loadCore } from '../../test/helpers/browser/host-double.js';
+import { W, frame, waitConnected, loadCore } from '../../test/helpers/browser/host-double.js';
 
 const POLLUTION: Record<string, unknown> = {
   asyncInit: true, launcher: 'custom', theme: 'dark', appid: 'evil', server: 'https://evil.example', zIndex: 5,
