@@ -12,7 +12,7 @@ import { CLOSE, LIMITS } from '../src/shared/wire-protocol.js';
 import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Data } from './data/index.js';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { readConfig, repoRoot, type ServerConfig } from './config.js';
 import { Hub } from './hub.js';
 import { buildLimiters, retryAfterSeconds, type LimitSettings } from './limits.js';
@@ -81,11 +81,14 @@ export interface StartOptions {
    * and agents go offline. Default: config.presenceBeatMs (TWT_PRESENCE_BEAT_MS).
    */
   presenceBeatMs?: number;
-  /** The clock of presence beats and expiry (and the LISTEN catch-up). Default: the system's; tests pass one they step. */
-  presenceClock?: Clock;
+  /**
+   * The clock of the server's timers (clock.ts): presence beats and expiry, the LISTEN catch-up, the socket
+   * heartbeat, an open visitor socket's close at its token's expiry. Default: the system's; tests pass one they step.
+   */
+  clock?: Clock;
   /** The data cache's TTL clock (ms). Default Date.now; tests stop it so only events can drop a cached row. */
   cacheClock?: () => number;
-  /** Wall-clock ms of console sessions (expiry) and app-secret grace periods. Default Date.now; tests pass one they step. */
+  /** Wall-clock ms of visitor tokens (issue, expiry), console sessions (expiry) and app-secret grace periods. Default Date.now; tests pass one they step. */
   wallClock?: () => number;
   /** Console session lifetimes. Default: DEFAULT_SESSION_POLICY (12 h idle, 7 days absolute). */
   sessionPolicy?: SessionPolicy;
@@ -128,7 +131,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const data = new Data(store, options.cacheClock);
   const secret = config.serverSecret || (await data.settings.getOrInit('server_secret', randomId(32)));
   const demo = options.seed === false ? null : await seedDemo(data, config.demo);
-  const hub = new Hub(data, { ...(options.presenceClock ? { clock: options.presenceClock } : {}), presenceBeatMs: options.presenceBeatMs ?? config.presenceBeatMs });
+  const clock = options.clock ?? systemClock;
+  const hub = new Hub(data, { clock, presenceBeatMs: options.presenceBeatMs ?? config.presenceBeatMs });
   await hub.start();
 
   const ctx: ServerContext = {
@@ -145,6 +149,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     demoDir: resolve(options.demoDir ?? join(root, 'demo')),
     serveDemo: options.serveDemo ?? !config.production,
     now: options.wallClock ?? Date.now,
+    clock,
     sessionPolicy: options.sessionPolicy ?? DEFAULT_SESSION_POLICY,
   };
 
@@ -156,7 +161,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytes });
-  const heartbeat = startHeartbeat(wss, options.heartbeatMs ?? config.heartbeatMs);
+  const heartbeat = startHeartbeat(wss, options.heartbeatMs ?? config.heartbeatMs, clock);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     const path = (req.url ?? '').split('?')[0];

@@ -106,7 +106,8 @@ for (const store of ['pglite', 'postgres'] as const) {
 
     before(async () => {
       if (skip()) return;
-      server = await startTestServer({ ...(store === 'postgres' ? { databaseUrl: db.url } : {}), wallClock: () => wall });
+      // Visitor tokens run on the same wall clock: a week's lifetime outlives the days the tests step through.
+      server = await startTestServer({ ...(store === 'postgres' ? { databaseUrl: db.url } : {}), wallClock: () => wall, tokenTtlSeconds: 7 * 24 * 3600 });
       base = server.url;
       for (const appid of ['away-a', 'away-b']) assert.equal((await api(base, '/v1/test/apps', { body: { appid, domains: ['localhost'] } })).status, 200);
       await server.data.agents.create({ name: 'Ann (A)', key: 'away-key-a', appid: 'away-a' });

@@ -1,13 +1,17 @@
 /**
- * The time presence expiry and the LISTEN catch-up run on: monotonic
- * milliseconds and a repeating timer. Injectable (StartOptions.presenceClock)
- * so tests step time instead of waiting for it and asserting how long it took.
+ * The time the server's timers run on: monotonic milliseconds, a repeating
+ * timer and a one-shot one. Presence beats and expiry, the LISTEN catch-up,
+ * the socket heartbeat and an open socket's close at its token's expiry all
+ * use it. Injectable (StartOptions.clock) so tests step time instead of
+ * waiting for it and asserting how long it took.
  */
 export interface Clock {
   /** Monotonic milliseconds. */
   now(): number;
   /** Calls `fn` every `ms` (the process does not stay alive for it); returns what stops it. */
   every(ms: number, fn: () => void): () => void;
+  /** Calls `fn` once, `ms` from now (the process does not stay alive for it); returns what cancels it. */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export const systemClock: Clock = {
@@ -16,5 +20,10 @@ export const systemClock: Clock = {
     const timer = setInterval(fn, ms);
     timer.unref?.();
     return () => clearInterval(timer);
+  },
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    timer.unref?.();
+    return () => clearTimeout(timer);
   },
 };

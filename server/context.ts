@@ -4,6 +4,7 @@ import type { Limiters } from './limits.js';
 import type { TypingGate } from './typing-gate.js';
 import type { ReadReceipts } from './read-receipts.js';
 import type { SessionPolicy } from './data/agent-sessions.js';
+import type { Clock } from './clock.js';
 
 /** What request handlers and sockets share within one server process. */
 export interface ServerContext {
@@ -25,8 +26,10 @@ export interface ServerContext {
   demoDir: string;
   /** Serve /demo/ (and redirect / there); off in production. */
   serveDemo: boolean;
-  /** Wall-clock milliseconds of console sessions and app-secret grace periods (StartOptions.wallClock; tests step it). */
+  /** Wall-clock milliseconds of visitor tokens, console sessions and app-secret grace periods (StartOptions.wallClock; tests step it). */
   now: () => number;
+  /** The monotonic clock of the server's timers (StartOptions.clock; tests step it). */
+  clock: Clock;
   /** Idle and absolute lifetimes of console sessions. */
   sessionPolicy: SessionPolicy;
 }

@@ -25,7 +25,7 @@ type MessageEvent = Extract<ServerEvent, { kind: 'message' }>;
 
 export interface ListenCatchUpDeps {
   messages: Messages;
-  /** The clock of the deaf spell's length and of the seqs kept (the presence clock). */
+  /** The clock of the deaf spell's length and of the seqs kept (the server's clock, clock.ts). */
   clock: Clock;
   /** The presence beat interval (seqs heard are kept for at least 10 of them). */
   beatMs: number;

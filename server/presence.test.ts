@@ -13,7 +13,7 @@ const clock = manualClock();
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 before(async () => {
-  server = await startTestServer({ presenceBeatMs: BEAT_MS, presenceClock: clock });
+  server = await startTestServer({ presenceBeatMs: BEAT_MS, clock });
 });
 
 /** Moves the server's presence clock on by `beats` intervals, one tick at a time. */
@@ -163,16 +163,17 @@ describe('remote presence expiry', () => {
 
   test('a presence_hello meant for another process is not answered', async () => {
     const me = await newVisitor(server.url);
-    const { socket } = await visitorSocket(server.wsUrl, me.token);
     const answers: ServerEvent[] = [];
+    // Listening before the visitor connects, so its own online announcement is seen go by (not slept past).
     await server.store.listen(EVENTS_CHANNEL, (payload) => {
       const e = JSON.parse(payload) as ServerEvent;
       if (e.kind === 'presence' && e.visitorUids?.includes(me.visitor.visitorUid)) answers.push(e);
     });
-    await sleep(3 * BEAT_MS); // its own online announcement has gone by
+    const { socket } = await visitorSocket(server.wsUrl, me.token);
+    await until(() => answers.length, 'its own online announcement');
     answers.length = 0;
     await server.store.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify({ kind: 'presence_hello', proc: 'asker', to: 'someone_else' })]);
-    await sleep(3 * BEAT_MS);
+    await sleep(3 * BEAT_MS); // a quiet spell: the answers carry nothing that would tell them apart, so no sentinel can
     assert.equal(answers.length, 0);
     await server.store.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify({ kind: 'presence_hello', proc: 'asker' })]);
     await until(() => answers.length, 'an answer to the hello');

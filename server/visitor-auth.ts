@@ -11,7 +11,7 @@ export type VisitorAuth =
   | { ok: false; closeCode: number; status: number; reason: string; message: string };
 
 export async function authenticateVisitor(ctx: ServerContext, token: unknown): Promise<VisitorAuth> {
-  const check = verifyToken(ctx.secret, token);
+  const check = verifyToken(ctx.secret, token, ctx.now());
   if (!check.ok) {
     return check.why === 'expired'
       ? { ok: false, closeCode: CLOSE.TOKEN_EXPIRED, status: 401, reason: 'token_expired', message: 'the visitor token has expired' }

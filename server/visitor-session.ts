@@ -106,7 +106,9 @@ export async function createVisitorSession(ctx: ServerContext, body: Record<stri
   const conv = await ctx.data.conversations.ensure(visitor);
   if (Object.keys(profile).length) ctx.hub.queueConversationPush(conv.id);
 
-  const exp = Math.floor(Date.now() / 1000) + ctx.tokenTtlSeconds;
+  // Rounded up to the claim's whole second: the token lives at least tokenTtlSeconds (rounded down, a
+  // 1-second lifetime would be anything from 0 to 1 s).
+  const exp = Math.ceil(ctx.now() / 1000) + ctx.tokenTtlSeconds;
   const token = issueToken(ctx.secret, { v: visitor.uid, a: appid, e: visitor.token_epoch, x: exp });
   const name = profile.name ?? visitor.name ?? undefined;
   const nickname = profile.nickname ?? visitor.nickname ?? undefined;

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { CLOSE } from '../src/shared/wire-protocol.js';
-import { TestSocket, agentHeaders, agentSocket, api, newVisitor, sleep, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
+import { TestSocket, agentHeaders, agentSocket, api, manualClock, newVisitor, startTestServer, visitorSocket } from '../test/helpers/node/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
@@ -28,12 +28,14 @@ describe('visitor socket auth', () => {
     assert.equal((await s.waitClose()).code, CLOSE.TOKEN_REVOKED);
   });
   test('expired token closes 4001', async () => {
-    const short = await startTestServer({ tokenTtlSeconds: 1 });
+    // Time moves only when the test steps it: a loaded machine cannot make the token expire early.
+    const clock = manualClock();
+    const short = await startTestServer({ tokenTtlSeconds: 60, clock, wallClock: clock.wall });
     try {
       const v = await newVisitor(short.url);
       const live = await visitorSocket(short.wsUrl, v.token);
       live.socket.close();
-      await sleep(1100);
+      clock.advance(60_000);
       const s = await TestSocket.open(short.wsUrl + '/v1/ws');
       s.send({ type: 'auth', token: v.token });
       assert.equal((await s.waitClose()).code, CLOSE.TOKEN_EXPIRED);
@@ -59,10 +61,17 @@ describe('visitor socket auth', () => {
     }
   });
   test('a socket authenticated before its token expired is closed 4001 at expiry', async () => {
-    const short = await startTestServer({ tokenTtlSeconds: 1 });
+    const clock = manualClock();
+    const short = await startTestServer({ tokenTtlSeconds: 60, clock, wallClock: clock.wall });
     try {
       const v = await newVisitor(short.url);
       const { socket } = await visitorSocket(short.wsUrl, v.token);
+      // A second before expiry the socket lives: a ping is still answered (the answer orders after the step).
+      clock.advance(59_000);
+      socket.send({ type: 'ping' });
+      await socket.waitFor((f) => f.type === 'pong');
+      assert.equal(socket.closed, null);
+      clock.advance(1_000);
       assert.equal((await socket.waitClose()).code, CLOSE.TOKEN_EXPIRED);
     } finally {
       await short.close();
@@ -227,7 +236,10 @@ describe('agents live', () => {
 
 describe('heartbeat', () => {
   test('a peer that answers no protocol ping is terminated; a live one stays', async () => {
-    const hb = await startTestServer({ heartbeatMs: 100 });
+    // The rounds run on a stepped clock: a live client slow to pong on a loaded machine misses no round.
+    const HEARTBEAT_MS = 100;
+    const clock = manualClock();
+    const hb = await startTestServer({ heartbeatMs: HEARTBEAT_MS, clock, wallClock: clock.wall });
     try {
       const v = await newVisitor(hb.url);
       const live = await visitorSocket(hb.wsUrl, v.token);
@@ -235,14 +247,27 @@ describe('heartbeat', () => {
       const gone = new WebSocket(hb.wsUrl + '/v1/ws', { autoPong: false });
       const goneClosed = new Promise<number>((ok) => gone.on('close', (code) => ok(code)));
       gone.on('error', () => {});
+      const gonePinged = new Promise((ok) => gone.once('ping', ok));
       await new Promise((ok) => gone.once('open', ok));
       gone.send(JSON.stringify({ type: 'auth', token: v.token }));
-      const code = await Promise.race([goneClosed, sleep(2000).then(() => -1)]);
-      assert.equal(code, 1006, 'terminated (no close handshake) within two rounds');
-      await sleep(500);
+      /**
+       * A heartbeat round, then the live client's pong is in: ws queues its pong before it emits 'ping', so a JSON
+       * ping sent then reaches the server after the pong (one TCP stream) and its answer orders after the pong's handling.
+       */
+      const round = async () => {
+        const pinged = new Promise((ok) => live.socket.ws.once('ping', ok));
+        clock.advance(HEARTBEAT_MS);
+        await pinged;
+        const mark = live.socket.frames.length;
+        live.socket.send({ type: 'ping' });
+        await live.socket.waitFor((f) => f.type === 'pong' && live.socket.frames.indexOf(f) >= mark);
+      };
+      await round(); // pings both
+      await gonePinged;
+      await round(); // the unanswered one is terminated, the live one pinged again
+      assert.equal(await goneClosed, 1006, 'terminated (no close handshake) at the round after its unanswered ping');
+      await round();
       assert.equal(live.socket.closed, null, 'a socket whose client answers pings stays open');
-      live.socket.send({ type: 'ping' });
-      await live.socket.waitFor((f) => f.type === 'pong');
     } finally {
       await hb.close();
     }

@@ -7,6 +7,7 @@
  * pings serve its own side of the liveness check.
  */
 import type { WebSocket, WebSocketServer } from 'ws';
+import { systemClock, type Clock } from '../clock.js';
 
 export const DEFAULT_HEARTBEAT_MS = 30_000;
 
@@ -16,9 +17,10 @@ export interface Heartbeat {
   stop(): void;
 }
 
-export function startHeartbeat(wss: WebSocketServer, everyMs = DEFAULT_HEARTBEAT_MS): Heartbeat {
+/** `clock`: the rounds' timer (the server's clock, so a test steps the rounds instead of racing them). */
+export function startHeartbeat(wss: WebSocketServer, everyMs = DEFAULT_HEARTBEAT_MS, clock: Clock = systemClock): Heartbeat {
   const answered = new WeakSet<WebSocket>();
-  const timer = setInterval(() => {
+  const stop = clock.every(everyMs, () => {
     for (const ws of wss.clients) {
       if (!answered.has(ws)) {
         ws.terminate(); // no pong since the last round
@@ -27,15 +29,12 @@ export function startHeartbeat(wss: WebSocketServer, everyMs = DEFAULT_HEARTBEAT
       answered.delete(ws);
       ws.ping();
     }
-  }, everyMs);
-  timer.unref();
+  });
   return {
     watch(ws) {
       answered.add(ws);
       ws.on('pong', () => answered.add(ws));
     },
-    stop() {
-      clearInterval(timer);
-    },
+    stop,
   };
 }

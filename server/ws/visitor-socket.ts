@@ -37,7 +37,8 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
   private authing = false;
   /** Highest seq this socket has said it read: a lower or equal one changes nothing. */
   private readSeq = 0;
-  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the close at the token's expiry (armed at auth). */
+  private cancelExpiry: () => void = () => {};
   /** The authenticated visitor, for its page reports and environment. */
   private visitor: TrailVisitor | null = null;
   /** This socket's page reports (the host sends at most one a second). */
@@ -64,7 +65,7 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
   }
 
   protected closed(): void {
-    clearTimeout(this.expiryTimer);
+    this.cancelExpiry();
     if (this.conn) this.ctx.hub.removeVisitor(this.conn);
   }
 
@@ -171,12 +172,14 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
   /**
    * A token is checked once, at auth; the socket it opened lives no longer
    * than the token: closed with TOKEN_EXPIRED then (the widget gets a fresh
-   * token and resumes). Re-armed in steps, as timers cannot wait past ~24 days.
+   * token and resumes). Expiry is wall-clock time (ctx.now, as the token's
+   * claim), the wait until then runs on the server's timers (ctx.clock); both
+   * are the test's to step. Re-armed in steps, as timers cannot wait past ~24 days.
    */
   private closeAtExpiry(expiresAtMs: number): void {
-    const left = expiresAtMs - Date.now();
+    const left = expiresAtMs - this.ctx.now();
     if (left <= 0) return this.closeWith(CLOSE.TOKEN_EXPIRED, 'token expired');
-    this.expiryTimer = setTimeout(() => this.closeAtExpiry(expiresAtMs), Math.min(left, MAX_TIMER_MS));
+    this.cancelExpiry = this.ctx.clock.after(Math.min(left, MAX_TIMER_MS), () => this.closeAtExpiry(expiresAtMs));
   }
 
   private async onSend(c: VisitorConn, frame: SendFrame): Promise<void> {

@@ -1,7 +1,7 @@
 // A host page whose Object.prototype carries the widget's option names, polluted before the real
 // dist/install/core.js runs: the widget boots with the page's own config (own-property reads everywhere).
 import { expect } from '@open-wc/testing';
-import { W, frame, report, waitConnected, loadCore } from '../../test/helpers/browser/host-double.js';
+import { W, frame, waitConnected, loadCore } from '../../test/helpers/browser/host-double.js';
 
 const POLLUTION: Record<string, unknown> = {
   asyncInit: true, launcher: 'custom', theme: 'dark', appid: 'evil', server: 'https://evil.example', zIndex: 5,
@@ -38,7 +38,9 @@ describe('core.js on a page with a polluted Object.prototype', () => {
       // (own-property checks here too: this test page's own reads see the pollution)
       const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
       expect(has(boot.profile!, 'name')).to.be.false;
-      expect(has((await report('launcher')).boot!, 'icon')).to.be.false;
+      // The launcher's own handshake: nothing orders it before the panel's runtime_activated (a launcher
+      // document slow to load, as on a busy machine, connects after it), so wait for it rather than ask at once.
+      expect(has((await waitConnected('launcher')).boot!, 'icon')).to.be.false;
       expect(localStorage.getItem('twt:identity:demo'), 'storage "local", not the prototype\'s "none"').to.be.a('string');
     } finally {
       for (const k of Object.keys(POLLUTION)) delete proto[k];

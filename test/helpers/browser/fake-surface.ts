@@ -6,7 +6,7 @@
  *   raw {data}            send anything over the port (malformed messages)
  *   hello {nonce?}        post a hello to the parent again (re-handshake / wrong nonce)
  *   refuse {command, reason} / accept {command}
- *   report                answer {double:'report', surface, commands, boot, connects}
+ *   report {id}           answer {double:'report', id, surface, commands, boot, connects}
  * The panel emits the lifecycle on connect unless the appid contains "quiet". With an appid containing
  * "dying-words" a connected surface reports `bootstrap_failed` as its document is unloaded (as the real panel
  * does when its iframe is taken out of the page mid-request: the request fails). With an appid containing
@@ -69,7 +69,7 @@ addEventListener('message', (e) => {
   else if (d.double === 'hello') hello((d.nonce as string) ?? undefined);
   else if (d.double === 'refuse') refuse.set(d.command as string, d.reason as string);
   else if (d.double === 'accept') refuse.delete(d.command as string);
-  else if (d.double === 'report') parent.postMessage({ double: 'report', surface: frag.surface, commands, boot, connects }, frag.host);
+  else if (d.double === 'report') parent.postMessage({ double: 'report', id: d.id, surface: frag.surface, commands, boot, connects }, frag.host);
 });
 
 if (frag) hello();

@@ -23,17 +23,24 @@ export interface Report {
   connects: number;
 }
 
+let lastReportId = 0;
+
+/**
+ * The fake surface's state, as it answers this very request (its id comes back): an answer to an earlier
+ * request still on its way (one waitConnected gave up on) is not taken for it, being older than what it asks.
+ */
 export function report(s: SurfaceName | HTMLIFrameElement): Promise<Report> {
   const f = typeof s === 'string' ? frame(s) : s;
   if (!f) return Promise.reject(new Error(`no ${s} iframe`));
+  const id = ++lastReportId;
   return new Promise((resolve) => {
     const on = (e: MessageEvent) => {
-      if (e.source !== f.contentWindow || e.data?.double !== 'report') return;
+      if (e.source !== f.contentWindow || e.data?.double !== 'report' || e.data.id !== id) return;
       removeEventListener('message', on);
       resolve(e.data as Report);
     };
     addEventListener('message', on);
-    control(f, { double: 'report' });
+    control(f, { double: 'report', id });
   });
 }
 

@@ -209,14 +209,25 @@ export async function spawnServer(opts: Record<string, unknown>) {
   };
 }
 
-/** A clock that moves only when told: `advance(ms)` runs the timers that come due, in time order. */
-export function manualClock(): Clock & { advance(ms: number): void } {
+/**
+ * A clock that moves only when told: `advance(ms)` runs the timers that come due, in time order.
+ * `wall()` is the wall clock that moves with it (from `wallStartMs`), for StartOptions.wallClock:
+ * one step moves both, as they move together in a real server.
+ */
+export function manualClock(wallStartMs = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void; wall(): number } {
   let now = 0;
-  const timers = new Set<{ ms: number; next: number; fn: () => void }>();
+  /** `every`: the repeat interval, 0 for a one-shot timer. */
+  const timers = new Set<{ every: number; next: number; fn: () => void }>();
   return {
     now: () => now,
+    wall: () => wallStartMs + now,
     every(ms, fn) {
-      const t = { ms, next: now + ms, fn };
+      const t = { every: ms, next: now + ms, fn };
+      timers.add(t);
+      return () => void timers.delete(t);
+    },
+    after(ms, fn) {
+      const t = { every: 0, next: now + Math.max(0, ms), fn };
       timers.add(t);
       return () => void timers.delete(t);
     },
@@ -226,7 +237,8 @@ export function manualClock(): Clock & { advance(ms: number): void } {
         const due = [...timers].filter((t) => t.next <= until).sort((a, b) => a.next - b.next)[0];
         if (!due) break;
         now = due.next;
-        due.next += due.ms;
+        if (due.every) due.next += due.every;
+        else timers.delete(due);
         due.fn();
       }
       now = until;
