@@ -235,11 +235,13 @@ for (const store of ['pglite', 'postgres'] as const) {
       const bob = await agentSocket(server!.wsUrl, 'key-a2');
       const typingOf = (s: typeof ann, id: number, active: boolean) => s.waitFor((f) => f.type === 'activity' && f.activity === 'typing' && f.conversationId === a.id && f.agent.id === id && f.active === active);
       const visitorTyping = () => a.socket.frames.filter((f) => f.type === 'typing');
+      // Two sockets' frames reach the server in either order: Bob starts only once Ann's start has landed,
+      // so Ann is the first typist the visitor sees.
       ann.send({ type: 'typing', conversationId: a.id, typing: true });
-      bob.send({ type: 'typing', conversationId: a.id, typing: true });
       await typingOf(bob, ids.a1, true);
-      await typingOf(ann, ids.a2, true);
       await a.socket.waitFor((f) => f.type === 'typing' && f.typing && f.authorName === 'Ann (A)');
+      bob.send({ type: 'typing', conversationId: a.id, typing: true });
+      await typingOf(ann, ids.a2, true);
       // Ann stops; Bob types on: the visitor now sees Bob.
       ann.send({ type: 'typing', conversationId: a.id, typing: false });
       await typingOf(bob, ids.a1, false);
