@@ -4,8 +4,9 @@
 //   2. tsc: type declarations in dist/types
 //   3. custom-elements.json from the elements' JSDoc
 //   4. esbuild: the server and its CLI in dist/server
-//   5. size budgets (fails the build past them)
-//   6. typecheck of every side's project, tests included (tsc -b): an import
+//   5. precompress: .br (q11) and .gz (-9) next to every served dist file
+//   6. size budgets (fails the build past them)
+//   7. typecheck of every side's project, tests included (tsc -b): an import
 //      across sides (host -> runtime, server <-> runtime, shared -> DOM) fails here
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ const steps = [
   ['types', ['tsc', '-p', 'tsconfig.types.json']],
   ['manifest', ['custom-elements-manifest', 'analyze', '--litelement', '--globs', 'elements/twt-*.ts', '--exclude', 'elements/*.test.ts', 'elements/*.styles.ts']],
   ['server', ['node', 'scripts/build-server.mjs']],
+  ['precompress', ['node', 'scripts/precompress.mjs']],
   ['budgets', ['node', 'scripts/check-size.mjs']],
   ['typecheck', ['tsc', '-b', 'tsconfig.json']],
 ];

@@ -1,12 +1,13 @@
 // Static files are served compressed when the client accepts it: brotli over
-// gzip, Vary: Accept-Encoding, one ETag per encoding, 304 per encoding.
+// gzip, Vary: Accept-Encoding, one ETag per encoding, 304 per encoding; the
+// build's precompressed sidecars (.br, .gz) are sent as they are.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync, constants as zlib } from 'node:zlib';
 import { startTestServer } from '../test/helpers/node/server.js';
 import { chooseEncoding, etagMatches } from './http/static-files.js';
 
@@ -63,6 +64,7 @@ describe('compressed static files', () => {
     assert.equal(plain.headers.vary, 'Accept-Encoding');
     assert.equal(plain.body.toString(), coreJs);
     const refused = await get('/install/core.js', { 'accept-encoding': 'identity, *;q=0' });
+    assert.equal(refused.status, 200);
     assert.equal(refused.headers['content-encoding'], undefined);
   });
 
@@ -119,6 +121,78 @@ describe('compressed static files', () => {
   });
 });
 
+describe('precompressed sidecars (scripts/precompress.mjs)', () => {
+  // Bodies a request-time compression would not produce (other levels), so the test can tell which was sent.
+  const script = 'export const chunk = "panel";\n'.repeat(300);
+  const brSidecar = brotliCompressSync(script, { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } });
+  const gzSidecar = gzipSync(script, { level: 1 });
+  before(() => {
+    writeFileSync(join(dist, 'widget', 'panel-entry-AbCd1234.js'), script);
+    writeFileSync(join(dist, 'widget', 'panel-entry-AbCd1234.js.br'), brSidecar);
+    writeFileSync(join(dist, 'widget', 'panel-entry-AbCd1234.js.gz'), gzSidecar);
+  });
+
+  test('the sidecar of the chosen encoding is the body, with its length, Vary and the immutable rule', async () => {
+    const br = await get('/widget/panel-entry-AbCd1234.js', { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.deepEqual(br.body, brSidecar);
+    assert.equal(Number(br.headers['content-length']), brSidecar.length);
+    assert.equal(br.headers.vary, 'Accept-Encoding');
+    assert.equal(br.headers['cache-control'], 'public, max-age=31536000, immutable');
+    const gz = await get('/widget/panel-entry-AbCd1234.js', { 'accept-encoding': 'gzip, deflate' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.deepEqual(gz.body, gzSidecar);
+    assert.equal(gunzipSync(gz.body).toString(), script);
+    const raw = await get('/widget/panel-entry-AbCd1234.js', { 'accept-encoding': 'identity' });
+    assert.equal(raw.headers['content-encoding'], undefined);
+    assert.equal(raw.body.toString(), script);
+    const again = await get('/widget/panel-entry-AbCd1234.js', { 'accept-encoding': 'gzip', 'if-none-match': gz.headers.etag! });
+    assert.equal(again.status, 304);
+  });
+
+  test('a sidecar older than its file is not used (the file is compressed at request time)', async () => {
+    writeFileSync(join(dist, 'widget', 'stale.js'), script);
+    writeFileSync(join(dist, 'widget', 'stale.js.br'), brotliCompressSync('export const old = 1;\n'.repeat(300)));
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(join(dist, 'widget', 'stale.js.br'), earlier, earlier);
+    const r = await get('/widget/stale.js', { 'accept-encoding': 'br' });
+    assert.equal(r.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(r.body).toString(), script);
+  });
+
+  test('sidecars are not served as files of their own', async () => {
+    assert.equal((await get('/widget/panel-entry-AbCd1234.js.br')).status, 404);
+    assert.equal((await get('/widget/panel-entry-AbCd1234.js.gz')).status, 404);
+  });
+});
+
+describe('Accept-Encoding: q-values, identity, *', () => {
+  const enc = async (accept: string) => {
+    const r = await get('/install/core.js', { 'accept-encoding': accept });
+    return r.status === 200 ? (r.headers['content-encoding'] ?? 'identity') : r.status;
+  };
+  test('the highest q wins; ties go to the smaller body', async () => {
+    assert.equal(await enc('gzip;q=1, br;q=0.5'), 'gzip');
+    assert.equal(await enc('br;q=0.8, gzip;q=0.8'), 'br');
+    assert.equal(await enc('br;q=0.5, identity'), 'identity');
+    assert.equal(await enc('gzip;q=0.2'), 'gzip');
+  });
+  test('identity asked for, refused, or left to *', async () => {
+    assert.equal(await enc('identity'), 'identity');
+    assert.equal(await enc('identity;q=0, gzip'), 'gzip');
+    assert.equal(await enc('*;q=0, br'), 'br');
+    assert.equal(await enc('*'), 'br');
+    assert.equal(await enc(''), 'identity');
+  });
+  test('nothing acceptable: 406 with a reason, never a body the client refused', async () => {
+    const r = await get('/install/core.js', { 'accept-encoding': 'identity;q=0' });
+    assert.equal(r.status, 406);
+    assert.equal(JSON.parse(r.body.toString()).reason, 'not_acceptable');
+    assert.equal((await get('/install/core.js', { 'accept-encoding': '*;q=0' })).status, 406);
+    assert.equal((await get('/install/core.js', { 'accept-encoding': 'deflate, identity;q=0' })).status, 406);
+  });
+});
+
 describe('content negotiation helpers', () => {
   const both = { br: Buffer.from('b'), gzip: Buffer.from('g') };
   test('chooseEncoding', () => {
@@ -128,7 +202,8 @@ describe('content negotiation helpers', () => {
     assert.equal(chooseEncoding('BR;Q=0, GZIP', both), 'gzip');
     assert.equal(chooseEncoding('x-gzip', both), 'gzip');
     assert.equal(chooseEncoding('*', both), 'br');
-    assert.equal(chooseEncoding('*;q=0', both), 'identity');
+    assert.equal(chooseEncoding('*;q=0', both), null);
+    assert.equal(chooseEncoding('*;q=0, identity', both), 'identity');
     assert.equal(chooseEncoding('br', { br: null, gzip: both.gzip }), 'identity');
     assert.equal(chooseEncoding('deflate, compress', both), 'identity');
   });

@@ -3,8 +3,11 @@
  * decoded, normalised and confined to their root (no traversal, no dotfiles).
  * Widget HTML carries the CSP frame-ancestors of the app named by ?appid=.
  * Text files are served brotli- or gzip-compressed when the client accepts
- * it (compressed once per file version, kept in memory), with
- * `Vary: Accept-Encoding` and one strong ETag per encoding.
+ * it, with `Vary: Accept-Encoding` and one strong ETag per encoding. The
+ * build writes `<file>.br` (q11) and `<file>.gz` (-9) next to each dist file
+ * (scripts/precompress.mjs): those are sent as they are; a file without a
+ * fresh one (demo/, a file edited after the build) is compressed once per
+ * version in the thread pool. Either way the result is kept in memory.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream, promises as fs, type Stats } from 'node:fs';
@@ -14,6 +17,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 import type { ServerContext } from '../context.js';
 import { consoleCsp, demoCsp, widgetCsp } from './content-security-policy.js';
+import { sendError } from './respond.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -66,7 +70,8 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
     return true;
   }
   let file = safeJoin(root, sub);
-  if (!file) return notFound(res);
+  // The build's precompressed sidecars are bodies of their file, not files of their own.
+  if (!file || (kind !== 'demo' && SIDECAR_NAME.test(file))) return notFound(res);
   let stat = await fs.stat(file).catch(() => null);
   if (stat?.isDirectory()) {
     const index = join(file, 'index.html');
@@ -81,6 +86,7 @@ export async function serveStatic(ctx: ServerContext, req: IncomingMessage, res:
   const compressible = COMPRESSIBLE.has(ext) && stat.size <= MAX_COMPRESSED_FILE;
   const variants = compressible ? await encodedVariants(file, stat) : null;
   const encoding = variants ? chooseEncoding(req.headers['accept-encoding'], variants) : 'identity';
+  if (!encoding) return notAcceptable(res);
   const body = variants ? (encoding === 'br' ? variants.br! : encoding === 'gzip' ? variants.gzip! : variants.identity) : null;
   const etag = variants ? variants.etags[encoding] : `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
   const headers: Record<string, string> = {
@@ -139,6 +145,9 @@ const MAX_COMPRESSED_FILE = 4 * 1024 * 1024;
 const MIN_COMPRESS_BYTES = 256;
 
 type Encoding = 'br' | 'gzip' | 'identity';
+/** The build's sidecar of each encoding (scripts/precompress.mjs SIDECARS). */
+const SIDECAR_EXT = { br: '.br', gzip: '.gz' } as const;
+const SIDECAR_NAME = /\.(br|gz)$/;
 interface Variants {
   identity: Buffer;
   br: Buffer | null;
@@ -160,8 +169,8 @@ function encodedVariants(file: string, stat: Stats): Promise<Variants> {
     const worth = identity.length >= MIN_COMPRESS_BYTES;
     const [br, gz] = worth
       ? await Promise.all([
-          brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
-          gzipAsync(identity, { level: 9 }),
+          readSidecar(file, stat, 'br').then((b) => b ?? brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } })),
+          readSidecar(file, stat, 'gzip').then((b) => b ?? gzipAsync(identity, { level: 9 })),
         ])
       : [null, null];
     // The ETag names the content (not the mtime), one per encoding: a 304 for one encoding never revalidates another's bytes.
@@ -180,23 +189,47 @@ function encodedVariants(file: string, stat: Stats): Promise<Variants> {
   return variants;
 }
 
-/** The best encoding the client accepts (RFC 9110 12.5.3): br, then gzip, else identity. */
-export function chooseEncoding(header: string | string[] | undefined, available: { br: Buffer | null; gzip: Buffer | null }): Encoding {
-  const q = acceptedEncodings(Array.isArray(header) ? header.join(',') : header ?? '');
-  const accepts = (name: string, ...aliases: string[]) => {
-    for (const n of [name, ...aliases]) if (q.has(n)) return q.get(n)! > 0;
-    return (q.get('*') ?? 0) > 0;
+/**
+ * The build's `.br`/`.gz` next to the file, read, when it is at least as new as the file (a file rebuilt
+ * or edited without its sidecars is compressed here instead); null when there is none.
+ */
+async function readSidecar(file: string, stat: Stats, encoding: 'br' | 'gzip'): Promise<Buffer | null> {
+  const sidecar = file + SIDECAR_EXT[encoding];
+  const s = await fs.stat(sidecar).catch(() => null);
+  if (!s?.isFile() || s.mtimeMs < stat.mtimeMs) return null;
+  return fs.readFile(sidecar).catch(() => null);
+}
+
+/**
+ * The encoding to send (RFC 9110 12.5.3), or null when the client accepts none we have (identity refused by
+ * `identity;q=0`, or by `*;q=0` without an `identity` entry): the highest q wins, ties go to the smaller body
+ * (br, gzip, identity). A coding not listed takes the q of `*`, if any; identity not listed stays acceptable,
+ * after every coding listed. No header at all: identity (the RFC lets us send anything; clients that send none
+ * are scripts and probes, which expect the plain file).
+ */
+export function chooseEncoding(header: string | string[] | undefined, available: { br: Buffer | null; gzip: Buffer | null }): Encoding | null {
+  const raw = Array.isArray(header) ? header.join(',') : header;
+  if (raw === undefined) return 'identity';
+  const q = acceptedEncodings(raw);
+  const weight = (...names: string[]): number | undefined => {
+    for (const n of names) if (q.has(n)) return q.get(n);
+    return q.get('*');
   };
-  if (available.br && accepts('br')) return 'br';
-  if (available.gzip && accepts('gzip', 'x-gzip')) return 'gzip';
-  return 'identity';
+  const candidates: [Encoding, number][] = [];
+  if (available.br) candidates.push(['br', weight('br') ?? 0]);
+  if (available.gzip) candidates.push(['gzip', weight('gzip', 'x-gzip') ?? 0]);
+  // Acceptable by default, yet less wanted than anything the client named (MIN_VALUE: above a refusal's 0).
+  candidates.push(['identity', weight('identity') ?? Number.MIN_VALUE]);
+  let best: [Encoding, number] | null = null;
+  for (const c of candidates) if (c[1] > 0 && (!best || c[1] > best[1])) best = c;
+  return best ? best[0] : null;
 }
 
 function acceptedEncodings(header: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const part of header.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (!name) continue;
+    if (!name?.trim()) continue;
     let weight = 1;
     for (const p of params) {
       const m = /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p);
@@ -213,6 +246,14 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   const bare = (t: string) => t.trim().replace(/^W\//, '');
   if (header.trim() === '*') return true;
   return header.split(',').some((t) => bare(t) === bare(etag));
+}
+
+/** 406: the client refused every encoding of the file, identity included. */
+function notAcceptable(res: ServerResponse): true {
+  sendError(res, 406, 'not_acceptable', 'No encoding of this file is acceptable: Accept-Encoding refuses identity and accepts none of br, gzip', {
+    vary: 'Accept-Encoding',
+  });
+  return true;
 }
 
 function notFound(res: ServerResponse): true {
