@@ -1,9 +1,13 @@
 // Byte budgets, checked at every build (CI fails past them). Sizes are gzip -9
 // of the built files; a surface counts its page plus every script it loads
-// before the visitor interacts (its static import graph).
+// before the visitor interacts (its static import graph). The files before
+// interaction are also reported as the server sends them to Chromium: brotli,
+// the build's .br sidecars (scripts/precompress.mjs; Chromium asks for br on
+// HTTPS and loopback, gzip elsewhere).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
+import { servedSize } from './precompress.mjs';
 
 const KB = 1024;
 export const budgets = [
@@ -27,9 +31,18 @@ export const budgets = [
  */
 export const BOOT_API_CALLS = ['POST /v1/bootstrap', 'POST /v1/visitor/session'];
 export const requestBudget = { name: 'requests before interaction (core.js, launcher, panel, API)', max: 8 };
+/** The encoding our server picks for Chromium on HTTPS or loopback (server/http/static-files.ts chooseEncoding). */
+export const SERVED_TO_CHROMIUM = 'br';
 export function bootRequests() {
   const files = ['dist/install/core.js', ...surfaceFiles('launcher'), ...surfaceFiles('panel')];
-  return { files, count: files.length + BOOT_API_CALLS.length, gzip: [...new Set(files)].filter(existsSync).reduce((n, f) => n + gz(f), 0) };
+  const unique = [...new Set(files)].filter(existsSync);
+  return {
+    files,
+    count: files.length + BOOT_API_CALLS.length,
+    gzip: unique.reduce((n, f) => n + gz(f), 0),
+    /** The bodies as served to Chromium (each file once: the panel's copy of the shared script is a cache hit). */
+    served: unique.reduce((n, f) => n + servedSize(f, SERVED_TO_CHROMIUM), 0),
+  };
 }
 
 export const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -75,6 +88,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const ok = boot.count <= requestBudget.max;
     if (!ok) over++;
     console.log(`size: ${ok ? 'ok  ' : 'OVER'} ${requestBudget.name}: ${boot.count} (budget ${requestBudget.max}); their files ${(boot.gzip / KB).toFixed(2)} KB gzip, each counted once`);
+    console.log(
+      `size: info before interaction as served to Chromium (${SERVED_TO_CHROMIUM}): ${(boot.served / KB).toFixed(2)} KB of files (${boot.served} B; issue 13's 24 KB is over the wire: these plus response headers and the two API answers, measured by the bench's host step)`,
+    );
   }
   if (over) {
     console.error(`size: ${over} budget(s) exceeded`);

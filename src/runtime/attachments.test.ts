@@ -92,7 +92,7 @@ function fakeSession(patch: Partial<PanelState> = {}) {
 
 async function chatView(patch: Partial<PanelState> = {}) {
   const { session, sent } = fakeSession(patch);
-  const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
+  const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .actions=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
   const view = el.querySelector('twt-chat-view') as TwtChatView;
   await view.updateComplete;
   return { view, sent };
@@ -193,7 +193,7 @@ describe('attaching files', () => {
     const { session } = fakeSession();
     let push: (s: PanelState) => void = () => {};
     Object.assign(session, { subscribe: (fn: (s: PanelState) => void) => ((push = fn), fn(state), () => undefined) });
-    const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
+    const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .actions=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
     const view = el.querySelector('twt-chat-view') as TwtChatView;
     push({ ...state, messages: [message(1, 'agent', 'your card is on file', { authorName: 'Ann' })] });
     await view.updateComplete;

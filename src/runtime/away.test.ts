@@ -88,7 +88,7 @@ function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; fol
 
 async function view(opts: Parameters<typeof awaySession>[0]) {
   const s = awaySession(opts);
-  const el = await fixture<HTMLElement>(html`<div style="height:600px"><twt-chat-view .session=${s.session} .visibility=${'maximized'}></twt-chat-view></div>`);
+  const el = await fixture<HTMLElement>(html`<div style="height:600px"><twt-chat-view .session=${s.session} .actions=${s.session} .visibility=${'maximized'}></twt-chat-view></div>`);
   const chat = el.querySelector('twt-chat-view') as TwtChatView;
   await chat.updateComplete;
   const notice = () => chat.shadowRoot!.querySelector('twt-away-notice') as TwtAwayNotice;

@@ -2,8 +2,9 @@
  * The chat UI of the panel, loaded on first maximize: header, message list
  * with day separators and delivery states, typing indicator, connection
  * banner, composer, error states, and a polite live region announcing new
- * agent messages. It renders a PanelSession's state and calls its methods;
- * all text goes through lit bindings (never as HTML).
+ * agent messages. It renders a PanelSession's state; what the visitor does
+ * goes through ChatActions (chat-actions.ts, loaded with this UI, never at
+ * boot). All text goes through lit bindings (never as HTML).
  */
 import { html, css, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
@@ -20,6 +21,7 @@ import { baseStyles } from './styles.js';
 import { PageListeners } from './page-listeners.js';
 import { minimizeIcon, sendIcon } from './icons.js';
 import { startConversation } from './visitor-requests.js';
+import { ChatActions } from './chat-actions.js';
 import './away-notice.js';
 import { AttachmentUploads } from './attachment-uploads.js';
 import { attachIcon, attachmentStyles, messageLine, renderAttachments, renderTray } from './attachment-views.js';
@@ -27,6 +29,7 @@ import { attachIcon, attachmentStyles, messageLine, renderAttachments, renderTra
 export class TwtChatView extends LitElement {
   static override properties = {
     session: { attribute: false },
+    actions: { attribute: false },
     bridge: { attribute: false },
     visibility: { attribute: false },
     fullScreen: { attribute: false },
@@ -40,6 +43,8 @@ export class TwtChatView extends LitElement {
   };
 
   session: PanelSession | null = null;
+  /** What the visitor does, on `session` (set with it; a test may give its own). */
+  actions: Pick<ChatActions, 'send' | 'retry' | 'typing' | 'rate' | 'pastConversations' | 'readConversation'> | null = null;
   bridge: SurfaceBridge | null = null;
   visibility: Visibility = 'minimized';
   /** The host shows the panel full screen (narrow viewports): Tab cycles inside it. */
@@ -89,6 +94,7 @@ export class TwtChatView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session')) {
+      if (!changed.has('actions')) this.actions = this.session && new ChatActions(this.session);
       this.unsubscribe?.();
       this.unsubscribe = this.session?.subscribe((s) => this.onState(s)) ?? null;
     }
@@ -223,7 +229,7 @@ export class TwtChatView extends LitElement {
     const ta = this.textarea;
     const files = this.uploads.ready();
     if (!ta || !this.session || (!ta.value.trim() && !files.length)) return;
-    if (this.session.send(ta.value, files)) {
+    if (this.actions?.send(ta.value, files)) {
       ta.value = '';
       this.uploads.sent();
       this.stickToBottom = true;
@@ -299,7 +305,7 @@ export class TwtChatView extends LitElement {
           placeholder=${usable ? msg('Write a message…', { id: 'panel.composer.placeholder' }) : msg('Connecting to chat…', { id: 'panel.composer.disabled' })}
           @keydown=${this.onComposerKey}
           @paste=${this.onPaste}
-          @input=${() => this.session?.typing()}
+          @input=${() => this.actions?.typing()}
         ></textarea>
         <button type="submit" class="send" ?disabled=${!usable} aria-label=${msg('Send', { id: 'panel.send' })}>${sendIcon}</button>
       </form>`;
@@ -341,7 +347,7 @@ export class TwtChatView extends LitElement {
   private async openHistory(): Promise<void> {
     this.history = { list: null, failed: false, reading: null };
     try {
-      const list = (await this.session?.pastConversations()) ?? [];
+      const list = (await this.actions?.pastConversations()) ?? [];
       if (this.history) this.history = { ...this.history, list };
     } catch {
       if (this.history) this.history = { ...this.history, failed: true };
@@ -353,7 +359,7 @@ export class TwtChatView extends LitElement {
     if (!this.history || !this.session) return;
     if (id === this.session.conversationId) return void (this.history = null);
     try {
-      const messages = await this.session.readConversation(id);
+      const messages = (await this.actions?.readConversation(id)) ?? [];
       if (this.history) this.history = { ...this.history, reading: { id, messages } };
     } catch {
       if (this.history) this.history = { ...this.history, failed: true };
@@ -413,7 +419,7 @@ export class TwtChatView extends LitElement {
     // The server's rule, checked first so a refused comment (control characters) keeps what was typed.
     if (ratingProblem(value, comment)) return void (this.ratingFailed = true);
     try {
-      await this.session.rate(value, comment);
+      await this.actions?.rate(value, comment);
       this.ratingPick = null;
       this.ratingFailed = false;
     } catch {
@@ -507,7 +513,7 @@ export class TwtChatView extends LitElement {
       <div class="meta">
         ${failed
           ? html`<span class="failed-text">${msg('Not sent', { id: 'panel.failed_send' })}</span>
-              <button type="button" class="retry" @click=${() => this.session?.retry(e.clientId)}>${msg('Retry', { id: 'panel.retry' })}</button>`
+              <button type="button" class="retry" @click=${() => this.actions?.retry(e.clientId)}>${msg('Retry', { id: 'panel.retry' })}</button>`
           : msg('Sending…', { id: 'panel.sending' })}
       </div>
     </li>`;

@@ -3,16 +3,17 @@
  * and the chat view. It creates or resumes the visitor over HTTP, opens the
  * WebSocket, keeps the conversation, the outbox and the unread count, and
  * reports the lifecycle to the host in the order the spec's table gives.
- * It knows nothing about rendering; the view subscribes to its state.
+ * It knows nothing about rendering; the view subscribes to its state. What
+ * the visitor does (send, retry, typing, rating, history) is chat-actions.ts,
+ * which loads with the chat UI: the panel's first load carries none of it.
  */
 import type { ConnectionStatus, SurfaceBoot, SurfaceEventName, SurfaceEvents, CardContent } from '../shared/bridge-protocol.js';
-import type { AuthClosedPayload, ConversationRating, ConversationSummary, ConversationStatus, LoginTriple, MessageView, RatingValue, ReplyTime, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
+import type { AuthClosedPayload, ConversationRating, ConversationStatus, LoginTriple, MessageView, ReplyTime, VisitorClientFrame, VisitorProfile, VisitorServerFrame, VisitorSessionResponse } from '../shared/wire-protocol.js';
 import { agentAvatarPath } from '../shared/wire-protocol.js';
-import type { AttachmentView } from '../shared/attachments.js';
 import { messageLine } from '../shared/message-line.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { Conversation } from './conversation.js';
-import { Outbox, OutboxFullError, type OutboxEntry } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
 import { SessionApi, type FetchLike } from './session.js';
 import { Refusal } from './refusal.js';
 import { UnreadTracker } from './unread.js';
@@ -67,10 +68,11 @@ export interface PanelSessionOptions {
 const BOOT_FAILURE_REASONS = ['domain_not_whitelisted', 'login_failed', 'invalid_bootstrap', 'timeout'];
 
 export class PanelSession {
-  /** The HTTP calls; the chat UI's lazy ones (visitor-requests.ts) go through it with `token`. */
+  /** The HTTP calls; the chat UI's lazy ones (chat-actions.ts, visitor-requests.ts) go through it with `token`. */
   readonly api: SessionApi;
   private readonly conversation = new Conversation();
-  private readonly outbox: Outbox;
+  /** Unsent messages (kept in storage, replayed at every `ready`); the chat UI adds to it (chat-actions.ts). */
+  readonly outbox: Outbox;
   private readonly unread: UnreadTracker;
   private connection: Connection | null = null;
   /** The visitor's current token (renewed on expiry); the chat UI's uploads (attachment-uploads.ts) send it too. */
@@ -86,7 +88,6 @@ export class PanelSession {
   /** The environment went out on a socket: once per session is enough (the server keeps it). */
   private envSent = false;
   private readonly listeners = new Set<(s: PanelState) => void>();
-  private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private started: Promise<void> | undefined;
   private disposed = false;
   state: PanelState;
@@ -173,28 +174,14 @@ export class PanelSession {
     await this.activate(session);
   }
 
-  /** Queues and sends a visitor message (with uploaded files). Returns false (and flags the notice) when the outbox is full. */
-  send(text: string, attachments?: AttachmentView[]): boolean {
-    let entry: OutboxEntry;
-    try {
-      entry = this.outbox.add(text, attachments);
-    } catch (err) {
-      if (err instanceof OutboxFullError) this.update({ outboxFull: true });
-      return false;
-    }
-    this.update({ outbox: this.outbox.list(), outboxFull: false });
-    this.sendEntry(entry);
-    return true;
+  /** Sends an outbox entry on the socket (when there is one; else it waits for the next `ready`). */
+  sendEntry(e: OutboxEntry): void {
+    this.sendFrame({ type: 'send', clientId: e.clientId, text: e.text, attachments: e.attachments?.map((a) => a.id) });
   }
 
-  retry(clientId: string): void {
-    const entry = this.outbox.retry(clientId);
-    this.update({ outbox: this.outbox.list() });
-    if (entry) this.sendEntry(entry);
-  }
-
-  private sendEntry(e: OutboxEntry): void {
-    this.connection?.send({ type: 'send', clientId: e.clientId, text: e.text, attachments: e.attachments?.map((a) => a.id) });
+  /** Sends a frame when the socket is open; false when it is not (nothing is queued: the caller decides). */
+  sendFrame(frame: VisitorClientFrame): boolean {
+    return !!this.connection?.send(frame);
   }
 
   /** The visitor has seen everything up to `seq` (panel maximized, message on screen). */
@@ -216,19 +203,8 @@ export class PanelSession {
     this.connection?.send({ type: 'page', ...page });
   }
 
-  /** The visitor is typing (the view calls this on input); stops by itself after 3 s. */
-  typing(): void {
-    if (this.typingTimer === undefined) this.connection?.send({ type: 'typing', typing: true });
-    clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => {
-      this.typingTimer = undefined;
-      this.connection?.send({ type: 'typing', typing: false });
-    }, 3000);
-  }
-
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.typingTimer);
     this.connection?.stop();
     this.connection = null;
     this.listeners.clear();
@@ -397,28 +373,6 @@ export class PanelSession {
     this.reportCard();
   }
 
-  /** The visitor's conversations, newest first (the history list). */
-  async pastConversations(): Promise<ConversationSummary[]> {
-    return (await this.api.conversations(this.token)).conversations;
-  }
-
-  /** A conversation's messages, to read (the history; the server answers only the visitor's own). */
-  async readConversation(id: string): Promise<MessageView[]> {
-    return (await this.api.messages(this.token, id, 0)).messages;
-  }
-
-  /**
-   * Rates the resolved conversation (good / bad, an optional comment; re-rating replaces it). Rejects with the
-   * server's Refusal (e.g. `not_resolved` when it was reopened meanwhile); the `status` frame that follows updates
-   * every panel of the visitor.
-   */
-  async rate(value: RatingValue, comment: string): Promise<void> {
-    const id = this.conversation.id;
-    if (!id) throw new Refusal('not_found', 'no conversation yet');
-    const { rating } = await this.api.rate(this.token, id, value, comment);
-    this.update({ rating });
-  }
-
   private receive(message: MessageView): void {
     if (!this.conversation.add(message)) return;
     // A visitor message stored from another tab or a resend: its outbox entry is done.
@@ -442,7 +396,8 @@ export class PanelSession {
     this.o.emit('card_content', { card });
   }
 
-  private update(patch: Partial<PanelState>): void {
+  /** Applies a state change and tells the view; chat-actions.ts reports the outcome of what the visitor did through it. */
+  update(patch: Partial<PanelState>): void {
     this.state = { ...this.state, ...patch };
     for (const fn of this.listeners) fn(this.state);
   }

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { SurfaceBoot } from '../shared/bridge-protocol.js';
 import { Connection } from './connection.js';
 import { PanelSession } from './panel-session.js';
+import { ChatActions } from './chat-actions.js';
 import { awayState, startConversation } from './visitor-requests.js';
 import { FakeWebSocket, fakeFetch, message, sessionAnswer, sleep, until } from '../../test/helpers/browser/runtime-doubles.js';
 
@@ -37,7 +38,8 @@ function panel(
     storage: null,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
-  return { s, events, win, calls: f.calls, names: () => events.map((e) => e.name) };
+  // What the chat UI does (chat-actions.ts, loaded with it) on this session.
+  return { s, a: new ChatActions(s), events, win, calls: f.calls, names: () => events.map((e) => e.name) };
 }
 
 async function connected(_p: ReturnType<typeof panel>, lastSeq = 0) {
@@ -150,7 +152,7 @@ describe('PanelSession with a fake server', () => {
     ws.serverClose(1001);
     await sleep(0);
     expect(p.s.state.status).to.equal('reconnecting');
-    expect(p.s.send('typed while offline')).to.equal(true);
+    expect(p.a.send('typed while offline')).to.equal(true);
     expect(p.s.state.outbox).to.have.length(1);
     await until(() => FakeWebSocket.instances.length === 2);
     ws = FakeWebSocket.latest;
@@ -179,9 +181,9 @@ describe('PanelSession with a fake server', () => {
     ws.serverClose(1001);
     await sleep(0);
     const file = { id: 'f_1', name: 'photo.png', type: 'image/png' as const, size: 10, width: 4, height: 3, url: '/v1/files/t/f_1' };
-    expect(p.s.send('', [file])).to.equal(true);
+    expect(p.a.send('', [file])).to.equal(true);
     expect(p.s.state.outbox[0]!.attachments).to.deep.equal([file]);
-    expect(p.s.send('  ')).to.equal(false);
+    expect(p.a.send('  ')).to.equal(false);
     await until(() => FakeWebSocket.instances.length === 2);
     ws = FakeWebSocket.latest;
     ws.open();
@@ -200,7 +202,7 @@ describe('PanelSession with a fake server', () => {
     let ws = await connected(p);
     ws.receive({ type: 'message', message: message(1, 'agent', 'your order', { authorName: 'Ann' }) });
     ws.receive({ type: 'message', message: message(2, 'visitor', 'my card number') });
-    expect(p.s.send('being sent')).to.equal(true);
+    expect(p.a.send('being sent')).to.equal(true);
     // Another conversation's deletion changes nothing here.
     ws.receive({ type: 'deleted', conversationId: 'c-other' });
     expect(p.s.state.messages).to.have.length(2);
@@ -321,11 +323,11 @@ describe('PanelSession with a fake server', () => {
     const p = panel();
     await p.s.start();
     const ws = await connected(p);
-    p.s.send('x');
+    p.a.send('x');
     const clientId = ws.sent.find((f) => f.type === 'send').clientId;
     ws.receive({ type: 'error', code: 'rate_limited', message: 'slow down', ref: clientId });
     expect(p.s.state.outbox[0].state).to.equal('failed');
-    p.s.retry(clientId);
+    p.a.retry(clientId);
     expect(ws.sent.filter((f) => f.type === 'send')).to.have.length(2);
     p.s.dispose();
   });
@@ -529,7 +531,7 @@ describe('PanelSession: resolve, rating and history', () => {
     ws.receive({ type: 'ready', conversationId: 'c1', lastSeq: 0, visitorReadSeq: 0, unread: 0, agentsOnline: 1, status: 'resolved', rating: null });
     await until(() => p.s.state.conversationStatus === 'resolved');
     expect(p.s.conversationId).to.equal('c1');
-    await p.s.rate('good', 'thanks!');
+    await p.a.rate('good', 'thanks!');
     expect(p.s.state.rating).to.deep.equal(rating);
     const call = p.calls.find((c) => c.url.endsWith('/rating'))!;
     expect(call.init?.method).to.equal('POST');
@@ -542,8 +544,8 @@ describe('PanelSession: resolve, rating and history', () => {
     ws.receive({ type: 'status', conversationId: 'c1', status: 'open', rating });
     await until(() => p.s.state.conversationStatus === 'open');
     // History.
-    expect((await p.s.pastConversations()).map((c) => c.id)).to.deep.equal(['c0']);
-    expect((await p.s.readConversation('c0')).map((m) => m.text)).to.deep.equal(['old answer']);
+    expect((await p.a.pastConversations()).map((c) => c.id)).to.deep.equal(['c0']);
+    expect((await p.a.readConversation('c0')).map((m) => m.text)).to.deep.equal(['old answer']);
     p.s.dispose();
   });
 

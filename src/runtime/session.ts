@@ -1,15 +1,12 @@
 /**
  * The panel's HTTP calls to the widget server: create or resume the visitor
  * session (which also yields a fresh token from the identity clue, and lists
- * the visitor's conversations), read messages, and rate a resolved conversation. Tokens travel only in the request body
- * or the Authorization header.
+ * the visitor's conversations). The chat UI's calls (history, rating, away
+ * hours: chat-actions.ts, visitor-requests.ts) go through `request`, loaded with
+ * it. Tokens travel only in the request body or the Authorization header.
  */
 import type {
   ErrorBody,
-  MessagesResponse,
-  RatingResponse,
-  RatingValue,
-  VisitorConversationsResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from '../shared/wire-protocol.js';
@@ -41,32 +38,9 @@ export class SessionApi {
     }, (b) => typeof b.token === 'string' && typeof b.visitor === 'object' && b.visitor !== null);
   }
 
-  messages(token: string, conversationId: string, after: number, limit = 200): Promise<MessagesResponse> {
-    const q = new URLSearchParams({ conversation: conversationId, after: String(after), limit: String(limit) });
-    return this.request<MessagesResponse>(`/v1/visitor/messages?${q}`, {
-      headers: { authorization: `Bearer ${token}` },
-    }, (b) => Array.isArray(b.messages));
-  }
-
-  /** The visitor's conversations, newest first (the panel's history). */
-  conversations(token: string): Promise<VisitorConversationsResponse> {
-    return this.request<VisitorConversationsResponse>('/v1/visitor/conversations', {
-      headers: { authorization: `Bearer ${token}` },
-    }, (b) => Array.isArray(b.conversations));
-  }
-
-  /** Rates the visitor's resolved conversation (server/http/api.ts visitorRating). */
-  rate(token: string, conversationId: string, rating: RatingValue, comment: string): Promise<RatingResponse> {
-    return this.request<RatingResponse>(`/v1/visitor/conversations/${encodeURIComponent(conversationId)}/rating`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ rating, comment }),
-    }, (b) => typeof b.rating === 'object' && b.rating !== null);
-  }
-
   /**
    * One JSON request to the widget server: a timeout, the server's refusal as a Refusal, the answer checked by
-   * `valid`. Public for the chat UI's lazy calls (visitor-requests.ts), so they cost the panel's boot nothing.
+   * `valid`. Public for the chat UI's lazy calls (chat-actions.ts, visitor-requests.ts), so they cost the panel's boot nothing.
    */
   async request<T>(path: string, init: RequestInit, valid: (body: Record<string, unknown>) => boolean): Promise<T> {
     const controller = new AbortController();

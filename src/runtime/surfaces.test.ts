@@ -88,7 +88,7 @@ function fakeSession(patch: Partial<PanelState> = {}) {
 async function chatView(patch: Partial<PanelState> = {}) {
   const { bridge, emitted } = fakeBridge();
   const { session, sent, rated, read, seen } = fakeSession(patch);
-  const el = await fixture<TwtChatView>(html`<div style="height:500px"><twt-chat-view .session=${session} .bridge=${bridge} .visibility=${'maximized'}></twt-chat-view></div>`);
+  const el = await fixture<TwtChatView>(html`<div style="height:500px"><twt-chat-view .session=${session} .actions=${session} .bridge=${bridge} .visibility=${'maximized'}></twt-chat-view></div>`);
   const view = el.querySelector('twt-chat-view') as TwtChatView;
   await view.updateComplete;
   return { view, emitted, sent, rated, read, seen };

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+// @ts-expect-error: plain ESM script without declarations
 import { precompress, servedSize } from '../../scripts/precompress.mjs';
 
 test('sidecars decode to their file; incompressible files get none; orphans are removed', () => {

@@ -4,10 +4,14 @@
  * name and is served immutable for a year; only the pages and core.js
  * revalidate (a 304 when unchanged). In Chromium, a second view of a demo
  * page in the same browser context takes every widget script from the cache.
+ * And a first view gets the build's precompressed brotli (Chromium asks for br
+ * on loopback and HTTPS), which it decodes to the very files of the build.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import type { Response } from 'playwright-core';
 // @ts-expect-error: plain ESM script without declarations
 import { surfaceFiles } from '../../../scripts/check-size.mjs';
 import { CORE_PATH, ROOT, withPage, waitForEvent, e2eHarness } from '../../helpers/e2e/harness.js';
@@ -60,6 +64,45 @@ describe('e2e: repeat views', { timeout: 300_000 }, () => {
       const again = await fetch(e2e.widgetUrl + path, { headers: { 'accept-encoding': 'br', 'if-none-match': etag } });
       assert.equal(again.status, 304, path);
     }
+  });
+
+  it('Chromium gets the precompressed brotli of core.js and the surfaces, and decodes it to the built files', T, async () => {
+    await withPage(e2e, '/demo/element.html', async (page, p) => {
+      const answers: Response[] = [];
+      page.on('response', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (r.url().startsWith(e2e.widgetUrl) && (path === '/install/core.js' || /^\/widget\/[\w.-]+\.(js|html)$/.test(path))) answers.push(r);
+      });
+      // A first visit again: nothing in the HTTP cache, every answer comes from the server.
+      const cdp = await p.context.newCDPSession(page);
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
+      await page.reload({ waitUntil: 'load' });
+      await waitForEvent(page, 'session_connected');
+      const paths = answers.map((r) => new URL(r.url()).pathname);
+      for (const want of ['/install/core.js', '/widget/launcher.html', '/widget/panel.html']) assert.ok(paths.includes(want), `${want} among ${paths}`);
+      assert.ok(paths.filter((x) => x.endsWith('.js')).length >= 3, `core.js and the surfaces' scripts: ${paths}`);
+      const checked = new Set<string>();
+      for (const r of answers) {
+        const path = new URL(r.url()).pathname;
+        // The panel's copy of the pages' shared script is the launcher's, from the HTTP cache: no body of its own.
+        const body = await r.body().catch(() => null);
+        if (!body) continue;
+        const file = `${ROOT}/dist${path}`;
+        // Playwright sees the network's request headers of the page's own requests (not always of its iframes').
+        const asked = (await r.request().allHeaders())['accept-encoding'];
+        if (asked !== undefined || path === '/install/core.js') assert.match(asked ?? '', /\bbr\b/, `${path}: Chromium asked for br`);
+        const headers = await r.allHeaders();
+        assert.equal(headers['content-encoding'], 'br', path);
+        assert.match(headers.vary ?? '', /Accept-Encoding/, path);
+        // The bytes on the wire are the build's sidecar; what the page got is the built file itself.
+        assert.equal(Number(headers['content-length']), statSync(file + '.br').size, `${path}: the .br sidecar`);
+        assert.deepEqual(body, readFileSync(file), `${path}: decoded to the built file`);
+        checked.add(path);
+      }
+      assert.deepEqual([...new Set(paths)].filter((x) => !checked.has(x)), [], 'every file answered and decoded');
+      p.assertNoUnexpectedErrors();
+    });
   });
 
   it('Chromium: the second view of a page downloads no widget script (all from the cache)', T, async () => {
