@@ -29,7 +29,6 @@ import { attachIcon, attachmentStyles, messageLine, renderAttachments, renderTra
 export class TwtChatView extends LitElement {
   static override properties = {
     session: { attribute: false },
-    actions: { attribute: false },
     bridge: { attribute: false },
     visibility: { attribute: false },
     fullScreen: { attribute: false },
@@ -43,7 +42,7 @@ export class TwtChatView extends LitElement {
   };
 
   session: PanelSession | null = null;
-  /** What the visitor does, on `session` (set with it; a test may give its own). */
+  /** What the visitor does, on `session` (made with it; a test may set its own, which a new session keeps). */
   actions: Pick<ChatActions, 'send' | 'retry' | 'typing' | 'rate' | 'pastConversations' | 'readConversation'> | null = null;
   bridge: SurfaceBridge | null = null;
   visibility: Visibility = 'minimized';
@@ -94,7 +93,7 @@ export class TwtChatView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session')) {
-      if (!changed.has('actions')) this.actions = this.session && new ChatActions(this.session);
+      if (!this.actions || this.actions instanceof ChatActions) this.actions = this.session && new ChatActions(this.session);
       this.unsubscribe?.();
       this.unsubscribe = this.session?.subscribe((s) => this.onState(s)) ?? null;
     }
