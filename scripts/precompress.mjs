@@ -4,8 +4,8 @@
 // memory only a file that has none, e.g. demo/). A sidecar is written only when it is smaller than the
 // file: the server decides which types are served compressed; here, images and fonts simply do not shrink.
 // node:zlib only. Sidecars of files that no longer exist are removed, so a rebuild leaves no orphan.
-import { readdirSync, readFileSync, writeFileSync, rmSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync, renameSync, rmSync, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 
 export const SERVED_DIST_DIRS = ['dist/install', 'dist/widget', 'dist/console'];
@@ -19,6 +19,11 @@ export const gzip9 = (buf) => gzipSync(buf, { level: 9 });
 function* files(dir) {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const full = join(dir, e.name);
+    // Dotfiles are never served (safeJoin), and an interrupted build's `.<name>.tmp` is one.
+    if (e.name.startsWith('.')) {
+      if (e.name.endsWith('.tmp')) rmSync(full);
+      continue;
+    }
     if (e.isDirectory()) yield* files(full);
     else if (e.isFile()) yield full;
   }
@@ -38,7 +43,10 @@ export function precompress(dirs = SERVED_DIST_DIRS) {
       for (const [encoding, ext] of Object.entries(SIDECARS)) {
         const body = encoding === 'br' ? brotli(raw) : gzip9(raw);
         if (body.length < raw.length) {
-          writeFileSync(file + ext, body);
+          // Written aside, then renamed: a running server never reads half a sidecar (a dotfile is never served).
+          const aside = join(dirname(file), `.${basename(file)}${ext}.tmp`);
+          writeFileSync(aside, body);
+          renameSync(aside, file + ext);
           written++;
           saved += raw.length - body.length;
         } else if (existsSync(file + ext)) rmSync(file + ext);
