@@ -172,12 +172,24 @@ export async function agentSocket(wsUrl: string, key = AGENT_KEY, { ready = true
 
 export { sleep, until } from '../wait.js';
 
-/** Starts test/helpers/node/run-server.ts in a child process; resolves with its URL. */
+/**
+ * Starts test/helpers/node/run-server.ts in a child process; resolves with its URL. Its stderr is passed on and
+ * kept: `logged(re)` waits for a line the server logs (an ordering sentinel for what it did before logging it).
+ * With `manualClock: true` the child's timers (StartOptions.clock) stand still until `advance(ms)` steps them.
+ */
 export async function spawnServer(opts: Record<string, unknown>) {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const script = fileURLToPath(new URL('./run-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stdio: Array<'ignore' | 'pipe' | 'ipc'> = ['ignore', 'pipe', 'pipe', ...(opts.manualClock ? (['ipc'] as const) : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio });
+  let stderr = '';
+  const stderrWaiters = new Set<() => void>();
+  child.stderr!.on('data', (d) => {
+    process.stderr.write(d);
+    stderr += d;
+    for (const w of stderrWaiters) w();
+  });
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
     const timer = setTimeout(() => fail(new Error('child server did not start in 30 s')), 30_000);
@@ -195,10 +207,43 @@ export async function spawnServer(opts: Record<string, unknown>) {
     });
   });
   process.on('exit', () => child.kill('SIGKILL'));
+  // The IPC channel must not keep this process alive once the test is done with the child.
+  child.channel?.unref();
   return {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     child,
+    /** Waits until the child has logged a line matching `re` (counting lines logged before the call too). */
+    logged(re: RegExp, timeoutMs = 30_000): Promise<string> {
+      return new Promise<string>((ok, fail) => {
+        const check = () => {
+          const line = stderr.split('\n').find((l) => re.test(l));
+          if (line === undefined) return false;
+          stderrWaiters.delete(check);
+          clearTimeout(timer);
+          ok(line);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          stderrWaiters.delete(check);
+          fail(new Error(`the child server did not log ${re} in ${timeoutMs} ms; it logged: ${stderr}`));
+        }, timeoutMs);
+        if (!check()) stderrWaiters.add(check);
+      });
+    },
+    /** Steps the child's manual clock (spawned with `manualClock: true`) by `ms`; resolves once its due timers ran. */
+    advance(ms: number): Promise<void> {
+      if (!child.send) throw new Error('advance() needs spawnServer({ manualClock: true })');
+      return new Promise<void>((ok, fail) => {
+        const onMessage = (m: { advanced?: number }) => {
+          if (m?.advanced !== ms) return;
+          child.off('message', onMessage);
+          ok();
+        };
+        child.on('message', onMessage);
+        child.send!({ advance: ms }, (err) => err && fail(err));
+      });
+    },
     kill(signal: NodeJS.Signals = 'SIGKILL') {
       return new Promise<void>((ok) => {
         if (child.exitCode !== null || child.signalCode !== null) return ok();
