@@ -59,28 +59,38 @@ const since = (s: TestSocket, mark: number, pred: (f: any) => boolean) => (f: an
  */
 async function presenceAcross(presenceBeatMs: number, agentKey: string) {
   const a = await spawnServer({ databaseUrl: db.url, presenceBeatMs });
-  const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs });
-  const store = await openStore({ databaseUrl: db.url });
+  const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs }).catch(async (err) => {
+    await a.kill();
+    throw err;
+  });
+  let events: Awaited<ReturnType<typeof listenToEvents>> | null = null;
   try {
-    await new Data(store).agents.create({ name: 'Agent on A', key: agentKey, appid: 'demo' });
-  } finally {
-    await store.close();
+    const store = await openStore({ databaseUrl: db.url });
+    try {
+      await new Data(store).agents.create({ name: 'Agent on A', key: agentKey, appid: 'demo' });
+    } finally {
+      await store.close();
+    }
+    const vb = await newVisitor(b.url);
+    const onB = await visitorSocket(b.wsUrl, vb.token);
+    const agentB = await agentSocket(b.wsUrl);
+    const agentA = await agentSocket(a.wsUrl, agentKey);
+    await onB.socket.waitFor((f) => f.type === 'presence' && f.agentsOnline === 2);
+    // The events both processes send, heard on a connection of the test's own: whose beats, and which process is A.
+    events = await listenToEvents();
+    const va = await newVisitor(a.url);
+    const onA = await visitorSocket(a.wsUrl, va.token);
+    await agentB.waitFor((f) => f.type === 'conversation' && f.conversation.id === onA.ready.conversationId && f.conversation.online);
+    // B heard A's announcement on its own connection; ours may not have delivered it yet.
+    await events.synced();
+    const procA = events.procOf(va.visitor.visitorUid);
+    assert.ok(procA, "A's presence announcement heard");
+    return { a, b, agentA, agentB, visitorB: onB.socket, conversationA: onA.ready.conversationId as string, events, procA };
+  } catch (err) {
+    // A failed setup fails its test: the processes and our connection would keep the file from ever ending.
+    await Promise.all([a.kill(), b.kill(), events?.close()]);
+    throw err;
   }
-  const vb = await newVisitor(b.url);
-  const onB = await visitorSocket(b.wsUrl, vb.token);
-  const agentB = await agentSocket(b.wsUrl);
-  const agentA = await agentSocket(a.wsUrl, agentKey);
-  await onB.socket.waitFor((f) => f.type === 'presence' && f.agentsOnline === 2);
-  // The events both processes send, heard on a connection of the test's own: whose beats, and which process is A.
-  const events = await listenToEvents();
-  const va = await newVisitor(a.url);
-  const onA = await visitorSocket(a.wsUrl, va.token);
-  await agentB.waitFor((f) => f.type === 'conversation' && f.conversation.id === onA.ready.conversationId && f.conversation.online);
-  // B heard A's announcement on its own connection; ours may not have delivered it yet.
-  await events.synced();
-  const procA = events.procOf(va.visitor.visitorUid);
-  assert.ok(procA, "A's presence announcement heard");
-  return { a, b, agentA, agentB, visitorB: onB.socket, conversationA: onA.ready.conversationId as string, events, procA };
 }
 
 /** The test's own channel: a NOTIFY of ours that, heard back, says everything committed before it was heard too. */
