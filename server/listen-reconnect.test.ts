@@ -56,24 +56,24 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
       await store.listen('twt_test_b', (p) => other.push(p));
       const notify = (ch: string, p: string) => store.query('SELECT pg_notify($1, $2)', [ch, p]);
       await notify('twt_test_a', 'before');
-      await until(() => got.includes('before'), 'live before the outage', { timeout: 3000 });
+      await until(() => got.includes('before'), 'live before the outage');
 
       // An outage with failing reconnects: the database refuses new connections for a while.
       await allowConnections(false);
       try {
         assert.equal(await killListener(process.pid), 1);
-        await until(() => said.includes('lost'), 'onLost', { timeout: 3000 });
+        await until(() => said.includes('lost'), 'onLost');
         await sleep(600); // several refused attempts (20 ms doubling to 200 ms)
         assert.deepEqual(said, ['lost'], 'no resume while the database refuses connections');
       } finally {
         await allowConnections(true);
       }
-      await until(() => said.includes('resume'), 'onResume', { timeout: 3000 });
+      await until(() => said.includes('resume'), 'onResume');
       assert.deepEqual(said, ['lost', 'resume']);
       // Both channels are listened again.
       await notify('twt_test_a', 'after');
       await notify('twt_test_b', 'after-b');
-      await until(() => got.includes('after') && other.includes('after-b'), 'live after the outage', { timeout: 3000 });
+      await until(() => got.includes('after') && other.includes('after-b'), 'live after the outage');
       assert.deepEqual(got, ['before', 'after']);
       assert.equal(await listenerBackends(process.pid), 1, 'one LISTEN connection, the failed ones released');
       const lost = logged.filter((l) => l.includes('LISTEN connection lost'));
@@ -83,14 +83,14 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
 
       // A second, plain outage (terminated; the reconnect succeeds at once).
       await killListener(process.pid);
-      await until(() => said.length === 4, 'second outage and resume', { timeout: 3000 });
+      await until(() => said.length === 4, 'second outage and resume');
       assert.deepEqual(said, ['lost', 'resume', 'lost', 'resume']);
 
       // Lost, then closed before the reconnect: nothing reconnects, nothing is told.
       await allowConnections(false);
       try {
         await killListener(process.pid);
-        await until(() => said.length === 5, 'third onLost', { timeout: 3000 });
+        await until(() => said.length === 5, 'third onLost');
         await store.close();
       } finally {
         await allowConnections(true);
@@ -173,14 +173,14 @@ test('process B loses LISTEN: after it listens again its agent and visitor tab g
 
     // The reconnect wait runs out: B listens again and catches up.
     await b.advance(RECONNECT_MS);
-    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5', 30_000);
-    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5', 30_000);
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5');
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5');
 
     // Live fan-out works again; a last message is the sentinel that any duplicate would have come before.
     await send('live-after');
     await send('last');
-    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'last', 15_000);
-    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'last', 15_000);
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'last');
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'last');
     assert.deepEqual(agentMessages(markAgent), [...deaf, 'live-after', 'last'], "B's agent: all, in order, once");
     assert.deepEqual(tabMessages(markTab), [...deaf, 'live-after', 'last'], "B's visitor tab: all, in order, once");
     const agentSeqs = agent.frames.slice(markAgent).filter((f) => f.type === 'message' && f.conversationId === conversationId).map((f) => f.message.seq);
@@ -194,13 +194,13 @@ test('process B loses LISTEN: after it listens again its agent and visitor tab g
     assert.equal(list.json.conversations.find((c: any) => c.id === stayingConv)?.online, true, "A's other visitor listed online on B");
 
     // The visitor who left meanwhile: B learned it from A's answer to its presence_hello.
-    await agent.waitFor((f) => agent.frames.indexOf(f) >= markAgent && f.type === 'conversation' && f.conversation.id === leavingConv && !f.conversation.online, 15_000);
+    await agent.waitFor((f) => agent.frames.indexOf(f) >= markAgent && f.type === 'conversation' && f.conversation.id === leavingConv && !f.conversation.online);
     const list2 = await api(b.url, '/v1/agent/conversations', { headers: agentHeaders() });
     assert.equal(list2.json.conversations.find((c: any) => c.id === leavingConv)?.online, false, 'the one who left is listed offline on B');
 
     // Typing crosses again too (live, not caught up).
     agent.send({ type: 'typing', conversationId, typing: true });
-    await onA.waitFor((f) => f.type === 'typing' && f.typing === true, 15_000);
+    await onA.waitFor((f) => f.type === 'typing' && f.typing === true);
     agent.close();
     onA.close();
     onB.close();

@@ -13,6 +13,7 @@ import { openStore } from '../../../server/db/store.js';
 import { migrate } from '../../../server/db/migrations.js';
 import { ONE_ADDRESS_MANY_VISITORS } from '../../../server/limits.js';
 import type { Clock } from '../../../server/clock.js';
+import { untilDefaults } from '../wait.js';
 
 let template: string | null = null;
 
@@ -41,6 +42,15 @@ export async function startTestServer(opts: StartOptions = {}): Promise<RunningS
   const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits }, ...(dataDir ? { dataDir } : {}) });
   return Object.assign(s, { dataDir, wsUrl: s.url.replace(/^http/, 'ws') });
 }
+
+/**
+ * How long a node test waits for a frame, a close or an `until` condition unless it says otherwise. A bound for a
+ * failure to be reported by, not a speed the server must meet: with two copies of the PostgreSQL multi-process
+ * tests side by side on 2 cores a socket's `ready` already took 2.6 s, and CI runs many files at once.
+ */
+export const WAIT_MS = 15_000;
+// At least that for `until` too (an e2e file importing this keeps its harness's bound if it is longer).
+untilDefaults.timeout = Math.max(untilDefaults.timeout, WAIT_MS);
 
 export const ORIGIN = 'http://localhost:8000';
 
@@ -112,7 +122,7 @@ export class TestSocket {
   }
 
   /** Waits for a frame matching pred (searching frames not yet consumed by `take`). */
-  async waitFor(pred: (f: any) => boolean, timeoutMs = 5000): Promise<any> {
+  async waitFor(pred: (f: any) => boolean, timeoutMs = WAIT_MS): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.find(pred);
@@ -130,7 +140,7 @@ export class TestSocket {
     }
   }
 
-  async waitClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  async waitClose(timeoutMs = WAIT_MS): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
       const left = deadline - Date.now();
