@@ -225,8 +225,9 @@ test('PostgreSQL: a process deaf while an agent is deleted closes its socket and
     t.skip(db.skipReason);
     return;
   }
-  // B reconnects its LISTEN 1.5 s after losing it: the agent_revoked NOTIFY is sent while it is deaf.
-  const b = await spawnServer({ databaseUrl: db.url, listenReconnectMs: { min: 1500, max: 1500 }, stoppedCacheClock: true });
+  // B's timers stand still until the test steps them: it stays deaf, whatever the load, until its reconnect wait is
+  // stepped through, so the agent_revoked NOTIFY is sent while it is deaf.
+  const b = await spawnServer({ databaseUrl: db.url, listenReconnectMs: { min: 1500, max: 1500 }, stoppedCacheClock: true, manualClock: true });
   const key = `deaf-${process.pid}-${Date.now()}`;
   const store = await openStore({ databaseUrl: db.url });
   const data = new Data(store);
@@ -240,8 +241,14 @@ test('PostgreSQL: a process deaf while an agent is deleted closes its socket and
       `twt listen pid=${b.child.pid} %`,
     ]);
     assert.equal(killed.rowCount, 1, "B's LISTEN backend terminated");
+    await b.logged(/LISTEN connection lost/);
     assert.equal((await data.agents.delete({ key }))?.already, false);
-    const closed = await onB.waitClose(10_000);
+    // Deaf B has not heard it: the socket still answers (a frame handled after the delete committed).
+    onB.send({ type: 'ping' });
+    await onB.waitFor((f) => f.type === 'pong');
+    assert.equal(onB.closed, null);
+    await b.advance(1500);
+    const closed = await onB.waitClose();
     assert.equal(closed.code, CLOSE.TOKEN_REVOKED);
     assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
   } finally {
@@ -256,7 +263,7 @@ test('PostgreSQL: one key revoked while a process is deaf: the socket that key o
     t.skip(db.skipReason);
     return;
   }
-  const b = await spawnServer({ databaseUrl: db.url, listenReconnectMs: { min: 1500, max: 1500 }, stoppedCacheClock: true });
+  const b = await spawnServer({ databaseUrl: db.url, listenReconnectMs: { min: 1500, max: 1500 }, stoppedCacheClock: true, manualClock: true });
   const key = `deaf-key-${process.pid}-${Date.now()}`;
   const store = await openStore({ databaseUrl: db.url });
   const data = new Data(store);
@@ -274,8 +281,14 @@ test('PostgreSQL: one key revoked while a process is deaf: the socket that key o
       `twt listen pid=${b.child.pid} %`,
     ]);
     assert.equal(killed.rowCount, 1, "B's LISTEN backend terminated");
+    await b.logged(/LISTEN connection lost/);
     assert.ok(await data.agentKeys.revoke(agentId, keyId));
-    assert.equal((await onB.waitClose(10_000)).code, CLOSE.TOKEN_REVOKED);
+    // Deaf B has not heard it (see the test above); its reconnect wait, stepped through, ends the deaf spell.
+    onB.send({ type: 'ping' });
+    await onB.waitFor((f) => f.type === 'pong');
+    assert.equal(onB.closed, null);
+    await b.advance(1500);
+    assert.equal((await onB.waitClose()).code, CLOSE.TOKEN_REVOKED);
     assert.equal((await api(b.url, '/v1/agent/conversations', { headers: agentHeaders(key) })).status, 401);
     otherOnB.send({ type: 'ping' });
     await otherOnB.waitFor((f) => f.type === 'pong');

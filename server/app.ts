@@ -82,8 +82,8 @@ export interface StartOptions {
    */
   presenceBeatMs?: number;
   /**
-   * The clock of the server's timers (clock.ts): presence beats and expiry, the LISTEN catch-up, the socket
-   * heartbeat, an open visitor socket's close at its token's expiry. Default: the system's; tests pass one they step.
+   * The clock of the server's timers (clock.ts): presence beats and expiry, the LISTEN catch-up and (PostgreSQL)
+   * reconnect waits, the socket heartbeat, an open visitor socket's close at its token's expiry. Default: the system's; tests pass one they step.
    */
   clock?: Clock;
   /** The data cache's TTL clock (ms). Default Date.now; tests stop it so only events can drop a cached row. */
@@ -119,10 +119,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const limitSettings = { ...config.limits, ...options.limits, ...(options.messagesPer10s ? { messagesPer10s: options.messagesPer10s } : {}) };
   const trustProxyHops = options.trustProxyHops ?? config.trustProxyHops;
 
+  const clock = options.clock ?? systemClock;
   const releaseLock = databaseUrl ? () => {} : acquireDataLock(dataDir);
   let store: Store;
   try {
-    store = await openStore(databaseUrl ? { databaseUrl, ...(options.listenReconnectMs ? { listenReconnectMs: options.listenReconnectMs } : {}) } : { dataDir, pgliteWorker: options.pgliteWorker ?? config.pgliteWorker });
+    store = await openStore(databaseUrl ? { databaseUrl, clock, ...(options.listenReconnectMs ? { listenReconnectMs: options.listenReconnectMs } : {}) } : { dataDir, pgliteWorker: options.pgliteWorker ?? config.pgliteWorker });
     await migrate(store);
   } catch (err) {
     releaseLock();
@@ -131,7 +132,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const data = new Data(store, options.cacheClock);
   const secret = config.serverSecret || (await data.settings.getOrInit('server_secret', randomId(32)));
   const demo = options.seed === false ? null : await seedDemo(data, config.demo);
-  const clock = options.clock ?? systemClock;
   const hub = new Hub(data, { clock, presenceBeatMs: options.presenceBeatMs ?? config.presenceBeatMs });
   await hub.start();
 

@@ -1,7 +1,7 @@
 /**
  * The time the server's timers run on: monotonic milliseconds, a repeating
- * timer and a one-shot one. Presence beats and expiry, the LISTEN catch-up,
- * the socket heartbeat and an open socket's close at its token's expiry all
+ * timer and a one-shot one. Presence beats and expiry, the LISTEN catch-up
+ * and reconnect waits, the socket heartbeat and an open socket's close at its token's expiry all
  * use it. Injectable (StartOptions.clock) so tests step time instead of
  * waiting for it and asserting how long it took.
  */

@@ -56,24 +56,24 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
       await store.listen('twt_test_b', (p) => other.push(p));
       const notify = (ch: string, p: string) => store.query('SELECT pg_notify($1, $2)', [ch, p]);
       await notify('twt_test_a', 'before');
-      await until(() => got.includes('before'), 'live before the outage', { timeout: 3000 });
+      await until(() => got.includes('before'), 'live before the outage');
 
       // An outage with failing reconnects: the database refuses new connections for a while.
       await allowConnections(false);
       try {
         assert.equal(await killListener(process.pid), 1);
-        await until(() => said.includes('lost'), 'onLost', { timeout: 3000 });
+        await until(() => said.includes('lost'), 'onLost');
         await sleep(600); // several refused attempts (20 ms doubling to 200 ms)
         assert.deepEqual(said, ['lost'], 'no resume while the database refuses connections');
       } finally {
         await allowConnections(true);
       }
-      await until(() => said.includes('resume'), 'onResume', { timeout: 3000 });
+      await until(() => said.includes('resume'), 'onResume');
       assert.deepEqual(said, ['lost', 'resume']);
       // Both channels are listened again.
       await notify('twt_test_a', 'after');
       await notify('twt_test_b', 'after-b');
-      await until(() => got.includes('after') && other.includes('after-b'), 'live after the outage', { timeout: 3000 });
+      await until(() => got.includes('after') && other.includes('after-b'), 'live after the outage');
       assert.deepEqual(got, ['before', 'after']);
       assert.equal(await listenerBackends(process.pid), 1, 'one LISTEN connection, the failed ones released');
       const lost = logged.filter((l) => l.includes('LISTEN connection lost'));
@@ -83,14 +83,14 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
 
       // A second, plain outage (terminated; the reconnect succeeds at once).
       await killListener(process.pid);
-      await until(() => said.length === 4, 'second outage and resume', { timeout: 3000 });
+      await until(() => said.length === 4, 'second outage and resume');
       assert.deepEqual(said, ['lost', 'resume', 'lost', 'resume']);
 
       // Lost, then closed before the reconnect: nothing reconnects, nothing is told.
       await allowConnections(false);
       try {
         await killListener(process.pid);
-        await until(() => said.length === 5, 'third onLost', { timeout: 3000 });
+        await until(() => said.length === 5, 'third onLost');
         await store.close();
       } finally {
         await allowConnections(true);
@@ -119,9 +119,13 @@ describe('the PostgreSQL store loses its LISTEN connection', () => {
 test('process B loses LISTEN: after it listens again its agent and visitor tab get every message sent meanwhile, in order, once; presence survives', async (t) => {
   if (!db.available) return t.skip(db.skipReason);
   const BEAT = 200;
-  // B reconnects after 0.8..1.6 s: deaf well past 3 beats (when a deaf B used to forget A).
+  // B's timers (presence beats and judging, the LISTEN reconnect wait) stand still until the test steps them:
+  // B stays deaf for exactly as long as the test says, however slowly this machine sends the messages meanwhile.
+  // Its reconnect comes 2..4 s (jittered) of B's time after the loss: deaf well past 3 beats (when a deaf B
+  // used to forget A). A runs on real time; only what B sees is asserted.
+  const RECONNECT_MS = 4000;
   const a = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT });
-  const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT, listenReconnectMs: { min: 1600, max: 1600 } });
+  const b = await spawnServer({ databaseUrl: db.url, presenceBeatMs: BEAT, listenReconnectMs: { min: RECONNECT_MS, max: RECONNECT_MS }, manualClock: true });
   try {
     const agent = await agentSocket(b.wsUrl);
     const v = await newVisitor(a.url);
@@ -135,6 +139,10 @@ test('process B loses LISTEN: after it listens again its agent and visitor tab g
     const leaving = await visitorSocket(a.wsUrl, v2.token);
     const leavingConv = leaving.ready.conversationId as string;
     await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === leavingConv && f.conversation.online);
+    // A visitor on A alone, who stays: what B shows of A's presence (the first visitor has a tab on B too).
+    const staying = await visitorSocket(a.wsUrl, (await newVisitor(a.url)).token);
+    const stayingConv = staying.ready.conversationId as string;
+    await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === stayingConv && f.conversation.online);
 
     const send = async (clientId: string) => {
       onA.send({ type: 'send', clientId, text: `text ${clientId}` });
@@ -150,49 +158,53 @@ test('process B loses LISTEN: after it listens again its agent and visitor tab g
     const markAgent = agent.frames.length;
     const markTab = onB.frames.length;
     assert.equal(await killListener(b.child.pid!), 1, "B's LISTEN backend terminated");
-    const t0 = Date.now();
+    // B has noticed (its reconnect wait is scheduled on its clock once this line is out).
+    await b.logged(/LISTEN connection lost/);
     leaving.socket.close();
     await leaving.socket.waitClose();
     const deaf = ['deaf-1', 'deaf-2', 'deaf-3', 'deaf-4', 'deaf-5'];
     const seqs: number[] = [];
     for (const id of deaf) seqs.push(await send(id));
     assert.deepEqual(seqs, [2, 3, 4, 5, 6]);
-    await sleep(Math.max(0, 700 - (Date.now() - t0))); // > 3 beats, < the first reconnect (800 ms at the earliest)
+    // Five beats of B's time, deaf (its reconnect is 2 s away at the earliest): B judges nobody for the silence.
+    await b.advance(5 * BEAT);
     assert.deepEqual(agentMessages(markAgent), [], 'B is deaf: its agent heard nothing yet');
     assert.deepEqual(tabMessages(markTab), [], 'B is deaf: its visitor tab heard nothing yet');
 
-    // B listens again and catches up.
-    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5', 10_000);
-    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5', 10_000);
-    t.diagnostic(`B caught up ${Date.now() - t0} ms after its LISTEN was terminated`);
+    // The reconnect wait runs out: B listens again and catches up.
+    await b.advance(RECONNECT_MS);
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5');
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'deaf-5');
 
-    // Live fan-out works again.
+    // Live fan-out works again; a last message is the sentinel that any duplicate would have come before.
     await send('live-after');
-    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'live-after', 3000);
-    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'live-after', 3000);
-    await sleep(300); // any duplicate would have arrived by now
-    assert.deepEqual(agentMessages(markAgent), [...deaf, 'live-after'], "B's agent: all, in order, once");
-    assert.deepEqual(tabMessages(markTab), [...deaf, 'live-after'], "B's visitor tab: all, in order, once");
+    await send('last');
+    await agent.waitFor((f) => f.type === 'message' && f.message.clientId === 'last');
+    await onB.waitFor((f) => f.type === 'message' && f.message.clientId === 'last');
+    assert.deepEqual(agentMessages(markAgent), [...deaf, 'live-after', 'last'], "B's agent: all, in order, once");
+    assert.deepEqual(tabMessages(markTab), [...deaf, 'live-after', 'last'], "B's visitor tab: all, in order, once");
     const agentSeqs = agent.frames.slice(markAgent).filter((f) => f.type === 'message' && f.conversationId === conversationId).map((f) => f.message.seq);
-    assert.deepEqual(agentSeqs, [2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(agentSeqs, [2, 3, 4, 5, 6, 7, 8]);
 
-    // Presence: A's visitor was never shown offline on B, and still is online there.
-    const offline = agent.frames.slice(markAgent).filter((f) => f.type === 'conversation' && f.conversation.id === conversationId && !f.conversation.online);
-    assert.deepEqual(offline, [], "B did not forget A's visitor while deaf");
+    // Presence: A's visitors were never shown offline on B, and still are online there.
+    const offline = agent.frames.slice(markAgent).filter((f) => f.type === 'conversation' && [conversationId, stayingConv].includes(f.conversation.id) && !f.conversation.online);
+    assert.deepEqual(offline, [], "B did not forget A's visitors while deaf");
     const list = await api(b.url, '/v1/agent/conversations', { headers: agentHeaders() });
     assert.equal(list.json.conversations.find((c: any) => c.id === conversationId)?.online, true, 'listed online on B');
+    assert.equal(list.json.conversations.find((c: any) => c.id === stayingConv)?.online, true, "A's other visitor listed online on B");
 
     // The visitor who left meanwhile: B learned it from A's answer to its presence_hello.
-    await agent.waitFor((f) => agent.frames.indexOf(f) >= markAgent && f.type === 'conversation' && f.conversation.id === leavingConv && !f.conversation.online, 5000);
+    await agent.waitFor((f) => agent.frames.indexOf(f) >= markAgent && f.type === 'conversation' && f.conversation.id === leavingConv && !f.conversation.online);
     const list2 = await api(b.url, '/v1/agent/conversations', { headers: agentHeaders() });
     assert.equal(list2.json.conversations.find((c: any) => c.id === leavingConv)?.online, false, 'the one who left is listed offline on B');
 
     // Typing crosses again too (live, not caught up).
     agent.send({ type: 'typing', conversationId, typing: true });
-    await onA.waitFor((f) => f.type === 'typing' && f.typing === true, 3000);
+    await onA.waitFor((f) => f.type === 'typing' && f.typing === true);
     agent.close();
     onA.close();
     onB.close();
+    staying.socket.close();
   } finally {
     await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
   }

@@ -10,6 +10,7 @@
 import pg from 'pg';
 import type { ListenEvents, PreparedOptions, Queryable, Store } from './store.js';
 import { executeStatement, groupCommitted, inLanes } from './group-commit.js';
+import { systemClock, type Clock } from '../clock.js';
 
 // int8 (counts, bigserial) as JS numbers, the same as PGlite gives.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -42,11 +43,14 @@ export interface PostgresStoreOptions {
   /** Reconnect delays of the LISTEN client (tests shorten them). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** The clock the reconnect waits run on (the server's, clock.ts): a test steps it to end a deaf spell when it chooses. */
+  clock?: Clock;
 }
 
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const minMs = options.reconnectMinMs ?? RECONNECT_MIN_MS;
   const maxMs = options.reconnectMaxMs ?? RECONNECT_MAX_MS;
+  const clock = options.clock ?? systemClock;
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
   pool.on('error', (err) => console.error('twt: postgres pool error', err.message));
   await pool.query('SELECT 1');
@@ -62,7 +66,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   /** Since when (ms) the listener is gone; null while listening. */
   let lostAt: number | null = null;
   let attempt = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the pending reconnect wait; null when none is pending. */
+  let retryTimer: (() => void) | null = null;
   let reconnecting = false;
   /** A client still connecting (ended by close()). */
   let connecting: pg.Client | null = null;
@@ -124,7 +129,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     listener = null;
     release(client);
     if (closed) return;
-    lostAt = Date.now();
+    lostAt = clock.now();
     attempt = 0;
     console.error(`twt: postgres LISTEN connection lost (${why}); reconnecting, events from other processes are caught up on recovery`);
     tell('onLost');
@@ -133,11 +138,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 
   function scheduleReconnect(): void {
     if (closed || retryTimer || reconnecting) return;
-    retryTimer = setTimeout(() => {
+    retryTimer = clock.after(reconnectDelay(attempt++, Math.random, minMs, maxMs), () => {
       retryTimer = null;
       void reconnect();
-    }, reconnectDelay(attempt++, Math.random, minMs, maxMs));
-    retryTimer.unref?.();
+    });
   }
 
   async function reconnect(): Promise<void> {
@@ -157,7 +161,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       return;
     }
     listener = client;
-    const downMs = lostAt === null ? 0 : Date.now() - lostAt;
+    const downMs = lostAt === null ? 0 : Math.round(clock.now() - lostAt);
     lostAt = null;
     console.error(`twt: postgres LISTEN connection restored after ${downMs} ms (${attempt} attempt${attempt === 1 ? '' : 's'})`);
     attempt = 0;
@@ -246,7 +250,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     async close() {
       if (closed) return;
       closed = true;
-      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer?.();
       retryTimer = null;
       subscribers.clear();
       if (connecting) release(connecting);

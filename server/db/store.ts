@@ -3,6 +3,8 @@
  * PGlite (embedded, the default) and node-postgres (DATABASE_URL). Both run
  * the same SQL, so everything above this file is store-agnostic.
  */
+import type { Clock } from '../clock.js';
+
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
@@ -51,12 +53,15 @@ export interface Store extends Queryable {
   close(): Promise<void>;
 }
 
-/** `pgliteWorker`: PGlite in a worker thread (pglite-worker-store.ts) instead of on the calling thread. */
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string; listenReconnectMs?: { min: number; max: number }; pgliteWorker?: boolean }): Promise<Store> {
+/**
+ * `pgliteWorker`: PGlite in a worker thread (pglite-worker-store.ts) instead of on the calling thread.
+ * `clock`: the server's timers (clock.ts), which PostgreSQL's LISTEN reconnect waits run on.
+ */
+export async function openStore(opts: { databaseUrl?: string; dataDir?: string; listenReconnectMs?: { min: number; max: number }; clock?: Clock; pgliteWorker?: boolean }): Promise<Store> {
   if (opts.databaseUrl) {
     const { openPostgresStore } = await import('./pg-store.js');
     const r = opts.listenReconnectMs;
-    return openPostgresStore(opts.databaseUrl, r ? { reconnectMinMs: r.min, reconnectMaxMs: r.max } : {});
+    return openPostgresStore(opts.databaseUrl, { ...(r ? { reconnectMinMs: r.min, reconnectMaxMs: r.max } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
   }
   if (opts.pgliteWorker) {
     const { openPgliteWorkerStore } = await import('./pglite-worker-store.js');

@@ -13,6 +13,7 @@ import { openStore } from '../../../server/db/store.js';
 import { migrate } from '../../../server/db/migrations.js';
 import { ONE_ADDRESS_MANY_VISITORS } from '../../../server/limits.js';
 import type { Clock } from '../../../server/clock.js';
+import { untilDefaults } from '../wait.js';
 
 let template: string | null = null;
 
@@ -41,6 +42,15 @@ export async function startTestServer(opts: StartOptions = {}): Promise<RunningS
   const s = await startServer({ port: 0, quiet: true, testMode: true, ...opts, limits: { ...ONE_ADDRESS_MANY_VISITORS, ...opts.limits }, ...(dataDir ? { dataDir } : {}) });
   return Object.assign(s, { dataDir, wsUrl: s.url.replace(/^http/, 'ws') });
 }
+
+/**
+ * How long a node test waits for a frame, a close or an `until` condition unless it says otherwise. A bound for a
+ * failure to be reported by, not a speed the server must meet: with two copies of the PostgreSQL multi-process
+ * tests side by side on 2 cores a socket's `ready` already took 2.6 s, and CI runs many files at once.
+ */
+export const WAIT_MS = 15_000;
+// At least that for `until` too (an e2e file importing this keeps its harness's bound if it is longer).
+untilDefaults.timeout = Math.max(untilDefaults.timeout, WAIT_MS);
 
 export const ORIGIN = 'http://localhost:8000';
 
@@ -112,7 +122,7 @@ export class TestSocket {
   }
 
   /** Waits for a frame matching pred (searching frames not yet consumed by `take`). */
-  async waitFor(pred: (f: any) => boolean, timeoutMs = 5000): Promise<any> {
+  async waitFor(pred: (f: any) => boolean, timeoutMs = WAIT_MS): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.frames.find(pred);
@@ -130,7 +140,7 @@ export class TestSocket {
     }
   }
 
-  async waitClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  async waitClose(timeoutMs = WAIT_MS): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
       const left = deadline - Date.now();
@@ -172,12 +182,24 @@ export async function agentSocket(wsUrl: string, key = AGENT_KEY, { ready = true
 
 export { sleep, until } from '../wait.js';
 
-/** Starts test/helpers/node/run-server.ts in a child process; resolves with its URL. */
+/**
+ * Starts test/helpers/node/run-server.ts in a child process; resolves with its URL. Its stderr is passed on and
+ * kept: `logged(re)` waits for a line the server logs (an ordering sentinel for what it did before logging it).
+ * With `manualClock: true` the child's timers (StartOptions.clock) stand still until `advance(ms)` steps them.
+ */
 export async function spawnServer(opts: Record<string, unknown>) {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const script = fileURLToPath(new URL('./run-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stdio: Array<'ignore' | 'pipe' | 'ipc'> = ['ignore', 'pipe', 'pipe', ...(opts.manualClock ? (['ipc'] as const) : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { stdio });
+  let stderr = '';
+  const stderrWaiters = new Set<() => void>();
+  child.stderr!.on('data', (d) => {
+    process.stderr.write(d);
+    stderr += d;
+    for (const w of stderrWaiters) w();
+  });
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
     const timer = setTimeout(() => fail(new Error('child server did not start in 30 s')), 30_000);
@@ -195,10 +217,43 @@ export async function spawnServer(opts: Record<string, unknown>) {
     });
   });
   process.on('exit', () => child.kill('SIGKILL'));
+  // The IPC channel must not keep this process alive once the test is done with the child.
+  child.channel?.unref();
   return {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     child,
+    /** Waits until the child has logged a line matching `re` (counting lines logged before the call too). */
+    logged(re: RegExp, timeoutMs = 30_000): Promise<string> {
+      return new Promise<string>((ok, fail) => {
+        const check = () => {
+          const line = stderr.split('\n').find((l) => re.test(l));
+          if (line === undefined) return false;
+          stderrWaiters.delete(check);
+          clearTimeout(timer);
+          ok(line);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          stderrWaiters.delete(check);
+          fail(new Error(`the child server did not log ${re} in ${timeoutMs} ms; it logged: ${stderr}`));
+        }, timeoutMs);
+        if (!check()) stderrWaiters.add(check);
+      });
+    },
+    /** Steps the child's manual clock (spawned with `manualClock: true`) by `ms`; resolves once its due timers ran. */
+    advance(ms: number): Promise<void> {
+      if (!child.send) throw new Error('advance() needs spawnServer({ manualClock: true })');
+      return new Promise<void>((ok, fail) => {
+        const onMessage = (m: { advanced?: number }) => {
+          if (m?.advanced !== ms) return;
+          child.off('message', onMessage);
+          ok();
+        };
+        child.on('message', onMessage);
+        child.send!({ advance: ms }, (err) => err && fail(err));
+      });
+    },
     kill(signal: NodeJS.Signals = 'SIGKILL') {
       return new Promise<void>((ok) => {
         if (child.exitCode !== null || child.signalCode !== null) return ok();

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eHarness, withPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, shownLauncher, visitorSend, panelShows, surface, panelLanguage, panelTheme, surfaceCount, surfaceSelector, until, unique } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, waitFor, events, waitForVisibility, clickLauncher, shownLauncher, visitorSend, panelShows, surface, panelLanguage, panelTheme, surfaceCount, surfaceSelector, until, unique } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 const e2e = e2eHarness();
@@ -54,9 +54,11 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
       await page.locator('#remove').click();
       await until(async () => (await surfaceCount(page)) === 0, 'no surface left after the block is removed');
       // Inserted again: one widget again, same visitor (identity kept first-party).
+      const inits = (await events(page, 'initialized')).length;
       await page.locator('#insert').click();
       await page.locator(`#builder-block ${surfaceSelector('launcher')}`).waitFor({ state: 'visible' });
-      await page.waitForTimeout(300);
+      // The launcher shows at once; the panel comes with the app's bootstrap answer, before `initialized`.
+      await until(async () => (await events(page, 'initialized')).length > inits, 'initialized again');
       assert.equal(await surfaceCount(page, 'launcher'), 1);
       assert.equal(await surfaceCount(page, 'panel'), 1);
       await clickLauncher(page);
@@ -109,9 +111,11 @@ describe('e2e: embeddings', { timeout: 600_000 }, () => {
         await page.getByRole('link', { name: round % 2 ? 'Home' : 'Pricing' }).click();
         await until(async () => (await surfaceCount(page)) === 0, `no surface after leaving Help (round ${round})`);
         await until(async () => (await online()) === false, `the visitor socket closed after destroy (round ${round})`);
+        const inits = (await events(page, 'initialized')).length;
         await page.getByRole('link', { name: 'Help' }).click();
         await page.locator(surfaceSelector('launcher')).waitFor({ state: 'visible' });
-        await page.waitForTimeout(300);
+        // The launcher shows at once; the panel comes with the app's bootstrap answer, before `initialized`.
+        await until(async () => (await events(page, 'initialized')).length > inits, `initialized again (round ${round})`);
         assert.equal(await surfaceCount(page, 'launcher'), 1, `one launcher (round ${round})`);
         assert.equal(await surfaceCount(page, 'panel'), 1, `one panel (round ${round})`);
       }
