@@ -200,6 +200,28 @@ describe('e2e: the spec examples', { timeout: 600_000 }, () => {
     });
   });
 
+  it('unread count survives leaving the page: an agent reply while the visitor is away shows as "(1) title" on the next page view', T, async () => {
+    await withPage(e2e, '/demo/unread-title.html', async (page, p) => {
+      const url = page.url();
+      const title = await page.title();
+      await waitForEvent(page, 'initialized');
+      await clickLauncher(page);
+      await waitForVisibility(page, 'maximized');
+      const text = unique('question before leaving');
+      await visitorSend(page, text);
+      const conv = await e2e.agent.waitForVisitorMessage(text);
+      await clickLauncher(page);
+      await waitForVisibility(page, 'minimized');
+      // The visitor leaves; the agent answers while no page of theirs is open.
+      await page.goto('about:blank');
+      await e2e.agent.reply(conv.id, unique('answer while away'));
+      await page.goto(url);
+      await waitFor(page, (t: string) => document.title === '(1) ' + t, title, 'title "(1) …" on the next page view');
+      assert.equal(await page.evaluate(() => (window as any).TWTChatWidget.get('unread_count')), 1);
+      p.assertNoUnexpectedErrors();
+    });
+  });
+
   it('API tour: every method, getter, on/off and the visitor_auth_ready storage example', T, async () => {
     await withPage(e2e, '/demo/api.html', async (page, p) => {
       await waitForEvent(page, 'initialized');
