@@ -7,12 +7,14 @@
 // summary, scoped to the agent's apps.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENT_KEY, TestSocket, agentHeaders, agentSocket, api, startTwoAppServer } from '../test/helpers/node/server.js';
+import { AGENT_KEY, TestSocket, agentHeaders, agentSocket, api, startTestServer, startTwoAppServer } from '../test/helpers/node/server.js';
 import { testDatabase } from '../test/helpers/node/postgres.js';
 import { agentRowAfterMessage, agentRowFromSummary } from '../src/shared/agent-row.js';
 import type { AgentConversation } from '../src/shared/wire-protocol.js';
 
 const db = testDatabase({ prefix: 'twt_agent_rows' });
+/** Its own database: the two-process test starts its apps afresh. */
+const db2 = testDatabase({ prefix: 'twt_agent_rows_mp' });
 
 for (const store of ['pglite', 'postgres'] as const) {
   describe(`agents' rows from messages on ${store}`, () => {
@@ -54,7 +56,7 @@ for (const store of ['pglite', 'postgres'] as const) {
      */
     const sentinel = async (agent: TestSocket) => {
       const fresh = await server!.visitorSays('app-a', 'sentinel');
-      await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === fresh.id);
+      await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === fresh.id && f.conversation.lastSeq === 1);
       fresh.socket.close();
     };
 
@@ -66,6 +68,9 @@ for (const store of ['pglite', 'postgres'] as const) {
       const first = await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === v.id && f.conversation.lastSeq === 1);
       let row: AgentConversation = first.conversation;
       assert.equal(row.lastSeq, 1);
+      // That frame may be the answer to the conversation's creation event, read after the first message committed:
+      // the first message's own summary may still be queued. The sentinel waits it out.
+      await sentinel(agent);
       const since = summaryCalls.length;
       const framesBefore = agent.frames.length;
 
@@ -78,7 +83,7 @@ for (const store of ['pglite', 'postgres'] as const) {
       await agent.waitFor((f) => f.type === 'message' && f.message.seq === 4 && f.conversationId === v.id);
       await sentinel(agent);
 
-      assert.equal(summariesOf(v.id, since), 0, 'no summary query for an ordinary message');
+      assert.equal(summariesOf(v.id, since), 0, `no summary query for an ordinary message: ${JSON.stringify(summaryCalls.slice(since))} ${JSON.stringify(agent.frames.slice(framesBefore).map((f) => [f.type, f.conversation?.id ?? f.conversationId, f.conversation?.lastSeq ?? f.message?.seq]))}`);
       const later = agent.frames.slice(framesBefore);
       // The visitor's coming online (presence) may still bring one summary, asked for by visitor: none other.
       const byPresence = summaryCalls.slice(since).filter((c) => c.visitorUids.includes(v.uid)).length;
@@ -147,3 +152,59 @@ for (const store of ['pglite', 'postgres'] as const) {
     });
   });
 }
+
+describe('agents’ rows from messages across two processes on postgres', () => {
+  let a: Awaited<ReturnType<typeof startTwoAppServer>> | null = null;
+  let b: Awaited<ReturnType<typeof startTestServer>> | null = null;
+  /** `forAgents` calls by conversation id on each process. */
+  const calls = { a: [] as string[][], b: [] as string[][] };
+
+  before(async () => {
+    if (!db2.available) return;
+    a = await startTwoAppServer({ databaseUrl: db2.url });
+    b = await startTestServer({ databaseUrl: db2.url });
+    for (const [name, server] of [['a', a], ['b', b]] as const) {
+      const conversations = server.data.conversations;
+      const real = conversations.forAgents.bind(conversations);
+      conversations.forAgents = (filter, online) => {
+        calls[name].push([...(filter.ids ?? [])]);
+        return real(filter, online);
+      };
+    }
+  });
+  after(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  test('visitor on A, the console on B: the first message brings the summary, ordinary ones none on either process', async (t) => {
+    if (!db2.available) return t.skip(db2.skipReason);
+    const agent = await TestSocket.open(b!.wsUrl + '/v1/agent/ws');
+    agent.send({ type: 'auth', key: AGENT_KEY, rowsFromMessages: true });
+    await agent.waitFor((f) => f.type === 'ready');
+    const v = await a!.visitorSays('app-a', 'hello from A');
+    let row: AgentConversation = (await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === v.id && f.conversation.lastSeq === 1)).conversation;
+    // Ordering sentinel: a new conversation's summary reaches B's agent after anything queued before it (here the
+    // first message's own summary, which may still be queued when the creation event's one already read seq 1).
+    const sentinel = async () => {
+      const fresh = await a!.visitorSays('app-a', 'sentinel');
+      await agent.waitFor((f) => f.type === 'conversation' && f.conversation.id === fresh.id && f.conversation.lastSeq === 1);
+      fresh.socket.close();
+    };
+    await sentinel();
+    const since = { a: calls.a.length, b: calls.b.length };
+    v.socket.send({ type: 'send', clientId: 'x2', text: 'still there?' });
+    await v.socket.waitFor((f) => f.type === 'ack' && f.clientId === 'x2');
+    const reply = await api(b!.url, `/v1/agent/conversations/${v.id}/messages`, { headers: { ...agentHeaders(), 'content-type': 'application/json' }, body: { text: 'yes, from B' } });
+    assert.equal(reply.status, 200, reply.text);
+    await agent.waitFor((f) => f.type === 'message' && f.conversationId === v.id && f.message.seq === 3);
+    await sentinel();
+    const ofV = (list: string[][]) => list.filter((ids) => ids.includes(v.id)).length;
+    assert.equal(ofV(calls.a.slice(since.a)) + ofV(calls.b.slice(since.b)), 0, 'no summary query on either process');
+    for (const f of agent.frames.filter((f) => f.type === 'message' && f.conversationId === v.id && f.message.seq > 1)) row = agentRowAfterMessage(row, f.message)!;
+    const [truth] = await b!.data.conversations.forAgents({ ids: [v.id] }, () => true);
+    assert.deepEqual(row, truth);
+    agent.close();
+    v.socket.close();
+  });
+});
