@@ -131,7 +131,8 @@ export class AgentApi {
     const connect = () => {
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/agent/ws`;
       ws = new WebSocket(url);
-      // The session cookie rode along with the handshake; a key goes in the auth frame.
+      // The session cookie rode along with the handshake; a key goes in the auth frame. The inbox keeps its rows
+      // from `message` frames (inbox/message-rows.ts): no summary after each message is needed.
       ws.onopen = () => ws?.send(JSON.stringify({ type: 'auth', rowsFromMessages: true, ...(this.key === null ? {} : { key: this.key }) }));
       ws.onmessage = (e) => {
         const f = typeof e.data === 'string' ? parseFrame<AgentServerFrame>(e.data, AGENT_SERVER_TYPES) : null;
