@@ -87,6 +87,13 @@ describe('inbox rows from message frames', () => {
     expect(h.rowsOf.asking('c1')).to.equal(false);
   });
 
+  it('a new conversation’s first message waits for the pushed summary: nothing asked, nothing drawn', () => {
+    const h = host();
+    h.rowsOf.message('c9', msg(1, 'visitor', 'c9'));
+    expect(h.asked).to.have.length(0);
+    expect(h.all.has('c9')).to.equal(false);
+  });
+
   it('a refused request shows nothing; a skipped seq asks for the summary again', async () => {
     const h = host([row()]);
     h.rowsOf.message('gone', msg(4, 'visitor', 'gone'));

@@ -3,12 +3,12 @@
  * (server/agent-row-updates.ts; the console says `rowsFromMessages` when it authenticates), so each message moves
  * its row here (src/shared/agent-row.ts: last line, seq, time and order, unread, waiting, a reopen).
  *
- * A message to a conversation this console has not loaded (beyond the pages it holds, or the first it hears of
- * it) or one that skips a seq (a message missed) cannot be applied: the row is asked for
+ * A message to a conversation this console has not loaded (beyond the pages it holds) or one that skips a seq
+ * (a message missed) cannot be applied: the row is asked for
  * (GET /v1/agent/conversations/:id) and shown once the summary is here, never half-filled from the message.
  * Messages heard while that request runs wait for its answer and are applied after it, so a summary read
  * before them does not hide them. A refused request (the conversation deleted, or out of the agent's apps)
- * shows nothing.
+ * shows nothing. A new conversation's first message is not asked for: its summary comes pushed.
  */
 import type { AgentConversation, MessageView } from '../../shared/wire-protocol.js';
 import { agentRowAfterMessage, agentRowFromSummary } from '../../shared/agent-row.js';
@@ -36,6 +36,8 @@ export class MessageRows {
       return;
     }
     const row = this.host.row(conversationId);
+    // A conversation's first message: the server's summary follows it (server/agent-row-updates.ts), no need to ask.
+    if (!row && m.seq === 1) return;
     const next = row && agentRowAfterMessage(row, m);
     if (next) {
       if (next !== row) this.host.put(next);
