@@ -26,6 +26,7 @@ import { closeSocket, sendText } from './ws/send.js';
 import { Coalescer, takeSome } from './coalescer.js';
 import { DEFAULT_PRESENCE_BEAT_MS, PRESENCE_CHUNK, RemotePresence } from './remote-presence.js';
 import { ListenCatchUp } from './listen-catch-up.js';
+import { AgentRowUpdates, type MessageRoute } from './agent-row-updates.js';
 import { systemClock, type Clock } from './clock.js';
 
 export interface VisitorConn {
@@ -45,6 +46,8 @@ export interface AgentConn {
   /** What authenticated the socket: an API key (its id) or a console session (its ref). */
   keyId?: number;
   sessionRef?: string;
+  /** It updates its rows from `message` frames (auth frame): no summary after an ordinary message (agent-row-updates.ts). */
+  rowsFromMessages?: boolean;
 }
 
 /** How long unread counts for visitors are coalesced before one batched query. */
@@ -68,6 +71,7 @@ export class Hub {
   private closed = false;
   private readonly remote: RemotePresence;
   private readonly catchUp: ListenCatchUp;
+  private readonly rowUpdates = new AgentRowUpdates();
 
   /** Conversations whose visitors here need a fresh `unread` frame. */
   private unreadDirty = new Set<string>();
@@ -106,7 +110,7 @@ export class Hub {
       beatMs,
       agentScopes: () => new Set([...this.agents].map((a) => a.agent.appid)),
       hasAgents: () => this.agents.size > 0,
-      toAgents: (conversationId, appid, message) => this.messageToAgents(conversationId, appid, message),
+      toAgents: (conversationId, appid, message) => this.messageToAgents(conversationId, appid, message, {}, 'caught-up'),
       resyncPresence: () => this.remote.resyncAfterDeafSpell(),
       catchUpVisitors: () => {
         for (const [id, set] of this.visitorsByConv) {
@@ -174,11 +178,13 @@ export class Hub {
   addAgent(c: AgentConn): void {
     const firstHere = ![...this.agents].some((a) => a.agent.id === c.agent.id);
     this.agents.add(c);
+    this.rowUpdates.added(c);
     if (firstHere) void this.emit({ kind: 'presence', proc: this.proc, agent: { id: c.agent.id, appid: c.agent.appid }, online: true }).catch(() => {});
   }
 
   removeAgent(c: AgentConn): void {
     if (!this.agents.delete(c)) return;
+    this.rowUpdates.removed(c);
     const lastHere = ![...this.agents].some((a) => a.agent.id === c.agent.id);
     if (lastHere && !this.closed) void this.emit({ kind: 'presence', proc: this.proc, agent: { id: c.agent.id, appid: c.agent.appid }, online: false }).catch(() => {});
   }
@@ -327,7 +333,7 @@ export class Hub {
           if (message.author !== 'visitor') this.queueUnread(e.conversationId);
           else if (e.reopened !== false) this.queueStatus(e.conversationId);
         }
-        if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message);
+        if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message, e, 'live');
         return;
       }
       case 'conversation': {
@@ -471,11 +477,12 @@ export class Hub {
       .catch((err) => console.error('twt: re-checking agents after a lost LISTEN failed', err));
   }
 
-  private async messageToAgents(conversationId: string, appid: string | undefined, message: MessageView): Promise<void> {
+  private async messageToAgents(conversationId: string, appid: string | undefined, message: MessageView, event: { reopened?: boolean }, route: MessageRoute): Promise<void> {
     const app = appid ?? (await this.data.conversations.appid(conversationId));
     if (!app) return;
     this.toAgents(app, { type: 'message', conversationId, message });
-    this.queueConversationPush(conversationId);
+    // The message frame updates the agents' row; a summary only when it cannot (agent-row-updates.ts).
+    if (this.rowUpdates.summaryAfter(message, event, route)) this.queueConversationPush(conversationId);
   }
 
   private toAgents(appid: string, frame: AgentServerFrame): void {

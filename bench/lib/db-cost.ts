@@ -10,7 +10,8 @@
  *                    sockets and requests of one event-loop turn are), visitor and agent messages
  *   visitorStatuses  the `status` refresh, one query per `batch` conversations (the hub's 20 ms window)
  *   visitorReadStates the visitors' `unread` counts, likewise
- *   forAgents        the agents' conversation summaries, likewise (50 ms window): one per message to agents
+ *   forAgents        the agents' conversation summaries, likewise (50 ms window): per conversation event, and per
+ *                    message only for a first or reopening one (server/agent-row-updates.ts)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -192,7 +192,8 @@ async function openAgent({ key }: { key?: string }) {
   agent = await new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(wsUrl('/v1/agent/ws', agentBase || base), { perMessageDeflate: false });
     const timer = setTimeout(() => reject(new Error('agent: no ready in time')), 30_000);
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', key: agentKey })));
+    // Like the console: it needs no summary after an ordinary message (server/agent-row-updates.ts).
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', key: agentKey, rowsFromMessages: true })));
     ws.on('message', (data) => {
       const at = nowMs();
       const f = JSON.parse(data.toString()) as AgentServerFrame;

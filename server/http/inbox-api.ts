@@ -19,6 +19,7 @@ import { readJsonBody, sendJson } from './respond.js';
 
 export const INBOX_ROUTES: Route<ApiHandler>[] = [
   { method: 'GET', pattern: '/v1/agent/conversations', handler: asAgent(listConversations) },
+  { method: 'GET', pattern: '/v1/agent/conversations/:id', handler: asAgent(oneConversation) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/assign', handler: asAgent(assign) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/resolve', handler: asAgent((call) => setStatus(call, 'resolved')) },
   { method: 'POST', pattern: '/v1/agent/conversations/:id/reopen', handler: asAgent((call) => setStatus(call, 'open')) },
@@ -82,6 +83,15 @@ async function listConversations(call: AgentCall): Promise<void> {
     serverTime,
   };
   return sendJson(res, 200, answer);
+}
+
+// GET /v1/agent/conversations/:id: one summary, for a row the console has not loaded (a message to a conversation
+// beyond its loaded pages: agent-row-updates.ts sends no summary after an ordinary message).
+async function oneConversation(call: AgentCall): Promise<void> {
+  const conv = await seenConversation(call);
+  const conversation = await summary(call, conv.id);
+  if (!conversation) throw new Refusal(404, 'not_found', 'no such conversation');
+  return sendJson(call.res, 200, { ok: true, conversation });
 }
 
 // POST /v1/agent/conversations/:id/assign {agentId: number | null}

@@ -118,7 +118,7 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
     if (this.session && frame.key === undefined) {
       this.authSettled();
       if (ws.readyState !== ws.OPEN) return;
-      this.conn = { ws, agent: this.session.agent, sessionRef: this.session.ref };
+      this.conn = { ws, agent: this.session.agent, sessionRef: this.session.ref, rowsFromMessages: frame.rowsFromMessages === true };
       ctx.hub.addAgent(this.conn);
       return this.send({ type: 'ready', agentName: this.session.agent.name });
     }
@@ -145,7 +145,7 @@ class AgentSocket extends SocketSession<AgentServerFrame> {
       return this.closeWith(CLOSE.TOKEN_REVOKED, 'unknown agent key');
     }
     if (ws.readyState !== ws.OPEN) return;
-    this.conn = { ws, agent: found.agent, keyId: found.keyId };
+    this.conn = { ws, agent: found.agent, keyId: found.keyId, rowsFromMessages: frame.rowsFromMessages === true };
     ctx.hub.addAgent(this.conn);
     this.send({ type: 'ready', agentName: found.agent.name, agentId: found.agent.id });
   }

@@ -50,6 +50,11 @@ export class AgentApi {
     return this.call<AgentConversationsResponse>(`/v1/agent/conversations?view=${view}${limit ? `&limit=${limit}` : ''}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
   }
 
+  /** One conversation's summary (a row not loaded yet, or one the console lost track of). */
+  async conversation(id: string): Promise<AgentConversation> {
+    return (await this.call<{ ok: true; conversation: AgentConversation }>(`/v1/agent/conversations/${encodeURIComponent(id)}`)).conversation;
+  }
+
   async messages(id: string, after = 0): Promise<MessageView[]> {
     return (await this.call<MessagesResponse>(`/v1/agent/conversations/${encodeURIComponent(id)}/messages?after=${after}`)).messages;
   }
@@ -126,8 +131,9 @@ export class AgentApi {
     const connect = () => {
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/agent/ws`;
       ws = new WebSocket(url);
-      // The session cookie rode along with the handshake; a key goes in the auth frame.
-      ws.onopen = () => ws?.send(JSON.stringify(this.key === null ? { type: 'auth' } : { type: 'auth', key: this.key }));
+      // The session cookie rode along with the handshake; a key goes in the auth frame. The inbox keeps its rows
+      // from `message` frames (inbox/message-rows.ts): no summary after each message is needed.
+      ws.onopen = () => ws?.send(JSON.stringify({ type: 'auth', rowsFromMessages: true, ...(this.key === null ? {} : { key: this.key }) }));
       ws.onmessage = (e) => {
         const f = typeof e.data === 'string' ? parseFrame<AgentServerFrame>(e.data, AGENT_SERVER_TYPES) : null;
         if (!f) return;

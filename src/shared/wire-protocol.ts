@@ -247,6 +247,7 @@ export interface RatingResponse {
 // origin (agent-accounts.ts). A wrong key is 401; an address past its wrong keys gets 429 `rate_limited` with
 // `Retry-After` (seconds), its keys not looked at until then.
 //   GET  /v1/agent/conversations                       -> AgentConversationsResponse
+//   GET  /v1/agent/conversations/:id                   -> { ok: true, conversation }  (one summary; 404 not_found outside the agent's apps)
 //   GET  /v1/agent/conversations/:id/messages?after=N   -> MessagesResponse
 //   POST /v1/agent/conversations/:id/messages {text, clientId?, attachments?} -> { ok: true, message }  (files: src/shared/attachments.ts)
 //   POST /v1/agent/conversations/:id/read {seq}         -> { ok: true }
@@ -431,7 +432,13 @@ export type WireErrorCode = 'malformed' | 'unknown_type' | 'too_large' | 'rate_l
  * `{type:'auth'}` on a socket opened with the console's session cookie.
  */
 export type AgentClientFrame =
-  | { type: 'auth'; key?: string }
+  /**
+   * `rowsFromMessages: true`: this client updates its conversation rows from `message` frames (agentRowAfterMessage,
+   * src/shared/agent-row.ts), so the server sends a `conversation` summary after a message only when the message
+   * cannot say enough (the conversation's first message, a reopen, after the server's deaf spell). Without it (an
+   * older console, an integration), a summary follows every message as before.
+   */
+  | { type: 'auth'; key?: string; rowsFromMessages?: boolean }
   | { type: 'typing'; conversationId: string; typing: boolean }
   /** The conversation this agent has open now (null: none). Renewed every AGENT_VIEWING_RENEW_MS; shown to the other agents. */
   | { type: 'viewing'; conversationId: string | null }
@@ -443,7 +450,14 @@ export type AgentServerFrame =
    * conversation. Shown for `ttlMs` unless renewed: a lost `active: false` never leaves it on.
    */
   | { type: 'activity'; conversationId: string; agent: { id: number; name: string }; activity: AgentActivityKind; active: boolean; ttlMs: number }
+  /** A stored message (every author). With `rowsFromMessages`, the client's row follows from it (agentRowAfterMessage). */
   | { type: 'message'; conversationId: string; message: MessageView }
+  /**
+   * The full summary of a conversation the agent may see: after `conversation` events (assign, resolve, reopen,
+   * read marks, follow-up email), presence and profile changes, and after messages (every one, or with
+   * `rowsFromMessages` only a conversation's first, a reopening one, and those caught up after a deaf spell).
+   * GET /v1/agent/conversations/:id answers the same summary on request (a row the client has not loaded).
+   */
   | { type: 'conversation'; conversation: AgentConversation }
   | { type: 'typing'; conversationId: string; typing: boolean }
   /** A visitor of an app this agent may see moved to another page (the newest of its trail, src/shared/visitor-context.ts). */

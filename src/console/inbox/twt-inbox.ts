@@ -26,6 +26,7 @@ import { SHORTCUTS, isTextField, shortcutFor, type ShortcutAction } from './shor
 import { ConsoleThemeController, THEME_CHOICES, consolePalette, setConsoleTheme } from '../theme.js';
 import { ReplyFiles, fileStyles, renderFiles } from './attachments.js';
 import { messageLine } from '../../shared/message-line.js';
+import { MessageRows } from './message-rows.js';
 
 const VIEW_LABELS: Record<InboxView, string> = { open: 'Open', mine: 'Mine', unassigned: 'Unassigned', resolved: 'Resolved' };
 /** Conversations a view loads per page (the server's default page); "Load more" asks for the next. */
@@ -121,6 +122,14 @@ export class TwtInbox extends LitElement {
   private assigning = new Set<string>();
   /** Conversations heard deleted (dropDeleted): never shown again. */
   private readonly deleted = new Set<string>();
+  /** Rows moved by `message` frames (the server sends no summary after an ordinary message). */
+  private readonly messageRows = new MessageRows({
+    row: (id) => this.all.get(id),
+    put: (c) => {
+      if (!this.deleted.has(c.id)) this.upsert(c);
+    },
+    fetch: (id) => this.api!.conversation(id),
+  });
 
   private clockOffset = 0;
   private live: LiveConnection | null = null;
@@ -286,7 +295,7 @@ export class TwtInbox extends LitElement {
     this.applyCounts(r);
     if (view === this.view) this.next = r.next ?? null;
     const all = new Map(this.all);
-    for (const c of r.conversations) if (!this.deleted.has(c.id)) all.set(c.id, c);
+    for (const c of r.conversations) if (!this.deleted.has(c.id)) all.set(c.id, this.messageRows.summary(c));
     // A last page that is also the first is the whole view: what it no longer holds has left it (a push missed while offline).
     if (this.me && !r.next) {
       const listed = new Set(r.conversations.map((c) => c.id));
@@ -308,7 +317,7 @@ export class TwtInbox extends LitElement {
     if (!r || view !== this.view) return;
     this.next = r.next ?? null;
     const all = new Map(this.all);
-    for (const c of r.conversations) if (!this.deleted.has(c.id)) all.set(c.id, c);
+    for (const c of r.conversations) if (!this.deleted.has(c.id)) all.set(c.id, this.messageRows.summary(c));
     this.all = all;
     this.announcement = `${r.conversations.length} more conversations`;
   }
@@ -349,7 +358,7 @@ export class TwtInbox extends LitElement {
       case 'conversation':
         if (!isAgentConversation(f.conversation) || this.deleted.has(f.conversation.id)) return;
         if (handedTo(this.me?.id, this.all.get(f.conversation.id), f.conversation, this.assigning.has(f.conversation.id))) this.handedOver(f.conversation);
-        this.upsert(f.conversation);
+        this.upsert(this.messageRows.summary(f.conversation));
         this.scheduleCounts();
         return;
       case 'message': {
@@ -358,6 +367,7 @@ export class TwtInbox extends LitElement {
           if (f.message.author === 'visitor') void this.api?.markRead(f.conversationId, f.message.seq).catch(() => {});
         }
         if (f.message.author === 'visitor') this.newVisitorMessage(f.conversationId, f.message);
+        if (!this.deleted.has(f.conversationId)) this.messageRows.message(f.conversationId, f.message);
         return;
       }
       case 'typing':
@@ -516,7 +526,7 @@ export class TwtInbox extends LitElement {
   private async act(fn: () => Promise<AgentConversation>): Promise<void> {
     this.error = '';
     try {
-      this.upsert(await fn());
+      this.upsert(this.messageRows.summary(await fn()));
       this.scheduleCounts();
     } catch (err) {
       this.error = (err as Error).message;
