@@ -187,8 +187,9 @@ export class PanelSession {
     return true;
   }
 
-  retry(clientId: string): void {
-    const entry = this.outbox.retry(clientId);
+  /** Sends a failed message again; `attachments`: its files uploaded again (attachment-uploads.ts), instead of the ones it named. */
+  retry(clientId: string, attachments?: AttachmentView[]): void {
+    const entry = this.outbox.retry(clientId, attachments);
     this.update({ outbox: this.outbox.list() });
     if (entry) this.sendEntry(entry);
   }
