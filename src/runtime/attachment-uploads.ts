@@ -131,7 +131,7 @@ export class AttachmentUploads implements ReactiveController {
     const dropped: string[] = [];
     for (const old of entry.attachments ?? []) {
       const file = this.sentFiles.get(old.id);
-      const result: UploadResult = file ? await this.upload(file, () => {}) : { error: 'gone' };
+      const result: UploadResult = file ? await new Promise<UploadResult>((done) => this.upload(file, () => {}, done)) : { error: 'gone' };
       if ('view' in result) {
         views.push(result.view);
         this.sentFiles.set(result.view.id, file!);
@@ -152,34 +152,39 @@ export class AttachmentUploads implements ReactiveController {
 
   private start(upload: Upload): void {
     this.change(upload, { state: 'uploading', loaded: 0, error: undefined });
-    void this.upload(upload.file, (loaded) => this.change(upload, { loaded }), upload.key).then((result) =>
-      this.change(upload, 'view' in result ? { state: 'done', loaded: upload.file.size, view: result.view } : { state: 'failed', error: result.error }),
+    this.upload(
+      upload.file,
+      (loaded) => this.change(upload, { loaded }),
+      (result) => this.change(upload, 'view' in result ? { state: 'done', loaded: upload.file.size, view: result.view } : { state: 'failed', error: result.error }),
+      upload.key,
     );
   }
 
-  /** Uploads `file` to the current conversation; `key`: the tray's upload, so remove() and a conversation's end can stop it. */
-  private upload(file: File, onProgress: (loaded: number) => void, key?: number): Promise<UploadResult> {
+  /**
+   * Uploads `file` to the current conversation and calls `done` with the result as soon as the request ends (not a
+   * promise: the tray changes in the same task as the answer). `key`: the tray's upload, so remove() and a
+   * conversation's end can stop it (a stopped upload calls nothing).
+   */
+  private upload(file: File, onProgress: (loaded: number) => void, done: (result: UploadResult) => void, key?: number): void {
     const session = this.target();
     const id = session?.conversationId;
-    if (!session || !id) return Promise.resolve({ error: 'network' });
+    if (!session || !id) return done({ error: 'network' });
     const url = `${location.origin}/v1/visitor/conversations/${encodeURIComponent(id)}/attachments`;
     const xhr = this.newRequest();
     if (key !== undefined) this.requests.set(key, xhr);
-    return new Promise((resolve) => {
-      xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
-      xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
-      xhr.responseType = 'json';
-      xhr.upload.onprogress = (e) => onProgress(e.loaded);
-      xhr.onload = () => {
-        if (key !== undefined) this.requests.delete(key);
-        const body = xhr.response as { ok?: boolean; reason?: string; attachment?: AttachmentView } | null;
-        resolve(xhr.status === 200 && body?.attachment ? { view: body.attachment } : { error: body?.reason ?? 'network' });
-      };
-      xhr.onerror = () => {
-        if (key !== undefined) this.requests.delete(key);
-        resolve({ error: 'network' });
-      };
-      xhr.send(file);
-    });
+    xhr.open('POST', `${url}?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader('authorization', `Bearer ${session.token}`);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => {
+      if (key !== undefined) this.requests.delete(key);
+      const body = xhr.response as { ok?: boolean; reason?: string; attachment?: AttachmentView } | null;
+      done(xhr.status === 200 && body?.attachment ? { view: body.attachment } : { error: body?.reason ?? 'network' });
+    };
+    xhr.onerror = () => {
+      if (key !== undefined) this.requests.delete(key);
+      done({ error: 'network' });
+    };
+    xhr.send(file);
   }
 }
