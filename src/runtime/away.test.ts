@@ -190,6 +190,26 @@ describe('start a new conversation', () => {
     await waitUntil(() => v.requests.some((r) => r.path === '/v1/visitor/away?conversation=c_new'));
   });
 
+  it('past conversations, while open, follow live: the deleted one leaves the list, a new one joins it', async () => {
+    const v = await view({ hours: OPEN });
+    const summary = (id: string, text: string) => ({ id, lastSeq: 1, visitorReadSeq: 1, unread: 0, lastMessage: message(1, 'visitor', text), updatedAt: new Date().toISOString(), status: 'open', rating: null });
+    let listed = [summary('c_now', 'hello?'), summary('c_old', 'an old question')];
+    Object.assign(v.session, { pastConversations: async () => listed });
+    sq(v, '.header .past')!.click();
+    await waitUntil(() => sq(v, '.history')?.textContent?.includes('an old question'));
+    expect(sq(v, '.history')!.textContent).to.include('hello?');
+    // c_now is deleted: the session forgets it (no conversation until the socket is ready again).
+    listed = [summary('c_old', 'an old question')];
+    (v.session as { conversationId: string | null }).conversationId = null;
+    v.session.setState({ messages: [] });
+    await waitUntil(() => !sq(v, '.history')!.textContent!.includes('hello?'), 'the deleted conversation to leave the list');
+    // The socket is ready in a new conversation, which has a message: it joins the list.
+    listed = [summary('c_next', 'a fresh start'), summary('c_old', 'an old question')];
+    (v.session as { conversationId: string | null }).conversationId = 'c_next';
+    v.session.setState({ messages: [message(1, 'visitor', 'a fresh start')] });
+    await waitUntil(() => sq(v, '.history')!.textContent!.includes('a fresh start'), 'the new conversation to join the list');
+  });
+
   it('after a resolve, beside the rating; a failure says so', async () => {
     const v = await view({ hours: OPEN, state: { conversationStatus: 'resolved' }, failStart: true });
     const button = sq(v, 'form.rating .start-new')!;

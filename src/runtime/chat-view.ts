@@ -143,6 +143,8 @@ export class TwtChatView extends LitElement {
       this.announcedSeq = 0;
       this.uploads.conversationGone();
     }
+    // Past conversations, if open, follow at once: the deleted one leaves the list, a new one joins it.
+    if (this.history && id !== this.shownId) void this.loadHistory();
     this.shownId = id;
     if (this.session) this.uploads.outboxChanged(this.session, s.outbox);
     // Announce agent messages that arrive live, not the history delivered at (re)connect.
@@ -341,9 +343,15 @@ export class TwtChatView extends LitElement {
 
   private async openHistory(): Promise<void> {
     this.history = { list: null, failed: false, reading: null };
+    await this.loadHistory();
+  }
+
+  /** (Re)loads the open history's list; a conversation being read that is no longer listed (deleted) closes. */
+  private async loadHistory(): Promise<void> {
     try {
       const list = (await this.session?.pastConversations()) ?? [];
-      if (this.history) this.history = { ...this.history, list };
+      const h = this.history;
+      if (h) this.history = { ...h, list, reading: h.reading && list.some((c) => c.id === h.reading!.id) ? h.reading : null };
     } catch {
       if (this.history) this.history = { ...this.history, failed: true };
     }
