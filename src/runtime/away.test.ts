@@ -21,7 +21,7 @@ interface Request {
 }
 
 /** A session double whose `api.request` plays the server's away routes (a unit-test double of server/http/away-api.ts). */
-function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; followUpEmail?: string | null; failStart?: boolean }) {
+function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; followUpEmail?: string | null; knownEmail?: string | null; failStart?: boolean }) {
   const requests: Request[] = [];
   const moved: string[] = [];
   let listener: ((s: PanelState) => void) | null = null;
@@ -57,7 +57,7 @@ function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; fol
         const headers = init.headers as Record<string, string>;
         const body = init.body ? JSON.parse(String(init.body)) : undefined;
         requests.push({ path, method: init.method ?? 'GET', body, authorization: headers.authorization });
-        if (path.startsWith('/v1/visitor/away')) return { ok: true, hours: opts.hours, followUpEmail: email };
+        if (path.startsWith('/v1/visitor/away')) return { ok: true, hours: opts.hours, followUpEmail: email, knownEmail: email ?? opts.knownEmail ?? null };
         if (path.endsWith('/email')) {
           if (body.email === 'refused@example.com') throw Object.assign(new Error('refused'), { reason: 'invalid_email' });
           email = body.email;
@@ -164,6 +164,13 @@ describe('away notice', () => {
     (v.q('.saved button') as HTMLButtonElement).click();
     await waitUntil(() => v.q('#away-email'));
     expect((v.q('#away-email') as HTMLInputElement).value).to.equal('ann@example.com');
+  });
+
+  it('the email field starts with the email this visitor left before (on an earlier conversation), still to be saved here', async () => {
+    const v = await view({ hours: closedUntil(nextMondayNine()), knownEmail: 'earlier@example.com' });
+    await waitUntil(() => v.q('#away-email'));
+    expect((v.q('#away-email') as HTMLInputElement).value).to.equal('earlier@example.com');
+    expect(v.q('.saved')).to.equal(null);
   });
 
   it('an email already left on the conversation is shown, not asked again', async () => {
