@@ -13,6 +13,7 @@ import { openStore, type Store } from './db/store.js';
 import { migrate } from './db/migrations.js';
 import { Data } from './data/index.js';
 import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_UPLOAD_SWEEP, UploadSweep, type UploadSweepOptions } from './upload-sweep.js';
 import { readConfig, repoRoot, type ServerConfig } from './config.js';
 import { Hub } from './hub.js';
 import { buildLimiters, retryAfterSeconds, type LimitSettings } from './limits.js';
@@ -96,6 +97,8 @@ export interface StartOptions {
   pgliteWorker?: boolean;
   /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
   listenReconnectMs?: { min: number; max: number };
+  /** The background sweep of unclaimed uploads (upload-sweep.ts), on `clock`. Default: DEFAULT_UPLOAD_SWEEP (every 10 minutes). */
+  uploadSweep?: Partial<UploadSweepOptions>;
   quiet?: boolean;
 }
 
@@ -106,6 +109,8 @@ export interface RunningServer {
   store: Store;
   data: Data;
   demo: DemoSeed | null;
+  /** This process's sweep of unclaimed uploads: run() starts a run, or joins the one under way. */
+  uploadSweep: UploadSweep;
   close(): Promise<void>;
 }
 
@@ -134,6 +139,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const demo = options.seed === false ? null : await seedDemo(data, config.demo);
   const hub = new Hub(data, { clock, presenceBeatMs: options.presenceBeatMs ?? config.presenceBeatMs });
   await hub.start();
+  const uploadSweep = new UploadSweep(data.attachments, { ...DEFAULT_UPLOAD_SWEEP, ...options.uploadSweep });
+  uploadSweep.start(clock);
 
   const ctx: ServerContext = {
     data,
@@ -209,6 +216,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
   } catch (err) {
     await hub.stop();
+    await uploadSweep.stop();
     heartbeat.stop();
     await store.close();
     releaseLock();
@@ -228,12 +236,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     store,
     data,
     demo,
+    uploadSweep,
     close() {
       closing ??= (async () => {
         // Stops announcing (the sockets closed below go offline with the goodbye, not one by one).
         ctx.typing.stop();
         const receipts = ctx.readReceipts.flush().catch((err) => console.error('twt: storing read receipts at shutdown failed', err));
         const bye = hub.stop();
+        const swept = uploadSweep.stop();
         heartbeat.stop();
         for (const ws of hub.allSockets()) closeSocket(ws, CLOSE.GOING_AWAY, 'server shutting down');
         for (const ws of wss.clients) ws.terminate();
@@ -244,6 +254,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         });
         await receipts;
         await bye;
+        await swept;
         await store.close();
         releaseLock();
       })();

@@ -39,30 +39,59 @@ export async function receiveUpload(ctx: ServerContext, req: IncomingMessage, to
   const id = await files.begin(to.conversationId, uploader, cleanFileName(rawName));
   try {
     let size = 0;
-    let n = 0;
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
+    const stored = new ChunkWriter((n, data) => files.addChunk(id, n, data));
     await eachChunk(req, async (chunk) => {
       size += chunk.length;
       if (size > maxBytes) throw tooLarge();
       const refused = check.push(chunk);
       if (refused && !refused.ok) throw new Refusal(refused.reason === 'empty' ? 400 : 415, refused.reason, refused.message);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= ATTACHMENT_CHUNK_BYTES) {
-        const all = Buffer.concat(pending);
-        await files.addChunk(id, n++, all.subarray(0, ATTACHMENT_CHUNK_BYTES));
-        pending = [all.subarray(ATTACHMENT_CHUNK_BYTES)];
-        pendingBytes = all.length - ATTACHMENT_CHUNK_BYTES;
-      }
+      await stored.write(chunk);
     });
-    if (pendingBytes) await files.addChunk(id, n++, Buffer.concat(pending));
+    await stored.end();
     const verdict = check.verdict();
     if (!verdict.ok) throw new Refusal(verdict.reason === 'empty' ? 400 : 415, verdict.reason, verdict.message);
     return await files.finish(id, { type: verdict.type, size, ...(verdict.width ? { width: verdict.width, height: verdict.height! } : {}) }, filesToken);
   } catch (err) {
     await files.discard(id).catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Cuts a stream of body chunks (whatever sizes the socket delivers) into stored chunks of exactly
+ * ATTACHMENT_CHUNK_BYTES, the last one shorter. Each byte is copied once, into the chunk being filled; a full chunk
+ * is handed to `store` and a fresh one started (the store may keep what it was given until its insert is done), so
+ * at most one chunk's worth is held here.
+ */
+export class ChunkWriter {
+  private buffer: Buffer | null = null;
+  private filled = 0;
+  private n = 0;
+
+  constructor(private readonly store: (n: number, data: Buffer) => Promise<void>) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < chunk.length) {
+      this.buffer ??= Buffer.allocUnsafe(ATTACHMENT_CHUNK_BYTES);
+      const take = Math.min(chunk.length - at, ATTACHMENT_CHUNK_BYTES - this.filled);
+      this.buffer.set(chunk.subarray(at, at + take), this.filled);
+      this.filled += take;
+      at += take;
+      if (this.filled === ATTACHMENT_CHUNK_BYTES) await this.flush();
+    }
+  }
+
+  /** Stores what is left (the file's last, shorter chunk). */
+  async end(): Promise<void> {
+    if (this.filled) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const full = this.buffer!.subarray(0, this.filled);
+    this.buffer = null;
+    this.filled = 0;
+    await this.store(this.n++, full);
   }
 }
 

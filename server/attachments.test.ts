@@ -6,7 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContentCheck, imageSize, magicType } from './attachment-content.js';
-import { cleanFileName } from './attachment-upload.js';
+import { ChunkWriter, cleanFileName } from './attachment-upload.js';
+import { ATTACHMENT_CHUNK_BYTES } from './data/attachments.js';
 import { contentDisposition } from './http/attachments-api.js';
 import { ATTACHMENT_TYPES } from '../src/shared/attachments.js';
 import { ORIGIN, agentHeaders, agentSocket, api, startTestServer, visitorSocket, until, AGENT_KEY } from '../test/helpers/node/server.js';
@@ -48,6 +49,17 @@ test('content decides the type: magic numbers, image sizes, UTF-8 text without N
   const v = verdictOf([png(1, 1)], ['application/pdf']);
   assert.equal(v.ok === false && v.reason, 'type_not_allowed');
   assert.deepEqual(verdictOf([]), { ok: false, reason: 'empty', message: 'the file is empty' });
+});
+
+test('a body, whatever sizes it arrives in, is stored in chunks of exactly ATTACHMENT_CHUNK_BYTES (the last shorter), in order, byte for byte', async () => {
+  const body = Uint8Array.from({ length: 2 * ATTACHMENT_CHUNK_BYTES + 1234 }, (_, i) => (i * 7) % 251);
+  const stored: Array<{ n: number; data: Uint8Array }> = [];
+  const writer = new ChunkWriter(async (n, data) => void stored.push({ n, data: Uint8Array.from(data) }));
+  // Socket-like pieces: small, one straddling a boundary, one larger than a whole chunk.
+  for (const [from, to] of [[0, 10], [10, 65_536], [65_536, ATTACHMENT_CHUNK_BYTES + 5], [ATTACHMENT_CHUNK_BYTES + 5, body.length]] as const) await writer.write(body.subarray(from, to));
+  await writer.end();
+  assert.deepEqual(stored.map((c) => [c.n, c.data.length]), [[0, ATTACHMENT_CHUNK_BYTES], [1, ATTACHMENT_CHUNK_BYTES], [2, 1234]]);
+  assert.deepEqual(Buffer.concat(stored.map((c) => c.data)), Buffer.from(body));
 });
 
 test('file names: no folders or control characters, capped; the disposition header has an ASCII fallback and the exact name', () => {

@@ -182,6 +182,17 @@ for (const store of ['pglite', 'postgres'] as const) {
       assert.equal(row.followUpEmail, 'ann@example.com');
       assert.equal((await api(base, `/v1/visitor/away?conversation=${id}`, { headers: asVisitor(token) })).json.followUpEmail, 'ann@example.com');
       assert.equal((await api(base, `/v1/visitor/away?conversation=${id}`, { headers: asVisitor(other) })).json.followUpEmail, null, 'not told to another visitor');
+      // A new conversation of the same visitor: no email on it yet, but the field starts with the one left before.
+      const made = await api(base, '/v1/visitor/conversations', { method: 'POST', headers: asVisitor(token), body: {} });
+      assert.equal(made.status, 200, made.text);
+      assert.notEqual(made.json.conversation.id, id);
+      const later = (await api(base, `/v1/visitor/away?conversation=${made.json.conversation.id}`, { headers: asVisitor(token) })).json;
+      assert.deepEqual([later.followUpEmail, later.knownEmail], [null, 'ann@example.com']);
+      // Never another visitor's: asking with Ann's conversation or with none, another visitor knows no email.
+      for (const q of [`?conversation=${id}`, `?conversation=${made.json.conversation.id}`, '']) {
+        const theirs = (await api(base, `/v1/visitor/away${q}`, { headers: asVisitor(other) })).json;
+        assert.deepEqual([theirs.followUpEmail, theirs.knownEmail], [null, null], q);
+      }
       // Ordering sentinel: B's agent gets a change of its own app after A's email would have reached it.
       const b = await visitor('away-b');
       const bSocket = await visitorSocket(server!.wsUrl, b);

@@ -43,6 +43,14 @@ function toView(r: AttachmentRow, filesToken: string): AttachmentView {
   return v;
 }
 
+/**
+ * A file left behind: no message claimed it, and it is older than its age limit. A complete file no message named
+ * after a day (the visitor never sent it: a day leaves room for a panel kept open overnight); a file cut off
+ * mid-upload (its process killed) after an hour. The one rule of both clean-ups: an upload's own (begin) and the
+ * background sweep (sweepLeftBehind, upload-sweep.ts).
+ */
+const LEFT_BEHIND = `client_id IS NULL AND created_at < now() - CASE WHEN complete THEN interval '1 day' ELSE interval '1 hour' END`;
+
 /** Thrown inside claim()'s transaction to roll it back. */
 const NOT_ALL = Symbol('not every file could be claimed');
 
@@ -65,11 +73,7 @@ export class Attachments {
    * after a day (ON DELETE CASCADE takes their chunks).
    */
   async begin(conversationId: string, uploader: Uploader, name: string): Promise<string> {
-    await this.store.query(
-      `DELETE FROM attachments WHERE conversation_id = $1 AND client_id IS NULL
-          AND created_at < now() - CASE WHEN complete THEN interval '1 day' ELSE interval '1 hour' END`,
-      [conversationId],
-    );
+    await this.store.query(`DELETE FROM attachments WHERE conversation_id = $1 AND ${LEFT_BEHIND}`, [conversationId]);
     const id = 'f_' + randomId(16);
     await this.store.query('INSERT INTO attachments (id, conversation_id, uploader, uploader_id, name) VALUES ($1, $2, $3, $4, $5)', [id, conversationId, uploader.kind, uploaderId(uploader), name]);
     return id;
@@ -122,6 +126,21 @@ export class Attachments {
     if (!rows) return null;
     const byId = new Map(rows.map((r) => [r.id, toView(r, r.files_token)]));
     return wanted.map((id) => byId.get(id)!);
+  }
+
+  /**
+   * Deletes at most `limit` left-behind files (LEFT_BEHIND) of any conversation, oldest first, and their chunks;
+   * returns how many. Rows another process is deleting at the same moment are skipped (SKIP LOCKED), so
+   * concurrent sweeps share the work instead of waiting on each other, and a row is deleted once.
+   */
+  async sweepLeftBehind(limit: number): Promise<number> {
+    const rows = await this.store.query<{ id: string }>(
+      `DELETE FROM attachments WHERE id IN (
+          SELECT id FROM attachments WHERE ${LEFT_BEHIND} ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+      [limit],
+    );
+    return rows.length;
   }
 
   /** The complete file `id` of the conversation whose files token is `filesToken`, or null. */

@@ -232,6 +232,18 @@ export class Conversations {
   }
 
   /**
+   * The follow-up email visitor `visitorId` left last, on any of its own conversations (never another visitor's),
+   * or null: the panel pre-fills its email field with it.
+   */
+  async lastFollowUpEmail(visitorId: number): Promise<string | null> {
+    const rows = await this.store.query<{ follow_up_email: string }>(
+      'SELECT follow_up_email FROM conversations WHERE visitor_id = $1 AND follow_up_email IS NOT NULL ORDER BY follow_up_email_at DESC LIMIT 1',
+      [visitorId],
+    );
+    return rows[0]?.follow_up_email ?? null;
+  }
+
+  /**
    * Conversations an agent sees (one app or all, or the given ids / visitors),
    * newest first, with unread counts and last message: one query whatever the
    * number of rows.

@@ -235,6 +235,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN follow_up_email text;
   ALTER TABLE conversations ADD COLUMN follow_up_email_at timestamptz;
   `,
+  /*
+   * 10: the background sweep of uploads no message claimed (server/upload-sweep.ts) finds them, oldest first,
+   * without reading the claimed files, which are nearly all of them.
+   */ `
+  CREATE INDEX attachments_unclaimed ON attachments (created_at) WHERE client_id IS NULL
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */

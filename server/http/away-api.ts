@@ -42,10 +42,12 @@ async function away(call: ApiCall): Promise<void> {
   const { visitor, app } = await visitorOf(call);
   const named = possibleId(url.searchParams.get('conversation'));
   const conv = named === null ? null : await ctx.data.conversations.get(named);
+  const followUpEmail = conv && conv.visitor_id === visitor.id ? (conv.follow_up_email ?? null) : null;
   const answer: AwayResponse = {
     ok: true,
     hours: hoursState(app.hours, ctx.now()),
-    followUpEmail: conv && conv.visitor_id === visitor.id ? (conv.follow_up_email ?? null) : null,
+    followUpEmail,
+    knownEmail: followUpEmail ?? (await ctx.data.conversations.lastFollowUpEmail(visitor.id)),
   };
   return sendJson(res, 200, answer);
 }

@@ -57,10 +57,11 @@ export function renderAttachments(list: readonly AttachmentView[] | undefined) {
 
 /** The files being attached to the next message. */
 export function renderTray(uploads: AttachmentUploads) {
-  if (!uploads.uploads.length) return nothing;
-  return html`<ul class="tray" aria-label=${msg('Files to send', { id: 'panel.attach.tray' })}>
-    ${uploads.uploads.map((u) => renderUpload(uploads, u))}
-  </ul>`;
+  const names = uploads.notSent.join(', ');
+  return html`${names
+      ? html`<p class="notice" role="alert">${msg(str`These files were not sent, as the conversation they were for was closed: ${names}. Please attach them again.`, { id: 'panel.attach.not_sent' })}</p>`
+      : nothing}
+    ${uploads.uploads.length ? html`<ul class="tray" aria-label=${msg('Files to send', { id: 'panel.attach.tray' })}>${uploads.uploads.map((u) => renderUpload(uploads, u))}</ul>` : nothing}`;
 }
 
 function renderUpload(uploads: AttachmentUploads, u: Upload) {

@@ -187,6 +187,53 @@ describe('attaching files', () => {
     await applyLocale('en');
   });
 
+  it('a message refused for its files (its conversation deleted) goes again: held files uploaded again, others named as not sent; once per refusal; a network failure waits for Retry', async () => {
+    const { session, sent } = fakeSession({ outbox: [] });
+    const retried: Array<[string, AttachmentView[] | undefined]> = [];
+    let push: (s: PanelState) => void = () => {};
+    let state!: PanelState;
+    session.subscribe((s) => (state = s));
+    Object.assign(session, { subscribe: (fn: (s: PanelState) => void) => ((push = fn), fn(state), () => undefined), retry: (id: string, files?: AttachmentView[]) => retried.push([id, files]) });
+    const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
+    const view = el.querySelector('twt-chat-view') as TwtChatView;
+    const uploads = uploadsOf(view);
+    // The visitor sends a.png with a message: the panel holds the file until the message is stored.
+    uploads.add([file('a.png')]);
+    const first = { ...IMAGE, id: 'f_a', name: 'a.png' };
+    FakeRequest.made[0]!.answer(200, { ok: true, attachment: first });
+    await view.updateComplete;
+    (q(view, 'button.send') as HTMLButtonElement).click();
+    expect(sent).to.deep.equal([['', [first]]]);
+    // Refused: a.png (held) and Résumé.pdf (not held: sent before a reload) were in the deleted conversation.
+    const refused = { clientId: 'c9', text: 'my papers', createdAt: new Date().toISOString(), state: 'failed' as const, error: 'invalid_attachment', attachments: [first, PDF] };
+    push({ ...state, outbox: [refused] });
+    await waitUntil(() => FakeRequest.made.length === 2, 'a.png uploaded again');
+    expect(FakeRequest.made[1]!.url).to.equal(`${location.origin}/v1/visitor/conversations/c_now/attachments?name=a.png`);
+    // The same refusal seen again is not handled twice.
+    push({ ...state, outbox: [refused] });
+    await view.updateComplete;
+    expect(FakeRequest.made).to.have.length(2);
+    const again = { ...first, id: 'f_a2' };
+    FakeRequest.made[1]!.answer(200, { ok: true, attachment: again });
+    await waitUntil(() => retried.length === 1, 'the message sent again');
+    expect(retried).to.deep.equal([['c9', [again]]]);
+    // As the session's outbox has it now: sending, with the file uploaded again.
+    push({ ...state, outbox: [{ ...refused, state: 'sending', error: undefined, attachments: [again] }] });
+    await view.updateComplete;
+    expect(q(view, '[role="alert"]')!.textContent).to.include('These files were not sent').and.include('Résumé.pdf').and.not.include('a.png');
+    // A new refusal whose upload fails on the network: nothing is sent, the message waits for Retry.
+    push({ ...state, outbox: [{ ...refused, attachments: [again] }] });
+    await waitUntil(() => FakeRequest.made.length === 3, 'uploaded again');
+    FakeRequest.made[2]!.onerror!();
+    await view.updateComplete;
+    expect(retried).to.have.length(1);
+    // The next message sent clears the notice.
+    (q(view, '#composer') as HTMLTextAreaElement).value = 'next';
+    (q(view, 'button.send') as HTMLButtonElement).click();
+    await view.updateComplete;
+    expect(view.shadowRoot!.textContent).to.not.include('These files were not sent');
+  });
+
   it('its conversation deleted: the tray’s files wait, failed, for a retry into the next one; no announcement of it stays', async () => {
     let state!: PanelState;
     fakeSession({ messages: [] }).session.subscribe((s) => (state = s));

@@ -26,6 +26,7 @@ export class TwtAwayNotice extends LitElement {
     state: { attribute: false },
     hours: { state: true },
     email: { state: true },
+    knownEmail: { state: true },
     editing: { state: true },
     problem: { state: true },
     saving: { state: true },
@@ -37,6 +38,8 @@ export class TwtAwayNotice extends LitElement {
   hours: HoursState | null = null;
   /** The follow-up email stored on the conversation, or null. */
   email: string | null = null;
+  /** The email the visitor left before (an earlier conversation of its own): the empty field starts with it. */
+  knownEmail: string | null = null;
   /** The email field shows (no email yet, or the visitor changes it). */
   editing = true;
   problem: 'invalid' | 'failed' | null = null;
@@ -73,6 +76,7 @@ export class TwtAwayNotice extends LitElement {
       if (this.askedFor !== id) return;
       this.hours = answer.hours;
       this.email = answer.followUpEmail;
+      this.knownEmail = answer.knownEmail ?? null;
       this.editing = !answer.followUpEmail;
       this.problem = null;
       if (answer.hours.changesAt) {
@@ -133,7 +137,7 @@ export class TwtAwayNotice extends LitElement {
           autocomplete="email"
           inputmode="email"
           maxlength=${FOLLOW_UP_EMAIL_MAX}
-          .value=${this.email ?? ''}
+          .value=${this.email ?? this.knownEmail ?? ''}
           aria-invalid=${invalid ? 'true' : 'false'}
           aria-describedby=${this.problem ? 'away-problem' : nothing}
         />

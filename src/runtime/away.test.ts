@@ -21,7 +21,7 @@ interface Request {
 }
 
 /** A session double whose `api.request` plays the server's away routes (a unit-test double of server/http/away-api.ts). */
-function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; followUpEmail?: string | null; failStart?: boolean }) {
+function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; followUpEmail?: string | null; knownEmail?: string | null; failStart?: boolean }) {
   const requests: Request[] = [];
   const moved: string[] = [];
   let listener: ((s: PanelState) => void) | null = null;
@@ -57,7 +57,7 @@ function awaySession(opts: { hours: HoursState; state?: Partial<PanelState>; fol
         const headers = init.headers as Record<string, string>;
         const body = init.body ? JSON.parse(String(init.body)) : undefined;
         requests.push({ path, method: init.method ?? 'GET', body, authorization: headers.authorization });
-        if (path.startsWith('/v1/visitor/away')) return { ok: true, hours: opts.hours, followUpEmail: email };
+        if (path.startsWith('/v1/visitor/away')) return { ok: true, hours: opts.hours, followUpEmail: email, knownEmail: email ?? opts.knownEmail ?? null };
         if (path.endsWith('/email')) {
           if (body.email === 'refused@example.com') throw Object.assign(new Error('refused'), { reason: 'invalid_email' });
           email = body.email;
@@ -166,6 +166,13 @@ describe('away notice', () => {
     expect((v.q('#away-email') as HTMLInputElement).value).to.equal('ann@example.com');
   });
 
+  it('the email field starts with the email this visitor left before (on an earlier conversation), still to be saved here', async () => {
+    const v = await view({ hours: closedUntil(nextMondayNine()), knownEmail: 'earlier@example.com' });
+    await waitUntil(() => v.q('#away-email'));
+    expect((v.q('#away-email') as HTMLInputElement).value).to.equal('earlier@example.com');
+    expect(v.q('.saved')).to.equal(null);
+  });
+
   it('an email already left on the conversation is shown, not asked again', async () => {
     const v = await view({ hours: closedUntil(nextMondayNine()), followUpEmail: 'bo@example.com' });
     await waitUntil(() => v.q('.saved'));
@@ -188,6 +195,26 @@ describe('start a new conversation', () => {
     expect(v.chat.shadowRoot!.activeElement?.id).to.equal('composer');
     // The away notice asks again for the new conversation.
     await waitUntil(() => v.requests.some((r) => r.path === '/v1/visitor/away?conversation=c_new'));
+  });
+
+  it('past conversations, while open, follow live: the deleted one leaves the list, a new one joins it', async () => {
+    const v = await view({ hours: OPEN });
+    const summary = (id: string, text: string) => ({ id, lastSeq: 1, visitorReadSeq: 1, unread: 0, lastMessage: message(1, 'visitor', text), updatedAt: new Date().toISOString(), status: 'open', rating: null });
+    let listed = [summary('c_now', 'hello?'), summary('c_old', 'an old question')];
+    Object.assign(v.session, { pastConversations: async () => listed });
+    sq(v, '.header .past')!.click();
+    await waitUntil(() => sq(v, '.history')?.textContent?.includes('an old question'));
+    expect(sq(v, '.history')!.textContent).to.include('hello?');
+    // c_now is deleted: the session forgets it (no conversation until the socket is ready again).
+    listed = [summary('c_old', 'an old question')];
+    (v.session as { conversationId: string | null }).conversationId = null;
+    v.session.setState({ messages: [] });
+    await waitUntil(() => !sq(v, '.history')!.textContent!.includes('hello?'), 'the deleted conversation to leave the list');
+    // The socket is ready in a new conversation, which has a message: it joins the list.
+    listed = [summary('c_next', 'a fresh start'), summary('c_old', 'an old question')];
+    (v.session as { conversationId: string | null }).conversationId = 'c_next';
+    v.session.setState({ messages: [message(1, 'visitor', 'a fresh start')] });
+    await waitUntil(() => sq(v, '.history')!.textContent!.includes('a fresh start'), 'the new conversation to join the list');
   });
 
   it('after a resolve, beside the rating; a failure says so', async () => {

@@ -33,8 +33,9 @@ export class ChatActions {
     return true;
   }
 
-  retry(clientId: string): void {
-    const entry = this.s.outbox.retry(clientId);
+  /** Sends a failed message again; `attachments`: its files uploaded again (attachment-uploads.ts), instead of the ones it named. */
+  retry(clientId: string, attachments?: AttachmentView[]): void {
+    const entry = this.s.outbox.retry(clientId, attachments);
     this.s.update({ outbox: this.s.outbox.list() });
     if (entry) this.s.sendEntry(entry);
   }

@@ -148,7 +148,10 @@ export class TwtChatView extends LitElement {
       this.announcedSeq = 0;
       this.uploads.conversationGone();
     }
+    // Past conversations, if open, follow at once: the deleted one leaves the list, a new one joins it.
+    if (this.history && id !== this.shownId) void this.loadHistory();
     this.shownId = id;
+    if (this.actions) this.uploads.outboxChanged(this.actions, s.outbox);
     // Announce agent messages that arrive live, not the history delivered at (re)connect.
     if (this.announcedSeq === Number.POSITIVE_INFINITY) this.announcedSeq = lastSeqOf(s.messages);
     const fresh = s.messages.filter((m) => m.seq > this.announcedSeq && m.author === 'agent' && Date.now() - Date.parse(m.createdAt) < 120_000);
@@ -345,9 +348,15 @@ export class TwtChatView extends LitElement {
 
   private async openHistory(): Promise<void> {
     this.history = { list: null, failed: false, reading: null };
+    await this.loadHistory();
+  }
+
+  /** (Re)loads the open history's list; a conversation being read that is no longer listed (deleted) closes. */
+  private async loadHistory(): Promise<void> {
     try {
       const list = (await this.actions?.pastConversations()) ?? [];
-      if (this.history) this.history = { ...this.history, list };
+      const h = this.history;
+      if (h) this.history = { ...h, list, reading: h.reading && list.some((c) => c.id === h.reading!.id) ? h.reading : null };
     } catch {
       if (this.history) this.history = { ...this.history, failed: true };
     }
@@ -373,7 +382,7 @@ export class TwtChatView extends LitElement {
   private renderRating(s: PanelState) {
     const chosen = this.ratingPick ?? s.rating?.value ?? null;
     const choice = (value: RatingValue, icon: string, label: string) =>
-      html`<button type="button" class="rate ${value}" aria-pressed=${chosen === value ? 'true' : 'false'} @click=${() => ((this.ratingPick = value), (this.ratingFailed = false))}>
+      html`<button type="button" class="small-button rate ${value}" aria-pressed=${chosen === value ? 'true' : 'false'} @click=${() => ((this.ratingPick = value), (this.ratingFailed = false))}>
         <span aria-hidden="true">${icon}</span> ${label}
       </button>`;
     return html`<form class="rating" aria-labelledby="rating-title" @submit=${this.onRate}>
@@ -382,7 +391,7 @@ export class TwtChatView extends LitElement {
       ${this.ratingPick
         ? html`<label for="rating-comment">${msg('Comment (optional)', { id: 'panel.rating.comment' })}</label>
             <textarea id="rating-comment" rows="2" maxlength=${LIMITS.ratingComment}></textarea>
-            <button type="submit" class="primary">${msg('Send rating', { id: 'panel.rating.send' })}</button>`
+            <button type="submit" class="small-button primary">${msg('Send rating', { id: 'panel.rating.send' })}</button>`
         : nothing}
       ${this.ratingFailed ? html`<p class="notice" role="alert">${msg('Your rating could not be sent. Please try again.', { id: 'panel.rating.failed' })}</p>` : nothing}
       ${this.renderStartNew()}
@@ -391,7 +400,7 @@ export class TwtChatView extends LitElement {
 
   /** "Start a new conversation" (past conversations, and after a resolve): the server makes one, the live chat moves there. */
   private renderStartNew() {
-    return html`<button type="button" class="start-new" @click=${this.onStartNew}>${msg('Start a new conversation', { id: 'panel.start_new' })}</button>
+    return html`<button type="button" class="small-button start-new" @click=${this.onStartNew}>${msg('Start a new conversation', { id: 'panel.start_new' })}</button>
       ${this.startFailed ? html`<p class="notice" role="alert">${msg('A new conversation could not be started. Please try again.', { id: 'panel.start_new.failed' })}</p>` : nothing}`;
   }
 
@@ -739,9 +748,10 @@ export class TwtChatView extends LitElement {
         align-items: center;
         gap: 4px;
       }
-      .start-new {
+      /* The panel's small secondary buttons: "Start a new conversation", the rating's choices and its send. */
+      .small-button {
         justify-self: start;
-        padding: 4px 8px;
+        padding: 4px 10px;
         border: 1px solid var(--twt-border);
         border-radius: 6px;
         background: var(--twt-surface);
@@ -788,15 +798,7 @@ export class TwtChatView extends LitElement {
         padding: 8px 16px;
         border-top: 1px solid var(--twt-border);
       }
-      .rating button {
-        justify-self: start;
-        padding: 4px 12px;
-        border: 1px solid var(--twt-border);
-        border-radius: 6px;
-        background: var(--twt-surface);
-        color: var(--twt-fg);
-      }
-      .rating button.primary {
+      .small-button.primary {
         background: var(--twt-accent);
         color: var(--twt-accent-fg);
       }

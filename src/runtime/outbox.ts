@@ -96,9 +96,15 @@ export class Outbox {
     this.update(clientId, { state: 'failed', error });
   }
 
-  retry(clientId: string): OutboxEntry | undefined {
-    this.update(clientId, { state: 'sending', error: undefined });
-    return this.entries.find((e) => e.clientId === clientId);
+  /**
+   * Sends a failed entry again, with `attachments` instead of its files when given. An entry left with nothing to
+   * send (no text, none of its files) is dropped: the view has said which files did not go.
+   */
+  retry(clientId: string, attachments?: AttachmentView[]): OutboxEntry | undefined {
+    this.update(clientId, { state: 'sending', error: undefined, ...(attachments && { attachments }) });
+    const entry = this.entries.find((e) => e.clientId === clientId);
+    if (entry && !entry.text && !entry.attachments?.length) return void this.ack(clientId);
+    return entry;
   }
 
   /**

@@ -100,6 +100,16 @@ describe('Outbox', () => {
     o.retry(e.clientId);
     expect(o.sendable()).to.have.length(1);
   });
+  it('retries with files uploaded again instead of its own; an entry left with nothing to send is dropped', () => {
+    const o = new Outbox({ key: 'k', storage: null });
+    const file = (id: string) => ({ id, name: `${id}.png`, type: 'image/png' as const, size: 1, url: `/v1/files/t/${id}` });
+    const withText = o.add('see attached', [file('f_old')]);
+    const filesOnly = o.add('', [file('f_gone')]);
+    for (const e of [withText, filesOnly]) o.fail(e.clientId, 'invalid_attachment');
+    expect(o.retry(withText.clientId, [file('f_new')])!.attachments!.map((a) => a.id)).to.deep.equal(['f_new']);
+    expect(o.retry(filesOnly.clientId, [])).to.equal(undefined);
+    expect(o.list().map((e) => e.clientId)).to.deep.equal([withText.clientId]);
+  });
 });
 
 describe('UnreadTracker and Conversation', () => {

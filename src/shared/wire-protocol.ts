@@ -222,6 +222,8 @@ export interface AwayResponse {
   ok: true;
   hours: HoursState;
   followUpEmail: string | null;
+  /** The email this visitor left last, on this or an earlier conversation of its own (never another visitor's): the panel's field starts with it. */
+  knownEmail: string | null;
 }
 
 /**

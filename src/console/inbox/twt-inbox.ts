@@ -910,7 +910,7 @@ export class TwtInbox extends LitElement {
   private renderVisitorContext(c: AgentConversation) {
     return html`<aside class="visitor" aria-label="Visitor">
       <h3>Visitor · ${c.online ? 'online' : 'offline'}</h3>
-      <twt-visitor-context .api=${this.api} visitor-uid=${c.visitor.visitorUid}></twt-visitor-context>
+      <twt-visitor-context .api=${this.api} visitor-uid=${c.visitor.visitorUid} .followUpEmail=${c.followUpEmail ?? null}></twt-visitor-context>
     </aside>`;
   }
 

@@ -56,6 +56,20 @@ describe('<twt-visitor-context>', () => {
     expect([...root(el).querySelectorAll('h2, h3')].map((h) => h.textContent)).to.deep.equal(['Visitor', 'Now on', 'This visit']);
   });
 
+  it('shows the follow-up email left on the conversation, and follows it live; none, no row', async () => {
+    const el = await render();
+    const terms = () => [...root(el).querySelectorAll('dt')].map((d) => d.textContent);
+    expect(terms()).to.not.include('Follow-up email');
+    el.followUpEmail = 'ann+later@example.com';
+    await el.updateComplete;
+    const link = [...root(el).querySelectorAll('dt')].find((d) => d.textContent === 'Follow-up email')!.nextElementSibling!.querySelector('a')!;
+    expect(link.textContent).to.equal('ann+later@example.com');
+    expect(link.getAttribute('href')).to.equal('mailto:ann%2Blater%40example.com');
+    el.followUpEmail = null;
+    await el.updateComplete;
+    expect(terms()).to.not.include('Follow-up email');
+  });
+
   it('links the current page in a new tab without opener or referrer, and lists this visit newest first', async () => {
     const el = await render();
     const a = current(el);

@@ -1,6 +1,6 @@
 /**
  * <twt-visitor-context>: the side panel of a conversation in the agent console. Who the visitor is (name,
- * nickname, email, phone, the business user's id marked verified, locale, browser and OS, local time, first
+ * nickname, email, the follow-up email left on this conversation, phone, the business user's id marked verified, locale, browser and OS, local time, first
  * seen, referer) and, live, the page the visitor is on now with the pages of this visit.
  *
  * Self-contained: give it the visitor (`visitorUid`) and something that loads the context (`api`: an AgentApi,
@@ -26,6 +26,7 @@ const CLOCK_MS = 30_000;
 export class TwtVisitorContext extends LitElement {
   static override properties = {
     visitorUid: { attribute: 'visitor-uid' },
+    followUpEmail: { attribute: false },
     api: { attribute: false },
     context: { state: true },
     error: { state: true },
@@ -34,6 +35,11 @@ export class TwtVisitorContext extends LitElement {
 
   /** The visitor shown. */
   visitorUid = '';
+  /**
+   * The email the visitor left on the conversation beside which this panel shows, for the team to follow up (the
+   * inbox passes it, live as the conversation's summary changes); null when none.
+   */
+  followUpEmail: string | null = null;
   api: VisitorContextSource | null = null;
   context: VisitorContext | null = null;
   error = '';
@@ -146,6 +152,7 @@ export class TwtVisitorContext extends LitElement {
       <h2>Visitor</h2>
       <dl>
         ${row('Name', c.name)} ${row('Nickname', c.nickname)} ${row('Email', c.email ? html`<a href="mailto:${c.email}">${c.email}</a>` : '')}
+        ${row('Follow-up email', this.followUpEmail ? html`<a href="mailto:${encodeURIComponent(this.followUpEmail)}">${this.followUpEmail}</a>` : '')}
         ${row('Phone', c.phone)}
         ${row('Business user', c.businessUser ? html`${c.businessUser.id} <span class="verified" title="Signed login triple verified by the server">✓ verified</span>` : '')}
         ${row('Visitor id', c.visitorUid)} ${row('Status', c.online ? 'Online' : 'Offline')} ${row('Locale', c.locale)}

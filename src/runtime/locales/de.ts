@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`${0} abbrechen`,
 'panel.attach.empty': `Diese Datei ist leer.`,
 'panel.attach.failed': `Die Datei konnte nicht hochgeladen werden.`,
+'panel.attach.not_sent': str`Diese Dateien wurden nicht gesendet, da die Unterhaltung, für die sie bestimmt waren, geschlossen wurde: ${0}. Bitte hängen Sie sie erneut an.`,
 'panel.attach.rate_limited': `Zu viele Dateien auf einmal. Bitte versuchen Sie es gleich noch einmal.`,
 'panel.attach.remove': str`${0} entfernen`,
 'panel.attach.too_large': `Diese Datei ist zu groß zum Senden.`,

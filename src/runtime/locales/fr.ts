@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`Annuler ${0}`,
 'panel.attach.empty': `Ce fichier est vide.`,
 'panel.attach.failed': `Le fichier n’a pas pu être envoyé.`,
+'panel.attach.not_sent': str`Ces fichiers n’ont pas été envoyés, car la conversation à laquelle ils étaient destinés a été fermée : ${0}. Veuillez les joindre à nouveau.`,
 'panel.attach.rate_limited': `Trop de fichiers à la fois. Réessayez dans un instant.`,
 'panel.attach.remove': str`Retirer ${0}`,
 'panel.attach.too_large': `Ce fichier est trop volumineux pour être envoyé.`,

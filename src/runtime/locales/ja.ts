@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`${0} をキャンセル`,
 'panel.attach.empty': `このファイルは空です。`,
 'panel.attach.failed': `ファイルをアップロードできませんでした。`,
+'panel.attach.not_sent': str`送信先の会話が閉じられたため、次のファイルは送信されませんでした: ${0}。もう一度添付してください。`,
 'panel.attach.rate_limited': `一度に送信するファイルが多すぎます。しばらくしてからもう一度お試しください。`,
 'panel.attach.remove': str`${0} を削除`,
 'panel.attach.too_large': `このファイルは大きすぎるため送信できません。`,

@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`${0} 취소`,
 'panel.attach.empty': `이 파일은 비어 있습니다.`,
 'panel.attach.failed': `파일을 업로드하지 못했습니다.`,
+'panel.attach.not_sent': str`대상 대화가 종료되어 다음 파일이 전송되지 않았습니다: ${0}. 다시 첨부해 주세요.`,
 'panel.attach.rate_limited': `한 번에 너무 많은 파일을 보냈습니다. 잠시 후 다시 시도해 주세요.`,
 'panel.attach.remove': str`${0} 제거`,
 'panel.attach.too_large': `이 파일은 너무 커서 보낼 수 없습니다.`,

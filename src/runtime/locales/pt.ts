@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`Cancelar ${0}`,
 'panel.attach.empty': `Este arquivo está vazio.`,
 'panel.attach.failed': `Não foi possível enviar o arquivo.`,
+'panel.attach.not_sent': str`Estes arquivos não foram enviados, pois a conversa a que se destinavam foi encerrada: ${0}. Anexe-os novamente.`,
 'panel.attach.rate_limited': `Arquivos demais de uma vez. Tente novamente em instantes.`,
 'panel.attach.remove': str`Remover ${0}`,
 'panel.attach.too_large': `Este arquivo é grande demais para ser enviado.`,

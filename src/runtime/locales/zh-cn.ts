@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`取消 ${0}`,
 'panel.attach.empty': `此文件为空。`,
 'panel.attach.failed': `文件上传失败。`,
+'panel.attach.not_sent': str`以下文件未发送，因为它们所属的对话已关闭：${0}。请重新添加。`,
 'panel.attach.rate_limited': `一次发送的文件太多，请稍后再试。`,
 'panel.attach.remove': str`移除 ${0}`,
 'panel.attach.too_large': `此文件太大，无法发送。`,

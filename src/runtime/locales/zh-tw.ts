@@ -33,6 +33,7 @@
 'panel.attach.cancel': str`取消 ${0}`,
 'panel.attach.empty': `此檔案是空的。`,
 'panel.attach.failed': `檔案上傳失敗。`,
+'panel.attach.not_sent': str`以下檔案未傳送，因為它們所屬的對話已關閉：${0}。請重新附加。`,
 'panel.attach.rate_limited': `一次傳送的檔案太多，請稍後再試。`,
 'panel.attach.remove': str`移除 ${0}`,
 'panel.attach.too_large': `此檔案太大，無法傳送。`,

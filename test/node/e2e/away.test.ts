@@ -46,7 +46,10 @@ describe('e2e: away hours and a new conversation', { timeout: 240_000 }, () => {
           assert.equal(stored.followUpEmail, 'visitor@example.com');
           await row.click();
           await con.getByText('Left an email while you were away:').waitFor();
-          assert.equal(await con.getByRole('link', { name: 'visitor@example.com' }).getAttribute('href'), 'mailto:visitor%40example.com');
+          assert.equal(await con.getByText('Left an email while you were away:').getByRole('link', { name: 'visitor@example.com' }).getAttribute('href'), 'mailto:visitor%40example.com');
+          // The visitor panel beside the conversation shows it too.
+          const visitorPanel = con.getByRole('complementary', { name: 'Visitor' });
+          assert.equal(await visitorPanel.getByRole('link', { name: 'visitor@example.com' }).getAttribute('href'), 'mailto:visitor%40example.com');
 
           // A new conversation, from past conversations: the chat starts empty and the next message goes there.
           await panel.getByRole('button', { name: 'Past conversations' }).click();
