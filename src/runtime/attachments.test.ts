@@ -194,7 +194,7 @@ describe('attaching files', () => {
     let state!: PanelState;
     session.subscribe((s) => (state = s));
     Object.assign(session, { subscribe: (fn: (s: PanelState) => void) => ((push = fn), fn(state), () => undefined), retry: (id: string, files?: AttachmentView[]) => retried.push([id, files]) });
-    const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
+    const el = await fixture(html`<div style="height:600px;width:380px"><twt-chat-view .session=${session} .actions=${session} .visibility=${'maximized'}></twt-chat-view></div>`);
     const view = el.querySelector('twt-chat-view') as TwtChatView;
     const uploads = uploadsOf(view);
     // The visitor sends a.png with a message: the panel holds the file until the message is stored.
