@@ -35,6 +35,11 @@ interface Tracked {
   readSeq: number;
   /** Seqs of unread non-visitor messages heard above `base.lastSeq` (all heard, while unknown), ascending. */
   live: number[];
+  /**
+   * Messages up to this seq were counted in a base since dropped (or dropped from `live`): a snapshot older than
+   * it would miss them, so it is not used.
+   */
+  floor: number;
   /** Bumped by forget(): a snapshot asked for before then may miss what went unheard, so it is not used. */
   epoch: number;
 }
@@ -47,7 +52,7 @@ export class VisitorUnread {
    * socket's `ready` query runs, so its snapshot and the events after it meet (see seeder()).
    */
   watch(conversationId: string): void {
-    if (!this.tracked.has(conversationId)) this.tracked.set(conversationId, { base: null, readSeq: 0, live: [], epoch: 0 });
+    if (!this.tracked.has(conversationId)) this.tracked.set(conversationId, { base: null, readSeq: 0, live: [], floor: 0, epoch: 0 });
   }
 
   /** The last visitor socket on it here closed. */
@@ -68,7 +73,7 @@ export class VisitorUnread {
     const t = this.tracked.get(conversationId);
     const epoch = t?.epoch;
     return (snapshot) => {
-      if (!t || this.tracked.get(conversationId) !== t || t.epoch !== epoch || t.base) return;
+      if (!t || this.tracked.get(conversationId) !== t || t.epoch !== epoch || t.base || snapshot.lastSeq < t.floor) return;
       merge(t, snapshot);
     };
   }
@@ -83,6 +88,7 @@ export class VisitorUnread {
     if (t.live[i - 1] === seq) return false;
     t.live.splice(i, 0, seq);
     if (t.live.length > LIVE_SEQS_MAX) {
+      t.floor = t.live.at(-1)!;
       t.base = null;
       t.live = [];
     }
@@ -157,5 +163,6 @@ function merge(t: Tracked, s: VisitorReadState): void {
   }
   t.readSeq = Math.max(t.readSeq, s.visitorReadSeq);
   t.base = { lastSeq: s.lastSeq, unread };
+  t.floor = s.lastSeq;
   t.live = t.live.filter((seq) => seq > s.lastSeq && seq > t.readSeq);
 }
