@@ -98,6 +98,8 @@ for (const store of ['pglite', 'postgres'] as const) {
       const id = ready.conversationId as string;
       socket.send({ type: 'send', clientId: 'v1', text: 'hello' });
       await socket.waitFor((f) => f.type === 'ack' && f.clientId === 'v1');
+      // Its own message comes back through the hub too (after the ack on PostgreSQL, whose NOTIFY comes on another connection).
+      await socket.waitFor((f) => f.type === 'message' && f.message.clientId === 'v1');
       const seeded = queries.of(id);
 
       let mark = socket.frames.length;
