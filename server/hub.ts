@@ -355,8 +355,9 @@ export class Hub {
           for (const c of locals) c.deliver(message, frame);
           // A visitor's own message does not change what the visitor has unread; the one that reopened a resolved
           // conversation (messages.ts says so) changes its status. An ordinary message costs no status query.
-          if (this.unread.message(e.conversationId, message.seq, message.author)) this.queueUnread(e.conversationId);
-          else if (e.reopened !== false) this.queueStatus(e.conversationId);
+          if (message.author !== 'visitor') {
+            if (this.unread.message(e.conversationId, message.seq, message.author)) this.queueUnread(e.conversationId);
+          } else if (e.reopened !== false) this.queueStatus(e.conversationId);
         }
         if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message);
         return;
