@@ -7,8 +7,16 @@
 import type { Queryable } from './db/store.js';
 import type { PageVisit } from '../src/shared/visitor-context.js';
 import type { AgentRole } from '../src/shared/agent-accounts.js';
+import type { ConversationRating, ConversationStatus } from '../src/shared/wire-protocol.js';
 
 export const EVENTS_CHANNEL = 'twt_events';
+
+/**
+ * What a `conversation` event changed: `created` (a new conversation), `assignee`, `status` (resolved or
+ * reopened by an agent), `rating` (the visitor rated it), `visitor_read` / `agent_read` (a read mark moved),
+ * `follow_up_email` (the visitor left one).
+ */
+export type ConversationChange = 'created' | 'assignee' | 'status' | 'rating' | 'visitor_read' | 'agent_read' | 'follow_up_email';
 
 export type ServerEvent =
   | {
@@ -27,7 +35,21 @@ export type ServerEvent =
        */
       reopened?: boolean;
     }
-  | { kind: 'conversation'; conversationId: string }
+  /**
+   * A conversation's row changed (not by a message: that is a `message` event). `changed` says what, so each
+   * receiver refreshes only what depends on it (server/conversation-changes.ts); an event without it (from an
+   * older process during a rolling deploy) may have changed anything.
+   */
+  | {
+      kind: 'conversation';
+      conversationId: string;
+      changed?: ConversationChange[];
+      /** With 'visitor_read': the visitor's read mark now (every process's unread counts follow it without a query). */
+      visitorReadSeq?: number;
+      /** With 'status' or 'rating': the conversation's status and rating now (the visitor's `status` frame, without a query). */
+      status?: ConversationStatus;
+      rating?: ConversationRating | null;
+    }
   /** `appid` (a visitor's typing): which agents get it, without a lookup that could let a message sent after it overtake it. */
   | { kind: 'typing'; conversationId: string; from: 'visitor' | 'agent'; typing: boolean; authorName?: string; appid?: string; /** An agent's typing: who, so the other agents see it. */ agentId?: number }
   /** An agent started or stopped viewing a conversation (renewed while it stays open): the other agents of the app see it. */

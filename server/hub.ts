@@ -28,6 +28,9 @@ import { DEFAULT_PRESENCE_BEAT_MS, PRESENCE_CHUNK, RemotePresence } from './remo
 import { ListenCatchUp } from './listen-catch-up.js';
 import { AgentRowUpdates, type MessageRoute } from './agent-row-updates.js';
 import { systemClock, type Clock } from './clock.js';
+import { VisitorUnread } from './visitor-unread.js';
+import { visitorPanelChange } from './visitor-panel-changes.js';
+import type { VisitorReadState, VisitorStatusView } from './data/conversations.js';
 
 export interface VisitorConn {
   ws: WebSocket;
@@ -66,6 +69,10 @@ export class Hub {
   /** The last `status` frame (JSON) this process sent for each conversation with visitors here: only a change is sent. */
   private statusSent = new Map<string, string>();
   private statusDirty = new Set<string>();
+  /** New statuses heard with their value (resolve, reopen, rating events carry it): sent with the next batch, no query. */
+  private statusHeard = new Map<string, VisitorStatusView>();
+  /** The unread count of each conversation with visitors here, kept from events (visitor-unread.ts). */
+  private readonly unread = new VisitorUnread();
   private visitorsByUid = new Map<string, Set<VisitorConn>>();
   private agents = new Set<AgentConn>();
   private closed = false;
@@ -115,6 +122,8 @@ export class Hub {
       catchUpVisitors: () => {
         for (const [id, set] of this.visitorsByConv) {
           for (const c of set) c.catchUp();
+          // Read marks and messages may have gone unheard: the count is queried again.
+          this.unread.forget(id);
           this.queueUnread(id);
           // A reopen (or resolve, or rating) may have gone unheard too.
           this.queueStatus(id);
@@ -164,6 +173,7 @@ export class Hub {
   // --- registry ---------------------------------------------------------
   addVisitor(c: VisitorConn): void {
     add(this.visitorsByConv, c.conversationId, c);
+    this.unread.watch(c.conversationId);
     const firstHere = !this.visitorsByUid.get(c.visitorUid)?.size;
     add(this.visitorsByUid, c.visitorUid, c);
     if (firstHere) this.announceVisitor(c.visitorUid, true);
@@ -171,7 +181,10 @@ export class Hub {
 
   removeVisitor(c: VisitorConn): void {
     remove(this.visitorsByConv, c.conversationId, c);
-    if (!this.visitorsByConv.has(c.conversationId)) this.statusSent.delete(c.conversationId);
+    if (!this.visitorsByConv.has(c.conversationId)) {
+      this.statusSent.delete(c.conversationId);
+      this.unread.unwatch(c.conversationId);
+    }
     if (remove(this.visitorsByUid, c.visitorUid, c) && !this.closed) this.announceVisitor(c.visitorUid, false);
   }
 
@@ -238,6 +251,14 @@ export class Hub {
   }
 
   // --- batched pushes -----------------------------------------------------
+  /**
+   * A visitor socket registered (addVisitor) is about to read its `ready` state: call the result with it, so the
+   * hub's count starts from it (no query) unless something changed meanwhile.
+   */
+  unreadSeeder(conversationId: string): (state: VisitorReadState) => void {
+    return this.unread.seeder(conversationId);
+  }
+
   /** Sends the visitors of this conversation (on this process) their unread count, soon and once per window. */
   queueUnread(conversationId: string): void {
     if (!this.visitorsByConv.has(conversationId)) return;
@@ -260,10 +281,19 @@ export class Hub {
   private async flushStatuses(): Promise<void> {
     const ids = [...this.statusDirty].filter((id) => this.visitorsByConv.has(id));
     this.statusDirty.clear();
+    // A value heard is sent as is; one that is queried as well is older than the query's answer.
+    const heard = [...this.statusHeard].filter(([id]) => !ids.includes(id));
+    this.statusHeard.clear();
+    this.sendStatuses(heard);
     if (!ids.length) return;
     const statuses = await this.data.conversations.visitorStatuses(ids);
     // Gone from the store: deleted while this process was deaf (its event unheard, see ListenCatchUp): as if heard.
     for (const id of ids) if (!statuses.has(id)) this.closeDeletedForVisitors(id);
+    this.sendStatuses(statuses);
+  }
+
+  /** Sends each conversation's visitors here its status, if it is not the one they were sent last. */
+  private sendStatuses(statuses: Iterable<[string, VisitorStatusView]>): void {
     for (const [id, s] of statuses) {
       const text = JSON.stringify({ type: 'status', conversationId: id, status: s.status, rating: s.rating } satisfies VisitorServerFrame);
       if (this.statusSent.get(id) === text || !this.visitorsByConv.has(id)) continue;
@@ -277,12 +307,13 @@ export class Hub {
     const ids = [...this.unreadDirty].filter((id) => this.visitorsByConv.has(id));
     this.unreadDirty.clear();
     if (!ids.length) return;
-    const states = await this.data.conversations.visitorReadStates(ids);
-    for (const [id, s] of states) {
-      const frame: VisitorServerFrame = { type: 'unread', count: s.unread, visitorReadSeq: s.visitorReadSeq };
-      const text = JSON.stringify(frame);
+    // Known counts cost nothing; only unknown ones (a socket's first moments, after a deaf spell) are queried.
+    const { counts, again } = await this.unread.counts(ids, (unknown) => this.data.conversations.visitorReadStates(unknown));
+    for (const [id, s] of counts) {
+      const text = JSON.stringify({ type: 'unread', count: s.count, visitorReadSeq: s.visitorReadSeq } satisfies VisitorServerFrame);
       for (const c of this.visitorsByConv.get(id) ?? []) sendText(c.ws, text);
     }
+    for (const id of again) this.queueUnread(id);
   }
 
   /**
@@ -330,15 +361,15 @@ export class Hub {
           for (const c of locals) c.deliver(message, frame);
           // A visitor's own message does not change what the visitor has unread; the one that reopened a resolved
           // conversation (messages.ts says so) changes its status. An ordinary message costs no status query.
-          if (message.author !== 'visitor') this.queueUnread(e.conversationId);
-          else if (e.reopened !== false) this.queueStatus(e.conversationId);
+          if (message.author !== 'visitor') {
+            if (this.unread.message(e.conversationId, message.seq, message.author)) this.queueUnread(e.conversationId);
+          } else if (e.reopened !== false) this.queueStatus(e.conversationId);
         }
         if (forAgents) await this.messageToAgents(e.conversationId, e.appid, message, e, 'live');
         return;
       }
       case 'conversation': {
-        this.queueStatus(e.conversationId);
-        this.queueUnread(e.conversationId);
+        this.conversationChangedForVisitors(e);
         this.queueConversationPush(e.conversationId);
         return;
       }
@@ -418,6 +449,22 @@ export class Hub {
     }
   }
 
+  /** A `conversation` event: the visitors' panels here get what it changed for them (visitor-panel-changes.ts). */
+  private conversationChangedForVisitors(e: Extract<ServerEvent, { kind: 'conversation' }>): void {
+    const id = e.conversationId;
+    if (!this.visitorsByConv.has(id)) return;
+    const change = visitorPanelChange(e);
+    if (change.status === 'query') this.queueStatus(id);
+    else if (change.status) {
+      this.statusHeard.set(id, change.status);
+      this.unreadBatch.schedule();
+    }
+    if (change.unread === 'query') {
+      this.unread.forget(id);
+      this.queueUnread(id);
+    } else if (change.unread && this.unread.read(id, change.unread.visitorReadSeq)) this.queueUnread(id);
+  }
+
   /**
    * A conversation was deleted: its panels here clear it (`deleted`) and their sockets close GOING_AWAY, so they
    * reconnect into another conversation rather than write into this one; the agents here who may see the app drop it.
@@ -425,6 +472,7 @@ export class Hub {
   private conversationDeleted(conversationId: string, appid: string): void {
     this.closeDeletedForVisitors(conversationId);
     this.statusDirty.delete(conversationId);
+    this.statusHeard.delete(conversationId);
     this.unreadDirty.delete(conversationId);
     this.summaryDirty.ids.delete(conversationId);
     this.toAgents(appid, { type: 'conversation_deleted', conversationId });

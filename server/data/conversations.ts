@@ -41,6 +41,13 @@ export interface VisitorStatusView {
   rating: ConversationRating | null;
 }
 
+/** The columns a VisitorStatusView is made of. */
+const STATUS_COLUMNS = 'id, status, rating, rating_comment, rated_at';
+
+function statusViewOf(r: Pick<ConversationRow, 'status' | 'rating' | 'rating_comment' | 'rated_at'>): VisitorStatusView {
+  return { status: r.status, rating: ratingOf(r) };
+}
+
 export interface VisitorReadState {
   lastSeq: number;
   visitorReadSeq: number;
@@ -121,7 +128,7 @@ export class Conversations {
         visitor.appid,
         visitor.id,
       ]);
-      await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id });
+      await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id, changed: ['created'] });
       return normConv(rows[0]!);
     });
   }
@@ -209,7 +216,7 @@ export class Conversations {
       const newest = await tx.query<ConversationRow>('SELECT * FROM conversations WHERE visitor_id = $1 ORDER BY created_at DESC LIMIT 1', [visitor.id]);
       if (newest[0] && Number(newest[0].last_seq) === 0 && !newest[0].follow_up_email) return normConv(newest[0]);
       const rows = await tx.query<ConversationRow>('INSERT INTO conversations (id, appid, visitor_id) VALUES ($1, $2, $3) RETURNING *', ['c_' + randomId(12), visitor.appid, visitor.id]);
-      await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id });
+      await publish(tx, { kind: 'conversation', conversationId: rows[0]!.id, changed: ['created'] });
       return normConv(rows[0]!);
     });
   }
@@ -226,7 +233,7 @@ export class Conversations {
         [conversationId, visitorId, email],
       );
       if (!rows[0]) return null;
-      await publish(tx, { kind: 'conversation', conversationId });
+      await publish(tx, { kind: 'conversation', conversationId, changed: ['follow_up_email'] });
       return rows[0].follow_up_email;
     });
   }
@@ -368,30 +375,30 @@ export class Conversations {
     return this.store.transaction(async (tx) => {
       const rows = await tx.query('UPDATE conversations SET assignee_id = $2::bigint WHERE id = $1 RETURNING id', [conversationId, agentId === null ? null : String(agentId)]);
       if (!rows[0]) return false;
-      await publish(tx, { kind: 'conversation', conversationId });
+      await publish(tx, { kind: 'conversation', conversationId, changed: ['assignee'] });
       return true;
     });
   }
 
   /**
    * Resolves (by agent `byAgentId`) or reopens a conversation; agents
-   * everywhere get the new summary. (A visitor's message reopens it too:
-   * messages.ts.) False: no such conversation.
+   * everywhere get the new summary, and the visitor's panels the new status and rating (carried in the event:
+   * no process reads them back). (A visitor's message reopens it too: messages.ts.) False: no such conversation.
    */
   async setStatus(conversationId: string, status: ConversationStatus, byAgentId: number): Promise<boolean> {
     return this.store.transaction(async (tx) => {
       const rows =
         status === 'resolved'
-          ? await tx.query(
+          ? await tx.query<ConversationRow>(
               // A new resolution starts without a rating (the previous one was of the previous resolution).
               `UPDATE conversations SET status = 'resolved', resolved_at = now(), resolved_by = $2::bigint,
                       rating = NULL, rating_comment = NULL, rated_at = NULL
-                WHERE id = $1 RETURNING id`,
+                WHERE id = $1 RETURNING ${STATUS_COLUMNS}`,
               [conversationId, String(byAgentId)],
             )
-          : await tx.query(`UPDATE conversations SET status = 'open', resolved_at = NULL, resolved_by = NULL WHERE id = $1 RETURNING id`, [conversationId]);
+          : await tx.query<ConversationRow>(`UPDATE conversations SET status = 'open', resolved_at = NULL, resolved_by = NULL WHERE id = $1 RETURNING ${STATUS_COLUMNS}`, [conversationId]);
       if (!rows[0]) return false;
-      await publish(tx, { kind: 'conversation', conversationId });
+      await publish(tx, { kind: 'conversation', conversationId, changed: ['status'], ...statusViewOf(rows[0]) });
       return true;
     });
   }
@@ -399,7 +406,7 @@ export class Conversations {
   /**
    * The visitor `visitorId` rates its conversation's current resolution (a comment already checked by
    * ratingProblem; blank = none); re-rating replaces it. Agents everywhere get the new summary and the visitor's
-   * panels a `status` frame. `not_found`: no such conversation of this visitor; `not_resolved`: it is open.
+   * panels a `status` frame (status and rating carried in the event). `not_found`: no such conversation of this visitor; `not_resolved`: it is open.
    */
   async rate(conversationId: string, visitorId: number, value: RatingValue, comment: string | null): Promise<ConversationRating | 'not_found' | 'not_resolved'> {
     const text = comment?.trim() ? comment.trim() : null;
@@ -413,7 +420,7 @@ export class Conversations {
         const found = await tx.query('SELECT 1 FROM conversations WHERE id = $1 AND visitor_id = $2', [conversationId, visitorId]);
         return found[0] ? 'not_resolved' : 'not_found';
       }
-      await publish(tx, { kind: 'conversation', conversationId });
+      await publish(tx, { kind: 'conversation', conversationId, changed: ['rating'], ...statusViewOf(rows[0]) });
       return ratingOf(rows[0])!;
     });
   }
@@ -422,12 +429,15 @@ export class Conversations {
   async visitorStatuses(ids: readonly string[]): Promise<Map<string, VisitorStatusView>> {
     const out = new Map<string, VisitorStatusView>();
     if (!ids.length) return out;
-    const rows = await this.store.query<ConversationRow>('SELECT id, status, rating, rating_comment, rated_at FROM conversations WHERE id = ANY($1::text[])', [ids]);
-    for (const r of rows) out.set(r.id, { status: r.status, rating: ratingOf(r) });
+    const rows = await this.store.query<ConversationRow>(`SELECT ${STATUS_COLUMNS} FROM conversations WHERE id = ANY($1::text[])`, [ids]);
+    for (const r of rows) out.set(r.id, statusViewOf(r));
     return out;
   }
 
-  /** Moves a read mark forward (never back, never past last_seq); returns the new mark. */
+  /**
+   * Moves a read mark forward (never back, never past last_seq); returns the new mark. The visitor's mark travels
+   * in the event, so every process's unread count for that visitor follows it without a query (hub.ts).
+   */
   async markRead(conversationId: string, side: Side, seq: number): Promise<number | null> {
     const col = side === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
     return this.store.transaction(async (tx) => {
@@ -436,8 +446,9 @@ export class Conversations {
         [conversationId, seq],
       );
       if (!rows[0]) return null;
-      await publish(tx, { kind: 'conversation', conversationId });
-      return Number(rows[0][col]);
+      const mark = Number(rows[0][col]);
+      await publish(tx, side === 'visitor' ? { kind: 'conversation', conversationId, changed: ['visitor_read'], visitorReadSeq: mark } : { kind: 'conversation', conversationId, changed: ['agent_read'] });
+      return mark;
     });
   }
 }

@@ -146,6 +146,8 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
     this.conn = conn;
     // Register before reading history, so nothing committed meanwhile is missed.
     ctx.hub.addVisitor(conn);
+    // The hub's unread count of this conversation starts from what `ready` reads (no query of its own).
+    const seedUnread = ctx.hub.unreadSeeder(conversationId);
     const [state, status] = await Promise.all([
       ctx.data.conversations.visitorReadState(conversationId),
       ctx.data.conversations.visitorStatuses([conversationId]).then((m) => m.get(conversationId)),
@@ -166,6 +168,7 @@ class VisitorSocket extends SocketSession<VisitorServerFrame> {
       rating: status.rating,
     });
     ctx.hub.queueStatus(conversationId, { type: 'status', conversationId, status: status.status, rating: status.rating });
+    seedUnread(state);
     conn.start();
   }
 
