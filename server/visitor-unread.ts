@@ -60,10 +60,6 @@ export class VisitorUnread {
     this.tracked.delete(conversationId);
   }
 
-  watching(conversationId: string): boolean {
-    return this.tracked.has(conversationId);
-  }
-
   /**
    * Taken just before a snapshot query starts; call the result with its answer. It is used only when the count
    * is still unknown then, and nothing was forgotten meanwhile (a snapshot taken before a deaf spell ended may
