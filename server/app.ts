@@ -93,7 +93,7 @@ export interface StartOptions {
   wallClock?: () => number;
   /** Console session lifetimes. Default: DEFAULT_SESSION_POLICY (12 h idle, 7 days absolute). */
   sessionPolicy?: SessionPolicy;
-  /** PGlite in a worker thread (db/pglite-worker-store.ts). Default: config.pgliteWorker (TWT_PGLITE_WORKER=1). */
+  /** PGlite in a worker thread (db/pglite-worker-store.ts). Default: config.pgliteWorker (on unless TWT_PGLITE_WORKER=0). */
   pgliteWorker?: boolean;
   /** PostgreSQL: delays of reconnecting a lost LISTEN connection (default 100 ms doubling to 5 s, jittered). */
   listenReconnectMs?: { min: number; max: number };

@@ -24,7 +24,11 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** TWT_DATA_DIR: the PGlite data directory. Default <repo>/.twt-data. */
   dataDir: string;
-  /** TWT_PGLITE_WORKER=1: PGlite runs in a worker thread, off the thread of sockets and HTTP (db/pglite-worker-store.ts). Default off. */
+  /**
+   * TWT_PGLITE_WORKER: PGlite runs in a worker thread, off the thread of sockets and HTTP (db/pglite-worker-store.ts).
+   * Default on: on 2 cores it carried 4x the visitor messages/s of PGlite on the main thread (docs/performance.md,
+   * "PGlite in a worker thread"). TWT_PGLITE_WORKER=0 keeps PGlite on the main thread.
+   */
   pgliteWorker: boolean;
   /** TWT_SERVER_SECRET: signs visitor tokens and clues. Default: none (generated once and stored in the DB). */
   serverSecret: string | undefined;
@@ -64,7 +68,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
     host: env.HOST ?? DEFAULT_HOST,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(env.TWT_DATA_DIR ?? join(repoRoot(), '.twt-data')),
-    pgliteWorker: env.TWT_PGLITE_WORKER === '1',
+    pgliteWorker: env.TWT_PGLITE_WORKER !== '0',
     serverSecret: env.TWT_SERVER_SECRET || undefined,
     tokenTtlSeconds: positiveInt(env, 'TWT_TOKEN_TTL_SECONDS', DEFAULT_TOKEN_TTL_SECONDS),
     heartbeatMs: positiveInt(env, 'TWT_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS),

@@ -37,7 +37,9 @@ const SEQ_CONFLICT_RETRIES = 20;
 // `cur` locks the conversation's row first, so its last_seq and status are the latest committed ones (a SELECT
 // FOR UPDATE that waited for another writer reads the row that writer left, where a plain read would see this
 // statement's snapshot): the new seq follows the latest, and `reopened` says whether THIS message reopened a
-// resolved conversation, even when a resolve committed while this statement ran.
+// resolved conversation, even when a resolve committed while this statement ran. It returns only what the caller
+// does not know already (seq, created_at): reading back the whole row (the text, the files) cost PGlite's result
+// parser about a quarter of a small insert.
 const APPEND_SQL = `
     WITH cur AS (
       SELECT id, appid, last_seq, status FROM conversations WHERE id = $2 FOR UPDATE
@@ -56,7 +58,7 @@ const APPEND_SQL = `
              waiting_since = CASE ins.author WHEN 'visitor' THEN COALESCE(c.waiting_since, ins.created_at) WHEN 'agent' THEN NULL ELSE c.waiting_since END
         FROM ins WHERE c.id = ins.conversation_id
     )
-    SELECT ins.*, pg_notify($7, json_build_object(
+    SELECT ins.seq, ins.created_at, pg_notify($7, json_build_object(
       'kind', 'message', 'conversationId', ins.conversation_id, 'messageId', ins.id, 'seq', ins.seq,
       'appid', cur.appid,
       'reopened', ins.author = 'visitor' AND cur.status = 'resolved',
@@ -65,10 +67,10 @@ const APPEND_SQL = `
 
 export class Messages {
   /** The message insert: prepared once, group-committed (see Store.prepared). */
-  private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<MessageRow[]>;
+  private readonly appendStatement: (params: readonly PreparedParam[]) => Promise<Array<Pick<MessageRow, 'seq' | 'created_at'>>>;
 
   constructor(private readonly store: Store) {
-    this.appendStatement = store.prepared<MessageRow>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text'], {
+    this.appendStatement = store.prepared<Pick<MessageRow, 'seq' | 'created_at'>>('twt_append_message', APPEND_SQL, ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text'], {
       // A conversation's messages commit in order (their seqs); different conversations' in parallel batches.
       orderedBy: 1,
     });
@@ -99,25 +101,37 @@ export class Messages {
     attachments?: readonly AttachmentView[];
   }): Promise<{ message: MessageView; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
-      let rows: MessageRow[];
+      const row: MessageRow = {
+        id: 'm_' + randomId(12),
+        conversation_id: m.conversationId,
+        seq: 0,
+        author: m.author,
+        author_name: m.authorName ?? null,
+        author_agent_id: m.authorAgentId ?? null,
+        text: m.text,
+        client_id: m.clientId ?? null,
+        attachments: m.attachments?.length ? [...m.attachments] : null,
+        created_at: '',
+      };
+      let stored: Array<Pick<MessageRow, 'seq' | 'created_at'>>;
       try {
-        rows = await this.appendStatement([
-          'm_' + randomId(12),
-          m.conversationId,
-          m.author,
-          m.authorName ?? null,
-          m.text,
-          m.clientId ?? null,
+        stored = await this.appendStatement([
+          row.id,
+          row.conversation_id,
+          row.author,
+          row.author_name,
+          row.text,
+          row.client_id,
           EVENTS_CHANNEL,
           NOTIFY_ROW_MAX_BYTES,
-          m.authorAgentId == null ? null : String(m.authorAgentId),
-          m.attachments?.length ? JSON.stringify(m.attachments) : null,
+          row.author_agent_id === null ? null : String(row.author_agent_id),
+          row.attachments ? JSON.stringify(row.attachments) : null,
         ]);
       } catch (err) {
         if (attempt < SEQ_CONFLICT_RETRIES && isSeqConflict(err)) continue;
         throw err;
       }
-      if (rows[0]) return { message: toMessageView(rows[0]), created: true };
+      if (stored[0]) return { message: toMessageView({ ...row, seq: stored[0].seq, created_at: stored[0].created_at }), created: true };
       if (m.clientId) {
         const dup = await this.store.query<MessageRow>('SELECT * FROM messages WHERE conversation_id = $1 AND client_id = $2', [m.conversationId, m.clientId]);
         if (dup[0]) return { message: toMessageView(dup[0]), created: false };
