@@ -241,6 +241,15 @@ export const MIGRATIONS: readonly string[] = [
    */ `
   CREATE INDEX attachments_unclaimed ON attachments (created_at) WHERE client_id IS NULL
   `,
+  /*
+   * 11: the messages' full-text index merges its pending list in small steps. A GIN index with fastupdate queues
+   * new entries in a pending list, and the insert that overflows it (4 MB by default) merges the whole list into
+   * the index while its batch waits: about every 26,000 messages, a 190 ms stall for every message queued behind it
+   * (PGlite has no autovacuum to merge it in the background). At 256 kB the merge comes 16 times as often and never
+   * shows in a batch's time, for the same CPU per message (docs/performance.md, "PGlite in a worker thread").
+   */ `
+  ALTER INDEX messages_text_search SET (gin_pending_list_limit = 256)
+  `,
 ];
 
 /** Applies pending migrations, serialised across processes by an advisory lock. */
