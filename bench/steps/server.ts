@@ -137,6 +137,13 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     // Every message sent is stored and delivered in the end, so CPU per message counts until the backlog is worked off.
     const v2aStored = v.offered - Object.values(v.refused).reduce((x, y) => x + y, 0);
     rows.push(cpuPerMessageRow('server.v2a.cpu_us_per_msg', 'visitor -> agent', cpu0, cpuMsOf(server.child.pid), acpu0, agentServer ? cpuMsOf(agentServer.child.pid) : null, v2aStored));
+    // The same quarter-load window as for visitor -> agent above, now over REST: it opens the agent's connection
+    // pool and warms the reply path as the socket window warmed the socket path, so both target windows start
+    // from the same state (before it, the first second of agent -> visitor paid for both).
+    const a0 = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: low, seconds: 5, targets: cfg.senders }, 90_000);
+    log('server', `a2v at ${low}/s: delivered ${a0.delivered}/${a0.offered}, p99 ${fmt(a0.latency.p99)} ms`);
+    rows.push({ section, key: 'server.a2v.low.p99', label: `agent -> visitor delivery at ${low} msg/s offered, p50 / p99`, value: a0.latency.p99, unit: 'ms', note: `p50 ${fmt(a0.latency.p50)} ms; ${a0.delivered}/${a0.offered} delivered at ${Math.round(a0.deliveredRate)}/s` });
+    await call({ cmd: 'idle', group: 'senders' }, 60_000);
     const cpu2 = cpuMsOf(server.child.pid);
     const acpu2 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
