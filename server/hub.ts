@@ -159,9 +159,8 @@ export class Hub {
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.unreadBatch.cancel();
-    this.summaryBatch.cancel();
-    this.presenceBatch.cancel();
+    // Pushes already being written finish before the store closes (the server closes it after this); none start.
+    await Promise.all([this.unreadBatch.stop(), this.summaryBatch.stop(), this.presenceBatch.stop()]);
     this.catchUp.stop();
     await this.remote.stop();
   }

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Pauses } from './pauses.js';
 
 export interface Child {
   proc: ChildProcess;
@@ -104,7 +105,7 @@ export function cpuMsOf(pid: number): number | null {
 /** Starts the widget server in its own process; resolves once it listens. */
 /** `oneAddressManyVisitors`: lift the per-address limits (capacity runs, where every visitor is on loopback); else the defaults hold. */
 /** `cpuProfDir`: run it under `node --cpu-prof`, the profile written there when it stops. */
-export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false, cpuProfDir = null as string | null, databaseUrl = null as string | null, label = 'server' } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; stop(): Promise<void> }> {
+export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisitors = false, cpuProfDir = null as string | null, databaseUrl = null as string | null, label = 'server' } = {}): Promise<{ url: string; port: number; child: Child; mem(): Promise<{ rss: number; heapUsed: number; external: number }>; pauses(): Promise<Pauses>; stop(): Promise<void> }> {
   const child = spawnChild('bench/lib/server-child.ts', ['--max-seconds', String(maxSeconds), ...(oneAddressManyVisitors ? ['--one-address-many-visitors'] : []), ...(databaseUrl ? ['--database-url', databaseUrl] : [])], {
     nodeArgs: ['--expose-gc', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
     deadlineMs: (maxSeconds + 10) * 1000,
@@ -116,6 +117,7 @@ export async function startServerProcess({ maxSeconds = 240, oneAddressManyVisit
     port: ready.port,
     child,
     mem: () => child.request({ type: 'mem' }, (m) => m?.type === 'mem', 30_000),
+    pauses: () => child.request({ type: 'pauses' }, (m) => m?.type === 'pauses', 30_000),
     async stop() {
       if (child.proc.connected) child.proc.send({ type: 'stop' });
       const t = setTimeout(() => child.kill(), 8000);

@@ -12,6 +12,7 @@
  *   a2v       agent REST posts at a fixed rate; latency at the visitor sockets
  *   ping      ping/pong round trips on a sample of idle sockets
  *   closeAll  close every socket
+ *   pauses    this process's event-loop delay and GC pauses since the last ask
  *   flood     one cheap request in bulk (`kind`: idle, typing, read, sessions, agentKeys,
  *             sockets) while a probe times GET /v1/health; returns the probe's latencies
  *             and what the flood got through
@@ -20,6 +21,7 @@ import WebSocket from 'ws';
 import http from 'node:http';
 import type { VisitorServerFrame, AgentServerFrame, VisitorSessionResponse } from '../../src/shared/wire-protocol.js';
 import { max, nowMs, percentile, sleep } from './stats.js';
+import { recordPauses } from './pauses.js';
 
 interface Visitor {
   token: string;
@@ -648,7 +650,13 @@ async function flood({ kind }: { kind: string }) {
   return { kind, health, healthErrors, ...result };
 }
 
-const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, idle, closeAll, flood };
+/** This process's own pauses since the last ask (lib/pauses.ts): is the clock that times every message late itself? */
+const ownPauses = recordPauses();
+async function pauses() {
+  return ownPauses.take();
+}
+
+const commands: Record<string, (a: any) => Promise<unknown>> = { sessions, connect, agent: openAgent, v2a, a2v, ping, idle, closeAll, flood, pauses };
 
 process.on('message', async (m: { cmd: string; url?: string; agentUrl?: string; [k: string]: unknown }) => {
   if (m.url) base = m.url;

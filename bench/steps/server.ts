@@ -20,6 +20,7 @@ import type { Row } from '../lib/report.js';
 import { unavailableRow } from '../lib/report.js';
 import { log, stepMain, type StepOptions } from '../lib/step.js';
 import { cpuMsOf, rssOf, spawnChild, startServerProcess } from '../lib/child.js';
+import { pausesNote, type Pauses } from '../lib/pauses.js';
 import { openFileLimit } from '../lib/fd-limit.js';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -115,13 +116,24 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     // then the target load. Between runs, wait for the server to work off any backlog.
     await call({ cmd: 'agent' }, 30_000);
     const low = Math.round(cfg.rate / 4);
+    // Each message window's pauses: the server's main thread (the visitors' process) and the load generator's, so a
+    // p99 over budget can be placed (lib/pauses.ts). Asking resets both; the window's figures are the next ask.
+    const resetPauses = async () => void (await Promise.all([server.pauses(), call({ cmd: 'pauses' }, 30_000)]));
+    const pausesRow = async (key: string, window: string) => {
+      const [srv, gen] = await Promise.all([server.pauses(), call<Pauses>({ cmd: 'pauses' }, 30_000)]);
+      rows.push({ section, key, label: `longest event-loop stall of the server's main thread during ${window}`, value: srv.loopMaxMs, unit: 'ms', note: `server: ${pausesNote(srv)}; load generator: ${pausesNote(gen)}` });
+    };
+    await resetPauses();
     const v0 = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: low, seconds: 5, senders: cfg.senders }, 90_000);
+    await pausesRow('server.pauses.v2a.low', `visitor -> agent at ${low} msg/s`);
     log('server', `v2a at ${low}/s: delivered ${v0.delivered}/${v0.offered}, p99 ${fmt(v0.latency.p99)} ms`);
     rows.push({ section, key: 'server.v2a.low.p99', label: `visitor -> agent delivery at ${low} msg/s offered, p50 / p99`, value: v0.latency.p99, unit: 'ms', note: `p50 ${fmt(v0.latency.p50)} ms; ${v0.delivered}/${v0.offered} delivered at ${Math.round(v0.deliveredRate)}/s` });
     await call({ cmd: 'idle', group: 'senders' }, 60_000);
     const cpu0 = cpuMsOf(server.child.pid);
     const acpu0 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
+    await resetPauses();
     const v = await call<V2A>({ cmd: 'v2a', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, senders: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
+    await pausesRow('server.pauses.v2a', `visitor -> agent at ${cfg.rate} msg/s`);
     const cpu1 = cpuMsOf(server.child.pid);
     const acpu1 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     log('server', `v2a: offered ${v.offered}, delivered ${v.delivered}, p99 ${fmt(v.latency.p99)} ms, refused ${JSON.stringify(v.refused)}`);
@@ -140,13 +152,17 @@ export async function serverRows(opts: StepOptions): Promise<Row[]> {
     // The same quarter-load window as for visitor -> agent above, now over REST: it opens the agent's connection
     // pool and warms the reply path as the socket window warmed the socket path, so both target windows start
     // from the same state (before it, the first second of agent -> visitor paid for both).
+    await resetPauses();
     const a0 = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: low, seconds: 5, targets: cfg.senders }, 90_000);
+    await pausesRow('server.pauses.a2v.low', `agent -> visitor at ${low} msg/s`);
     log('server', `a2v at ${low}/s: delivered ${a0.delivered}/${a0.offered}, p99 ${fmt(a0.latency.p99)} ms`);
     rows.push({ section, key: 'server.a2v.low.p99', label: `agent -> visitor delivery at ${low} msg/s offered, p50 / p99`, value: a0.latency.p99, unit: 'ms', note: `p50 ${fmt(a0.latency.p50)} ms; ${a0.delivered}/${a0.offered} delivered at ${Math.round(a0.deliveredRate)}/s` });
     await call({ cmd: 'idle', group: 'senders' }, 60_000);
     const cpu2 = cpuMsOf(server.child.pid);
     const acpu2 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
+    await resetPauses();
     const a = await call<A2V>({ cmd: 'a2v', group: 'senders', rate: cfg.rate, seconds: cfg.seconds, targets: cfg.senders, restoreRate: cfg.restoreRate }, (cfg.seconds + 60) * 1000);
+    await pausesRow('server.pauses.a2v', `agent -> visitor at ${cfg.rate} msg/s`);
     const cpu3 = cpuMsOf(server.child.pid);
     const acpu3 = agentServer ? cpuMsOf(agentServer.child.pid) : null;
     log('server', `a2v: offered ${a.offered}, delivered ${a.delivered}, p99 ${fmt(a.latency.p99)} ms`);
