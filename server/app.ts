@@ -241,7 +241,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       closing ??= (async () => {
         // Stops announcing (the sockets closed below go offline with the goodbye, not one by one).
         ctx.typing.stop();
-        const receipts = ctx.readReceipts.flush().catch((err) => console.error('twt: storing read receipts at shutdown failed', err));
         const bye = hub.stop();
         const swept = uploadSweep.stop();
         heartbeat.stop();
@@ -252,7 +251,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           server.close(() => ok());
           server.closeAllConnections();
         });
-        await receipts;
+        // Every socket is closed now, so every receipt they sent is pending: written before the store closes.
+        await ctx.readReceipts.stop().catch((err) => console.error('twt: storing read receipts at shutdown failed', err));
         await bye;
         await swept;
         await store.close();

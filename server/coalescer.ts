@@ -5,7 +5,7 @@
 
 /**
  * Runs `flush` once, `windowMs` after the first `schedule()` since the last flush. `stop()` ends it for good: no
- * flush starts after it, and it waits for one already running, so what the flushes use (the store) can close
+ * flush starts after it, and it waits for those already running, so what the flushes use (the store) can close
  * after it without a flush failing halfway.
  */
 export class Coalescer {

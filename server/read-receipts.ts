@@ -32,7 +32,16 @@ export class ReadReceipts {
     this.batch.schedule();
   }
 
-  /** Writes everything pending now (also at shutdown, so no receipt is dropped). */
+  /**
+   * At shutdown, once no socket can send another `read`: no more windows, a window's write already under way ends,
+   * then everything still pending is written, so no receipt is dropped and none is written after the store closes.
+   */
+  async stop(): Promise<void> {
+    await this.batch.stop();
+    await this.flush();
+  }
+
+  /** Writes everything pending now. */
   async flush(): Promise<void> {
     this.batch.cancel();
     const due = [...this.pending.values()];
