@@ -92,7 +92,7 @@ const leanLit = {
   },
 };
 
-const plugins = ({ minify }) =>
+const plugins = ({ minify, compileHint = false }) =>
   [
     minify && withoutLitStyles,
     minify && leanLit,
@@ -111,7 +111,11 @@ const plugins = ({ minify }) =>
         // Function declarations stay where they are (hoist_funs off): next to their callers they gzip better.
         compress: { passes: 3, unsafe_arrows: true, keep_fargs: false, unsafe: true },
         mangle: { properties: { regex: /^_(?![_$])/, reserved: ["_q"] } },
-        format: { comments: false },
+        // V8's explicit compile hint (Chromium 136+; a plain comment elsewhere): compile every function of core.js
+        // eagerly, on the background thread that already parses the async script while it downloads, instead of
+        // lazily on the host page's main thread at first call. Nearly all of core.js runs at boot; measured on the
+        // bench's host page, the widget's main-thread CPU falls by about a third (docs/performance.md).
+        format: { comments: false, ...(compileHint && { preamble: '//# allFunctionsCalledOnLoad' }) },
       }),
   ].filter(Boolean);
 
@@ -119,7 +123,7 @@ export const hostConfigs = [
   {
     input: 'src/host/core.ts',
     output: { file: 'dist/install/core.js', format: 'iife', sourcemap: false },
-    plugins: plugins({ minify: true }),
+    plugins: plugins({ minify: true, compileHint: true }),
   },
   {
     input: { index: 'src/host/index.ts', define: 'src/host/define.ts' },
