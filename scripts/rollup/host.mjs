@@ -92,7 +92,7 @@ const leanLit = {
   },
 };
 
-const plugins = ({ minify, compileHint = false }) =>
+const plugins = ({ minify }) =>
   [
     minify && withoutLitStyles,
     minify && leanLit,
@@ -111,11 +111,12 @@ const plugins = ({ minify, compileHint = false }) =>
         // Function declarations stay where they are (hoist_funs off): next to their callers they gzip better.
         compress: { passes: 3, unsafe_arrows: true, keep_fargs: false, unsafe: true },
         mangle: { properties: { regex: /^_(?![_$])/, reserved: ["_q"] } },
-        // V8's explicit compile hint (Chromium 136+; a plain comment elsewhere): compile every function of core.js
-        // eagerly, on the background thread that already parses the async script while it downloads, instead of
-        // lazily on the host page's main thread at first call. Nearly all of core.js runs at boot; measured on the
-        // bench's host page, the widget's main-thread CPU falls by about a third (docs/performance.md).
-        format: { comments: false, ...(compileHint && { preamble: '//# allFunctionsCalledOnLoad' }) },
+        // V8's explicit compile hint (Chromium 136+; a plain comment elsewhere), on core.js only (the one minified
+        // build here): compile every function of core.js eagerly, on the background thread that already parses the
+        // async script while it downloads, instead of lazily on the host page's main thread at first call. Nearly
+        // all of core.js runs at boot; measured on the bench's host page, the widget's main-thread CPU falls by
+        // about a third (docs/performance.md).
+        format: { comments: false, preamble: '//# allFunctionsCalledOnLoad' },
       }),
   ].filter(Boolean);
 
@@ -123,7 +124,7 @@ export const hostConfigs = [
   {
     input: 'src/host/core.ts',
     output: { file: 'dist/install/core.js', format: 'iife', sourcemap: false },
-    plugins: plugins({ minify: true, compileHint: true }),
+    plugins: plugins({ minify: true }),
   },
   {
     input: { index: 'src/host/index.ts', define: 'src/host/define.ts' },
