@@ -17,6 +17,8 @@
  *        agent on another, so every message crosses processes through NOTIFY)
  *        --sockets N (server step: idle visitor sockets held during the message
  *        phases; default the 50,000 goal bounded by the open-file limit)
+ *        --latency MS (host step: every request of a visit waits MS first, a
+ *        real network's round trip; the HTTP cache is off then, see StepOptions)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +58,12 @@ if (sockets !== null && !(Number.isInteger(sockets) && sockets > 0)) {
   console.error('bench: --sockets takes a positive whole number');
   process.exit(2);
 }
+const latencyAt = args.indexOf('--latency');
+const latency = latencyAt >= 0 ? Number(args[latencyAt + 1]) : 0;
+if (!(Number.isInteger(latency) && latency >= 0 && latency <= 1000)) {
+  console.error('bench: --latency takes a whole number of ms from 0 to 1000');
+  process.exit(2);
+}
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
 if (!Number.isInteger(runs) || runs < 1 || runs > 20) {
@@ -73,7 +81,7 @@ const STEPS = [
 function runStep(step: (typeof STEPS)[number], out: string): Promise<{ code: number | null; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : []), ...(postgres ? ['--postgres', postgres] : []), ...(processes > 1 ? ['--processes', String(processes)] : []), ...(sockets ? ['--sockets', String(sockets)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', step.script, '--out', out, ...(quick ? ['--quick'] : []), ...(cpuProfDir ? ['--cpu-prof-dir', cpuProfDir] : []), ...(rate ? ['--rate', String(rate)] : []), ...(postgres ? ['--postgres', postgres] : []), ...(processes > 1 ? ['--processes', String(processes)] : []), ...(sockets ? ['--sockets', String(sockets)] : []), ...(latency ? ['--latency', String(latency)] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
     const timer = setTimeout(() => {
       process.stderr.write(`[bench] step ${step.name} passed its ${step.deadlineS} s deadline; killing it\n`);
       child.kill('SIGKILL');

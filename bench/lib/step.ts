@@ -19,6 +19,12 @@ export interface StepOptions {
   processes: number;
   /** Server step: idle visitor sockets held during the message phases; null: the goal, bounded by the open-file limit. */
   sockets: number | null;
+  /**
+   * Host step: every HTTP request of the visit waits this many ms before it goes out (a round trip of a real
+   * network, loopback has none); 0: none. Playwright's routing that holds them turns the HTTP cache off, so the
+   * panel fetches the pages' shared script again: the launcher's times compare, later ones and bytes do not.
+   */
+  latency: number;
 }
 
 export function stepMain(name: string, run: (opts: StepOptions) => Promise<Row[]>): void {
@@ -30,6 +36,7 @@ export function stepMain(name: string, run: (opts: StepOptions) => Promise<Row[]
     postgres: valueOf('--postgres') ?? null,
     processes: Number(valueOf('--processes') ?? 1),
     sockets: valueOf('--sockets') ? Number(valueOf('--sockets')) : null,
+    latency: Number(valueOf('--latency') ?? 0),
   };
   run(opts)
     .then((rows) => {

@@ -116,10 +116,12 @@ async function heapUsed(context: BrowserContext, page: Page): Promise<number> {
  * One first visit. `floor`: the floor's page instead (its loader, its one frame; ready = its handshake
  * answered, reported as `bridge-ready`), without the click.
  */
-async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap, floor = false }: { throttle: number; heap: boolean; floor?: boolean }): Promise<RunResult> {
+async function oneRun(browser: Browser, hostOrigin: string, { throttle, heap, floor = false, latency = 0 }: { throttle: number; heap: boolean; floor?: boolean; latency?: number }): Promise<RunResult> {
   const script = floor ? FLOOR : CORE;
   const problems: string[] = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // --latency: every request waits before it goes out, out-of-process frames' included (StepOptions.latency).
+  if (latency > 0) await context.route(() => true, (route) => sleep(latency).then(() => route.continue()));
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
@@ -352,11 +354,11 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
     for (const set of sets) {
       const n = set.throttle > 1 ? throttledRuns : plainRuns;
       for (let i = 0; i < n; i++) {
-        const r = await oneRun(browser, host.origin, { throttle: set.throttle, heap: set.throttle === 1 });
+        const r = await oneRun(browser, host.origin, { throttle: set.throttle, heap: set.throttle === 1, latency: opts.latency });
         log('host', `run ${set.section} #${i + 1}: ${JSON.stringify(r.times)}${r.problems.length ? ' problems: ' + r.problems.join(' | ') : ''}`);
         set.runs.push(r);
         if (set.throttle > 1) continue;
-        const f = await oneRun(browser, host.origin, { throttle: 1, heap: false, floor: true });
+        const f = await oneRun(browser, host.origin, { throttle: 1, heap: false, floor: true, latency: opts.latency });
         log('host', `run floor #${i + 1}: ${JSON.stringify(f.times)}${f.problems.length ? ' problems: ' + f.problems.join(' | ') : ''}`);
         floorRuns.push(f);
       }
@@ -410,7 +412,7 @@ export async function hostRows(opts: StepOptions): Promise<Row[]> {
   }
   load.end = loadavg();
   const la = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
-  rows.push({ section: 'host', key: 'host.load_average', label: 'load average (1 min) when the host step started', value: load.start[0], unit: 'load', note: `1/5/15 min at the start ${la(load.start)}, at the end ${la(load.end)}; ${cpus().length} CPUs shared with whatever else runs` });
+  rows.push({ section: 'host', key: 'host.load_average', label: 'load average (1 min) when the host step started', value: load.start[0], unit: 'load', note: `1/5/15 min at the start ${la(load.start)}, at the end ${la(load.end)}; ${cpus().length} CPUs shared with whatever else runs${opts.latency ? `; every request held ${opts.latency} ms (--latency: the HTTP cache is off, so only the launcher's times compare with a run without it)` : ''}` });
   return rows;
 }
 

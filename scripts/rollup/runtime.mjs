@@ -7,6 +7,7 @@
 // custom elements). Every script name carries
 // its content hash; the pages name this build's entry files (pages.mjs).
 import { browserPlugins } from './shared.mjs';
+import { build } from 'esbuild';
 import { hashedEntryPages, hashedOutput } from './pages.mjs';
 
 const SURFACES = ['launcher', 'panel', 'card'];
@@ -27,6 +28,17 @@ const withoutSocketDebugLog = {
   },
 };
 
+/**
+ * The launcher page's first paint (src/runtime/launcher-look.ts), computed from the same rules, label and icon
+ * the live launcher draws with: that module is bundled for Node and run, so the page holds no copy of them.
+ */
+async function launcherFirstPaint() {
+  const { outputFiles } = await build({ entryPoints: ['src/runtime/launcher-look.ts'], bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], conditions: ['production'], write: false, logLevel: 'error' });
+  const { launcherFirstPaint: paint } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
+  const { documentStyle, shadowRoot } = paint();
+  return { 'first-paint-style': documentStyle, 'first-paint-shadow-root': shadowRoot };
+}
+
 export const runtimeConfigs = [
   {
     // One entry for every surface page (surface-entry.ts): the launcher's boot is in it, the panel's and the
@@ -35,6 +47,6 @@ export const runtimeConfigs = [
     // manual chunk would pull the tokens and icon shapes it shares with the launcher into it.
     input: { surface: 'src/runtime/surface-entry.ts' },
     output: { dir: 'dist/widget', format: 'es', ...hashedOutput, sourcemap: false },
-    plugins: [withoutSocketDebugLog, ...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html` })))],
+    plugins: [withoutSocketDebugLog, ...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html`, fills: s === 'launcher' ? launcherFirstPaint : undefined })))],
   },
 ];

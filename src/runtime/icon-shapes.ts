@@ -19,14 +19,23 @@ export const ICONS = {
 
 const NS = 'http://www.w3.org/2000/svg';
 
+type Attributes = Record<string, string | number | undefined>;
+const svgAttributes = (size: number): Attributes => ({ viewBox: '0 0 24 24', width: size, height: size, 'aria-hidden': 'true', focusable: 'false' });
+const pathAttributes = (path: IconShape['path']): Attributes => ({ ...path, ...(path.stroke ? { 'stroke-width': 2, 'stroke-linecap': 'round' } : {}) });
+
 /** The icon as a new SVG element (built node by node: no markup is parsed). */
 export function iconElement({ size, path }: IconShape): SVGSVGElement {
   const svg = document.createElementNS(NS, 'svg');
-  const attrs = (el: Element, a: Record<string, string | number | undefined>) => {
+  const attrs = (el: Element, a: Attributes) => {
     for (const [k, v] of Object.entries(a)) if (v !== undefined) el.setAttribute(k, String(v));
   };
-  attrs(svg, { viewBox: '0 0 24 24', width: size, height: size, 'aria-hidden': 'true', focusable: 'false' });
-  const p = svg.appendChild(document.createElementNS(NS, 'path'));
-  attrs(p, { ...path, ...(path.stroke ? { 'stroke-width': 2, 'stroke-linecap': 'round' } : {}) });
+  attrs(svg, svgAttributes(size));
+  attrs(svg.appendChild(document.createElementNS(NS, 'path')), pathAttributes(path));
   return svg;
+}
+
+/** The same icon as markup, for pages written at build time (the launcher's first paint). Shapes hold no quotes. */
+export function iconMarkup({ size, path }: IconShape): string {
+  const attrs = (a: Attributes) => Object.entries(a).map(([k, v]) => (v === undefined ? '' : ` ${k}="${v}"`)).join('');
+  return `<svg${attrs(svgAttributes(size))}><path${attrs(pathAttributes(path))}/></svg>`;
 }

@@ -1,23 +1,16 @@
 /**
  * The launcher surface: one button that asks the host to toggle the panel,
  * with an unread badge and a localized accessible label. A plain custom
- * element, without lit: it paints as soon as its script runs, and the
- * launcher's first load carries no UI library (lit is loaded by the chat UI
- * and the card only).
+ * element, without lit: the launcher's first load carries no UI library (lit
+ * is loaded by the chat UI and the card only). Its page paints the closed
+ * button before this runs (launcher-look.ts); this element takes it over.
  */
-import { msg, str, LOCALE_STATUS_EVENT } from '@lit/localize';
+import { LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ViewState } from '../shared/bridge-protocol.js';
 import type { SurfaceBridge } from './surface-bridge.js';
 import { BASE_CSS, sheet } from './tokens.js';
 import { iconElement, ICONS } from './icon-shapes.js';
-
-const LAUNCHER_CSS = `
-:host{display:flex;align-items:center;justify-content:center;width:100%;height:100vh}
-button{position:relative;width:56px;height:56px;border:0;border-radius:50%;background:var(--twt-accent);color:var(--twt-accent-fg);display:grid;place-items:center;box-shadow:0 2px 8px rgb(0 0 0/.25)}
-button.custom{padding:0;background:transparent}
-.icon{width:100%;height:100%;border-radius:50%;object-fit:cover}
-.badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:var(--twt-badge-bg);color:var(--twt-badge-fg);font-size:12px;font-weight:700;line-height:20px;text-align:center}`;
-/* ^ The site's own launcher image (config icon), `.custom`, is the whole round button. */
+import { LAUNCHER_CSS, launcherLabel } from './launcher-look.js';
 
 let styles: CSSStyleSheet | undefined;
 
@@ -35,6 +28,7 @@ export class TwtLauncherApp extends HTMLElement {
 
   constructor() {
     super();
+    // On the launcher page this takes over the declarative shadow root of its first paint (launcher-look.ts), emptied.
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [(styles ??= sheet(BASE_CSS + LAUNCHER_CSS))];
     this.button = root.appendChild(document.createElement('button'));
@@ -145,10 +139,6 @@ export class TwtLauncherApp extends HTMLElement {
   }
 
   label(): string {
-    const n = this._view.unreadCount;
-    if (this._view.visibility === 'maximized') return msg('Close chat', { id: 'launcher.close' });
-    if (n === 1) return msg('Open chat, 1 unread message', { id: 'launcher.unread.one' });
-    if (n > 1) return msg(str`Open chat, ${n} unread messages`, { id: 'launcher.unread.other' });
-    return msg('Open chat', { id: 'launcher.open' });
+    return launcherLabel(this._view);
   }
 }

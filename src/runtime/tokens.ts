@@ -42,20 +42,24 @@ export const DARK: Record<keyof typeof LIGHT, string> = {
 };
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-const declarations = (t: Record<string, string>) =>
+/** A theme's tokens as custom property declarations; `only`: just the properties named there. */
+export const declarations = (t: Record<string, string>, only?: ReadonlySet<string>) =>
   Object.entries(t)
-    .map(([k, v]) => `--twt-${kebab(k)}:${v};`)
+    .map(([k, v]) => [`--twt-${kebab(k)}`, v])
+    .filter(([name]) => !only || only.has(name))
+    .map(([name, v]) => `${name}:${v};`)
     .join('');
+
+/** The bare, transparent page every surface draws on. */
+export const BARE_PAGE = 'margin:0;padding:0;height:100%;background:transparent;';
 
 /** The document-level sheet: tokens per theme, and a bare body. */
 export function tokenSheet(): CSSStyleSheet {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(
+  return sheet(
     `html{${declarations(LIGHT)}color-scheme:light;}` +
       `html[data-theme="dark"]{${declarations(DARK)}color-scheme:dark;}` +
-      `html,body{margin:0;padding:0;height:100%;background:transparent;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;font-size:14px;line-height:1.45;}`,
+      `html,body{${BARE_PAGE}font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;font-size:14px;line-height:1.45;}`,
   );
-  return sheet;
 }
 
 export function installTokens(doc: Document = document): void {
