@@ -36,6 +36,8 @@ export function launcherLabel(view: ViewState): string {
  */
 export function launcherFirstPaint(): { documentStyle: string; shadowRoot: string } {
   const rules = (LAUNCHER_CSS.match(/^(:host|button)\{[^}]*\}/gm) ?? []).join('');
+  // Rewritten rules the pattern no longer finds would paint an unstyled button: the build stops instead.
+  if (!rules.startsWith(':host{') || !rules.includes('button{')) throw new Error('launcher-look.ts: LAUNCHER_CSS has no one-line :host and button rules to paint first');
   const tokens = declarations(LIGHT, new Set(rules.match(/--twt-[\w-]+/g)));
   const label = launcherLabel({ visibility: 'minimized', unreadCount: 0 }).replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`);
   return {

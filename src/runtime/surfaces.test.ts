@@ -4,6 +4,7 @@ import type { SurfaceBridge } from './surface-bridge.js';
 import { applyLocale, setupLocalization } from './localization.js';
 import { installTokens, LIGHT, DARK } from './styles.js';
 import { TwtLauncherApp } from './launcher-app.js';
+import { launcherFirstPaint } from './launcher-look.js';
 import { TwtCardApp } from './card-app.js';
 import { TwtChatView } from './chat-view.js';
 import type { PanelSession, PanelState } from './panel-session.js';
@@ -185,6 +186,23 @@ describe('launcher and card', () => {
     button.blur();
     window.dispatchEvent(new FocusEvent('focus'));
     expect(el.shadowRoot!.activeElement === null, 'no listener left after removal').to.equal(true);
+  });
+
+  it("launcher: its page's first paint (a declarative shadow root) is drawn like the live button, which takes it over", async () => {
+    const { documentStyle, shadowRoot } = launcherFirstPaint();
+    // An element name not defined yet, as on the launcher page before surface.js has run.
+    const box = document.createElement('div');
+    document.body.append(box);
+    box.setHTMLUnsafe(`${documentStyle}<twt-launcher-app-first-paint>${shadowRoot}</twt-launcher-app-first-paint>`);
+    const el = box.querySelector('twt-launcher-app-first-paint')!;
+    const painted = el.shadowRoot!.querySelector('button')!;
+    expect([painted.getAttribute('aria-label'), painted.getBoundingClientRect().width, getComputedStyle(painted).backgroundColor]).to.deep.equal(['Open chat', 56, 'rgb(29, 78, 216)']);
+    customElements.define('twt-launcher-app-first-paint', class extends TwtLauncherApp {});
+    const live = el as TwtLauncherApp;
+    expect(live.shadowRoot!.querySelectorAll('button, style').length, 'one button, no leftover of the first paint').to.equal(1);
+    const button = live.shadowRoot!.querySelector('button')!;
+    expect([button.getAttribute('aria-label'), button.getBoundingClientRect().width, button.querySelector('svg path')!.getAttribute('d')]).to.deep.equal(['Open chat', 56, painted.querySelector('svg path')!.getAttribute('d')]);
+    box.remove();
   });
 
   it('card: shows the message, maximizes on click, dismisses', async () => {
