@@ -363,6 +363,9 @@ export async function waitFor<T>(page: Page | Frame, fn: (arg: any) => T, arg?: 
 
 export const surfaceSelector = (surface: 'launcher' | 'panel' | 'card') => `iframe[data-twt-widget-surface="${surface}"]`;
 
+/** The frame of a surface's own document (out of process under site isolation), once it has committed; undefined before. */
+export const surfaceFrame = (page: Page, surface: 'launcher' | 'panel' | 'card'): Frame | undefined => page.frames().find((f) => f.url().includes(`/widget/${surface}.html`));
+
 /**
  * Where the widget lives is `page`, or a FrameLocator when the widget is inside a frame of the page
  * (a page builder's canvas); the same holds for the visitor helpers below.

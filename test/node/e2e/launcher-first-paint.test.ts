@@ -11,7 +11,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Route } from 'playwright-core';
-import { e2eHarness, surface, until, waitFor, waitForVisibility, TIMEOUT } from '../../helpers/e2e/harness.js';
+import { e2eHarness, surface, surfaceFrame, until, waitFor, waitForVisibility, TIMEOUT } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 90_000 };
 const e2e = e2eHarness();
@@ -35,7 +35,7 @@ describe('e2e: the launcher first paint', { timeout: 200_000 }, () => {
       page.on('pageerror', (err) => errors.push(err.message));
       await page.goto(`${e2e.hostUrl}/demo/element.html`, { waitUntil: 'domcontentloaded' });
 
-      const launcher = (await until(() => page.frames().find((f) => f.url().includes('/widget/launcher.html')), 'the launcher frame', { timeout: TIMEOUT }))!;
+      const launcher = (await until(() => surfaceFrame(page, 'launcher'), 'the launcher frame', { timeout: TIMEOUT }))!;
       const painted = await waitFor(
         launcher,
         () => {

@@ -8,14 +8,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { e2eHarness, withPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, surfaceSelector, until } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, waitFor, waitForVisibility, clickLauncher, surfaceFrame, surfaceSelector, until } from '../../helpers/e2e/harness.js';
 
 const T = { timeout: 60_000 };
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
 const e2e = e2eHarness();
 
 const frameOf = (page: Page, surface: 'panel' | 'launcher'): Frame => {
-  const f = page.frames().find((fr) => fr.url().includes(`/widget/${surface}.html`));
+  const f = surfaceFrame(page, surface);
   if (!f) throw new Error(`no ${surface} frame`);
   return f;
 };

@@ -17,7 +17,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { e2eHarness, withPage, waitForEvent, panelShows, unique, until } from '../../helpers/e2e/harness.js';
+import { e2eHarness, withPage, waitForEvent, panelShows, surfaceFrame, unique, until } from '../../helpers/e2e/harness.js';
 
 const e2e = e2eHarness();
 
@@ -39,7 +39,7 @@ function audioProbe() {
 }
 
 const panelFrame = (page: Page): Frame => {
-  const f = page.frames().find((x) => x.url().includes('/widget/panel.html'));
+  const f = surfaceFrame(page, 'panel');
   assert.ok(f, 'the panel frame');
   return f;
 };
