@@ -58,6 +58,22 @@ describe('<twt-chat-widget>', () => {
     expect(frame('launcher')!.src).to.not.contain('launcher.png');
   });
 
+  it("with the site's own icon, the launcher is shown once it reports the icon drawn (its page's first paint is the default button)", async () => {
+    await bootWidget({ icon: 'https://shop.example/launcher.png' });
+    await waitConnected('launcher');
+    expect(getComputedStyle(frame('launcher')!).visibility, 'connected, not drawn yet').to.equal('hidden');
+    control('launcher', { double: 'emit', name: 'launcher_drawn' });
+    await until(() => getComputedStyle(frame('launcher')!).visibility === 'visible', 'the launcher shown');
+    expect(frame('launcher')!.getAttribute('aria-hidden')).to.equal('false');
+  });
+
+  it('without an icon the launcher is shown at once; in the dark theme its page is the dark one', async () => {
+    await bootWidget({ theme: 'dark' });
+    expect(getComputedStyle(frame('launcher')!).visibility).to.equal('visible');
+    expect(new URL(frame('launcher')!.src).pathname).to.equal('/widget/launcher-dark.html');
+    expect(new URL(frame('panel')!.src).pathname).to.equal('/widget/panel.html');
+  });
+
   it('visibility: maximize, minimize, toggle, hide keeps iframes, show returns to minimized; events and set_view follow', async () => {
     const el = await bootWidget();
     const events: string[] = [];

@@ -115,6 +115,12 @@ export class TwtChatWidget extends ReactiveElement {
   private _launcherHost?: TwtLauncher;
   /** Mouse boundary events on the launcher iframe where the browser fires none (out-of-process frames). */
   private _launcherHover?: LauncherHoverRelay;
+  /**
+   * The launcher's page paints the default button before its script runs (launcher-look.ts). With the site's own
+   * icon that first paint would be the wrong picture: such a launcher stays hidden until its live element has
+   * drawn (`launcher_drawn`), as it did before the page painted anything.
+   */
+  private _launcherDrawn = false;
   private readonly _happened = new Set<string>();
   private _vis: Visibility = 'minimized';
   private _unread = 0;
@@ -398,6 +404,7 @@ export class TwtChatWidget extends ReactiveElement {
       }),
     );
     this._frames.set(s, f);
+    if (s === 'launcher') this._launcherDrawn = false;
     this._layout();
     // The panel before the launcher in DOM (and tab) order, though created after it.
     if (s !== 'launcher') return s === 'panel' ? this.prepend(f) : this.append(f);
@@ -462,6 +469,9 @@ export class TwtChatWidget extends ReactiveElement {
         return this._setCard(null);
       case 'pointer_hover':
         return this._launcherHover?.report(p!.over as boolean);
+      case 'launcher_drawn':
+        this._launcherDrawn = true;
+        return this._layout();
       case 'card_content':
         return this._setCard(p!.card as CardContent | null);
       case 'unread_count_changed':
@@ -564,7 +574,7 @@ export class TwtChatWidget extends ReactiveElement {
     const v = this._vis;
     const narrow = this._narrowViewport.matches;
     for (const [s, f] of this._frames) {
-      const shown = v !== 'hidden' && (s === 'panel' ? v === 'maximized' : s === 'card' ? v === 'minimized' && !!this._card : !(v === 'maximized' && narrow));
+      const shown = v !== 'hidden' && (s === 'panel' ? v === 'maximized' : s === 'card' ? v === 'minimized' && !!this._card : !(v === 'maximized' && narrow) && (this._launcherDrawn || !cfg.icon));
       applyStyles(
         f,
         surfaceStyles({

@@ -19,6 +19,7 @@ before(async () => {
   writeFileSync(join(dist, 'install', 'core.js'), 'console.log("core")');
   writeFileSync(join(dist, 'widget', 'panel.html'), '<!doctype html><title>panel</title>');
   writeFileSync(join(dist, 'widget', 'launcher.html'), '<!doctype html><title>launcher</title>');
+  writeFileSync(join(dist, 'widget', 'launcher-dark.html'), '<!doctype html><title>launcher, dark</title>');
   writeFileSync(join(dist, 'widget', 'panel.js'), 'export {}');
   writeFileSync(join(dist, 'widget', 'panel-Ab3_x-9Z.js'), 'export {}');
   writeFileSync(join(dist, 'console', 'console-Zz0_ab-C.js'), 'export {}');
@@ -274,17 +275,21 @@ describe('static files', () => {
     assert.equal((await api(base, '/widget/panel.js')).status, 200);
     // Only the launcher may load images from anywhere (the site's own launcher icon).
     assert.match(csp, /img-src 'self' data: blob:;/);
-    const launcher = (await api(base, '/widget/launcher.html?appid=demo')).headers.get('content-security-policy')!;
-    assert.match(launcher, /img-src 'self' data: blob: https: http:;/);
-    assert.match(launcher, /script-src 'self';/);
+    for (const page of ['launcher.html', 'launcher-dark.html']) {
+      const launcher = (await api(base, `/widget/${page}?appid=demo`)).headers.get('content-security-policy')!;
+      assert.match(launcher, /img-src 'self' data: blob: https: http:;/, page);
+      assert.match(launcher, /script-src 'self';/, page);
+    }
   });
   test('the launcher page is as protected as the panel: core.js frames it before the bootstrap answer', async () => {
     // core.js inserts the launcher iframe while /v1/bootstrap is in flight; the page's own frame-ancestors
     // (the app's trusted origins, 'none' for an unknown or disabled app) is what keeps other sites from framing it.
-    const launcher = (await api(base, '/widget/launcher.html?appid=demo')).headers.get('content-security-policy')!;
-    assert.match(launcher, /frame-ancestors [^;]*http:\/\/localhost:\*/);
-    for (const q of ['?appid=ghost', '', '?appid=']) {
-      assert.match((await api(base, `/widget/launcher.html${q}`)).headers.get('content-security-policy')!, /frame-ancestors 'none'/, q);
+    for (const page of ['launcher.html', 'launcher-dark.html']) {
+      const launcher = (await api(base, `/widget/${page}?appid=demo`)).headers.get('content-security-policy')!;
+      assert.match(launcher, /frame-ancestors [^;]*http:\/\/localhost:\*/, page);
+      for (const q of ['?appid=ghost', '', '?appid=']) {
+        assert.match((await api(base, `/widget/${page}${q}`)).headers.get('content-security-policy')!, /frame-ancestors 'none'/, page + q);
+      }
     }
   });
   test('no path traversal, no dotfiles', async () => {

@@ -54,7 +54,7 @@ const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-netwo
 /** Which part of the widget a request belongs to. */
 function surfaceOf(req: Request, hostOrigin: string): string {
   const url = new URL(req.url());
-  const page = /\/widget\/(\w+)\.html$/.exec(url.pathname);
+  const page = /\/widget\/(\w+)(?:-dark)?\.html$/.exec(url.pathname); // launcher-dark.html: the launcher's
   if (page) return page[1];
   if (CORE.test(url.pathname)) return 'core.js';
   if (FLOOR.test(url.pathname)) return 'loader.js';
@@ -64,7 +64,7 @@ function surfaceOf(req: Request, hostOrigin: string): string {
   } catch {
     /* service worker or detached frame */
   }
-  const inFrame = /\/widget\/(\w+)\.html/.exec(frameUrl);
+  const inFrame = /\/widget\/(\w+)(?:-dark)?\.html/.exec(frameUrl);
   if (inFrame) return inFrame[1];
   if (url.origin === hostOrigin) return 'host page (not widget)';
   return 'host -> widget API';

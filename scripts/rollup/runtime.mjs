@@ -32,12 +32,22 @@ const withoutSocketDebugLog = {
  * The launcher page's first paint (src/runtime/launcher-look.ts), computed from the same rules, label and icon
  * the live launcher draws with: that module is bundled for Node and run, so the page holds no copy of them.
  */
-async function launcherFirstPaint() {
+async function launcherFirstPaint(theme) {
   const { outputFiles } = await build({ entryPoints: ['src/runtime/launcher-look.ts'], bundle: true, format: 'esm', platform: 'neutral', mainFields: ['module', 'main'], conditions: ['production'], write: false, logLevel: 'error' });
   const { launcherFirstPaint: paint } = await import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
-  const { documentStyle, shadowRoot } = paint();
+  const { documentStyle, shadowRoot } = paint(theme);
   return { 'first-paint-style': documentStyle, 'first-paint-shadow-root': shadowRoot };
 }
+
+/**
+ * The surfaces' pages. The launcher's is written twice, painted in each theme's colours (the host asks for the
+ * one of the theme in effect: surfacePage() in src/shared/bridge-protocol.ts names them).
+ */
+const SURFACE_PAGES = [
+  { fileName: 'launcher.html', source: 'src/runtime/pages/launcher.html', fills: () => launcherFirstPaint('light') },
+  { fileName: 'launcher-dark.html', source: 'src/runtime/pages/launcher.html', fills: () => launcherFirstPaint('dark') },
+  ...SURFACES.filter((s) => s !== 'launcher').map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html` })),
+];
 
 export const runtimeConfigs = [
   {
@@ -47,6 +57,6 @@ export const runtimeConfigs = [
     // manual chunk would pull the tokens and icon shapes it shares with the launcher into it.
     input: { surface: 'src/runtime/surface-entry.ts' },
     output: { dir: 'dist/widget', format: 'es', ...hashedOutput, sourcemap: false },
-    plugins: [withoutSocketDebugLog, ...browserPlugins(), hashedEntryPages(SURFACES.map((s) => ({ fileName: `${s}.html`, source: `src/runtime/pages/${s}.html`, fills: s === 'launcher' ? launcherFirstPaint : undefined })))],
+    plugins: [withoutSocketDebugLog, ...browserPlugins(), hashedEntryPages(SURFACE_PAGES)],
   },
 ];

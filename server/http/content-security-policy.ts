@@ -7,6 +7,10 @@ import type { IncomingMessage } from 'node:http';
 import { frameAncestors } from '../domains.js';
 import type { ServerContext } from '../context.js';
 import { normalizeAppid } from '../visitor-session.js';
+import { surfacePage } from '../../src/shared/bridge-protocol.js';
+
+/** The launcher's pages (one per theme): they may show the site's own icon (config `icon`), hosted anywhere. */
+const LAUNCHER_PAGES = new Set((['light', 'dark'] as const).map((theme) => `/widget/${surfacePage('launcher', theme)}`));
 
 /** The WebSocket sources of this server as the browser reached it (its Host header). */
 function wsSources(req: IncomingMessage): string {
@@ -22,8 +26,7 @@ export async function widgetCsp(ctx: ServerContext, req: IncomingMessage, url: U
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    // The launcher may show the site's own icon (config `icon`), hosted anywhere.
-    `img-src 'self' data: blob:${url.pathname.endsWith('/launcher.html') ? ' https: http:' : ''}`,
+    `img-src 'self' data: blob:${LAUNCHER_PAGES.has(url.pathname) ? ' https: http:' : ''}`,
     "font-src 'self' data:",
     `connect-src 'self' ${wsSources(req)}`.trim(),
     "object-src 'none'",

@@ -13,6 +13,7 @@ import {
   encodeSurfaceFragment,
   eventPayload,
   isEnvelope,
+  surfacePage,
   type HostCommandName,
   type HostCommands,
   type SurfaceBoot,
@@ -88,7 +89,7 @@ export class HostBridge implements ReactiveController {
     this._frames.set(surface, { _iframe: iframe, nonce });
     // self.origin, not location.origin: the latter is "null" in about:srcdoc / about:blank documents that inherit an origin.
     const fragment = encodeSurfaceFragment({ nonce, host: self.origin, surface, locale, theme });
-    return `${this._o.origin}/widget/${surface}.html?appid=${encodeURIComponent(this._o.appid)}#${fragment}`;
+    return `${this._o.origin}/widget/${surfacePage(surface, theme)}?appid=${encodeURIComponent(this._o.appid)}#${fragment}`;
   }
 
   /**

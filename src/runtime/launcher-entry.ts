@@ -9,6 +9,7 @@ export function startLauncher(): void {
   startSurface(app)
     .then(({ bridge }) => {
       if (isIconUrl(bridge.boot.icon)) app.icon = bridge.boot.icon;
+      bridge.emit('launcher_drawn', {});
     })
     .catch((err: unknown) => console.error('[twt launcher]', err));
 }

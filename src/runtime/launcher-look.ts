@@ -6,7 +6,7 @@
 import { msg, str } from '@lit/localize';
 import type { ViewState } from '../shared/bridge-protocol.js';
 import { iconMarkup, ICONS } from './icon-shapes.js';
-import { BARE_PAGE, declarations, LIGHT } from './tokens.js';
+import { BARE_PAGE, DARK, declarations, LIGHT } from './tokens.js';
 
 export const LAUNCHER_CSS = `
 :host{display:flex;align-items:center;justify-content:center;width:100%;height:100vh}
@@ -26,22 +26,22 @@ export function launcherLabel(view: ViewState): string {
 }
 
 /**
- * The launcher page's first paint, before any script runs: the closed button (light theme, English, no unread
- * count) as a declarative shadow root for <twt-launcher-app>, with just the rules it draws with (LAUNCHER_CSS's
+ * The launcher page's first paint, before any script runs: the closed button (in `theme`'s colours, English, no
+ * unread count; launcher.html and its dark twin, see surfacePage()) as a declarative shadow root for <twt-launcher-app>, with just the rules it draws with (LAUNCHER_CSS's
  * `:host` and `button`) and, for the page's <head>, the tokens those name on a bare page. The page paints it as
  * soon as it is parsed instead of after surface.js has been fetched and run (a round trip and the script's run
  * earlier on a real network); TwtLauncherApp's attachShadow() then takes that root over (emptied) and draws the
  * live button in its place, with the host's theme, locale, icon and count. A browser without declarative shadow
  * DOM leaves the template inert and paints once the script runs, as before.
  */
-export function launcherFirstPaint(): { documentStyle: string; shadowRoot: string } {
+export function launcherFirstPaint(theme: 'light' | 'dark'): { documentStyle: string; shadowRoot: string } {
   const rules = (LAUNCHER_CSS.match(/^(:host|button)\{[^}]*\}/gm) ?? []).join('');
   // Rewritten rules the pattern no longer finds would paint an unstyled button: the build stops instead.
   if (!rules.startsWith(':host{') || !rules.includes('button{')) throw new Error('launcher-look.ts: LAUNCHER_CSS has no one-line :host and button rules to paint first');
-  const tokens = declarations(LIGHT, new Set(rules.match(/--twt-[\w-]+/g)));
+  const tokens = declarations(theme === 'dark' ? DARK : LIGHT, new Set(rules.match(/--twt-[\w-]+/g)));
   const label = launcherLabel({ visibility: 'minimized', unreadCount: 0 }).replace(/[&"<]/g, (c) => `&#${c.charCodeAt(0)};`);
   return {
-    documentStyle: `<style>html{${tokens}color-scheme:light}html,body{${BARE_PAGE}}</style>`,
+    documentStyle: `<style>html{${tokens}color-scheme:${theme}}html,body{${BARE_PAGE}}</style>`,
     shadowRoot: `<template shadowrootmode="open"><style>${rules}</style><button type="button" aria-label="${label}" aria-expanded="false">${iconMarkup(ICONS.chat)}</button></template>`,
   };
 }

@@ -189,7 +189,7 @@ describe('launcher and card', () => {
   });
 
   it("launcher: its page's first paint (a declarative shadow root) is drawn like the live button, which takes it over", async () => {
-    const { documentStyle, shadowRoot } = launcherFirstPaint();
+    const { documentStyle, shadowRoot } = launcherFirstPaint('light');
     // An element name not defined yet, as on the launcher page before surface.js has run.
     const box = document.createElement('div');
     document.body.append(box);
@@ -203,6 +203,24 @@ describe('launcher and card', () => {
     const button = live.shadowRoot!.querySelector('button')!;
     expect([button.getAttribute('aria-label'), button.getBoundingClientRect().width, button.querySelector('svg path')!.getAttribute('d')]).to.deep.equal(['Open chat', 56, painted.querySelector('svg path')!.getAttribute('d')]);
     box.remove();
+  });
+
+  it("launcher: its dark page's first paint has the dark theme's accent, as the live button on a dark site", async () => {
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    const painted: Record<string, string> = {};
+    for (const theme of ['light', 'dark'] as const) {
+      // A page of its own (as launcher.html and launcher-dark.html are), untouched by this page's tokens.
+      const { documentStyle, shadowRoot } = launcherFirstPaint(theme);
+      const frame = document.createElement('iframe');
+      frame.srcdoc = `<!doctype html><head>${documentStyle}</head><body><twt-launcher-app>${shadowRoot}</twt-launcher-app></body>`;
+      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      document.body.append(frame);
+      await loaded;
+      const button = frame.contentDocument!.querySelector('twt-launcher-app')!.shadowRoot!.querySelector('button')!;
+      painted[theme] = frame.contentWindow!.getComputedStyle(button).backgroundColor;
+      frame.remove();
+    }
+    expect(painted).to.deep.equal({ light: rgb(LIGHT.accent), dark: rgb(DARK.accent) });
   });
 
   it('card: shows the message, maximizes on click, dismisses', async () => {

@@ -28,6 +28,15 @@ export const BRIDGE_TAG = 'twt-bridge';
 export type SurfaceName = 'launcher' | 'panel' | 'card';
 export const SURFACES: readonly SurfaceName[] = ['launcher', 'panel', 'card'];
 
+/**
+ * A surface's page in dist/widget/. The launcher's page paints its closed button before any script runs
+ * (src/runtime/launcher-look.ts), in the colours of one theme: the host asks for the page of the theme in effect,
+ * so a dark site's launcher is not first painted in the light theme's accent. The build writes both.
+ */
+export function surfacePage(surface: SurfaceName, theme: 'light' | 'dark'): string {
+  return surface === 'launcher' && theme === 'dark' ? 'launcher-dark.html' : `${surface}.html`;
+}
+
 export type Visibility = 'maximized' | 'minimized' | 'hidden';
 export type ThemeSetting = 'light' | 'dark' | 'system';
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -292,6 +301,11 @@ export const EVENT_TABLE = {
    * (out-of-process frames; see elements/launcher-hover-relay.ts).
    */
   pointer_hover: { _from: ['launcher'], _payload: object({ over: flag }) },
+  /**
+   * Launcher: its live element has drawn the button of the boot data (theme, locale, the site's own icon) over
+   * its page's first paint. A launcher with the site's own icon is shown only from then on.
+   */
+  launcher_drawn: { _from: ['launcher'] },
 } as const satisfies Record<string, EventSpec>;
 
 type Table = typeof EVENT_TABLE;

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { handleDemoRoutes } from '../../../server/demo-login.js';
 import { hashPassword } from '../../../server/passwords.js';
-import { WIDGET_EVENTS, domEventName, type WidgetEventName } from '../../../src/shared/bridge-protocol.js';
+import { WIDGET_EVENTS, domEventName, surfacePage, type WidgetEventName } from '../../../src/shared/bridge-protocol.js';
 import { sleep, until, untilDefaults } from '../wait.js';
 
 export { sleep, until };
@@ -364,7 +364,10 @@ export async function waitFor<T>(page: Page | Frame, fn: (arg: any) => T, arg?: 
 export const surfaceSelector = (surface: 'launcher' | 'panel' | 'card') => `iframe[data-twt-widget-surface="${surface}"]`;
 
 /** The frame of a surface's own document (out of process under site isolation), once it has committed; undefined before. */
-export const surfaceFrame = (page: Page, surface: 'launcher' | 'panel' | 'card'): Frame | undefined => page.frames().find((f) => f.url().includes(`/widget/${surface}.html`));
+export const surfaceFrame = (page: Page, surface: 'launcher' | 'panel' | 'card'): Frame | undefined => {
+  const pages = (['light', 'dark'] as const).map((theme) => `/widget/${surfacePage(surface, theme)}?`);
+  return page.frames().find((f) => pages.some((p) => f.url().includes(p)));
+};
 
 /**
  * Where the widget lives is `page`, or a FrameLocator when the widget is inside a frame of the page

@@ -3,7 +3,8 @@
 // through http://127.0.0.1:<port> are a different origin, which this plugin
 // answers like the widget server would:
 //   GET  /widget/<surface>.html  -> a fake surface page speaking the bridge protocol
-//                                   (test/helpers/browser/fake-surface.ts)
+//                                   (test/helpers/browser/fake-surface.ts); launcher-dark.html too,
+//                                   the launcher's page a host in the dark theme asks for
 //   POST /v1/bootstrap           -> BootstrapResponse / ErrorBody, by appid:
 //        refused-*  -> domain_not_whitelisted, broken-* -> not JSON,
 //        slow-*     -> answers after 3 s, anything else -> ok
@@ -25,7 +26,7 @@ export function hostDoublePlugin() {
     },
     async serve(context) {
       if (!context.host.startsWith('127.0.0.1')) return;
-      const surface = /^\/widget\/([a-z]+)\.html$/.exec(context.path);
+      const surface = /^\/widget\/([a-z]+)(?:-dark)?\.html$/.exec(context.path);
       if (surface) {
         return {
           type: 'html',

@@ -15,12 +15,14 @@ import type { Response } from 'playwright-core';
 // @ts-expect-error: plain ESM script without declarations
 import { surfaceFiles } from '../../../scripts/check-size.mjs';
 import { CORE_PATH, ROOT, withPage, waitForEvent, e2eHarness } from '../../helpers/e2e/harness.js';
+import { SURFACES, surfacePage } from '../../../src/shared/bridge-protocol.js';
 
 const T = { timeout: 90_000 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Rollup's `[name]-[hash].js` (scripts/rollup/pages.mjs). */
 const HASHED_NAME = /\/[\w-]+-[A-Za-z0-9_-]{8}\.js$/;
-const SURFACES = ['launcher', 'panel', 'card'];
+/** Every surface page the host may ask for (the launcher's in each theme). */
+const PAGES = [...new Set(SURFACES.flatMap((s) => (['light', 'dark'] as const).map((theme) => `/widget/${surfacePage(s, theme)}?appid=demo`)))];
 const e2e = e2eHarness();
 
 /** The page, then every script it loads, boot and lazy (the same walk as the byte budgets), as widget URLs. */
@@ -54,7 +56,7 @@ describe('e2e: repeat views', { timeout: 300_000 }, () => {
   });
 
   it('the pages and core.js revalidate: no-cache, and 304 to a conditional request', T, async () => {
-    for (const path of [CORE_PATH, ...SURFACES.map((s) => `/widget/${s}.html?appid=demo`), '/console/']) {
+    for (const path of [CORE_PATH, ...PAGES, '/console/']) {
       const r = await fetch(e2e.widgetUrl + path, { headers: { 'accept-encoding': 'br' } });
       assert.equal(r.status, 200, path);
       await r.arrayBuffer();
